@@ -1,0 +1,1 @@
+"""The helpdesk's domain: issues and every rule about them. Plain Python; no framework."""

@@ -1,0 +1,84 @@
+"""Commands: what somebody asks the helpdesk to do. Logic-free data, named in the imperative.
+
+Every command has exactly one handler (issues_service.handlers). `expected_version`, when
+given, is the version of the issue the caller was looking at; a different current version
+refuses the command (the HTTP adapter fills it from `If-Match`).
+"""
+
+import uuid
+from dataclasses import dataclass, field
+
+from issues_domain.values import Actor
+
+
+@dataclass(frozen=True, kw_only=True)
+class Command:
+    pass
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportIssue(Command):
+    reporter_name: str
+    reporter_email: str
+    description: str
+    category: str | None = None
+    priority: str | None = None
+    # Chosen by the caller so that it knows the new issue's id without asking again.
+    issue_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TriageIssue(Command):
+    issue_id: uuid.UUID
+    category: str
+    priority: str
+    actor: Actor
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AssignIssue(Command):
+    issue_id: uuid.UUID
+    assignee: str
+    actor: Actor
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class PickIssue(Command):
+    issue_id: uuid.UUID
+    engineer: str
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CommentOnIssue(Command):
+    issue_id: uuid.UUID
+    author: Actor
+    body: str
+    visibility: str = "public"
+    expected_version: int | None = None
+    comment_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+@dataclass(frozen=True, kw_only=True)
+class MarkIssueAsResolved(Command):
+    issue_id: uuid.UUID
+    resolution: str
+    actor: Actor
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReopenIssue(Command):
+    issue_id: uuid.UUID
+    reason: str
+    actor: Actor
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CloseIssue(Command):
+    issue_id: uuid.UUID
+    actor: Actor
+    expected_version: int | None = None

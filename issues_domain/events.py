@@ -1,0 +1,100 @@
+"""Events: facts about an issue, named in the past tense. Immutable once recorded.
+
+Every event carries the issue's version after the change, who acted, and when. Events that
+lead to mail carry the recipients' addresses as they were at that moment, so a later change
+(a new assignee, say) never redirects an earlier notification.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from issues_domain.values import Actor, IssueStatus, Priority, Visibility
+
+
+@dataclass(frozen=True, kw_only=True)
+class Event:
+    event_id: uuid.UUID
+    issue_id: uuid.UUID
+    version: int
+    occurred_at: datetime
+    actor: Actor
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueReported(Event):
+    reference: str
+    reporter_name: str
+    reporter_email: str
+    description: str
+    category: str | None
+    priority: Priority | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueTriaged(Event):
+    category: str
+    priority: Priority
+    status: IssueStatus
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueAssigned(Event):
+    """Somebody assigned the issue to a staff member who had nobody's issue before."""
+
+    assignee: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueReassigned(Event):
+    """The issue moved from one assignee to another."""
+
+    assignee: str
+    previous_assignee: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssuePicked(Event):
+    """A staff member took the issue for themselves."""
+
+    engineer: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueCommented(Event):
+    comment_id: uuid.UUID
+    body: str
+    visibility: Visibility
+    reporter_email: str
+    assignee: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueResolved(Event):
+    resolution: str
+    reporter_email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueReopened(Event):
+    reason: str
+    status: IssueStatus
+    assignee: str | None
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueClosed(Event):
+    pass
+
+
+ALL_EVENTS: tuple[type[Event], ...] = (
+    IssueReported,
+    IssueTriaged,
+    IssueAssigned,
+    IssueReassigned,
+    IssuePicked,
+    IssueCommented,
+    IssueResolved,
+    IssueReopened,
+    IssueClosed,
+)

@@ -1,0 +1,37 @@
+"""Ports: what the domain needs from the world, as abstractions. Adapters implement them."""
+
+import abc
+import uuid
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from issues_domain.issue import Issue
+
+
+class IssueLog(abc.ABC):
+    """Where issues live."""
+
+    @abc.abstractmethod
+    def add(self, issue: "Issue") -> None: ...
+
+    @abc.abstractmethod
+    def get(self, issue_id: uuid.UUID) -> "Issue":
+        """The issue, or IssueNotFound."""
+
+    @abc.abstractmethod
+    def next_reference(self) -> str:
+        """A short, unique, human-readable reference for a new issue, like HD-1042."""
+
+
+class StaffDirectory(abc.ABC):
+    """Who may be given an issue."""
+
+    @abc.abstractmethod
+    def is_active_staff(self, username: str) -> bool: ...
+
+
+class CategoryCatalogue(abc.ABC):
+    """The categories that admins keep."""
+
+    @abc.abstractmethod
+    def is_known(self, category: str) -> bool: ...

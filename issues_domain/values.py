@@ -1,0 +1,156 @@
+"""Value objects: small immutable things that validate themselves."""
+
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from enum import StrEnum
+from typing import Any
+
+from issues_domain.errors import InvalidInput
+
+DESCRIPTION_MAX_LENGTH = 10_000
+NAME_MAX_LENGTH = 200
+EMAIL_MAX_LENGTH = 254
+COMMENT_MAX_LENGTH = 10_000
+RESOLUTION_MAX_LENGTH = 10_000
+REASON_MAX_LENGTH = 10_000
+
+# Control characters other than tab, line feed and carriage return.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is the mail server's call.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
+
+
+class IssueStatus(StrEnum):
+    REPORTED = "reported"
+    TRIAGED = "triaged"
+    ASSIGNED = "assigned"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (IssueStatus.REPORTED, IssueStatus.TRIAGED, IssueStatus.ASSIGNED)
+
+
+class Priority(StrEnum):
+    LOW = "low"
+    NORMAL = "normal"
+    HIGH = "high"
+    URGENT = "urgent"
+
+    @classmethod
+    def parse(cls, value: "str | Priority | None", field: str = "priority") -> "Priority | None":
+        if value in (None, ""):
+            return None
+        try:
+            return cls(value)
+        except ValueError:
+            choices = ", ".join(p.value for p in cls)
+            raise InvalidInput.on(field, f"Choose one of: {choices}.") from None
+
+
+class Visibility(StrEnum):
+    PUBLIC = "public"
+    INTERNAL = "internal"
+
+    @classmethod
+    def parse(cls, value: "str | Visibility") -> "Visibility":
+        try:
+            return cls(value)
+        except ValueError:
+            raise InvalidInput.on("visibility", "Choose public or internal.") from None
+
+
+class ActorRole(StrEnum):
+    STAFF = "staff"
+    REPORTER = "reporter"
+
+
+def clean_text(
+    value: str | None, field: str, *, max_length: int, required: bool = True, one_line=False
+) -> str:
+    """Strip surrounding space and refuse what no person would mean to send."""
+    text = (value or "").strip()
+    if required and not text:
+        raise InvalidInput.on(field, "This field is required.")
+    if len(text) > max_length:
+        raise InvalidInput.on(field, f"At most {max_length:,} characters, please ({len(text):,}).")
+    if _CONTROL_CHARACTERS.search(text) or (one_line and ("\n" in text or "\r" in text)):
+        raise InvalidInput.on(field, "Contains control characters that cannot be stored.")
+    return text
+
+
+def clean_email(value: str | None, field: str = "email") -> str:
+    email = clean_text(value, field, max_length=EMAIL_MAX_LENGTH, one_line=True)
+    if not _EMAIL.match(email):
+        raise InvalidInput.on(field, "Enter a valid email address, like name@example.com.")
+    return email
+
+
+def validate_all(**checks: Callable[[], Any]) -> dict[str, Any]:
+    """Run every check and report all bad fields at once, not just the first."""
+    cleaned: dict[str, Any] = {}
+    errors: dict[str, list[str]] = {}
+    for field, check in checks.items():
+        try:
+            cleaned[field] = check()
+        except InvalidInput as error:
+            errors.update(error.errors)
+    if errors:
+        raise InvalidInput(errors)
+    return cleaned
+
+
+@dataclass(frozen=True)
+class IssueReporter:
+    """The person who reported an issue; usually not a member of staff."""
+
+    name: str
+    email: str
+
+    @classmethod
+    def create(cls, name: str | None, email: str | None) -> "IssueReporter":
+        cleaned = validate_all(
+            reporter_name=lambda: clean_text(
+                name, "reporter_name", max_length=NAME_MAX_LENGTH, one_line=True
+            ),
+            reporter_email=lambda: clean_email(email, "reporter_email"),
+        )
+        return cls(cleaned["reporter_name"], cleaned["reporter_email"])
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: a staff member (by username) or the issue's reporter."""
+
+    role: ActorRole
+    name: str
+    email: str = ""
+
+    @classmethod
+    def staff(cls, username: str) -> "Actor":
+        return cls(ActorRole.STAFF, username)
+
+    @classmethod
+    def reporter(cls, reporter: IssueReporter) -> "Actor":
+        return cls(ActorRole.REPORTER, reporter.name, reporter.email)
+
+    @property
+    def is_staff(self) -> bool:
+        return self.role == ActorRole.STAFF
+
+
+@dataclass(frozen=True)
+class Comment:
+    id: uuid.UUID
+    author: Actor
+    body: str
+    visibility: Visibility
+    created_at: datetime
+
+    @property
+    def is_public(self) -> bool:
+        return self.visibility == Visibility.PUBLIC

@@ -1,0 +1,41 @@
+"""The composition root: the one place that puts handlers, ports and adapters together.
+
+The Django adapters call it with their concrete unit of work and event handlers; specs call it
+with fakes.
+"""
+
+from collections.abc import Callable
+
+from issues_domain.commands import Command
+from issues_domain.events import Event
+from issues_service.handlers import COMMAND_HANDLERS, CommandHandler
+from issues_service.messagebus import EventHandler, MessageBus, RetryPolicy
+from issues_service.unit_of_work import UnitOfWork
+
+
+def _with_fresh_unit_of_work(
+    handler_class: type[CommandHandler], unit_of_work: Callable[[], UnitOfWork]
+):
+    # A unit of work holds the issues it loaded, so each command gets its own.
+    def handle(command: Command):
+        return handler_class(unit_of_work())(command)
+
+    handle.__name__ = handler_class.__name__
+    return handle
+
+
+def bootstrap(
+    *,
+    unit_of_work: Callable[[], UnitOfWork],
+    event_handlers: dict[type[Event], list[EventHandler]] | None = None,
+    event_retry_policy: RetryPolicy | None = None,
+) -> MessageBus:
+    command_handlers = {
+        command: _with_fresh_unit_of_work(handler_class, unit_of_work)
+        for command, handler_class in COMMAND_HANDLERS.items()
+    }
+    return MessageBus(
+        command_handlers,
+        event_handlers or {},
+        event_retry_policy=event_retry_policy or RetryPolicy(),
+    )

@@ -1,0 +1,116 @@
+"""Command handlers: one class per command, each doing the four boring steps.
+
+Get the issue, ask it to change, commit (which records its events), and return what the caller
+needs. No business rule lives here: the Issue decides what is allowed.
+"""
+
+import uuid
+
+from issues_domain import commands
+from issues_domain.issue import Issue
+from issues_service.unit_of_work import UnitOfWork
+
+
+class CommandHandler:
+    def __init__(self, uow: UnitOfWork):
+        self.uow = uow
+
+
+class ReportIssueHandler(CommandHandler):
+    def __call__(self, cmd: commands.ReportIssue) -> uuid.UUID:
+        with self.uow:
+            issue = Issue.report(
+                issue_id=cmd.issue_id,
+                reference=self.uow.issues.next_reference(),
+                reporter_name=cmd.reporter_name,
+                reporter_email=cmd.reporter_email,
+                description=cmd.description,
+                category=cmd.category,
+                priority=cmd.priority,
+                categories=self.uow.categories,
+            )
+            self.uow.issues.add(issue)
+            self.uow.commit()
+        return issue.id
+
+
+class TriageIssueHandler(CommandHandler):
+    def __call__(self, cmd: commands.TriageIssue) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.triage(cmd.category, cmd.priority, cmd.actor, self.uow.categories)
+            self.uow.commit()
+        return issue.id
+
+
+class AssignIssueHandler(CommandHandler):
+    def __call__(self, cmd: commands.AssignIssue) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.assign(cmd.assignee, cmd.actor, self.uow.staff)
+            self.uow.commit()
+        return issue.id
+
+
+class PickIssueHandler(CommandHandler):
+    def __call__(self, cmd: commands.PickIssue) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.pick(cmd.engineer)
+            self.uow.commit()
+        return issue.id
+
+
+class CommentOnIssueHandler(CommandHandler):
+    def __call__(self, cmd: commands.CommentOnIssue) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.comment(cmd.comment_id, cmd.author, cmd.body, cmd.visibility)
+            self.uow.commit()
+        return issue.id
+
+
+class MarkIssueAsResolvedHandler(CommandHandler):
+    def __call__(self, cmd: commands.MarkIssueAsResolved) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.mark_as_resolved(cmd.resolution, cmd.actor)
+            self.uow.commit()
+        return issue.id
+
+
+class ReopenIssueHandler(CommandHandler):
+    def __call__(self, cmd: commands.ReopenIssue) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.reopen(cmd.reason, cmd.actor)
+            self.uow.commit()
+        return issue.id
+
+
+class CloseIssueHandler(CommandHandler):
+    def __call__(self, cmd: commands.CloseIssue) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.close(cmd.actor)
+            self.uow.commit()
+        return issue.id
+
+
+COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
+    commands.ReportIssue: ReportIssueHandler,
+    commands.TriageIssue: TriageIssueHandler,
+    commands.AssignIssue: AssignIssueHandler,
+    commands.PickIssue: PickIssueHandler,
+    commands.CommentOnIssue: CommentOnIssueHandler,
+    commands.MarkIssueAsResolved: MarkIssueAsResolvedHandler,
+    commands.ReopenIssue: ReopenIssueHandler,
+    commands.CloseIssue: CloseIssueHandler,
+}

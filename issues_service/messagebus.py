@@ -1,0 +1,100 @@
+"""The message bus: commands go to exactly one handler and fail loudly; events fan out.
+
+A command whose write turned out stale (somebody else changed the issue first) is re-run against
+fresh state a few times, then refused with ConcurrentUpdate. An event goes to each of its
+handlers; a failing handler is retried with back-off and never stops the others.
+"""
+
+import logging
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import tenacity
+
+from issues_domain.commands import Command
+from issues_domain.errors import ConcurrentUpdate
+from issues_domain.events import Event
+from issues_service.unit_of_work import StaleWrite
+
+logger = logging.getLogger(__name__)
+
+
+class EventHandler(Protocol):
+    """Reacts to events. `name` is stable: deliveries are tracked under it."""
+
+    name: str
+
+    def __call__(self, event: Event) -> None: ...
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    attempts: int = 5
+    first_wait: float = 0.01
+    max_wait: float = 1.0
+
+    def retrying(self, **kwargs) -> tenacity.Retrying:
+        return tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.attempts),
+            wait=tenacity.wait_random_exponential(multiplier=self.first_wait, max=self.max_wait),
+            reraise=True,
+            **kwargs,
+        )
+
+
+@dataclass(frozen=True)
+class EventHandlerFailure:
+    handler: str
+    event: Event
+    error: BaseException
+
+
+class MessageBus:
+    def __init__(
+        self,
+        command_handlers: dict[type[Command], Callable[[Command], Any]],
+        event_handlers: dict[type[Event], list[EventHandler]],
+        stale_write_policy: RetryPolicy = RetryPolicy(attempts=8, first_wait=0.005, max_wait=0.2),
+        event_retry_policy: RetryPolicy = RetryPolicy(),
+    ):
+        self.command_handlers = command_handlers
+        self.event_handlers = event_handlers
+        self.stale_write_policy = stale_write_policy
+        self.event_retry_policy = event_retry_policy
+
+    def handle(self, command: Command) -> Any:
+        handler = self.command_handlers[type(command)]
+        retrying = self.stale_write_policy.retrying(
+            retry=tenacity.retry_if_exception_type(StaleWrite)
+        )
+        try:
+            return retrying(handler, command)
+        except StaleWrite as error:
+            raise ConcurrentUpdate() from error
+
+    def handlers_for(self, event: Event) -> list[EventHandler]:
+        return list(self.event_handlers.get(type(event), []))
+
+    def handler_named(self, name: str) -> EventHandler:
+        for handlers in self.event_handlers.values():
+            for handler in handlers:
+                if handler.name == name:
+                    return handler
+        raise KeyError(name)
+
+    def run_event_handler(self, handler: EventHandler, event: Event) -> None:
+        """One handler, retried with back-off; raises its last error if it never succeeds."""
+        self.event_retry_policy.retrying()(handler, event)
+
+    def publish(self, events: Iterable[Event]) -> list[EventHandlerFailure]:
+        """Every handler of every event, each on its own; the failures are returned, not raised."""
+        failures = []
+        for event in events:
+            for handler in self.handlers_for(event):
+                try:
+                    self.run_event_handler(handler, event)
+                except Exception as error:
+                    logger.exception("Event handler %s failed on %r", handler.name, event)
+                    failures.append(EventHandlerFailure(handler.name, event, error))
+        return failures

@@ -1,0 +1,97 @@
+"""The read side: what the pages and the API ask, and the plain data they get back.
+
+Queries never go through the IssueLog or return domain objects; an adapter answers them from
+tables built for reading.
+"""
+
+import abc
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime
+
+QUEUE_ORDERINGS = {
+    "-reported_at": "newest first",
+    "reported_at": "oldest first",
+    "-updated_at": "recently updated",
+    "-priority": "most urgent first",
+    "reference": "reference",
+}
+DEFAULT_ORDERING = "-reported_at"
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    status: str | None = None
+    category: str | None = None
+    priority: str | None = None
+    assignee: str | None = None  # a username, or "none" for unassigned issues
+    q: str | None = None
+    ordering: str = DEFAULT_ORDERING
+    cursor: str | None = None
+    page_size: int = 25
+
+
+@dataclass(frozen=True)
+class IssueSummary:
+    id: uuid.UUID
+    reference: str
+    status: str
+    reporter_name: str
+    reporter_email: str
+    description: str
+    category: str | None
+    priority: str | None
+    assignee: str | None
+    version: int
+    reported_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class CommentView:
+    id: uuid.UUID
+    author_name: str
+    author_role: str
+    body: str
+    visibility: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class IssueDetail(IssueSummary):
+    resolution: str | None = None
+    comments: list[CommentView] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class RecordedEventView:
+    position: int
+    event_id: uuid.UUID
+    event_type: str
+    version: int
+    occurred_at: datetime
+    actor_name: str
+    actor_role: str
+    data: dict
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    issues: list[IssueSummary]
+    next_cursor: str | None
+    previous_cursor: str | None
+
+
+class IssueQueries(abc.ABC):
+    @abc.abstractmethod
+    def queue(self, filters: QueueFilters) -> QueuePage: ...
+
+    @abc.abstractmethod
+    def issue(self, issue_id: uuid.UUID) -> IssueDetail | None: ...
+
+    @abc.abstractmethod
+    def issue_by_tracking_token(self, token: str) -> IssueDetail | None:
+        """The reporter's view; the caller must show only public comments."""
+
+    @abc.abstractmethod
+    def history(self, issue_id: uuid.UUID) -> list[RecordedEventView]: ...

@@ -1,0 +1,84 @@
+"""Fakes of the ports, for domain and service specs that need no database."""
+
+import copy
+import uuid
+
+from issues_domain.errors import IssueNotFound
+from issues_domain.events import Event
+from issues_domain.issue import Issue
+from issues_domain.ports import CategoryCatalogue, IssueLog, StaffDirectory
+from issues_service.unit_of_work import StaleWrite, UnitOfWork
+
+
+class FakeIssueLog(IssueLog):
+    """Keeps committed copies, so a handler's uncommitted changes never leak into storage."""
+
+    def __init__(self, issues=()):
+        self.stored: dict[uuid.UUID, Issue] = {issue.id: issue for issue in issues}
+        self.seen: dict[uuid.UUID, Issue] = {}
+        self.loaded_versions: dict[uuid.UUID, int] = {}
+        self._next = 1000 + len(self.stored)
+
+    def add(self, issue: Issue) -> None:
+        self.seen[issue.id] = issue
+        self.loaded_versions[issue.id] = 0
+
+    def get(self, issue_id: uuid.UUID) -> Issue:
+        if issue_id not in self.stored:
+            raise IssueNotFound()
+        issue = copy.deepcopy(self.stored[issue_id])
+        issue.events = []
+        self.seen[issue_id] = issue
+        self.loaded_versions[issue_id] = issue.version
+        return issue
+
+    def next_reference(self) -> str:
+        self._next += 1
+        return f"HD-{self._next}"
+
+    def save_seen(self) -> list[Event]:
+        for issue_id, issue in self.seen.items():
+            stored = self.stored.get(issue_id)
+            if (stored.version if stored else 0) != self.loaded_versions[issue_id]:
+                raise StaleWrite(issue_id)
+        events = [event for issue in self.seen.values() for event in issue.events]
+        for issue_id, issue in self.seen.items():
+            self.stored[issue_id] = copy.deepcopy(issue)
+            issue.events = []
+        self.seen = {}
+        return events
+
+
+class FakeStaffDirectory(StaffDirectory):
+    def __init__(self, *active_usernames: str):
+        self.active = set(active_usernames)
+
+    def is_active_staff(self, username: str) -> bool:
+        return username in self.active
+
+
+class FakeCategories(CategoryCatalogue):
+    def __init__(self, *categories: str):
+        self.categories = set(categories)
+
+    def is_known(self, category: str) -> bool:
+        return category in self.categories
+
+
+class FakeUnitOfWork(UnitOfWork):
+    def __init__(self, issues=(), staff=("alice", "bob"), categories=("hardware", "network")):
+        self.issues = FakeIssueLog(issues)
+        self.staff = FakeStaffDirectory(*staff)
+        self.categories = FakeCategories(*categories)
+        self.committed = False
+        self.events: list[Event] = []
+
+    def commit(self) -> None:
+        self.events.extend(self.issues.save_seen())
+        self.committed = True
+
+    def rollback(self) -> None:
+        self.issues.seen = {}
+
+    def recorded_events(self) -> list[Event]:
+        return list(self.events)
