@@ -19,7 +19,8 @@ REASON_MAX_LENGTH = 10_000
 
 # Control characters other than tab, line feed and carriage return.
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-# Deliberately plain: one @, no spaces, a dot in the domain. Deliverability is the mail server's call.
+# Deliberately plain: one @, no spaces, a dot in the domain; deliverability is the mail
+# server's call.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 
@@ -91,15 +92,24 @@ def clean_email(value: str | None, field: str = "email") -> str:
 
 
 def validate_all(**checks: Callable[[], Any]) -> dict[str, Any]:
-    """Run every check and report all bad fields at once, not just the first."""
+    """Run every check and report all bad fields at once, not just the first.
+
+    When only one check failed, its own error is raised, so a specific code (such as
+    `unknown_category`) reaches the caller instead of the generic `invalid_input`.
+    """
     cleaned: dict[str, Any] = {}
-    errors: dict[str, list[str]] = {}
+    failures: list[InvalidInput] = []
     for field, check in checks.items():
         try:
             cleaned[field] = check()
         except InvalidInput as error:
-            errors.update(error.errors)
-    if errors:
+            failures.append(error)
+    if len(failures) == 1:
+        raise failures[0]
+    if failures:
+        errors: dict[str, list[str]] = {}
+        for failure in failures:
+            errors.update(failure.errors)
         raise InvalidInput(errors)
     return cleaned
 

@@ -1,0 +1,50 @@
+# `make run` and `make test` set up everything they need on a fresh machine.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install run test lint test-sqlite test-postgres bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: install
+	mkdir -p var
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+test: install lint test-sqlite test-postgres
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	$(BIN)/python manage.py check
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	DEBUG=0 SECRET_KEY=check-deploy-$$(date +%s)-a-long-random-enough-secret-value-for-the-check \
+		ALLOWED_HOSTS=helpdesk.example.org $(BIN)/python manage.py check --deploy --fail-level WARNING
+
+test-sqlite: install
+	$(BIN)/pytest
+
+# The adapter, API and event tests again, on PostgreSQL (skipped with a reason if it is not
+# running, unless REQUIRE_SERVICES=1).
+test-postgres: install
+	@status=0; $(BIN)/python -m tests.support.services postgres || status=$$?; \
+	if [ $$status -eq 0 ]; then \
+		DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest -m "not browser" \
+			--ignore=tests/domain --ignore=tests/service --ignore=tests/test_spec_runner.py; \
+	elif [ $$status -eq 1 ]; then exit 1; fi
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class EventingConfig(AppConfig):
+    name = "issues_adapters.eventing"
+    label = "eventing"

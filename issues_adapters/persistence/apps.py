@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PersistenceConfig(AppConfig):
+    name = "issues_adapters.persistence"
+    label = "issues"

@@ -1,0 +1,39 @@
+"""Appending events to the log, and reading them back as domain events."""
+
+from issues_adapters.persistence import event_codec
+from issues_adapters.persistence.models import RecordedEvent
+from issues_domain.events import Event
+
+
+def record_events(events: list[Event]) -> list[int]:
+    """Append the events to the log, in the caller's transaction; returns their positions."""
+    positions = []
+    for event in events:
+        row = RecordedEvent.objects.create(
+            event_id=event.event_id,
+            event_type=type(event).__name__,
+            issue_id=event.issue_id,
+            issue_version=event.version,
+            actor_role=event.actor.role.value,
+            actor_name=event.actor.name,
+            data={**event_codec.encode(event), "actor_email": event.actor.email},
+            occurred_at=event.occurred_at,
+        )
+        positions.append(row.position)
+    return positions
+
+
+def to_event(row: RecordedEvent) -> Event:
+    data = dict(row.data)
+    actor_email = data.pop("actor_email", "")
+    return event_codec.decode(
+        row.event_type,
+        data,
+        event_id=row.event_id,
+        issue_id=row.issue_id,
+        version=row.issue_version,
+        occurred_at=row.occurred_at,
+        actor_role=row.actor_role,
+        actor_name=row.actor_name,
+        actor_email=actor_email,
+    )

@@ -1,0 +1,137 @@
+"""Tables for issues, their comments, the categories, and the log of recorded events.
+
+These rows are storage, not the domain: the repository maps them to and from issues_domain
+objects, and nothing outside issues_adapters ever sees them.
+"""
+
+from django.db import models
+
+from issues_domain.values import ActorRole, IssueStatus, Priority, Visibility
+
+PRIORITY_RANK = {None: 0, Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority.URGENT: 4}
+REFERENCE_PREFIX = "HD-"
+FIRST_REFERENCE_NUMBER = 1000
+
+
+class Category(models.Model):
+    """Reference data kept by admins; issues name their category by slug."""
+
+    slug = models.SlugField(max_length=50, unique=True)
+    name = models.CharField(max_length=100)
+    is_active = models.BooleanField(
+        default=True, help_text="Inactive categories stay on old issues but cannot be chosen."
+    )
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name_plural = "categories"
+
+    def __str__(self):
+        return self.name
+
+
+class IssueNumber(models.Model):
+    """Hands out increasing numbers for references; a row per issue ever reported."""
+
+    id = models.BigAutoField(primary_key=True)
+
+    def __str__(self):
+        return str(self.id)
+
+
+class IssueRecord(models.Model):
+    id = models.UUIDField(primary_key=True)
+    number = models.BigIntegerField(unique=True)
+    reference = models.CharField(max_length=20, unique=True)
+    tracking_token = models.CharField(max_length=64, unique=True)
+    status = models.CharField(
+        max_length=20, choices=[(s.value, s.name.title()) for s in IssueStatus]
+    )
+    reporter_name = models.CharField(max_length=200)
+    reporter_email = models.EmailField(max_length=254)
+    description = models.TextField()
+    category = models.ForeignKey(
+        Category,
+        to_field="slug",
+        db_column="category",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    priority = models.CharField(
+        max_length=10, null=True, blank=True, choices=[(p.value, p.name.title()) for p in Priority]
+    )
+    priority_rank = models.PositiveSmallIntegerField(default=0)
+    assignee = models.CharField(max_length=150, null=True, blank=True)
+    resolution = models.TextField(null=True, blank=True)
+    version = models.PositiveIntegerField()
+    reported_at = models.DateTimeField()
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "issues_issue"
+        verbose_name = "issue"
+        indexes = [
+            models.Index(fields=["-reported_at", "id"], name="issue_newest"),
+            models.Index(fields=["-updated_at", "id"], name="issue_recently_updated"),
+            models.Index(fields=["status", "-reported_at"], name="issue_status_newest"),
+            models.Index(fields=["assignee", "status"], name="issue_assignee_status"),
+            models.Index(fields=["category", "status"], name="issue_category_status"),
+            models.Index(fields=["priority_rank", "status"], name="issue_priority_status"),
+        ]
+
+    def __str__(self):
+        return self.reference
+
+
+class CommentRecord(models.Model):
+    id = models.UUIDField(primary_key=True)
+    issue = models.ForeignKey(IssueRecord, on_delete=models.CASCADE, related_name="comments")
+    author_role = models.CharField(
+        max_length=10, choices=[(r.value, r.name.title()) for r in ActorRole]
+    )
+    author_name = models.CharField(max_length=200)
+    author_email = models.CharField(max_length=254, blank=True)
+    body = models.TextField()
+    visibility = models.CharField(
+        max_length=10, choices=[(v.value, v.name.title()) for v in Visibility]
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "issues_comment"
+        verbose_name = "comment"
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["issue", "created_at"], name="comment_issue_time")]
+
+    def __str__(self):
+        return f"{self.author_name}: {self.body[:40]}"
+
+
+class RecordedEvent(models.Model):
+    """The outbox and event log: every event, in the transaction of its change.
+
+    `position` is the event's place in one global order; handlers and read models track
+    which positions they have taken in.
+    """
+
+    position = models.BigAutoField(primary_key=True)
+    event_id = models.UUIDField(unique=True)
+    event_type = models.CharField(max_length=50)
+    issue_id = models.UUIDField(db_index=True)
+    issue_version = models.PositiveIntegerField()
+    actor_role = models.CharField(max_length=10)
+    actor_name = models.CharField(max_length=200)
+    data = models.JSONField()
+    occurred_at = models.DateTimeField()
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "issues_recorded_event"
+        ordering = ["position"]
+        indexes = [models.Index(fields=["issue_id", "position"], name="event_issue_position")]
+
+    def __str__(self):
+        return f"#{self.position} {self.event_type} v{self.issue_version}"

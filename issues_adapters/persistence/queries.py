@@ -1,0 +1,189 @@
+"""The read side over the issue tables: the staff queue, one issue, its history.
+
+The queue pages by key (a cursor), never by OFFSET and never with COUNT(*), so a page costs
+the same on the millionth issue as on the first.
+"""
+
+import base64
+import binascii
+import json
+import uuid
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+from issues_adapters.persistence.models import CommentRecord, IssueRecord, RecordedEvent
+from issues_service.queries import (
+    DEFAULT_ORDERING,
+    QUEUE_ORDERINGS,
+    CommentView,
+    IssueDetail,
+    IssueQueries,
+    IssueSummary,
+    QueueFilters,
+    QueuePage,
+    RecordedEventView,
+)
+
+# Each public ordering is a column plus the primary key, which breaks ties.
+_ORDER_COLUMNS = {
+    "-reported_at": ("reported_at", True),
+    "reported_at": ("reported_at", False),
+    "-updated_at": ("updated_at", True),
+    "-priority": ("priority_rank", True),
+    "reference": ("number", False),
+}
+_SUMMARY_FIELDS = [
+    "id",
+    "reference",
+    "status",
+    "reporter_name",
+    "reporter_email",
+    "description",
+    "category_id",
+    "priority",
+    "assignee",
+    "version",
+    "reported_at",
+    "updated_at",
+]
+assert set(_ORDER_COLUMNS) == set(QUEUE_ORDERINGS)
+
+
+class InvalidCursor(ValueError):
+    pass
+
+
+class DjangoIssueQueries(IssueQueries):
+    def queue(self, filters: QueueFilters) -> QueuePage:
+        ordering = filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
+        column, descending = _ORDER_COLUMNS[ordering]
+        rows = _filtered(IssueRecord.objects.all(), filters)
+        direction, key = _decode_cursor(filters.cursor, column)
+        backwards = direction == "before"
+        if key is not None:
+            rows = rows.filter(_beyond(column, key, descending=descending != backwards))
+        order = [f"-{column}", "-id"] if descending != backwards else [column, "id"]
+        page = list(rows.order_by(*order).values(*_SUMMARY_FIELDS, column)[: filters.page_size + 1])
+        has_more = len(page) > filters.page_size
+        page = page[: filters.page_size]
+        if backwards:
+            page.reverse()
+        first, last = (page[0], page[-1]) if page else (None, None)
+        more_after = has_more if not backwards else key is not None
+        more_before = has_more if backwards else key is not None
+        return QueuePage(
+            issues=[_summary(row) for row in page],
+            next_cursor=_encode_cursor("after", last, column) if last and more_after else None,
+            previous_cursor=_encode_cursor("before", first, column)
+            if first and more_before
+            else None,
+        )
+
+    def issue(self, issue_id: uuid.UUID) -> IssueDetail | None:
+        return self._detail(IssueRecord.objects.filter(id=issue_id).first())
+
+    def issue_by_tracking_token(self, token: str) -> IssueDetail | None:
+        if not token:
+            return None
+        return self._detail(IssueRecord.objects.filter(tracking_token=token).first())
+
+    def history(self, issue_id: uuid.UUID) -> list[RecordedEventView]:
+        return [
+            RecordedEventView(
+                position=row.position,
+                event_id=row.event_id,
+                event_type=row.event_type,
+                version=row.issue_version,
+                occurred_at=row.occurred_at,
+                actor_name=row.actor_name,
+                actor_role=row.actor_role,
+                data={key: value for key, value in row.data.items() if key != "actor_email"},
+            )
+            for row in RecordedEvent.objects.filter(issue_id=issue_id).order_by("position")
+        ]
+
+    def _detail(self, row: IssueRecord | None) -> IssueDetail | None:
+        if row is None:
+            return None
+        comments = CommentRecord.objects.filter(issue_id=row.id).order_by("created_at", "id")
+        fields = {name: getattr(row, name) for name in _SUMMARY_FIELDS}
+        return IssueDetail(
+            **_renamed(fields),
+            resolution=row.resolution,
+            comments=[
+                CommentView(
+                    id=comment.id,
+                    author_name=comment.author_name,
+                    author_role=comment.author_role,
+                    body=comment.body,
+                    visibility=comment.visibility,
+                    created_at=comment.created_at,
+                )
+                for comment in comments
+            ],
+        )
+
+
+def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
+    if filters.status:
+        rows = rows.filter(status__in=filters.status.split(","))
+    if filters.category:
+        rows = rows.filter(category_id=filters.category)
+    if filters.priority:
+        rows = rows.filter(priority=filters.priority)
+    if filters.assignee == "none":
+        rows = rows.filter(assignee__isnull=True)
+    elif filters.assignee:
+        rows = rows.filter(assignee=filters.assignee)
+    if filters.q and filters.q.strip():
+        text = filters.q.strip()
+        rows = rows.filter(
+            Q(reference__iexact=text)
+            | Q(reporter_email__icontains=text)
+            | Q(reporter_name__icontains=text)
+            | Q(description__icontains=text)
+        )
+    return rows
+
+
+def _beyond(column: str, key: tuple, *, descending: bool) -> Q:
+    value, pk = key
+    op = "lt" if descending else "gt"
+    return Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": pk})
+
+
+def _encode_cursor(direction: str, row: dict, column: str) -> str:
+    value = row[column]
+    value = value.isoformat() if isinstance(value, datetime) else value
+    raw = json.dumps([direction, value, str(row["id"])]).encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None, column: str) -> tuple[str | None, tuple | None]:
+    if not cursor:
+        return None, None
+    try:
+        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+        direction, value, pk = json.loads(raw)
+        if direction not in ("after", "before"):
+            raise ValueError(direction)
+        if column.endswith("_at"):
+            value = datetime.fromisoformat(value)
+        elif not isinstance(value, int):
+            raise ValueError(value)
+        return direction, (value, uuid.UUID(pk))
+    except (ValueError, TypeError, binascii.Error, json.JSONDecodeError) as error:
+        raise InvalidCursor(
+            "This page link is not valid; start again from the first page."
+        ) from error
+
+
+def _renamed(fields: dict) -> dict:
+    fields = dict(fields)
+    fields["category"] = fields.pop("category_id")
+    return fields
+
+
+def _summary(row: dict) -> IssueSummary:
+    return IssueSummary(**_renamed({name: row[name] for name in _SUMMARY_FIELDS}))

@@ -1,0 +1,164 @@
+"""The IssueLog adapter: maps issue rows to domain Issues and back."""
+
+import uuid
+
+from django.contrib.auth import get_user_model
+
+from issues_adapters.persistence.models import (
+    FIRST_REFERENCE_NUMBER,
+    PRIORITY_RANK,
+    REFERENCE_PREFIX,
+    Category,
+    CommentRecord,
+    IssueNumber,
+    IssueRecord,
+)
+from issues_domain.errors import IssueNotFound
+from issues_domain.issue import Issue
+from issues_domain.ports import CategoryCatalogue, IssueLog, StaffDirectory
+from issues_domain.values import (
+    Actor,
+    ActorRole,
+    Comment,
+    IssueReporter,
+    IssueStatus,
+    Priority,
+    Visibility,
+)
+from issues_service.unit_of_work import StaleWrite
+
+
+class DjangoIssueLog(IssueLog):
+    """Remembers what it handed out, so the unit of work can save exactly those issues."""
+
+    def __init__(self):
+        self.seen: dict[uuid.UUID, Issue] = {}
+        self._loaded_version: dict[uuid.UUID, int] = {}
+        self._stored_comments: dict[uuid.UUID, set[uuid.UUID]] = {}
+
+    def add(self, issue: Issue) -> None:
+        self.seen[issue.id] = issue
+        self._loaded_version[issue.id] = 0
+        self._stored_comments[issue.id] = set()
+
+    def get(self, issue_id: uuid.UUID) -> Issue:
+        # FOR UPDATE makes concurrent writers on PostgreSQL queue up on the row; the version
+        # check in save() still guards databases that ignore it.
+        row = IssueRecord.objects.select_for_update().filter(id=issue_id).first()
+        if row is None:
+            raise IssueNotFound()
+        comments = list(
+            CommentRecord.objects.filter(issue_id=issue_id).order_by("created_at", "id")
+        )
+        issue = to_domain(row, comments)
+        self.seen[issue.id] = issue
+        self._loaded_version[issue.id] = row.version
+        self._stored_comments[issue.id] = {comment.id for comment in comments}
+        return issue
+
+    def next_reference(self) -> str:
+        return f"{REFERENCE_PREFIX}{FIRST_REFERENCE_NUMBER + IssueNumber.objects.create().id}"
+
+    def save_seen(self) -> list:
+        """Write every changed issue; raise StaleWrite if any changed in storage meanwhile."""
+        events = []
+        for issue_id, issue in self.seen.items():
+            if not issue.events:
+                continue
+            self._save(issue, self._loaded_version[issue_id])
+            self._save_new_comments(issue)
+            events.extend(issue.events)
+            self._loaded_version[issue_id] = issue.version
+            issue.events = []
+        return events
+
+    def _save(self, issue: Issue, loaded_version: int) -> None:
+        fields = from_domain(issue)
+        if loaded_version == 0:
+            IssueRecord.objects.create(id=issue.id, tracking_token=issue.tracking_token, **fields)
+            return
+        updated = IssueRecord.objects.filter(id=issue.id, version=loaded_version).update(**fields)
+        if updated != 1:
+            raise StaleWrite(issue.id)
+
+    def _save_new_comments(self, issue: Issue) -> None:
+        stored = self._stored_comments[issue.id]
+        CommentRecord.objects.bulk_create(
+            CommentRecord(
+                id=comment.id,
+                issue_id=issue.id,
+                author_role=comment.author.role.value,
+                author_name=comment.author.name,
+                author_email=comment.author.email,
+                body=comment.body,
+                visibility=comment.visibility.value,
+                created_at=comment.created_at,
+            )
+            for comment in issue.comments
+            if comment.id not in stored
+        )
+        stored.update(comment.id for comment in issue.comments)
+
+
+def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
+    return Issue(
+        id=row.id,
+        reference=row.reference,
+        reporter=IssueReporter(row.reporter_name, row.reporter_email),
+        description=row.description,
+        status=IssueStatus(row.status),
+        category=row.category_id,
+        priority=Priority(row.priority) if row.priority else None,
+        assignee=row.assignee,
+        resolution=row.resolution,
+        version=row.version,
+        reported_at=row.reported_at,
+        updated_at=row.updated_at,
+        tracking_token=row.tracking_token,
+        comments=[
+            Comment(
+                id=comment.id,
+                author=Actor(
+                    ActorRole(comment.author_role), comment.author_name, comment.author_email
+                ),
+                body=comment.body,
+                visibility=Visibility(comment.visibility),
+                created_at=comment.created_at,
+            )
+            for comment in comments
+        ],
+    )
+
+
+def from_domain(issue: Issue) -> dict:
+    number = int(issue.reference.removeprefix(REFERENCE_PREFIX))
+    return {
+        "number": number,
+        "reference": issue.reference,
+        "status": issue.status.value,
+        "reporter_name": issue.reporter.name,
+        "reporter_email": issue.reporter.email,
+        "description": issue.description,
+        "category_id": issue.category,
+        "priority": issue.priority.value if issue.priority else None,
+        "priority_rank": PRIORITY_RANK[issue.priority],
+        "assignee": issue.assignee,
+        "resolution": issue.resolution,
+        "version": issue.version,
+        "reported_at": issue.reported_at,
+        "updated_at": issue.updated_at,
+    }
+
+
+class DjangoStaffDirectory(StaffDirectory):
+    def is_active_staff(self, username: str) -> bool:
+        return (
+            get_user_model()
+            .objects.filter(username=username, is_staff=True, is_active=True)
+            .exists()
+        )
+
+
+class DjangoCategoryCatalogue(CategoryCatalogue):
+    def is_known(self, category: str) -> bool:
+        return Category.objects.filter(slug=category, is_active=True).exists()

@@ -1,0 +1,57 @@
+"""The unit of work over one Django transaction: the change and its events commit together."""
+
+from collections.abc import Callable
+
+from django.db import transaction
+
+from issues_adapters.persistence.event_log import record_events
+from issues_adapters.persistence.repository import (
+    DjangoCategoryCatalogue,
+    DjangoIssueLog,
+    DjangoStaffDirectory,
+)
+from issues_domain.events import Event
+from issues_service.unit_of_work import UnitOfWork
+
+AfterCommit = Callable[[list[int]], None]
+
+
+class DjangoUnitOfWork(UnitOfWork):
+    """`after_commit` receives the positions of the recorded events once the transaction commits.
+
+    Nested inside an outer transaction (a test, a bulk action) it becomes a savepoint, and the
+    after-commit call waits for the outermost commit, as Django's on_commit does.
+    """
+
+    def __init__(self, after_commit: AfterCommit | None = None):
+        self.after_commit = after_commit
+        self.staff = DjangoStaffDirectory()
+        self.categories = DjangoCategoryCatalogue()
+        self._events: list[Event] = []
+
+    def __enter__(self) -> "DjangoUnitOfWork":
+        self.issues = DjangoIssueLog()
+        self._committed = False
+        self._atomic = transaction.atomic()
+        self._atomic.__enter__()
+        return self
+
+    def __exit__(self, exc_type, exc, traceback) -> None:
+        if exc_type is None and not self._committed:
+            self.rollback()
+        self._atomic.__exit__(exc_type, exc, traceback)
+
+    def commit(self) -> None:
+        events = self.issues.save_seen()
+        positions = record_events(events)
+        self._events = events
+        self._committed = True
+        if self.after_commit is not None and positions:
+            after_commit = self.after_commit
+            transaction.on_commit(lambda: after_commit(positions))
+
+    def rollback(self) -> None:
+        transaction.set_rollback(True)
+
+    def recorded_events(self) -> list[Event]:
+        return list(self._events)
