@@ -17,8 +17,9 @@ COMMENT_MAX_LENGTH = 10_000
 RESOLUTION_MAX_LENGTH = 10_000
 REASON_MAX_LENGTH = 10_000
 
-# Control characters other than tab, line feed and carriage return.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# Control characters (C0, DEL and C1) other than tab, line feed and carriage return; a browser
+# sends a textarea's line breaks as CR LF.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 # Deliberately plain: one @, no spaces, a dot in the domain; deliverability is the mail
 # server's call.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
