@@ -135,6 +135,7 @@ class Issue:
         self._refuse_unless_open()
         if self.assignee is not None:
             raise errors.IssueAlreadyAssigned()
+        engineer = clean_text(engineer, "engineer", max_length=150, one_line=True)
         self.assignee, self.status = engineer, IssueStatus.ASSIGNED
         self._record(IssuePicked, Actor.staff(engineer), engineer=engineer)
 
