@@ -37,7 +37,7 @@ class FakeIssueLog(IssueLog):
         return f"HD-{self._next}"
 
     def save_seen(self) -> list[Event]:
-        for issue_id, issue in self.seen.items():
+        for issue_id in self.seen:
             stored = self.stored.get(issue_id)
             if (stored.version if stored else 0) != self.loaded_versions[issue_id]:
                 raise StaleWrite(issue_id)
@@ -82,3 +82,40 @@ class FakeUnitOfWork(UnitOfWork):
 
     def recorded_events(self) -> list[Event]:
         return list(self.events)
+
+
+class StaleUnitOfWork(FakeUnitOfWork):
+    """A unit of work whose first `stale_commits` commits find the issue changed underneath."""
+
+    def __init__(self, *, stale_commits: int, **kwargs):
+        super().__init__(**kwargs)
+        self.stale_commits = stale_commits
+        self.commit_attempts = 0
+
+    def commit(self) -> None:
+        self.commit_attempts += 1
+        if self.commit_attempts <= self.stale_commits:
+            raise StaleWrite("somebody else changed the issue first")
+        super().commit()
+
+
+class RacingUnitOfWork(FakeUnitOfWork):
+    """Before each of its first `races` commits, a rival commits a change to the same issue.
+
+    The rival's change bumps the stored version, so the commit finds its write stale, just as
+    a real database would, and the command has to be re-run against the fresh state.
+    """
+
+    def __init__(self, *, rival, races: int, **kwargs):
+        super().__init__(**kwargs)
+        self.rival, self.races = rival, races
+        self.commit_attempts = 0
+
+    def commit(self) -> None:
+        self.commit_attempts += 1
+        if self.commit_attempts <= self.races:
+            for issue_id, issue in list(self.issues.stored.items()):
+                rivals_copy = copy.deepcopy(issue)
+                self.rival(rivals_copy)
+                self.issues.stored[issue_id] = rivals_copy
+        super().commit()
