@@ -1,20 +1,10 @@
 from django.db import migrations
 
-DEFAULT_CATEGORIES = [
-    ("hardware", "Hardware"),
-    ("software", "Software"),
-    ("network", "Network and connectivity"),
-    ("accounts", "Accounts and access"),
-    ("email", "Email"),
-    ("printing", "Printing"),
-    ("other", "Other"),
-]
+from issues_adapters.persistence.reference_data import ensure_default_categories
 
 
 def create_default_categories(apps, schema_editor):
-    Category = apps.get_model("issues", "Category")
-    for position, (slug, name) in enumerate(DEFAULT_CATEGORIES):
-        Category.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+    ensure_default_categories(apps.get_model("issues", "Category"))
 
 
 class Migration(migrations.Migration):

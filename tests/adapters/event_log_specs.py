@@ -1,0 +1,70 @@
+import uuid
+
+import pytest
+from expects import equal, expect
+
+from issues_adapters.persistence.event_log import to_event
+from issues_adapters.persistence.models import RecordedEvent
+from issues_adapters.persistence.unit_of_work import DjangoUnitOfWork
+from issues_domain.commands import (
+    AssignIssue,
+    CloseIssue,
+    CommentOnIssue,
+    MarkIssueAsResolved,
+    PickIssue,
+    ReopenIssue,
+    ReportIssue,
+    TriageIssue,
+)
+from issues_domain.events import ALL_EVENTS
+from tests.adapters.contexts import ALICE, make_staff
+
+
+class RememberingUnitOfWork(DjangoUnitOfWork):
+    """Keeps every event it recorded, exactly as the domain raised it."""
+
+    raised: list = []
+
+    def commit(self):
+        super().commit()
+        RememberingUnitOfWork.raised.extend(self.recorded_events())
+
+
+@pytest.mark.django_db
+class When_every_kind_of_event_is_recorded_and_read_back:
+    def given_an_issue_that_raises_every_kind_of_event(self):
+        from issues_service.bootstrap import bootstrap
+
+        make_staff("alice")
+        make_staff("bob")
+        RememberingUnitOfWork.raised = []
+        bus = bootstrap(unit_of_work=RememberingUnitOfWork)
+        report = ReportIssue(
+            reporter_name="Fred", reporter_email="fred@example.org", description="x"
+        )
+        issue_id, picked_id = (
+            bus.handle(report),
+            bus.handle(report.__class__(**vars(report) | {"issue_id": uuid.uuid4()})),
+        )
+        for command in [
+            PickIssue(issue_id=picked_id, engineer="alice"),
+            AssignIssue(issue_id=issue_id, assignee="alice", actor=ALICE),
+            AssignIssue(issue_id=issue_id, assignee="bob", actor=ALICE),
+            TriageIssue(issue_id=issue_id, category="network", priority="low", actor=ALICE),
+            CommentOnIssue(issue_id=issue_id, author=ALICE, body="hi", visibility="internal"),
+            MarkIssueAsResolved(issue_id=issue_id, resolution="done", actor=ALICE),
+            ReopenIssue(issue_id=issue_id, reason="not done", actor=ALICE),
+            MarkIssueAsResolved(issue_id=issue_id, resolution="done now", actor=ALICE),
+            CloseIssue(issue_id=issue_id, actor=ALICE),
+        ]:
+            bus.handle(command)
+        self.raised = RememberingUnitOfWork.raised
+
+    def because_the_log_is_read_back(self):
+        self.read_back = [to_event(row) for row in RecordedEvent.objects.order_by("position")]
+
+    def it_should_cover_every_event_type(self):
+        expect({type(event) for event in self.raised}).to(equal(set(ALL_EVENTS)))
+
+    def it_should_give_back_equal_events_in_the_same_order(self):
+        expect(self.read_back).to(equal(self.raised))
