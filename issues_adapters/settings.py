@@ -90,6 +90,7 @@ DATABASES = {
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock when a
     # transaction starts, so two writers queue up instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {
