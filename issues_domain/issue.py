@@ -103,6 +103,8 @@ class Issue:
             category=issue.category,
             priority=issue.priority,
         )
+        # The issue's times are its first event's, so a read model rebuilt from events agrees.
+        issue.reported_at = issue.updated_at
         return issue
 
     # -- staff work ------------------------------------------------------------------------
@@ -148,8 +150,6 @@ class Issue:
         )
         if not author.is_staff and fields["visibility"] != Visibility.PUBLIC:
             raise errors.ReporterNotesArePublic()
-        now = _now()
-        self.comments.append(Comment(comment_id, author, fields["body"], fields["visibility"], now))
         self._record(
             IssueCommented,
             author,
@@ -158,6 +158,10 @@ class Issue:
             visibility=fields["visibility"],
             reporter_email=self.reporter.email,
             assignee=self.assignee,
+        )
+        # Timed like its event, so a read model rebuilt from events shows the same time.
+        self.comments.append(
+            Comment(comment_id, author, fields["body"], fields["visibility"], self.updated_at)
         )
 
     def mark_as_resolved(self, resolution: str, actor: Actor):
