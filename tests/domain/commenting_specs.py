@@ -41,6 +41,9 @@ class When_staff_comment_publicly(With_an_assigned_issue):
             equal((self.comment_id, BOB, "Have you tried turning it off?", Visibility.PUBLIC))
         )
 
+    def it_should_time_the_comment_when_issue_commented_occurred(self):
+        expect(self.issue.comments[0].created_at).to(equal(self.issue.events[0].occurred_at))
+
     def it_should_show_it_to_the_reporter(self):
         expect([comment.id for comment in self.issue.public_comments]).to(equal([self.comment_id]))
 

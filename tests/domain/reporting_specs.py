@@ -47,6 +47,12 @@ class When_reporting_an_issue:
     def it_should_have_a_private_tracking_token(self):
         expect(len(self.issue.tracking_token)).to(equal(32))
 
+    def it_should_have_been_reported_when_issue_reported_occurred(self):
+        expect(self.issue.reported_at).to(equal(self.issue.events[0].occurred_at))
+
+    def it_should_have_been_updated_at_that_moment_too(self):
+        expect(self.issue.updated_at).to(equal(self.issue.reported_at))
+
     def it_should_raise_exactly_one_event(self):
         expect(self.issue.events).to(have_len(1))
 
