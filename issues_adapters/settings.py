@@ -153,6 +153,22 @@ HELPDESK_BASE_URL = os.environ.get("HELPDESK_BASE_URL", "http://127.0.0.1:8000")
 # -- events -------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+# Deliveries: tries in the web request (embedded mode), then retries with exponential back-off
+# from the relay loop or the Celery workers, parked after the last one (see eventing/relay.py).
+HELPDESK_INLINE_ATTEMPTS = int(os.environ.get("HELPDESK_INLINE_ATTEMPTS", "3"))
+HELPDESK_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("HELPDESK_DELIVERY_MAX_ATTEMPTS", "8"))
+HELPDESK_RETRY_BASE_SECONDS = float(os.environ.get("HELPDESK_RETRY_BASE_SECONDS", "5"))
+HELPDESK_RETRY_MAX_SECONDS = float(os.environ.get("HELPDESK_RETRY_MAX_SECONDS", "3600"))
+# The sweep looks this many positions back for events some handler never got.
+HELPDESK_RELAY_LOOKBACK = int(os.environ.get("HELPDESK_RELAY_LOOKBACK", "10000"))
+HELPDESK_SWEEP_SECONDS = float(os.environ.get("HELPDESK_SWEEP_SECONDS", "30"))
+# Inbound mail over IMAP (manage.py fetch_mail --imap); Maildir/mbox paths need none of these.
+HELPDESK_IMAP_HOST = os.environ.get("HELPDESK_IMAP_HOST", "")
+HELPDESK_IMAP_PORT = int(os.environ.get("HELPDESK_IMAP_PORT", "993"))
+HELPDESK_IMAP_USER = os.environ.get("HELPDESK_IMAP_USER", "")
+HELPDESK_IMAP_PASSWORD = os.environ.get("HELPDESK_IMAP_PASSWORD", "")
+HELPDESK_IMAP_MAILBOX = os.environ.get("HELPDESK_IMAP_MAILBOX", "INBOX")
+HELPDESK_IMAP_SSL = env_flag("HELPDESK_IMAP_SSL", True)
 
 # -- API ----------------------------------------------------------------------------------
 

@@ -1,17 +1,48 @@
-"""The Django side's composition root: the concrete adapters handed to issues_service.bootstrap."""
+"""The Django side's composition root: the concrete adapters handed to issues_service.bootstrap.
+
+`event_handlers()` is the one list of who reacts to which event. Read-model handlers (added by
+whoever owns the read model) go in the same dict; each handler needs a stable `name`, because
+deliveries are tracked under it. Handlers that send mail say so with `sends_mail = True`, and
+replaying old events skips them.
+"""
 
 import functools
 
 from issues_adapters.persistence.queries import DjangoIssueQueries
 from issues_adapters.persistence.unit_of_work import DjangoUnitOfWork
+from issues_domain import events
 from issues_service.bootstrap import bootstrap
-from issues_service.messagebus import MessageBus
+from issues_service.messagebus import EventHandler, MessageBus
 from issues_service.queries import IssueQueries
+
+
+def event_handlers() -> dict[type[events.Event], list[EventHandler]]:
+    """Every event handler, by the event type it handles."""
+    from issues_adapters.eventing.notifications import DjangoEmailNotifications
+    from issues_service import event_handlers as mail
+
+    handlers: dict[type[events.Event], list[EventHandler]] = {
+        event_type: [] for event_type in events.ALL_EVENTS
+    }
+    for handler in mail.notification_handlers(DjangoEmailNotifications()):
+        for event_type in handler.handles:
+            handlers[event_type].append(handler)
+    return {event_type: found for event_type, found in handlers.items() if found}
+
+
+def _after_commit(positions: list[int]) -> None:
+    from issues_adapters.eventing import relay
+
+    relay.after_commit(positions)
+
+
+def unit_of_work() -> DjangoUnitOfWork:
+    return DjangoUnitOfWork(after_commit=_after_commit)
 
 
 @functools.cache
 def message_bus() -> MessageBus:
-    return bootstrap(unit_of_work=DjangoUnitOfWork)
+    return bootstrap(unit_of_work=unit_of_work, event_handlers=event_handlers())
 
 
 @functools.cache

@@ -1,0 +1,33 @@
+"""The Celery app for scale-out mode: `celery -A issues_adapters.eventing.celery_app worker`.
+
+Workers run the event handlers (tasks.py); `celery -A issues_adapters.eventing.celery_app beat`
+schedules the sweep for stragglers (or run `manage.py relay_events`, which does the same).
+Configuration comes from Django settings: CELERY_BROKER_URL and the other CELERY_* names.
+"""
+
+import os
+
+import django
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "issues_adapters.settings")
+django.setup()
+
+from django.conf import settings  # noqa: E402
+
+app = Celery("helpdesk")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.conf.update(
+    # A task is acknowledged when it finished, so a worker that dies mid-task loses nothing.
+    task_acks_late=True,
+    task_reject_on_worker_lost=True,
+    task_ignore_result=True,
+    broker_connection_retry_on_startup=True,
+    beat_schedule={
+        "sweep-undelivered-events": {
+            "task": "eventing.sweep",
+            "schedule": float(getattr(settings, "HELPDESK_SWEEP_SECONDS", 30)),
+        }
+    },
+    include=["issues_adapters.eventing.tasks"],
+)

@@ -1,0 +1,143 @@
+"""The notifications adapter: renders templates/email/ and sends through Django's email backend.
+
+Each mail is keyed by (handler, event_id) in `SentMail`, and its Message-ID is derived from
+the event: `<event-uuid.role@domain>`, so mail clients thread and deduplicate it and our own
+inbound reader recognises a reply. The issue's reference goes in the subject, and every mail
+about an issue points to `<issue-uuid@domain>` in References, so one issue is one thread.
+
+The crash window, and what we chose: the SentMail row is claimed (inserted) before sending and
+marked sent after, in the transaction of the delivery. A concurrent delivery of the same mail
+waits on that row's unique key, then finds it sent and does nothing. If the process dies after
+the mail server accepted the mail but before the commit, nothing records the send, and the
+redelivery sends it again - with the same Message-ID, which clients collapse into one. We
+prefer that (at least once, deduplicated by the receiver) to losing a mail that carries the
+reporter's only tracking link. The window is one SMTP reply plus one commit.
+"""
+
+import logging
+import uuid
+from email.utils import formataddr
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from issues_adapters.eventing.models import SentMail
+from issues_adapters.persistence.models import IssueRecord
+from issues_service.notifications import Notification, Notifications, Recipient
+
+logger = logging.getLogger(__name__)
+
+
+def mail_domain() -> str:
+    configured = getattr(settings, "HELPDESK_MAIL_DOMAIN", "")
+    if configured:
+        return configured
+    sender = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")
+    return sender.rsplit("@", 1)[-1] or "helpdesk.invalid"
+
+
+def message_id_for(event_id: uuid.UUID, role: str) -> str:
+    return f"<{event_id}.{role}@{mail_domain()}>"
+
+
+def thread_id_for(issue_id: uuid.UUID) -> str:
+    return f"<{issue_id}@{mail_domain()}>"
+
+
+def tracking_url(token: str) -> str:
+    try:
+        path = reverse("track_issue", kwargs={"token": token})
+    except NoReverseMatch:
+        # The tracking page's URL is not wired yet; this is the path CONTRACT.md promises.
+        path = f"/track/{token}/"
+    return settings.HELPDESK_BASE_URL.rstrip("/") + path
+
+
+def staff_url(issue_id: uuid.UUID) -> str:
+    try:
+        path = reverse("staff_issue", kwargs={"issue_id": issue_id})
+    except NoReverseMatch:
+        path = f"/staff/issues/{issue_id}/"
+    return settings.HELPDESK_BASE_URL.rstrip("/") + path
+
+
+class UnknownIssue(Exception):
+    pass
+
+
+class DjangoEmailNotifications(Notifications):
+    def send(self, notification: Notification) -> None:
+        issue = (
+            IssueRecord.objects.filter(id=notification.issue_id)
+            .values("reference", "tracking_token", "reporter_name")
+            .first()
+        )
+        if issue is None:
+            raise UnknownIssue(notification.issue_id)
+        address = self._address(notification.to, issue)
+        if not address:
+            logger.info("No address for %s; %s not sent", notification.to, notification.template)
+            return
+        context = {
+            **notification.context,
+            "reference": issue["reference"],
+            "tracking_url": tracking_url(issue["tracking_token"]),
+            "staff_url": staff_url(notification.issue_id),
+            "recipient": notification.to,
+        }
+        subject = " ".join(
+            render_to_string(f"email/{notification.template}.subject.txt", context).split()
+        )
+        message_id = message_id_for(notification.event_id, notification.to.role.value)
+        with transaction.atomic():
+            mail, _ = SentMail.objects.select_for_update().get_or_create(
+                handler=notification.handler,
+                event_id=notification.event_id,
+                defaults={
+                    "issue_id": notification.issue_id,
+                    "message_id": message_id,
+                    "recipient": address,
+                    "subject": subject[:250],
+                    "claimed_at": timezone.now(),
+                },
+            )
+            if mail.sent_at is not None:
+                return
+            email = EmailMultiAlternatives(
+                subject=subject,
+                body=render_to_string(f"email/{notification.template}.txt", context),
+                from_email=settings.DEFAULT_FROM_EMAIL,
+                to=[address],
+                headers={
+                    "Message-ID": message_id,
+                    "References": thread_id_for(notification.issue_id),
+                    "In-Reply-To": thread_id_for(notification.issue_id),
+                    "Auto-Submitted": "auto-generated",
+                },
+            )
+            email.attach_alternative(
+                render_to_string(f"email/{notification.template}.html", context), "text/html"
+            )
+            email.send()
+            mail.sent_at = timezone.now()
+            mail.save(update_fields=["sent_at"])
+
+    def _address(self, recipient: Recipient, issue: dict) -> str:
+        if recipient.username:
+            user = (
+                get_user_model()
+                .objects.filter(username=recipient.username, is_active=True)
+                .values("email", "first_name", "last_name")
+                .first()
+            )
+            if not user or not user["email"]:
+                return ""
+            name = f"{user['first_name']} {user['last_name']}".strip()
+            return formataddr((name, user["email"])) if name else user["email"]
+        name = recipient.name or issue["reporter_name"]
+        return formataddr((name, recipient.email)) if name else recipient.email

@@ -1,0 +1,381 @@
+"""The outbox relay: hands recorded events to their handlers, each (handler, event) once.
+
+Recorded events are the outbox (persistence.RecordedEvent, written in the transaction of the
+change). After a commit, `after_commit(positions)` delivers the new events: in-process when
+CELERY_BROKER_URL is empty (a few quick tries, so a web request never waits long), or with one
+Celery task per commit when it is set. Anything that did not get through - the process died
+after commit, the broker was down, a handler failed - is found again by `sweep()`, which the
+`relay_events` command runs on start-up and then in a loop (and Celery beat runs in workers).
+
+Exactly once per (handler, event): a `Delivery` row under a unique key (handler, position) is
+locked while the handler runs (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has one writer at
+a time anyway), the handler's own database writes happen in that transaction, and the row is
+marked done in it, so a duplicate or concurrent delivery does nothing. Mail is also keyed by
+event (see notifications.py).
+
+Positions come from a sequence, and on PostgreSQL a transaction that took a lower position may
+commit after one that took a higher one, so there is no single "delivered up to" mark: the sweep
+looks for events with no delivery row, over the last HELPDESK_RELAY_LOOKBACK positions (a range
+scan of the primary key, anti-joined on the delivery key's index).
+
+Failures: each try that raises counts an attempt and schedules the next with exponential
+back-off; after HELPDESK_DELIVERY_MAX_ATTEMPTS the delivery is parked for staff to look at and
+retry (`retry_parked`, the staff page, the admin). A failing handler never stops the others.
+"""
+
+import logging
+import random
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+import tenacity
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, Max, OuterRef
+from django.utils import timezone
+
+from issues_adapters.eventing.models import Delivery
+from issues_adapters.persistence.event_log import to_event
+from issues_adapters.persistence.models import RecordedEvent
+from issues_domain.events import Event
+from issues_service.messagebus import EventHandler, MessageBus
+
+logger = logging.getLogger(__name__)
+
+
+class Outcome(StrEnum):
+    DONE = "done"
+    ALREADY_DONE = "already_done"
+    BUSY = "busy"  # another worker holds it right now
+    RETRY_LATER = "retry_later"
+    PARKED = "parked"
+
+
+# -- configuration (settings, "events" section) ---------------------------------------------
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def max_attempts() -> int:
+    return int(_setting("HELPDESK_DELIVERY_MAX_ATTEMPTS", 8))
+
+
+def backoff(attempts: int) -> timedelta:
+    """Exponential with jitter: base, 2 * base, 4 * base, ... capped, +-25 %."""
+    base = float(_setting("HELPDESK_RETRY_BASE_SECONDS", 5.0))
+    cap = float(_setting("HELPDESK_RETRY_MAX_SECONDS", 3600.0))
+    seconds = min(cap, base * 2 ** max(0, attempts - 1))
+    return timedelta(seconds=seconds * random.uniform(0.75, 1.25))
+
+
+def scale_out() -> bool:
+    return bool(_setting("CELERY_BROKER_URL", ""))
+
+
+def _bus() -> MessageBus:
+    from issues_adapters.wiring import message_bus
+
+    return message_bus()
+
+
+# -- delivering one (handler, event) ---------------------------------------------------------
+
+
+@dataclass
+class Report:
+    outcomes: dict[Outcome, int] = field(default_factory=lambda: defaultdict(int))
+    retry_later: list[tuple[str, int]] = field(default_factory=list)
+
+    def add(self, outcome: Outcome, handler: str, position: int) -> None:
+        self.outcomes[outcome] += 1
+        if outcome == Outcome.RETRY_LATER:
+            self.retry_later.append((handler, position))
+
+    @property
+    def delivered(self) -> int:
+        return self.outcomes[Outcome.DONE]
+
+    def __str__(self) -> str:
+        return ", ".join(f"{count} {outcome}" for outcome, count in self.outcomes.items()) or "0"
+
+
+def deliver_once(handler: EventHandler, row: RecordedEvent, event: Event) -> Outcome:
+    """One try. The handler's database writes commit together with the row marked done."""
+    with transaction.atomic():
+        delivery = (
+            Delivery.objects.select_for_update(skip_locked=True)
+            .filter(handler=handler.name, position=row.position)
+            .first()
+        )
+        if delivery is None:
+            return Outcome.BUSY
+        if delivery.status == Delivery.Status.DONE:
+            return Outcome.ALREADY_DONE
+        if delivery.status == Delivery.Status.PARKED:
+            return Outcome.PARKED
+        now = timezone.now()
+        delivery.attempts += 1
+        delivery.last_tried_at = now
+        try:
+            with transaction.atomic():
+                handler(event)
+        except Exception as error:
+            logger.warning(
+                "Handler %s failed on event #%s (attempt %s): %r",
+                handler.name,
+                row.position,
+                delivery.attempts,
+                error,
+            )
+            delivery.last_error = f"{type(error).__name__}: {error}"[:4000]
+            if delivery.attempts >= max_attempts():
+                delivery.status = Delivery.Status.PARKED
+                delivery.next_attempt_at = None
+                outcome = Outcome.PARKED
+            else:
+                delivery.next_attempt_at = now + backoff(delivery.attempts)
+                outcome = Outcome.RETRY_LATER
+            delivery.save()
+            return outcome
+        delivery.status = Delivery.Status.DONE
+        delivery.done_at = now
+        delivery.next_attempt_at = None
+        delivery.last_error = ""
+        delivery.save()
+        return Outcome.DONE
+
+
+def _deliver_with_quick_retries(handler, row, event, attempts: int) -> Outcome:
+    """Up to `attempts` tries a few tens of milliseconds apart (the web request waits)."""
+    if attempts <= 1:
+        return deliver_once(handler, row, event)
+    retrying = tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(attempts),
+        wait=tenacity.wait_exponential(multiplier=0.02, max=0.2),
+        retry=tenacity.retry_if_result(lambda outcome: outcome == Outcome.RETRY_LATER),
+        retry_error_callback=lambda state: state.outcome.result(),
+    )
+    return retrying(deliver_once, handler, row, event)
+
+
+def _track(pairs: list[tuple[EventHandler, RecordedEvent]], not_before: datetime) -> None:
+    """Claim by insert: one Delivery row per pair; rows that exist already are left alone."""
+    Delivery.objects.bulk_create(
+        [
+            Delivery(
+                handler=handler.name,
+                position=row.position,
+                event_id=row.event_id,
+                event_type=row.event_type,
+                next_attempt_at=not_before,
+            )
+            for handler, row in pairs
+        ],
+        ignore_conflicts=True,
+    )
+
+
+def _lease() -> timedelta:
+    """How long a delivery that was started is left alone before the sweep may take it."""
+    return timedelta(seconds=float(_setting("HELPDESK_RELAY_LEASE_SECONDS", 60)))
+
+
+def deliver_positions(
+    positions: Iterable[int],
+    *,
+    bus: MessageBus | None = None,
+    handler_names: Iterable[str] | None = None,
+    quick_attempts: int = 1,
+    report: Report | None = None,
+) -> Report:
+    """Deliver these events to their handlers (or only to the named ones), in position order."""
+    bus = bus or _bus()
+    report = report or Report()
+    names = set(handler_names) if handler_names is not None else None
+    rows = list(RecordedEvent.objects.filter(position__in=list(positions)).order_by("position"))
+    work = []
+    for row in rows:
+        event = to_event(row)
+        for handler in bus.handlers_for(event):
+            if names is None or handler.name in names:
+                work.append((handler, row, event))
+    _track([(handler, row) for handler, row, _ in work], timezone.now() + _lease())
+    for handler, row, event in work:
+        try:
+            outcome = _deliver_with_quick_retries(handler, row, event, quick_attempts)
+        except Exception:
+            # The database itself failed; the sweep will find this delivery again.
+            logger.exception("Could not deliver event #%s to %s", row.position, handler.name)
+            outcome = Outcome.RETRY_LATER
+        report.add(outcome, handler.name, row.position)
+    return report
+
+
+def deliver_pairs(pairs: Iterable[tuple[str, int]], *, bus: MessageBus | None = None) -> Report:
+    """Deliver (handler name, position) pairs: retries, and deliveries a worker left undone."""
+    bus = bus or _bus()
+    report = Report()
+    by_position: dict[int, set[str]] = defaultdict(set)
+    for name, position in pairs:
+        by_position[int(position)].add(name)
+    for position, names in sorted(by_position.items()):
+        deliver_positions([position], bus=bus, handler_names=names, report=report)
+    return report
+
+
+# -- after commit --------------------------------------------------------------------------
+
+
+def after_commit(positions: list[int]) -> None:
+    """Called by the unit of work once its transaction committed. Never raises."""
+    try:
+        if scale_out():
+            from issues_adapters.eventing.tasks import deliver_events
+
+            deliver_events.delay(list(positions))
+        else:
+            deliver_positions(
+                positions, quick_attempts=int(_setting("HELPDESK_INLINE_ATTEMPTS", 3))
+            )
+    except Exception:
+        logger.exception("Relaying events %s failed; the relay sweep will deliver them", positions)
+
+
+# -- the sweep: whatever a crash, a broker outage or a failure left behind ------------------
+
+
+def handler_event_types(bus: MessageBus) -> dict[str, set[str]]:
+    types: dict[str, set[str]] = defaultdict(set)
+    for event_type, handlers in bus.event_handlers.items():
+        for handler in handlers:
+            types[handler.name].add(event_type.__name__)
+    return types
+
+
+def find_untracked(
+    bus: MessageBus, *, grace: timedelta, lookback: int | None = None, limit: int = 500
+) -> list[int]:
+    """Positions of events that some handler has no delivery row for."""
+    lookback = (
+        lookback if lookback is not None else int(_setting("HELPDESK_RELAY_LOOKBACK", 10_000))
+    )
+    top = RecordedEvent.objects.aggregate(top=Max("position"))["top"]
+    if top is None:
+        return []
+    cutoff = timezone.now() - grace
+    found: set[int] = set()
+    for name, event_types in handler_event_types(bus).items():
+        tracked = Delivery.objects.filter(handler=name, position=OuterRef("position"))
+        found.update(
+            RecordedEvent.objects.filter(
+                position__gt=top - lookback, event_type__in=event_types, recorded_at__lte=cutoff
+            )
+            .filter(~Exists(tracked))
+            .order_by("position")
+            .values_list("position", flat=True)[:limit]
+        )
+    return sorted(found)[:limit]
+
+
+def claim_due(*, slack: timedelta = timedelta(0), limit: int = 500) -> list[tuple[str, int]]:
+    """Pending deliveries whose next try is due; their next try moves a lease ahead (a claim)."""
+    now = timezone.now()
+    due = list(
+        Delivery.objects.filter(status=Delivery.Status.PENDING, next_attempt_at__lte=now - slack)
+        .order_by("next_attempt_at")
+        .values_list("id", "handler", "position", "next_attempt_at")[:limit]
+    )
+    claimed = []
+    for delivery_id, handler, position, next_attempt_at in due:
+        # Only the sweeper whose update matched the old time gets it.
+        if Delivery.objects.filter(
+            id=delivery_id, status=Delivery.Status.PENDING, next_attempt_at=next_attempt_at
+        ).update(next_attempt_at=now + _lease()):
+            claimed.append((handler, position))
+    return claimed
+
+
+def sweep(
+    *,
+    bus: MessageBus | None = None,
+    in_process: bool | None = None,
+    grace: timedelta | None = None,
+    limit: int = 500,
+) -> Report:
+    """One pass: deliver untracked events and due retries (or hand them to Celery)."""
+    bus = bus or _bus()
+    in_process = (not scale_out()) if in_process is None else in_process
+    if grace is None:
+        grace = timedelta(seconds=float(_setting("HELPDESK_RELAY_GRACE_SECONDS", 5)))
+    report = Report()
+    untracked = find_untracked(bus, grace=grace, limit=limit)
+    # In scale-out mode, let Celery's own retry go first; the sweep is for what it lost.
+    due = claim_due(slack=timedelta(0) if in_process else _lease(), limit=limit)
+    if in_process:
+        deliver_positions(untracked, bus=bus, report=report)
+        for outcome, count in deliver_pairs(due, bus=bus).outcomes.items():
+            report.outcomes[outcome] += count
+        return report
+    from issues_adapters.eventing.tasks import deliver_events, deliver_pairs_task
+
+    rows = list(RecordedEvent.objects.filter(position__in=untracked))
+    _track(
+        [(handler, row) for row in rows for handler in bus.handlers_for(to_event(row))],
+        timezone.now() + _lease(),
+    )
+    for start in range(0, len(untracked), 100):
+        deliver_events.delay(untracked[start : start + 100])
+    for start in range(0, len(due), 100):
+        deliver_pairs_task.delay([list(pair) for pair in due[start : start + 100]])
+    report.outcomes[Outcome.BUSY] += len(untracked) + len(due)
+    return report
+
+
+# -- staff actions and replay --------------------------------------------------------------
+
+
+def retry_parked(ids: Iterable[int] | None = None, *, in_process: bool = True) -> Report:
+    """Give parked deliveries a fresh set of attempts, starting now."""
+    parked = Delivery.objects.filter(status=Delivery.Status.PARKED)
+    if ids is not None:
+        parked = parked.filter(id__in=list(ids))
+    pairs = list(parked.values_list("handler", "position"))
+    parked.update(status=Delivery.Status.PENDING, attempts=0, next_attempt_at=timezone.now())
+    if not in_process and scale_out():
+        from issues_adapters.eventing.tasks import deliver_pairs_task
+
+        deliver_pairs_task.delay([list(pair) for pair in pairs])
+        report = Report()
+        report.outcomes[Outcome.BUSY] += len(pairs)
+        return report
+    return deliver_pairs(pairs)
+
+
+def replay(handler_names: Iterable[str], *, bus: MessageBus | None = None, batch: int = 500):
+    """Deliver every recorded event again to these handlers, in order (rebuild a read model).
+
+    Handlers that send mail are refused: replaying events never sends mail.
+    """
+    bus = bus or _bus()
+    names = set(handler_names)
+    for name in names:
+        if getattr(bus.handler_named(name), "sends_mail", False):
+            raise ValueError(f"{name} sends mail; replaying events never sends mail")
+    Delivery.objects.filter(handler__in=names).delete()
+    report = Report()
+    last = 0
+    while True:
+        positions = list(
+            RecordedEvent.objects.filter(position__gt=last)
+            .order_by("position")
+            .values_list("position", flat=True)[:batch]
+        )
+        if not positions:
+            return report
+        deliver_positions(positions, bus=bus, handler_names=names, report=report)
+        last = positions[-1]
