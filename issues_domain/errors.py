@@ -59,6 +59,13 @@ class IssueAlreadyAssigned(CommandRefused):
     message = "Somebody is already assigned to this issue; it cannot be picked."
 
 
+class AlreadyTheAssignee(CommandRefused):
+    code = "already_the_assignee"
+
+    def __init__(self, username: str):
+        super().__init__(f"This issue is already assigned to {username}.")
+
+
 class AssigneeNotActiveStaff(InvalidInput):
     code = "assignee_not_active_staff"
 

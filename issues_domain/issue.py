@@ -125,6 +125,8 @@ class Issue:
     def assign(self, assignee: str, actor: Actor, staff: StaffDirectory):
         self._refuse_unless_open()
         username = clean_text(assignee, "assignee", max_length=150, one_line=True)
+        if username == self.assignee:
+            raise errors.AlreadyTheAssignee(username)
         if not staff.is_active_staff(username):
             raise errors.AssigneeNotActiveStaff(username)
         previous, self.assignee, self.status = self.assignee, username, IssueStatus.ASSIGNED

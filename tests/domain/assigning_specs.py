@@ -97,6 +97,14 @@ class When_assigning_an_issue_to_somebody_who_is_not_active_staff(Refused, With_
         )
 
 
+class When_assigning_an_issue_to_its_current_assignee(Refused, With_an_assigned_issue):
+    def because_alice_assigns_bobs_issue_to_bob_again(self):
+        self.error = catch(lambda: self.issue.assign("bob", ALICE, STAFF))
+
+    def it_should_be_refused_so_that_bob_is_not_told_twice(self):
+        expect(self.error).to(be_refused_with("already_the_assignee"))
+
+
 class When_assigning_an_issue_to_nobody(Refused, With_a_triaged_issue):
     def because_alice_sends_an_empty_assignee(self):
         self.error = catch(lambda: self.issue.assign("  ", ALICE, STAFF))
