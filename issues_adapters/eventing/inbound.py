@@ -1,0 +1,242 @@
+"""Inbound mail: each new message opens an issue, or comments on the issue it answers.
+
+A message answers an issue when its subject carries the issue's reference (HD-1042) or its
+In-Reply-To / References name one of our Message-IDs. Only the issue's reporter may comment by
+mail: a message from anybody else that answers an issue is set aside (recorded, with the reason,
+for staff to see in the admin) rather than opening a surprise issue or putting words in the
+reporter's mouth. Mail that we sent ourselves, and automatic replies (Auto-Submitted, bounces),
+are set aside too, so two robots never talk to each other forever.
+
+Exactly one issue or comment per Message-ID: the `InboundMessage` row (unique Message-ID) is
+inserted in the same transaction as the command's change. A second fetcher reading the same
+message at the same moment waits on that unique key and then finds it taken; a message read
+again later is skipped. The command's issue_id / comment_id are uuid5 of the Message-ID, so
+even a retry that somehow got past the claim would name the same issue or comment.
+
+One message that cannot be read or acted on is set aside with its error and never stops the rest.
+"""
+
+import email
+import email.policy
+import hashlib
+import logging
+import mailbox
+import re
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from email.message import EmailMessage
+from email.utils import getaddresses, parseaddr
+from pathlib import Path
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils.html import strip_tags
+
+from issues_adapters.eventing.models import InboundMessage, SentMail
+from issues_adapters.eventing.notifications import mail_domain
+from issues_adapters.persistence.models import IssueRecord, RecordedEvent
+from issues_domain.commands import CommentOnIssue, ReportIssue
+from issues_domain.errors import DomainError
+from issues_domain.values import Actor, ActorRole
+from issues_service.messagebus import MessageBus
+
+logger = logging.getLogger(__name__)
+
+INBOUND_NAMESPACE = uuid.UUID("5b0c7a52-3f0e-4c5e-9b8e-0d6f1f6a2c11")
+_REFERENCE = re.compile(r"\b(HD-\d+)\b", re.IGNORECASE)
+_MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
+_UUID = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
+_QUOTE_HEADER = re.compile(r"^On .+ wrote:\s*$")
+
+
+@dataclass(frozen=True)
+class Raw:
+    source: str
+    data: bytes
+
+
+class SetAside(Exception):
+    """The message is fine to keep but not for us to act on."""
+
+
+def read_path(path: str) -> Iterator[Raw]:
+    """Messages of a Maildir (a folder with cur/ new/ tmp/) or an mbox file."""
+    location = Path(path)
+    box = mailbox.Maildir(location, create=False) if location.is_dir() else mailbox.mbox(location)
+    for key in box.iterkeys():
+        try:
+            yield Raw(f"{path}#{key}", box.get_bytes(key))
+        except Exception as error:
+            logger.warning("Could not read message %s from %s: %r", key, path, error)
+            yield Raw(f"{path}#{key}", b"")
+
+
+def read_imap() -> Iterator[tuple[Raw, object]]:
+    """Unseen messages of the configured IMAP mailbox; yields (message, mark_seen callback)."""
+    import imaplib
+
+    cls = imaplib.IMAP4_SSL if settings.HELPDESK_IMAP_SSL else imaplib.IMAP4
+    with cls(settings.HELPDESK_IMAP_HOST, settings.HELPDESK_IMAP_PORT) as imap:
+        imap.login(settings.HELPDESK_IMAP_USER, settings.HELPDESK_IMAP_PASSWORD)
+        imap.select(settings.HELPDESK_IMAP_MAILBOX)
+        _, found = imap.uid("search", None, "UNSEEN")
+        for uid in (found[0] or b"").split():
+            _, parts = imap.uid("fetch", uid, "(BODY.PEEK[])")
+            data = next((part[1] for part in parts if isinstance(part, tuple)), b"")
+            yield (
+                Raw(f"imap:{settings.HELPDESK_IMAP_MAILBOX}#{uid.decode()}", data),
+                lambda uid=uid: imap.uid("store", uid, "+FLAGS", "(\\Seen)"),
+            )
+
+
+def message_id_of(raw: Raw, message: EmailMessage | None) -> str:
+    found = _MESSAGE_ID.search(str(message.get("Message-ID", ""))) if message else None
+    if found:
+        return found.group(1)[:240]
+    # No Message-ID: the content itself is the identity (the same bytes twice are one message).
+    return "sha256:" + hashlib.sha256(raw.data).hexdigest()
+
+
+def _plain_body(message: EmailMessage) -> str:
+    part = message.get_body(preferencelist=("plain", "html"))
+    if part is None:
+        return ""
+    text = part.get_content()
+    if part.get_content_type() == "text/html":
+        text = strip_tags(text)
+    kept = []
+    for line in text.replace("\r\n", "\n").split("\n"):
+        if _QUOTE_HEADER.match(line.strip()) or line.strip() == "-- ":
+            break
+        if not line.startswith(">"):
+            kept.append(line)
+    return "\n".join(kept).strip()
+
+
+def _answered_issue(message: EmailMessage) -> IssueRecord | None:
+    references = " ".join(str(message.get(name, "")) for name in ("In-Reply-To", "References"))
+    ours = [
+        found for found in _MESSAGE_ID.findall(references) if found.endswith("@" + mail_domain())
+    ]
+    for message_id in ours:
+        sent = SentMail.objects.filter(message_id=f"<{message_id}>").first()
+        if sent:
+            return IssueRecord.objects.filter(id=sent.issue_id).first()
+        match = _UUID.match(message_id)
+        if match:
+            some_id = uuid.UUID(match.group(1))
+            issue = IssueRecord.objects.filter(id=some_id).first()
+            if issue is None:
+                event = RecordedEvent.objects.filter(event_id=some_id).first()
+                issue = event and IssueRecord.objects.filter(id=event.issue_id).first()
+            if issue:
+                return issue
+    reference = _REFERENCE.search(str(message.get("Subject", "")))
+    if reference:
+        return IssueRecord.objects.filter(reference=reference.group(1).upper()).first()
+    return None
+
+
+def _is_automatic(message: EmailMessage, sender: str) -> bool:
+    auto = str(message.get("Auto-Submitted", "no")).strip().lower()
+    ours = parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()
+    return (
+        auto != "no"
+        or sender.lower() == ours
+        or sender.lower().startswith(("mailer-daemon@", "postmaster@"))
+        or str(message.get("Precedence", "")).lower() in {"bulk", "junk", "auto_reply"}
+    )
+
+
+def _act(bus: MessageBus, message: EmailMessage, message_id: str, row: InboundMessage) -> None:
+    name, sender = getaddresses([str(message.get("From", ""))])[0]
+    row.sender = sender[:254]
+    if not sender:
+        raise SetAside("the message has no sender address")
+    if _is_automatic(message, sender):
+        raise SetAside("an automatic message (or one we sent)")
+    body = _plain_body(message)
+    issue = _answered_issue(message)
+    if issue is not None:
+        if issue.reporter_email.casefold() != sender.casefold():
+            raise SetAside(f"answers {issue.reference}, but {sender} is not its reporter")
+        comment_id = uuid.uuid5(INBOUND_NAMESPACE, message_id)
+        bus.handle(
+            CommentOnIssue(
+                issue_id=issue.id,
+                author=Actor(ActorRole.REPORTER, issue.reporter_name, issue.reporter_email),
+                body=body,
+                visibility="public",
+                comment_id=comment_id,
+            )
+        )
+        row.status, row.issue_id, row.comment_id = (
+            InboundMessage.Status.COMMENTED,
+            issue.id,
+            comment_id,
+        )
+        return
+    subject = str(message.get("Subject", "")).strip()
+    description = f"{subject}\n\n{body}".strip() if subject else body
+    issue_id = bus.handle(
+        ReportIssue(
+            reporter_name=(name or sender.split("@")[0])[:200],
+            reporter_email=sender,
+            description=description,
+            issue_id=uuid.uuid5(INBOUND_NAMESPACE, message_id),
+        )
+    )
+    row.status, row.issue_id = InboundMessage.Status.REPORTED, issue_id
+
+
+def take_in(bus: MessageBus, raw: Raw) -> InboundMessage | None:
+    """Act on one message; None when it was taken in before (by us or another fetcher)."""
+    message = None
+    error = ""
+    try:
+        message = email.message_from_bytes(raw.data, policy=email.policy.default)
+        if not raw.data.strip():
+            raise ValueError("empty or unreadable message")
+    except Exception as parse_error:
+        error = f"unreadable: {type(parse_error).__name__}: {parse_error}"
+    message_id = message_id_of(raw, message if not error else None)
+    if InboundMessage.objects.filter(message_id=message_id).exists():
+        return None
+    subject = ""
+    if message is not None and not error:
+        try:
+            subject = str(message.get("Subject", ""))[:250]
+        except Exception:
+            subject = ""
+    row = InboundMessage(message_id=message_id, source=raw.source[:300], subject=subject)
+    try:
+        with transaction.atomic():
+            row.save(force_insert=True)  # the claim; a concurrent fetcher waits here, then fails
+            if error:
+                raise SetAside(error)
+            try:
+                with transaction.atomic():
+                    _act(bus, message, message_id, row)
+            except (SetAside, DomainError) as refused:
+                raise SetAside(str(refused)) from refused
+            except Exception as failure:
+                raise SetAside(f"{type(failure).__name__}: {failure}") from failure
+            row.save()
+    except IntegrityError:
+        return None
+    except SetAside as reason:
+        return _set_aside(row, str(reason))
+    return row
+
+
+def _set_aside(row: InboundMessage, reason: str) -> InboundMessage | None:
+    row.pk = None
+    row.status, row.error = InboundMessage.Status.SET_ASIDE, reason[:4000]
+    row.issue_id = row.comment_id = None
+    try:
+        row.save(force_insert=True)
+    except IntegrityError:
+        return None
+    logger.warning("Set aside inbound message %s: %s", row.message_id, reason)
+    return row

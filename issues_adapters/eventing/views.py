@@ -1,0 +1,60 @@
+"""The staff page of parked deliveries: what gave up, why, and a button to try again."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from issues_adapters.eventing import relay
+from issues_adapters.eventing.models import Delivery
+
+PAGE_SIZE = 100
+
+
+def staff_required(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not request.user.is_staff:
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+@staff_required
+def parked_deliveries(request):
+    parked = Delivery.objects.filter(status=Delivery.Status.PARKED).order_by("-last_tried_at")
+    return render(
+        request,
+        "eventing/parked_deliveries.html",
+        {
+            "deliveries": parked[:PAGE_SIZE],
+            "pending": Delivery.objects.filter(status=Delivery.Status.PENDING).count(),
+        },
+    )
+
+
+@require_POST
+@staff_required
+def retry_delivery(request, delivery_id: int):
+    report = relay.retry_parked([delivery_id], in_process=not relay.scale_out())
+    if report.delivered:
+        messages.success(request, "Delivered.")
+    elif relay.scale_out():
+        messages.info(request, "Handed to the workers; it will be retried with back-off.")
+    else:
+        messages.warning(request, "It failed again; it will be retried with back-off.")
+    return redirect("eventing:parked_deliveries")
+
+
+@require_POST
+@staff_required
+def retry_all(request):
+    report = relay.retry_parked(in_process=not relay.scale_out())
+    messages.info(request, f"Retried: {report}.")
+    return redirect("eventing:parked_deliveries")

@@ -1,0 +1,213 @@
+"""Who is mailed about what: the notification handlers, fed events raised by a real Issue.
+
+No database and no mail server: the handlers talk to a fake Notifications port.
+"""
+
+import uuid
+
+from expects import be_empty, contain, equal, expect, have_len
+
+from issues_domain.issue import Issue
+from issues_domain.values import Actor, IssueReporter
+from issues_service.event_handlers import notification_handlers
+from issues_service.notifications import Notification, Notifications, Recipient
+from tests.fakes import FakeCategories, FakeStaffDirectory
+
+CATEGORIES = FakeCategories("hardware")
+STAFF = FakeStaffDirectory("alice", "bob", "carol")
+ALICE = Actor.staff("alice")
+BOB = Actor.staff("bob")
+FRED = Actor.reporter(IssueReporter("Fred Bloggs", "fred@example.org"))
+
+
+class FakeNotifications(Notifications):
+    def __init__(self):
+        self.sent: list[Notification] = []
+
+    def send(self, notification: Notification) -> None:
+        self.sent.append(notification)
+
+
+class With_the_notification_handlers:
+    def given_the_handlers_on_a_fake_port(self):
+        self.notifications = FakeNotifications()
+        self.handlers = notification_handlers(self.notifications)
+        self.issue = Issue.report(
+            issue_id=uuid.uuid4(),
+            reference="HD-1042",
+            reporter_name="Fred Bloggs",
+            reporter_email="fred@example.org",
+            description="The printer is on fire.",
+            category=None,
+            priority=None,
+            categories=CATEGORIES,
+        )
+
+    def deliver_new_events(self):
+        """Hand every event raised so far to every handler that handles it, then forget them."""
+        for event in self.issue.events:
+            for handler in self.handlers:
+                if isinstance(event, handler.handles):
+                    handler(event)
+        self.issue.events.clear()
+
+    def forget_what_was_sent(self):
+        self.deliver_new_events()
+        self.notifications.sent.clear()
+
+    @property
+    def recipients(self) -> list[Recipient]:
+        return [notification.to for notification in self.notifications.sent]
+
+    @property
+    def templates(self) -> list[str]:
+        return [notification.template for notification in self.notifications.sent]
+
+
+class With_an_issue_assigned_to_bob(With_the_notification_handlers):
+    def given_alice_assigned_it_to_bob(self):
+        self.issue.assign("bob", ALICE, STAFF)
+        self.forget_what_was_sent()
+
+
+class When_an_issue_is_reported(With_the_notification_handlers):
+    def because_its_events_are_delivered(self):
+        self.event = self.issue.events[0]
+        self.deliver_new_events()
+
+    def it_should_send_the_reporter_a_confirmation(self):
+        expect(self.templates).to(equal(["report_confirmation"]))
+        expect(self.recipients).to(equal([Recipient.reporter("fred@example.org", "Fred Bloggs")]))
+
+    def it_should_key_the_mail_by_the_event(self):
+        sent = self.notifications.sent[0]
+        expect((sent.handler, sent.event_id)).to(
+            equal(("mail.reporter.report_confirmation", self.event.event_id))
+        )
+
+
+class When_somebody_else_assigns_the_issue(With_the_notification_handlers):
+    def because_alice_assigns_it_to_bob(self):
+        self.forget_what_was_sent()
+        self.issue.assign("bob", ALICE, STAFF)
+        self.deliver_new_events()
+
+    def it_should_mail_the_new_assignee_only(self):
+        expect(self.recipients).to(equal([Recipient.staff("bob")]))
+        expect(self.templates).to(equal(["assignment"]))
+
+
+class When_the_issue_is_reassigned(With_an_issue_assigned_to_bob):
+    def because_alice_gives_it_to_carol(self):
+        self.issue.assign("carol", ALICE, STAFF)
+        self.deliver_new_events()
+
+    def it_should_mail_carol_and_nobody_else(self):
+        expect(self.recipients).to(equal([Recipient.staff("carol")]))
+
+    def it_should_say_whose_it_was(self):
+        expect(self.notifications.sent[0].context["previous_assignee"]).to(equal("bob"))
+
+
+class When_a_staff_member_assigns_the_issue_to_themselves(With_the_notification_handlers):
+    def because_bob_assigns_it_to_bob(self):
+        self.forget_what_was_sent()
+        self.issue.assign("bob", BOB, STAFF)
+        self.deliver_new_events()
+
+    def it_should_mail_nobody(self):
+        expect(self.notifications.sent).to(be_empty)
+
+
+class When_a_staff_member_picks_the_issue(With_the_notification_handlers):
+    def because_bob_picks_it(self):
+        self.forget_what_was_sent()
+        self.issue.pick("bob")
+        self.deliver_new_events()
+
+    def it_should_mail_nobody(self):
+        expect(self.notifications.sent).to(be_empty)
+
+
+class When_staff_comment_publicly(With_an_issue_assigned_to_bob):
+    def because_bob_answers_the_reporter(self):
+        self.issue.comment(uuid.uuid4(), BOB, "Have you tried turning it off?", "public")
+        self.deliver_new_events()
+
+    def it_should_mail_the_reporter_only(self):
+        expect(self.recipients).to(equal([Recipient.reporter("fred@example.org")]))
+        expect(self.templates).to(equal(["public_comment"]))
+
+    def it_should_carry_the_comment(self):
+        expect(self.notifications.sent[0].context).to(
+            equal({"author": "bob", "body": "Have you tried turning it off?"})
+        )
+
+
+class When_staff_write_an_internal_note(With_an_issue_assigned_to_bob):
+    def because_alice_writes_a_note(self):
+        self.issue.comment(uuid.uuid4(), ALICE, "Fred breaks a printer a week.", "internal")
+        self.deliver_new_events()
+
+    def it_should_mail_nobody(self):
+        expect(self.notifications.sent).to(be_empty)
+
+
+class When_the_reporter_comments(With_an_issue_assigned_to_bob):
+    def because_fred_comments(self):
+        self.issue.comment(uuid.uuid4(), FRED, "It is still smoking.", "public")
+        self.deliver_new_events()
+
+    def it_should_mail_the_assignee_only(self):
+        expect(self.recipients).to(equal([Recipient.staff("bob")]))
+        expect(self.templates).to(equal(["reporter_comment"]))
+
+
+class When_the_reporter_comments_on_an_unassigned_issue(With_the_notification_handlers):
+    def because_fred_comments(self):
+        self.forget_what_was_sent()
+        self.issue.comment(uuid.uuid4(), FRED, "Any news?", "public")
+        self.deliver_new_events()
+
+    def it_should_mail_nobody(self):
+        expect(self.notifications.sent).to(be_empty)
+
+
+class When_the_issue_is_resolved(With_an_issue_assigned_to_bob):
+    def because_bob_resolves_it(self):
+        self.issue.mark_as_resolved("Replaced the fuser.", BOB)
+        self.deliver_new_events()
+
+    def it_should_mail_the_reporter(self):
+        expect(self.recipients).to(equal([Recipient.reporter("fred@example.org")]))
+        expect(self.templates).to(equal(["resolution"]))
+
+
+class When_the_assignee_changes_after_a_reporter_comment(With_an_issue_assigned_to_bob):
+    """Recipients are fixed when the event is recorded: a later reassignment redirects nothing."""
+
+    def because_fred_comments_then_carol_gets_the_issue_before_delivery(self):
+        self.issue.comment(uuid.uuid4(), FRED, "Still broken.", "public")
+        self.issue.assign("carol", ALICE, STAFF)
+        self.deliver_new_events()
+
+    def it_should_mail_bob_about_the_comment_and_carol_about_the_assignment(self):
+        expect(list(zip(self.templates, self.recipients, strict=True))).to(
+            equal(
+                [
+                    ("reporter_comment", Recipient.staff("bob")),
+                    ("assignment", Recipient.staff("carol")),
+                ]
+            )
+        )
+
+
+class When_the_handlers_are_listed(With_the_notification_handlers):
+    def because_we_look_at_them(self):
+        self.names = [handler.name for handler in self.handlers]
+
+    def it_should_give_each_a_distinct_stable_name(self):
+        expect(set(self.names)).to(have_len(len(self.names)))
+
+    def it_should_mark_every_one_as_sending_mail_so_replay_skips_them(self):
+        expect([handler.sends_mail for handler in self.handlers]).not_to(contain(False))
