@@ -1,0 +1,140 @@
+"""The side bar's live counts: a read model kept current from events, read in one query.
+
+Counting a million-row table on every page view would make the queue slower as the helpdesk
+grows; instead each event moves an issue between buckets and adjusts two or three counters.
+"""
+
+from django.db import transaction
+from django.db.models import F, Q
+
+from issues_adapters.web.models import QueueCount, QueueIssueState
+from issues_domain import events
+
+OPEN = frozenset({"reported", "triaged", "assigned"})
+
+
+def buckets(state: QueueIssueState) -> set[str]:
+    if state.status is None:
+        return set()
+    found = {f"status:{state.status}"}
+    if state.status in OPEN:
+        found.add("open")
+        found.add("unassigned" if state.assignee is None else f"assignee:{state.assignee}")
+        if state.category:
+            found.add(f"category:{state.category}")
+        if state.priority:
+            found.add(f"priority:{state.priority}")
+    return found
+
+
+def _take(state: QueueIssueState, event: events.Event) -> None:
+    """Take from the event every fact it states that is newer than what the state holds."""
+    version = event.version
+
+    def status(value):
+        if version > state.status_version:
+            state.status, state.status_version = str(value), version
+
+    def assignee(value):
+        if version > state.assignee_version:
+            state.assignee, state.assignee_version = value, version
+
+    def triage(category, priority):
+        if version > state.triage_version:
+            state.category = category
+            state.priority = str(priority) if priority else None
+            state.triage_version = version
+
+    if isinstance(event, events.IssueReported):
+        status("reported")
+        assignee(None)
+        triage(event.category, event.priority)
+    elif isinstance(event, events.IssueTriaged):
+        status(event.status)
+        triage(event.category, event.priority)
+    elif isinstance(event, events.IssueAssigned | events.IssueReassigned):
+        status("assigned")
+        assignee(event.assignee)
+    elif isinstance(event, events.IssuePicked):
+        status("assigned")
+        assignee(event.engineer)
+    elif isinstance(event, events.IssueResolved):
+        status("resolved")
+    elif isinstance(event, events.IssueReopened):
+        status(event.status)
+        assignee(event.assignee)
+    elif isinstance(event, events.IssueClosed):
+        status("closed")
+
+
+def _add(key: str, delta: int) -> None:
+    QueueCount.objects.get_or_create(key=key)
+    QueueCount.objects.filter(key=key).update(count=F("count") + delta)
+
+
+def apply(event: events.Event) -> None:
+    with transaction.atomic():
+        state = QueueIssueState.objects.select_for_update().filter(issue_id=event.issue_id).first()
+        if state is None:
+            state = QueueIssueState(issue_id=event.issue_id)
+        before = buckets(state)
+        _take(state, event)
+        after = buckets(state)
+        state.save()
+        for key in before - after:
+            _add(key, -1)
+        for key in after - before:
+            _add(key, +1)
+
+
+class QueueCountsProjection:
+    """The event handler that keeps the counts; `name` is stable (deliveries are kept by it)."""
+
+    name = "web.queue_counts"
+    handles = events.ALL_EVENTS
+
+    def __call__(self, event: events.Event) -> None:
+        apply(event)
+
+
+def event_handlers() -> dict[type[events.Event], list]:
+    """For issues_adapters.wiring.event_handlers()."""
+    projection = QueueCountsProjection()
+    return {event_type: [projection] for event_type in projection.handles}
+
+
+def rebuild() -> int:
+    """Empty the read model and take in every recorded event again; returns how many."""
+    from issues_adapters.persistence.event_log import to_event
+    from issues_adapters.persistence.models import RecordedEvent
+
+    taken = 0
+    with transaction.atomic():
+        QueueCount.objects.all().delete()
+        QueueIssueState.objects.all().delete()
+        for row in RecordedEvent.objects.order_by("position").iterator(chunk_size=2000):
+            apply(to_event(row))
+            taken += 1
+    return taken
+
+
+def sidebar(username: str) -> dict:
+    """Every count the side bar shows, in one query."""
+    rows = dict(
+        QueueCount.objects.filter(
+            Q(key__in=["open", "unassigned", "status:resolved", "status:closed"])
+            | Q(key=f"assignee:{username}")
+            | Q(key__startswith="category:")
+            | Q(key__startswith="priority:")
+        ).values_list("key", "count")
+    )
+    return {
+        "open": rows.get("open", 0),
+        "unassigned": rows.get("unassigned", 0),
+        "mine": rows.get(f"assignee:{username}", 0),
+        "resolved": rows.get("status:resolved", 0),
+        "closed": rows.get("status:closed", 0),
+        "all": rows.get("open", 0) + rows.get("status:resolved", 0) + rows.get("status:closed", 0),
+        "category": {k.split(":", 1)[1]: v for k, v in rows.items() if k.startswith("category:")},
+        "priority": {k.split(":", 1)[1]: v for k, v in rows.items() if k.startswith("priority:")},
+    }

@@ -1,0 +1,40 @@
+"""The queue's counts read model: how many issues each side-bar view holds, kept from events.
+
+`QueueIssueState` keeps, per issue, the few facts the counts depend on, each with the version
+of the event that set it; `QueueCount` holds one counter per bucket ("open", "unassigned",
+"status:resolved", "assignee:alice", "category:printing", "priority:high", ...).
+
+Both tables are disposable: `manage.py rebuild_queue_counts` rebuilds them from the event log.
+Because every fact is taken only from an event newer than the one that set it, applying the
+events in any order, each any number of times, ends in the same tables.
+"""
+
+from django.db import models
+
+
+class QueueIssueState(models.Model):
+    issue_id = models.UUIDField(primary_key=True)
+    status = models.CharField(max_length=20, null=True)
+    status_version = models.PositiveIntegerField(default=0)
+    assignee = models.CharField(max_length=150, null=True)
+    assignee_version = models.PositiveIntegerField(default=0)
+    category = models.CharField(max_length=50, null=True)
+    priority = models.CharField(max_length=10, null=True)
+    triage_version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "queue issue state"
+
+    def __str__(self):
+        return f"{self.issue_id} {self.status}"
+
+
+class QueueCount(models.Model):
+    key = models.CharField(max_length=200, primary_key=True)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "queue count"
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"

@@ -1,0 +1,57 @@
+"""Small reads the pages need besides issues_service.queries: reference data and lookups.
+
+Each is one query; none returns a Django model to a template.
+"""
+
+import uuid
+
+from django.contrib.auth import get_user_model
+
+from issues_adapters.persistence.models import Category, IssueRecord, RecordedEvent
+
+
+def active_categories() -> list[tuple[str, str]]:
+    return list(Category.objects.filter(is_active=True).values_list("slug", "name"))
+
+
+def category_names() -> dict[str, str]:
+    """Every category by slug, inactive ones too (old issues still name them)."""
+    return dict(Category.objects.values_list("slug", "name"))
+
+
+def active_staff() -> list[str]:
+    return list(
+        get_user_model()
+        .objects.filter(is_staff=True, is_active=True)
+        .order_by("username")
+        .values_list("username", flat=True)
+    )
+
+
+def reference_and_token(issue_id: uuid.UUID) -> tuple[str, str] | None:
+    """The reference and the reporter's private tracking token of a just-reported issue."""
+    return (
+        IssueRecord.objects.filter(id=issue_id).values_list("reference", "tracking_token").first()
+    )
+
+
+def issue_id_for_token(token: str) -> uuid.UUID | None:
+    return IssueRecord.objects.filter(tracking_token=token).values_list("id", flat=True).first()
+
+
+def latest_change(issue_id: uuid.UUID) -> dict | None:
+    """The issue's current version and who made the last change: what the collision poll asks."""
+    row = (
+        RecordedEvent.objects.filter(issue_id=issue_id)
+        .order_by("-position")
+        .values("issue_version", "actor_name", "event_type", "occurred_at")
+        .first()
+    )
+    if row is None:
+        return None
+    return {
+        "version": row["issue_version"],
+        "changed_by": row["actor_name"],
+        "change": row["event_type"],
+        "changed_at": row["occurred_at"].isoformat(),
+    }

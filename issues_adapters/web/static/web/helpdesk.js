@@ -1,0 +1,142 @@
+/* Helpdesk staff pages: keyboard shortcuts and the collision notice. Plain JS, no build step. */
+(function () {
+  "use strict";
+
+  function typing(target) {
+    var tag = target && target.tagName;
+    return tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (target && target.isContentEditable);
+  }
+
+  // -- help overlay ------------------------------------------------------------------------
+  var help = document.getElementById("shortcuts-help");
+  var lastFocus = null;
+  function toggleHelp(show) {
+    if (!help) return;
+    var open = show === undefined ? help.hidden : show;
+    if (open) {
+      lastFocus = document.activeElement;
+      help.hidden = false;
+      var close = document.getElementById("shortcuts-close");
+      if (close) close.focus();
+    } else {
+      help.hidden = true;
+      if (lastFocus && lastFocus.focus) lastFocus.focus();
+    }
+  }
+  var closeButton = document.getElementById("shortcuts-close");
+  if (closeButton) closeButton.addEventListener("click", function () { toggleHelp(false); });
+
+  // -- the queue ---------------------------------------------------------------------------
+  var table = document.getElementById("queue");
+  var rows = table ? Array.prototype.slice.call(table.querySelectorAll("tbody tr")) : [];
+  var current = -1;
+  function setCurrent(index) {
+    if (!rows.length) return;
+    index = Math.max(0, Math.min(rows.length - 1, index));
+    if (current >= 0 && rows[current]) rows[current].classList.remove("current");
+    current = index;
+    var row = rows[current];
+    row.classList.add("current");
+    var link = row.querySelector("a.issue-link");
+    if (link) link.focus();
+  }
+  var selectAll = document.getElementById("select-all");
+  if (selectAll) {
+    selectAll.addEventListener("change", function () {
+      rows.forEach(function (row) {
+        var box = row.querySelector('input[type="checkbox"][name="issues"]');
+        if (box) box.checked = selectAll.checked;
+      });
+    });
+  }
+  function assignCurrentToMe() {
+    var form = document.getElementById("bulk-form");
+    if (!form || current < 0) return;
+    rows.forEach(function (row, i) {
+      var box = row.querySelector('input[name="issues"]');
+      if (box) box.checked = i === current;
+    });
+    form.querySelector('[name="action"]').value = "assign";
+    form.querySelector('[name="assignee"]').value = table.getAttribute("data-me");
+    form.submit();
+  }
+
+  // -- the issue page ----------------------------------------------------------------------
+  var issue = document.getElementById("issue");
+  function assignMeOnIssue() {
+    var pick = document.getElementById("pick-form");
+    if (pick) { pick.submit(); return; }
+    var assign = document.getElementById("assign-form");
+    if (assign) {
+      var select = assign.querySelector('[name="assignee"]');
+      select.value = issue.getAttribute("data-me");
+      assign.submit();
+    }
+  }
+  function reply() {
+    var box = document.querySelector('#comment-form textarea');
+    if (box) { box.focus(); box.scrollIntoView({block: "center"}); }
+  }
+  if (issue && window.location.hash === "#reply") reply();
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "Escape" && help && !help.hidden) { toggleHelp(false); return; }
+    if (typing(event.target)) return;
+    if (event.key === "?") { event.preventDefault(); toggleHelp(); return; }
+    if (help && !help.hidden) return;
+    if (event.key === "/") {
+      var search = document.getElementById("f-q");
+      if (search) { event.preventDefault(); search.focus(); }
+      return;
+    }
+    if (table) {
+      if (event.key === "j") { event.preventDefault(); setCurrent(current + 1); }
+      else if (event.key === "k") { event.preventDefault(); setCurrent(current < 0 ? 0 : current - 1); }
+      else if ((event.key === "o" || event.key === "Enter") && current >= 0) {
+        if (event.key === "o" || event.target === document.body) {
+          event.preventDefault();
+          window.location.href = rows[current].getAttribute("data-url");
+        }
+      }
+      else if (event.key === "x" && current >= 0) {
+        var box = rows[current].querySelector('input[name="issues"]');
+        if (box) box.checked = !box.checked;
+      }
+      else if (event.key === "a" && current >= 0) { event.preventDefault(); assignCurrentToMe(); }
+      else if (event.key === "r" && current >= 0) {
+        event.preventDefault();
+        window.location.href = rows[current].getAttribute("data-url") + "#reply";
+      }
+    } else if (issue) {
+      if (event.key === "a") { event.preventDefault(); assignMeOnIssue(); }
+      else if (event.key === "r") { event.preventDefault(); reply(); }
+    }
+  });
+
+  // -- collision notice: poll the issue's version ---------------------------------------------
+  if (issue) {
+    var shown = parseInt(issue.getAttribute("data-version"), 10);
+    var url = issue.getAttribute("data-version-url");
+    var notice = document.getElementById("collision-notice");
+    var interval = parseInt(issue.getAttribute("data-poll-ms") || "3000", 10);
+    var poll = function () {
+      if (document.hidden) return;
+      fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
+        .then(function (response) { return response.ok ? response.json() : null; })
+        .then(function (change) {
+          if (!change || change.version === shown) return;
+          notice.textContent = "";
+          notice.appendChild(document.createTextNode(
+            change.changed_by + " changed this issue (now version " + change.version + "). "));
+          var link = document.createElement("a");
+          link.href = window.location.pathname;
+          link.textContent = "Reload to see the changes";
+          notice.appendChild(link);
+          notice.hidden = false;
+        })
+        .catch(function () { /* offline for a moment: try again next time */ });
+    };
+    window.setInterval(poll, interval);
+  }
+})();

@@ -1,0 +1,217 @@
+"""The public pages: reporting an issue, its confirmation, and the reporter's tracking page."""
+
+import pytest
+from django.test import Client
+
+from issues_adapters.persistence.models import CommentRecord, IssueRecord
+from tests.web.support import comment, issue_in, report, row, token
+
+pytestmark = pytest.mark.django_db
+
+GOOD = {
+    "name": "Fred Bloggs",
+    "email": "fred@example.org",
+    "description": "The printer on the second floor jams.",
+    "category": "printing",
+}
+
+
+class When_someone_reports_a_problem_through_the_form:
+    pytestmark = pytest.mark.django_db
+
+    def given_a_browser(self):
+        self.client = Client()
+
+    def because_they_send_the_form(self):
+        self.response = self.client.post("/", GOOD, follow=True)
+        self.issue = IssueRecord.objects.get()
+
+    def it_should_store_the_issue_with_what_they_typed(self):
+        assert (self.issue.reporter_name, self.issue.reporter_email) == (
+            "Fred Bloggs",
+            "fred@example.org",
+        )
+        assert self.issue.category_id == "printing"
+        assert self.issue.status == "reported"
+
+    def it_should_confirm_with_the_reference(self):
+        assert self.response.redirect_chain[-1][0] == "/reported/"
+        assert self.issue.reference in self.response.content.decode()
+
+    def it_should_show_the_private_tracking_link(self):
+        assert f"/track/{self.issue.tracking_token}/" in self.response.content.decode()
+
+
+def test_the_report_form_renders_with_the_active_categories():
+    response = Client().get("/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="csrfmiddlewaretoken"' in html
+    assert '<option value="printing">Printing</option>' in html
+    for label in ("Your name", "Your email address", "What is the problem?", "Category"):
+        assert label in html
+
+
+@pytest.mark.parametrize(
+    ("change", "field_message"),
+    [
+        ({"description": ""}, "This field is required."),
+        ({"description": "   "}, "This field is required."),
+        ({"email": "not-an-email"}, "Enter a valid email address"),
+        ({"name": ""}, "This field is required."),
+        ({"category": "no-such-category"}, "Select a valid choice"),
+        ({"description": "x" * 10_001}, "At most 10,000 characters"),
+        ({"description": "bell \x07 character"}, "control characters"),
+    ],
+)
+def test_bad_input_is_explained_and_stores_nothing(change, field_message):
+    response = Client().post("/", GOOD | change)
+    assert response.status_code == 400
+    assert field_message in response.content.decode()
+    assert "Please correct the fields marked below" in response.content.decode()
+    assert IssueRecord.objects.count() == 0
+
+
+def test_a_50_megabyte_body_is_refused_with_a_readable_form_and_stores_nothing():
+    huge = GOOD | {"description": "x" * (50 * 1024 * 1024)}
+    response = Client().post("/", huge)
+    assert response.status_code == 400
+    assert "too large" in response.content.decode()
+    assert IssueRecord.objects.count() == 0
+
+
+def test_a_50_megabyte_body_with_csrf_checks_gets_the_friendly_400_page(settings):
+    settings.DEBUG = False
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.get("/")  # sets the CSRF cookie, as a browser would have it
+    response = client.post("/", GOOD | {"description": "x" * (50 * 1024 * 1024)})
+    assert response.status_code == 400
+    assert "We could not accept that" in response.content.decode()
+    assert IssueRecord.objects.count() == 0
+
+
+def test_the_confirmation_page_without_a_report_goes_back_to_the_form():
+    response = Client().get("/reported/")
+    assert response.status_code == 302
+    assert response["Location"] == "/"
+
+
+def test_what_people_type_is_escaped():
+    Client().post("/", GOOD | {"name": "<script>alert(1)</script>"})
+    issue = IssueRecord.objects.get()
+    html = Client().get(f"/track/{issue.tracking_token}/").content.decode()
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+class When_the_reporter_opens_the_tracking_page_of_an_issue_with_notes:
+    pytestmark = pytest.mark.django_db
+
+    def given_an_issue_with_a_public_reply_and_an_internal_note(self):
+        self.issue_id = issue_in("assigned")
+        comment(self.issue_id, "We ordered a new drum for it.")
+        comment(self.issue_id, "SECRET: vendor is overcharging us", visibility="internal")
+
+    def because_the_reporter_opens_the_link(self):
+        self.response = Client().get(f"/track/{token(self.issue_id)}/")
+        self.html = self.response.content.decode()
+
+    def it_should_show_the_page(self):
+        assert self.response.status_code == 200
+
+    def it_should_show_the_status(self):
+        assert "Assigned" in self.html
+
+    def it_should_show_the_public_reply(self):
+        assert "We ordered a new drum for it." in self.html
+
+    def it_should_never_show_the_internal_note(self):
+        assert "SECRET" not in self.html
+        assert "overcharging" not in self.html
+
+    def it_should_offer_a_comment_form_but_no_reopen(self):
+        assert 'id="comment-form"' in self.html
+        assert 'id="reopen-form"' not in self.html
+
+
+def test_a_wrong_token_is_a_404_that_reveals_nothing():
+    issue_in("assigned")
+    response = Client().get("/track/not-the-right-token/")
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert "Page not found" in html
+    assert "HD-" not in html and "Fred" not in html
+
+
+def test_a_wrong_token_cannot_post_a_comment_either():
+    response = Client().post("/track/nope/comment/", {"body": "hello"})
+    assert response.status_code == 404
+    assert CommentRecord.objects.count() == 0
+
+
+def test_the_reporter_adds_a_public_comment():
+    issue_id = report()
+    response = Client().post(f"/track/{token(issue_id)}/comment/", {"body": "Still jams."})
+    assert response.status_code == 302
+    stored = CommentRecord.objects.get(issue_id=issue_id)
+    assert (stored.body, stored.visibility, stored.author_role) == (
+        "Still jams.",
+        "public",
+        "reporter",
+    )
+    assert stored.author_name == "Fred Bloggs"
+
+
+def test_a_blank_reporter_comment_is_explained():
+    issue_id = report()
+    response = Client().post(f"/track/{token(issue_id)}/comment/", {"body": "  "})
+    assert response.status_code == 400
+    assert "This field is required." in response.content.decode()
+    assert CommentRecord.objects.count() == 0
+
+
+def test_the_reporter_reopens_a_resolved_issue():
+    issue_id = issue_in("resolved")
+    page = Client().get(f"/track/{token(issue_id)}/").content.decode()
+    assert 'id="reopen-form"' in page
+    version = row(issue_id).version
+    response = Client().post(
+        f"/track/{token(issue_id)}/reopen/",
+        {"reason": "It jams again.", "expected_version": version},
+        follow=True,
+    )
+    assert row(issue_id).status == "assigned"
+    assert "open again" in response.content.decode()
+
+
+def test_reopening_a_closed_issue_is_refused_with_the_reason():
+    issue_id = issue_in("closed")
+    response = Client().post(
+        f"/track/{token(issue_id)}/reopen/",
+        {"reason": "Please!", "expected_version": row(issue_id).version},
+    )
+    assert response.status_code == 409
+    assert "closed" in response.content.decode()
+    assert row(issue_id).status == "closed"
+
+
+def test_commenting_on_a_closed_issue_is_refused_with_the_reason():
+    issue_id = issue_in("closed")
+    response = Client().post(f"/track/{token(issue_id)}/comment/", {"body": "Hello?"})
+    assert response.status_code == 409
+    assert "closed" in response.content.decode()
+    assert CommentRecord.objects.filter(issue_id=issue_id).count() == 0
+
+
+def test_a_reopen_against_an_old_version_keeps_the_reason_and_says_why():
+    issue_id = issue_in("resolved")
+    old = row(issue_id).version
+    comment(issue_id, "One more thing")
+    response = Client().post(
+        f"/track/{token(issue_id)}/reopen/", {"reason": "Jams again.", "expected_version": old}
+    )
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "changed this issue while you were writing" in html
+    assert "Jams again." in html
+    assert row(issue_id).status == "resolved"
