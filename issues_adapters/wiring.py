@@ -27,6 +27,11 @@ def event_handlers() -> dict[type[events.Event], list[EventHandler]]:
     for handler in mail.notification_handlers(DjangoEmailNotifications()):
         for event_type in handler.handles:
             handlers[event_type].append(handler)
+    # Read models (web): the queue's side-bar counts.
+    from issues_adapters.web.counts import event_handlers as queue_count_handlers
+
+    for event_type, found in queue_count_handlers().items():
+        handlers[event_type].extend(found)
     return {event_type: found for event_type, found in handlers.items() if found}
 
 
