@@ -339,7 +339,9 @@ def sweep(
 # -- staff actions and replay --------------------------------------------------------------
 
 
-def retry_parked(ids: Iterable[int] | None = None, *, in_process: bool = True) -> Report:
+def retry_parked(
+    ids: Iterable[int] | None = None, *, in_process: bool = True, bus: MessageBus | None = None
+) -> Report:
     """Give parked deliveries a fresh set of attempts, starting now."""
     parked = Delivery.objects.filter(status=Delivery.Status.PARKED)
     if ids is not None:
@@ -353,7 +355,7 @@ def retry_parked(ids: Iterable[int] | None = None, *, in_process: bool = True) -
         report = Report()
         report.outcomes[Outcome.BUSY] += len(pairs)
         return report
-    return deliver_pairs(pairs)
+    return deliver_pairs(pairs, bus=bus)
 
 
 def replay(handler_names: Iterable[str], *, bus: MessageBus | None = None, batch: int = 500):

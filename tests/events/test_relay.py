@@ -1,0 +1,294 @@
+"""The relay against the real database: after commit, after a crash, twice, shuffled, failing."""
+
+import random
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.core.management import call_command
+from django.db import connection, connections, transaction
+from django.test import override_settings
+
+from issues_adapters.eventing import relay
+from issues_adapters.eventing.models import Delivery, SentMail
+from issues_adapters.persistence.models import RecordedEvent
+from issues_adapters.wiring import message_bus
+from issues_domain import commands, events
+from issues_domain.errors import IssueAlreadyResolved
+from tests.events.support import (
+    BOB,
+    MAILS_PER_DAY,
+    a_day_at_the_helpdesk,
+    all_positions,
+    bus_without_delivery,
+    expected_deliveries,
+    make_staff,
+    sent,
+)
+from tests.support.services import require
+
+NO_GRACE = timedelta(0)
+
+
+def deliveries() -> list[tuple[str, int, str]]:
+    return sorted(Delivery.objects.values_list("handler", "position", "status"))
+
+
+@pytest.fixture
+def staff(db):
+    make_staff("alice", "bob")
+
+
+@pytest.mark.django_db
+def test_after_commit_each_event_reaches_each_of_its_handlers_once(
+    staff, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        a_day_at_the_helpdesk(message_bus())
+
+    assert len(mail.outbox) == MAILS_PER_DAY
+    assert [message.to[0] for message in mail.outbox] == [
+        "Fred Bloggs <fred@example.org>",
+        "bob@example.org",
+        "Fred Bloggs <fred@example.org>",
+        "Fred Bloggs <fred@example.org>",
+    ]
+    assert {status for _, _, status in deliveries()} == {"done"}
+    assert len(deliveries()) == expected_deliveries() > MAILS_PER_DAY
+
+
+@pytest.mark.django_db
+def test_the_confirmation_has_the_reference_the_tracking_link_and_both_bodies(
+    staff, django_capture_on_commit_callbacks, settings
+):
+    settings.HELPDESK_BASE_URL = "https://help.example.org"
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_id = message_bus().handle(
+            commands.ReportIssue(
+                reporter_name="Fred", reporter_email="fred@example.org", description="Smoke."
+            )
+        )
+    from issues_adapters.persistence.models import IssueRecord
+
+    issue = IssueRecord.objects.get(id=issue_id)
+    (message,) = mail.outbox
+    event_id = RecordedEvent.objects.get(issue_id=issue_id).event_id
+    assert issue.reference in message.subject
+    assert f"https://help.example.org/track/{issue.tracking_token}/" in message.body
+    html, mimetype = message.alternatives[0]
+    assert mimetype == "text/html"
+    assert f'href="https://help.example.org/track/{issue.tracking_token}/"' in html
+    assert message.extra_headers["Message-ID"].startswith(f"<{event_id}.")
+    assert SentMail.objects.get().message_id == message.extra_headers["Message-ID"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_command_that_rolls_back_sends_nothing():
+    make_staff("alice", "bob")
+
+    class Oops(Exception):
+        pass
+
+    with pytest.raises(Oops), transaction.atomic():
+        message_bus().handle(
+            commands.ReportIssue(
+                reporter_name="Fred", reporter_email="fred@example.org", description="Smoke."
+            )
+        )
+        raise Oops
+
+    assert mail.outbox == []
+    assert not RecordedEvent.objects.exists()
+    assert not Delivery.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_refused_command_sends_nothing():
+    make_staff("alice", "bob")
+    issue_id = a_day_at_the_helpdesk(message_bus())
+    mail.outbox.clear()
+
+    with pytest.raises(IssueAlreadyResolved):
+        message_bus().handle(
+            commands.MarkIssueAsResolved(issue_id=issue_id, resolution="Again.", actor=BOB)
+        )
+
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_events_committed_but_never_delivered_are_delivered_once_by_relay_events(staff):
+    a_day_at_the_helpdesk(bus_without_delivery())
+    a_day_at_the_helpdesk(bus_without_delivery(), reporter="jane@example.org")
+    assert mail.outbox == []
+
+    call_command("relay_events", "--once", "--grace", "0")
+    call_command("relay_events", "--once", "--grace", "0")
+
+    assert len(mail.outbox) == 2 * MAILS_PER_DAY
+    assert len(set(sent())) == 2 * MAILS_PER_DAY
+    assert len(deliveries()) == expected_deliveries()
+    assert {status for _, _, status in deliveries()} == {"done"}
+
+
+@pytest.mark.django_db
+def test_the_sweep_leaves_events_younger_than_the_grace_period_to_the_after_commit_relay(staff):
+    a_day_at_the_helpdesk(bus_without_delivery())
+
+    relay.sweep(in_process=True, grace=timedelta(minutes=5))
+
+    assert mail.outbox == []
+
+
+@pytest.mark.django_db
+def test_delivered_shuffled_and_three_times_over_is_the_same_as_once(staff):
+    bus = bus_without_delivery()
+    for reporter in ("fred@example.org", "jane@example.org", "joe@example.org"):
+        a_day_at_the_helpdesk(bus, reporter=reporter)
+    positions = all_positions()
+    shuffled = positions * 3
+    random.Random(7).shuffle(shuffled)
+
+    for position in shuffled:
+        relay.deliver_positions([position], bus=bus)
+    after_shuffled = (sent(), deliveries())
+    relay.deliver_positions(positions, bus=bus)
+
+    assert len(after_shuffled[0]) == 3 * MAILS_PER_DAY
+    assert len({message_id for message_id, _, _ in after_shuffled[0]}) == 3 * MAILS_PER_DAY
+    assert len(after_shuffled[1]) == expected_deliveries(bus)
+    assert (sent(), deliveries()) == after_shuffled
+
+
+class Flaky:
+    """A handler that fails until told otherwise, and counts what it took in."""
+
+    name = "test.flaky"
+    sends_mail = False
+
+    def __init__(self):
+        self.failing = True
+        self.taken: list = []
+
+    def __call__(self, event):
+        if self.failing:
+            raise ConnectionError("the flaky service is down")
+        self.taken.append(event.event_id)
+
+
+@pytest.mark.django_db
+@override_settings(HELPDESK_DELIVERY_MAX_ATTEMPTS=3, HELPDESK_RETRY_BASE_SECONDS=0)
+def test_a_failing_handler_is_retried_then_parked_and_never_blocks_the_others(staff):
+    flaky = Flaky()
+    bus = bus_without_delivery({events.IssueReported: [flaky]})
+    a_day_at_the_helpdesk(bus)
+
+    for _ in range(5):
+        relay.sweep(bus=bus, in_process=True, grace=NO_GRACE)
+
+    parked = Delivery.objects.get(handler="test.flaky")
+    assert (parked.status, parked.attempts) == ("parked", 3)
+    assert "ConnectionError: the flaky service is down" in parked.last_error
+    assert parked.last_tried_at is not None
+    assert len(mail.outbox) == MAILS_PER_DAY
+    assert Delivery.objects.exclude(handler="test.flaky").filter(status="done").count() == (
+        expected_deliveries(bus) - 1
+    )
+
+    flaky.failing = False
+    relay.sweep(bus=bus, in_process=True, grace=NO_GRACE)
+    assert flaky.taken == []  # parked stays parked until somebody retries it
+
+    report = relay.retry_parked(bus=bus)
+    relay.retry_parked(bus=bus)
+    relay.sweep(bus=bus, in_process=True, grace=NO_GRACE)
+
+    assert report.delivered == 1
+    assert len(flaky.taken) == 1
+    assert Delivery.objects.get(handler="test.flaky").status == "done"
+    assert len(mail.outbox) == MAILS_PER_DAY
+
+
+@pytest.mark.django_db
+@override_settings(HELPDESK_INLINE_ATTEMPTS=3, HELPDESK_RETRY_BASE_SECONDS=60)
+def test_in_the_request_a_failure_gets_a_few_quick_tries_then_waits_for_the_relay(staff):
+    flaky = Flaky()
+    bus = bus_without_delivery({events.IssueReported: [flaky]})
+    a_day_at_the_helpdesk(bus)
+
+    relay.deliver_positions(all_positions(), bus=bus, quick_attempts=3)
+    pending = Delivery.objects.get(handler="test.flaky")
+    relay.sweep(bus=bus, in_process=True, grace=NO_GRACE)  # not due for a minute yet
+
+    assert (pending.status, pending.attempts) == ("pending", 3)
+    assert Delivery.objects.get(handler="test.flaky").attempts == 3
+    assert pending.next_attempt_at > pending.last_tried_at + timedelta(seconds=40)
+
+
+class Counter:
+    name = "test.counter"
+    sends_mail = False
+
+    def __init__(self):
+        self.seen: list = []
+
+    def __call__(self, event):
+        self.seen.append(event.event_id)
+
+
+@pytest.mark.django_db
+def test_replay_redelivers_every_event_to_a_read_model_and_never_sends_mail(staff):
+    counter = Counter()
+    bus = bus_without_delivery({event_type: [counter] for event_type in events.ALL_EVENTS})
+    a_day_at_the_helpdesk(bus)
+    relay.deliver_positions(all_positions(), bus=bus)
+    mails = sent()
+    counter.seen.clear()
+
+    relay.replay(["test.counter"], bus=bus)
+
+    assert counter.seen == list(
+        RecordedEvent.objects.order_by("position").values_list("event_id", flat=True)
+    )
+    assert sent() == mails
+    with pytest.raises(ValueError, match="never sends mail"):
+        relay.replay(["mail.reporter.report_confirmation"], bus=bus)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_relays_on_postgresql_deliver_each_mail_once():
+    require("postgres")
+    if connection.vendor != "postgresql":
+        pytest.skip("skip-locked claims are a PostgreSQL matter; run with DATABASE_URL set")
+    make_staff("alice", "bob")
+    bus = bus_without_delivery()
+    for number in range(10):
+        a_day_at_the_helpdesk(bus, reporter=f"reporter{number}@example.org")
+    positions = all_positions()
+    start = threading.Barrier(4)
+    errors = []
+
+    def relay_everything(seed):
+        try:
+            order = positions[:]
+            random.Random(seed).shuffle(order)
+            start.wait()
+            for position in order:
+                relay.deliver_positions([position], bus=bus)
+        except Exception as error:  # pragma: no cover - reported below
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=relay_everything, args=(seed,)) for seed in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    relay.sweep(bus=bus, in_process=True, grace=NO_GRACE)
+
+    assert errors == []
+    assert len(mail.outbox) == 10 * MAILS_PER_DAY
+    assert len(set(sent())) == 10 * MAILS_PER_DAY
+    assert Delivery.objects.filter(status="done").count() == expected_deliveries(bus)
