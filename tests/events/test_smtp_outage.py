@@ -1,0 +1,97 @@
+"""A real SMTP server (aiosmtpd) that refuses for a while: retried, parked, then sent once."""
+
+import socket
+from datetime import timedelta
+from email import message_from_bytes
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.management import call_command
+
+from issues_adapters.eventing import relay
+from issues_adapters.eventing.models import Delivery, SentMail
+from issues_adapters.wiring import message_bus
+from tests.events.support import MAILS_PER_DAY, a_day_at_the_helpdesk, make_staff
+
+
+class MailServer:
+    """Accepts mail, or answers 451 (try again later) while `refusing` is set."""
+
+    def __init__(self):
+        self.refusing = False
+        self.refused = 0
+        self.accepted: list = []
+
+    async def handle_DATA(self, server, session, envelope):
+        if self.refusing:
+            self.refused += 1
+            return "451 4.3.0 Mailbox busy, try again later"
+        self.accepted.append(message_from_bytes(envelope.content))
+        return "250 OK"
+
+    @property
+    def message_ids(self) -> list[str]:
+        return [message["Message-ID"] for message in self.accepted]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def mail_server(settings):
+    server = MailServer()
+    controller = Controller(server, hostname="127.0.0.1", port=free_port())
+    controller.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", controller.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.HELPDESK_INLINE_ATTEMPTS = 2
+    settings.HELPDESK_DELIVERY_MAX_ATTEMPTS = 4
+    settings.HELPDESK_RETRY_BASE_SECONDS = 0
+    try:
+        yield server
+    finally:
+        controller.stop()
+
+
+@pytest.mark.django_db
+def test_mail_refused_for_a_while_is_retried_parked_and_then_sent_exactly_once(
+    mail_server, django_capture_on_commit_callbacks
+):
+    make_staff("alice", "bob")
+    mail_server.refusing = True
+
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_id = a_day_at_the_helpdesk(message_bus())  # reporting works with the server down
+
+    mail_deliveries = Delivery.objects.filter(handler__startswith="mail.")
+    tried_in_request = mail_server.refused
+    for _ in range(4):
+        relay.sweep(in_process=True, grace=timedelta(0))
+    parked = list(mail_deliveries.filter(status="parked").values_list("attempts", "last_error"))
+
+    assert issue_id is not None
+    assert tried_in_request == MAILS_PER_DAY * 2  # two quick tries each, in the request
+    assert mail_server.accepted == []
+    assert len(parked) == MAILS_PER_DAY
+    assert {attempts for attempts, _ in parked} == {4}
+    assert all("451" in error for _, error in parked)
+    assert not SentMail.objects.exists()
+
+    mail_server.refusing = False
+    call_command("retry_parked")
+    call_command("retry_parked")
+    call_command("relay_events", "--once", "--grace", "0")
+
+    assert len(mail_server.accepted) == MAILS_PER_DAY
+    assert len(set(mail_server.message_ids)) == MAILS_PER_DAY
+    assert set(mail_server.message_ids) == set(
+        SentMail.objects.values_list("message_id", flat=True)
+    )
+    assert not mail_deliveries.exclude(status="done").exists()
+    assert all(message["Subject"].startswith("[HD-") for message in mail_server.accepted)
+    assert all(message.is_multipart() for message in mail_server.accepted)
