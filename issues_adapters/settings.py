@@ -153,6 +153,7 @@ HELPDESK_BASE_URL = os.environ.get("HELPDESK_BASE_URL", "http://127.0.0.1:8000")
 # -- events -------------------------------------------------------------------------------
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "helpdesk")
 # Deliveries: tries in the web request (embedded mode), then retries with exponential back-off
 # from the relay loop or the Celery workers, parked after the last one (see eventing/relay.py).
 HELPDESK_INLINE_ATTEMPTS = int(os.environ.get("HELPDESK_INLINE_ATTEMPTS", "3"))
@@ -179,6 +180,12 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "issues_adapters.api.errors.api_exception_handler",
+    # Per client address; see issues_adapters/api/throttling.py. Raise them for benchmarks.
+    "DEFAULT_THROTTLE_RATES": {
+        "report": os.environ.get("HELPDESK_API_REPORT_RATE", "30/minute"),
+        "token": os.environ.get("HELPDESK_API_TOKEN_RATE", "20/minute"),
+    },
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Helpdesk API",
@@ -188,6 +195,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"ActorRoleEnum": "issues_adapters.api.serializers.ACTOR_ROLES"},
 }
 
 # -- security -----------------------------------------------------------------------------

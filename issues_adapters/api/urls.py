@@ -1,1 +1,30 @@
-urlpatterns: list = []
+from django.urls import path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from issues_adapters.api import views
+
+app_name = "api"
+
+urlpatterns = [
+    path("issues/", views.IssuesApi.as_view(), name="issues"),
+    path("issues/<str:issue_id>/", views.IssueDetailApi.as_view(), name="issue-detail"),
+    path("issues/<str:issue_id>/events/", views.IssueEventsApi.as_view(), name="issue-events"),
+    path("issues/<str:issue_id>/triage/", views.TriageIssueApi.as_view(), name="issue-triage"),
+    path("issues/<str:issue_id>/assign/", views.AssignIssueApi.as_view(), name="issue-assign"),
+    path("issues/<str:issue_id>/pick/", views.PickIssueApi.as_view(), name="issue-pick"),
+    path(
+        "issues/<str:issue_id>/comments/",
+        views.CommentOnIssueApi.as_view(),
+        name="issue-comments",
+    ),
+    path("issues/<str:issue_id>/resolve/", views.ResolveIssueApi.as_view(), name="issue-resolve"),
+    path("issues/<str:issue_id>/reopen/", views.ReopenIssueApi.as_view(), name="issue-reopen"),
+    path("issues/<str:issue_id>/close/", views.CloseIssueApi.as_view(), name="issue-close"),
+    path("auth/token/", views.ObtainTokenApi.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(authentication_classes=[]), name="schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api:schema", authentication_classes=[]),
+        name="docs",
+    ),
+]

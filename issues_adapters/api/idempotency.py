@@ -1,0 +1,170 @@
+"""Idempotency-Key on POST: the first response is kept and given again; nothing runs twice.
+
+How a POST with `Idempotency-Key: <key>` goes:
+
+1. **Claim** (its own short transaction, committed at once so other requests see it): insert
+   a `running` row for (caller, key). The unique constraint on (caller, key) decides races:
+   of two requests with one key, exactly one inserts; the other finds the existing row and
+   answers from it:
+   - a different request (method, path, If-Match or body differ) → 422;
+   - still `running` → 409 `idempotency_key_in_use` (retry later for the real answer);
+   - `done` → the stored status, body, `Location` and `ETag`, plus `Idempotent-Replayed: true`,
+     executing nothing.
+2. **Run** the command and **complete** the claim with its response in *one* transaction, so a
+   committed change always has its stored response: a retry after a dropped response replays
+   instead of acting twice.
+3. What is kept: every final answer below 500, failures included (a 400, a 409 refusal or a
+   412 would be the same on a retry). Not kept, claim released so a retry runs afresh: a 5xx or
+   crash (the transaction rolled back, nothing happened) and a transient refusal
+   (`concurrent_update`). A claim left `running` by a process that died is taken over after
+   `LEASE`.
+
+The caller is `user:<id>` when authenticated, else `anon:<client address>` (the address the
+throttle uses, REMOTE_ADDR or X-Forwarded-For under NUM_PROXIES): an anonymous key only
+replays to the same address. Clients should use random keys (UUIDs). Keys expire after 24
+hours: an expired row is ignored and replaced, and `manage.py purge_idempotency_keys` deletes
+them.
+"""
+
+import hashlib
+import json
+import re
+import uuid
+from collections.abc import Callable
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from rest_framework import exceptions
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
+
+from issues_adapters.api.errors import TRANSIENT_CODES, IdempotencyKeyInUse, IdempotencyKeyReused
+from issues_adapters.api.models import IdempotencyRecord
+
+HEADER = "Idempotency-Key"
+REPLAYED_HEADER = "Idempotent-Replayed"
+KEPT_HEADERS = ("Location", "ETag")
+_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, as in a header token
+
+
+def ttl() -> timedelta:
+    return timedelta(seconds=getattr(settings, "HELPDESK_IDEMPOTENCY_TTL_SECONDS", 24 * 3600))
+
+
+def lease() -> timedelta:
+    return timedelta(seconds=getattr(settings, "HELPDESK_IDEMPOTENCY_LEASE_SECONDS", 120))
+
+
+def idempotent(request: Request, run: Callable[[], Response]) -> Response:
+    """Run `run` (which answers errors as responses) at most once per caller and key."""
+    key = request.headers.get(HEADER)
+    if key is None:
+        return run()
+    if not _KEY.match(key):
+        raise exceptions.ValidationError(
+            {HEADER: ["Use 1 to 255 visible ASCII characters, such as a UUID."]}
+        )
+    record = _claim(key, caller_of(request), fingerprint(request))
+    if isinstance(record, Response):
+        return record
+    try:
+        with transaction.atomic():
+            response = run()
+            if _is_final(response):
+                _complete(record, response)
+            else:
+                transaction.set_rollback(True)
+    except BaseException:
+        _release(record)
+        raise
+    if not _is_final(response):
+        _release(record)
+    return response
+
+
+def caller_of(request: Request) -> str:
+    if request.user and request.user.is_authenticated:
+        return f"user:{request.user.pk}"
+    return f"anon:{BaseThrottle().get_ident(request)}"
+
+
+def fingerprint(request: Request) -> str:
+    what = [request.method, request.path, request.headers.get("If-Match"), request.data]
+    canonical = json.dumps(what, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def purge_expired(now=None) -> int:
+    now = now or timezone.now()
+    deleted, _ = IdempotencyRecord.objects.filter(created_at__lt=now - ttl()).delete()
+    return deleted
+
+
+def _claim(key: str, caller: str, print_: str) -> IdempotencyRecord | Response:
+    for _attempt in range(3):
+        now = timezone.now()
+        try:
+            with transaction.atomic():
+                return IdempotencyRecord.objects.create(
+                    key=key,
+                    caller=caller,
+                    fingerprint=print_,
+                    claim=uuid.uuid4(),
+                    state=IdempotencyRecord.RUNNING,
+                    created_at=now,
+                )
+        except IntegrityError:
+            pass
+        existing = IdempotencyRecord.objects.filter(caller=caller, key=key).first()
+        if existing is None:
+            continue  # released or purged meanwhile: claim again
+        abandoned = existing.state == IdempotencyRecord.RUNNING and (
+            existing.created_at < now - lease()
+        )
+        if existing.created_at < now - ttl() or abandoned:
+            IdempotencyRecord.objects.filter(pk=existing.pk, claim=existing.claim).delete()
+            continue
+        if existing.fingerprint != print_:
+            raise IdempotencyKeyReused()
+        if existing.state == IdempotencyRecord.RUNNING:
+            raise IdempotencyKeyInUse()
+        return _replay(existing)
+    raise IdempotencyKeyInUse()
+
+
+def _replay(record: IdempotencyRecord) -> Response:
+    headers = dict(record.response_headers) | {REPLAYED_HEADER: "true"}
+    return Response(record.response_body, status=record.response_status, headers=headers)
+
+
+def _is_final(response: Response) -> bool:
+    if response.status_code >= 500:
+        return False
+    data = response.data
+    return not (isinstance(data, dict) and data.get("code") in TRANSIENT_CODES)
+
+
+def _complete(record: IdempotencyRecord, response: Response) -> None:
+    body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
+    updated = IdempotencyRecord.objects.filter(
+        pk=record.pk, claim=record.claim, state=IdempotencyRecord.RUNNING
+    ).update(
+        state=IdempotencyRecord.DONE,
+        response_status=response.status_code,
+        response_body=body,
+        response_headers={name: response[name] for name in KEPT_HEADERS if name in response},
+        completed_at=timezone.now(),
+    )
+    if updated != 1:
+        # Our claim outlived its lease and a retry took it over: undo our work, let it win.
+        raise IdempotencyKeyInUse()
+
+
+def _release(record: IdempotencyRecord) -> None:
+    IdempotencyRecord.objects.filter(
+        pk=record.pk, claim=record.claim, state=IdempotencyRecord.RUNNING
+    ).delete()

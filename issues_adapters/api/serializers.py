@@ -1,0 +1,87 @@
+"""Output serializers (shape data for the client) and the error bodies, for the schema too.
+
+Input serializers live next to their views (HackSoft style) and only check shape: types and
+lengths. Whether a category exists, who may be assigned, what a status allows: the domain
+decides, and its refusals come back through the exception handler.
+"""
+
+from rest_framework import serializers
+from rest_framework.reverse import reverse
+
+from issues_domain.values import ActorRole, IssueStatus, Priority, Visibility
+
+# Named once for the schema (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ActorRoleEnum"]).
+ACTOR_ROLES = [role.value for role in ActorRole]
+
+
+class CommentOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    author_name = serializers.CharField()
+    author_role = serializers.ChoiceField(choices=ACTOR_ROLES)
+    body = serializers.CharField()
+    visibility = serializers.ChoiceField(choices=[v.value for v in Visibility])
+    created_at = serializers.DateTimeField()
+
+
+class IssueSummaryOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    url = serializers.SerializerMethodField()
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=[s.value for s in IssueStatus])
+    reporter_name = serializers.CharField()
+    reporter_email = serializers.CharField()
+    description = serializers.CharField()
+    category = serializers.CharField(allow_null=True)
+    priority = serializers.ChoiceField(choices=[p.value for p in Priority], allow_null=True)
+    assignee = serializers.CharField(allow_null=True)
+    version = serializers.IntegerField()
+    reported_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+
+    def get_url(self, issue) -> str:
+        return reverse("api:issue-detail", args=[issue.id], request=self.context.get("request"))
+
+
+class IssueOutput(IssueSummaryOutput):
+    resolution = serializers.CharField(allow_null=True)
+    comments = CommentOutput(many=True)
+
+
+class IssuePageOutput(serializers.Serializer):
+    results = IssueSummaryOutput(many=True)
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null.")
+    previous = serializers.URLField(allow_null=True, help_text="The previous page, or null.")
+
+
+class EventOutput(serializers.Serializer):
+    position = serializers.IntegerField(help_text="Place in the one global order of events.")
+    event_id = serializers.UUIDField()
+    event_type = serializers.CharField(help_text="IssueReported, IssueTriaged, ...")
+    version = serializers.IntegerField(help_text="The issue's version after this event.")
+    occurred_at = serializers.DateTimeField()
+    actor_name = serializers.CharField()
+    actor_role = serializers.ChoiceField(choices=ACTOR_ROLES)
+    data = serializers.DictField(help_text="The event's own fields.")
+
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class ErrorOutput(serializers.Serializer):
+    """Every error but 400: a stable code and a message for people."""
+
+    code = serializers.CharField(help_text="snake_case, stable: e.g. issue_already_resolved.")
+    detail = serializers.CharField()
+
+
+# 400: the fields that are wrong, each with its messages.
+VALIDATION_ERROR_SCHEMA = {
+    "type": "object",
+    "description": (
+        "Each invalid field with its messages; `non_field_errors` for the body as a whole, "
+        "`If-Match` / `Idempotency-Key` / `cursor` for those."
+    ),
+    "additionalProperties": {"type": "array", "items": {"type": "string"}},
+    "example": {"reporter_email": ["Enter a valid email address, like name@example.com."]},
+}

@@ -1,0 +1,30 @@
+"""Anonymous reporting and token requests are rate-limited per client address.
+
+The rates are REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["report"] and ["token"] (settings, from
+HELPDESK_API_REPORT_RATE and HELPDESK_API_TOKEN_RATE). They are read on every request, so
+`override_settings` in a test takes effect at once. Counts live in Django's cache: with several
+web processes, configure a shared cache (e.g. Redis) or each process counts on its own.
+"""
+
+from rest_framework.settings import api_settings
+from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
+
+
+class _RateFromSettings(SimpleRateThrottle):
+    def get_rate(self):
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+
+class AnonymousReportThrottle(_RateFromSettings, AnonRateThrottle):
+    """Anybody not logged in reporting an issue; staff are not throttled."""
+
+    scope = "report"
+
+
+class TokenRequestThrottle(_RateFromSettings):
+    """Every request for a token, by client address: slows down password guessing."""
+
+    scope = "token"
+
+    def get_cache_key(self, request, view):
+        return self.cache_format % {"scope": self.scope, "ident": self.get_ident(request)}

@@ -1,0 +1,513 @@
+"""The REST API (CONTRACT.md section 3). A view is an adapter and nothing more.
+
+Each operation: an input serializer checks the shape of the request, the view builds a command
+and hands it to the message bus, and the issue is read back through `issue_queries()` and shaped
+by an output serializer. Rules live in the domain; errors become HTTP in errors.py.
+
+- Concurrency: issue reads and command responses carry `ETag: "<version>"`; a command with
+  `If-Match: "<version>"` runs only on that version (else 412, nothing changed). `If-Match: *`
+  or none: no check. A malformed If-Match (not one quoted version number) is a 400 under
+  `If-Match`: we cannot tell which version the client meant, so we refuse rather than guess.
+- Every POST but the token request honours `Idempotency-Key` (idempotency.py). The token
+  request is idempotent by nature (the same user always gets the same token) and we would
+  rather not store passwords' fingerprints or tokens in another table.
+- `POST /api/auth/token/` gives a token to active staff only; anybody else, wrong password,
+  inactive or not staff, gets the same 400, so the endpoint does not reveal which accounts
+  exist.
+- GET and POST on `/api/issues/` share one URL, hence one view class with two operations,
+  each with its own serializer, permission and throttle.
+"""
+
+import re
+import uuid
+
+from django.contrib.auth import authenticate
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from rest_framework import serializers, status
+from rest_framework.authentication import SessionAuthentication, TokenAuthentication
+from rest_framework.authtoken.models import Token
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.reverse import reverse
+from rest_framework.settings import api_settings
+from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
+
+from issues_adapters.api.idempotency import REPLAYED_HEADER, idempotent
+from issues_adapters.api.permissions import IsActiveStaff
+from issues_adapters.api.serializers import (
+    VALIDATION_ERROR_SCHEMA,
+    ErrorOutput,
+    EventOutput,
+    IssueOutput,
+    IssuePageOutput,
+    TokenOutput,
+)
+from issues_adapters.api.throttling import AnonymousReportThrottle, TokenRequestThrottle
+from issues_adapters.wiring import issue_queries, message_bus
+from issues_domain import commands
+from issues_domain.errors import IssueNotFound
+from issues_domain.values import (
+    COMMENT_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    EMAIL_MAX_LENGTH,
+    NAME_MAX_LENGTH,
+    REASON_MAX_LENGTH,
+    RESOLUTION_MAX_LENGTH,
+    Actor,
+    IssueStatus,
+    Priority,
+    Visibility,
+)
+from issues_service.queries import DEFAULT_ORDERING, QUEUE_ORDERINGS, QueueFilters
+
+PRIORITIES = [p.value for p in Priority]
+_IF_MATCH = re.compile(r'^\s*"(\d{1,9})"\s*$')
+
+# -- documentation helpers ------------------------------------------------------------------
+
+ISSUE_ID = OpenApiParameter(
+    "issue_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The issue's id."
+)
+IF_MATCH = OpenApiParameter(
+    "If-Match",
+    str,
+    OpenApiParameter.HEADER,
+    description='The ETag you read, e.g. `"3"`: act only if the issue is still at that '
+    "version, else 412 and nothing changes. `*` or none: no check. Malformed: 400.",
+)
+IDEMPOTENCY_KEY = OpenApiParameter(
+    "Idempotency-Key",
+    str,
+    OpenApiParameter.HEADER,
+    description="A random key (a UUID) to make retries safe: the same key from the same "
+    "caller gets the first response again and executes nothing; with a different request, 422; "
+    "while the first is still running, 409. Keys expire after 24 hours.",
+)
+ETAG = OpenApiParameter(
+    "ETag",
+    str,
+    OpenApiParameter.HEADER,
+    description='The issue\'s version, e.g. `"3"`: send it back in If-Match.',
+    response=[200, 201],
+)
+REPLAYED = OpenApiParameter(
+    REPLAYED_HEADER,
+    str,
+    OpenApiParameter.HEADER,
+    description="`true` when this is the stored response to an earlier request with the "
+    "same Idempotency-Key.",
+    response=True,
+)
+
+
+def _error(description: str) -> OpenApiResponse:
+    return OpenApiResponse(ErrorOutput, description=description)
+
+
+BAD_REQUEST = OpenApiResponse(VALIDATION_ERROR_SCHEMA, description="Invalid input.")
+STAFF_ERRORS = {
+    401: _error("Not authenticated (no or bad credentials, or an inactive account)."),
+    403: _error("Authenticated, but not active staff."),
+}
+IDEMPOTENCY_ERRORS = {
+    409: _error(
+        "Refused by the issue's state (e.g. `issue_already_resolved`); `concurrent_update` "
+        "when others kept changing it (retry); or `idempotency_key_in_use`."
+    ),
+    415: _error("The body is not JSON."),
+    422: _error("`idempotency_key_reused`: this key was used for a different request."),
+}
+COMMAND_ERRORS = {
+    400: BAD_REQUEST,
+    **STAFF_ERRORS,
+    404: _error("No such issue."),
+    **IDEMPOTENCY_ERRORS,
+    412: _error("`stale_version`: If-Match is not the current version; ETag has the current."),
+}
+
+
+# -- plumbing -----------------------------------------------------------------------------
+
+
+class ApiView(APIView):
+    authentication_classes = [TokenAuthentication, SessionAuthentication]
+    permission_classes = [IsActiveStaff]
+    parser_classes = [JSONParser]
+    renderer_classes = [JSONRenderer]
+    throttle_classes: list = []
+
+    def answering_errors(self, action, *args, **kwargs) -> Response:
+        """The action's response, or its error as a response (so that it can be stored)."""
+        try:
+            return action(*args, **kwargs)
+        except Exception as error:
+            return self.handle_exception(error)
+
+
+def parse_issue_id(value: str) -> uuid.UUID:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        raise IssueNotFound() from None
+
+
+def expected_version(request) -> int | None:
+    value = request.headers.get("If-Match")
+    if value is None or value.strip() == "*":
+        return None
+    match = _IF_MATCH.match(value)
+    if match is None:
+        raise serializers.ValidationError(
+            {"If-Match": ['Send one ETag exactly as you received it, e.g. "3".']}
+        )
+    return int(match.group(1))
+
+
+def issue_response(request, issue_id: uuid.UUID, *, status_code=200, headers=None) -> Response:
+    issue = issue_queries().issue(issue_id)
+    if issue is None:
+        raise IssueNotFound()
+    return Response(
+        IssueOutput(issue, context={"request": request}).data,
+        status=status_code,
+        headers={"ETag": f'"{issue.version}"', **(headers or {})},
+    )
+
+
+def text(max_length: int, **kwargs) -> serializers.CharField:
+    return serializers.CharField(max_length=max_length, **kwargs)
+
+
+# -- the collection: report (anyone) and the queue (staff) ------------------------------
+
+
+class QueueQuery(serializers.Serializer):
+    status = serializers.CharField(
+        required=False,
+        max_length=100,
+        help_text="One status or several separated by commas: "
+        + ", ".join(s.value for s in IssueStatus),
+    )
+    category = text(50, required=False, help_text="A category slug.")
+    priority = serializers.ChoiceField(choices=PRIORITIES, required=False)
+    assignee = text(150, required=False, help_text="A staff username, or `none`: unassigned.")
+    q = text(200, required=False, allow_blank=True, help_text="Text in reference, reporter, "
+             "description.")  # fmt: skip
+    ordering = serializers.ChoiceField(
+        choices=list(QUEUE_ORDERINGS), required=False, default=DEFAULT_ORDERING
+    )
+    cursor = text(500, required=False, help_text="From a page's `next` or `previous` link.")
+    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=25)
+
+    def validate_status(self, value: str) -> str:
+        statuses = [part.strip() for part in value.split(",") if part.strip()]
+        unknown = [s for s in statuses if s not in IssueStatus._value2member_map_]
+        if unknown or not statuses:
+            choices = ", ".join(s.value for s in IssueStatus)
+            raise serializers.ValidationError(f"Use one or more of: {choices}.")
+        return ",".join(statuses)
+
+
+class ReportInput(serializers.Serializer):
+    reporter_name = text(NAME_MAX_LENGTH)
+    reporter_email = text(EMAIL_MAX_LENGTH)
+    description = text(DESCRIPTION_MAX_LENGTH)
+    category = text(50, required=False, allow_null=True, allow_blank=True)
+    priority = serializers.ChoiceField(
+        choices=PRIORITIES, required=False, allow_null=True, allow_blank=True
+    )
+
+
+class IssuesApi(ApiView):
+    def get_permissions(self):
+        if self.request.method == "POST":
+            return [AllowAny()]
+        return super().get_permissions()
+
+    def get_throttles(self):
+        if self.request.method == "POST":
+            return [AnonymousReportThrottle()]
+        return []
+
+    @extend_schema(
+        operation_id="list_issues",
+        summary="The queue: issues filtered, searched, sorted, a page at a time",
+        parameters=[QueueQuery],
+        responses={200: IssuePageOutput, 400: BAD_REQUEST, **STAFF_ERRORS},
+    )
+    def get(self, request):
+        query = QueueQuery(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        page = issue_queries().queue(QueueFilters(**query.validated_data))
+        here = request.build_absolute_uri()
+        return Response(
+            IssuePageOutput(
+                {
+                    "results": page.issues,
+                    "next": page.next_cursor
+                    and replace_query_param(here, "cursor", page.next_cursor),
+                    "previous": page.previous_cursor
+                    and replace_query_param(here, "cursor", page.previous_cursor),
+                },
+                context={"request": request},
+            ).data
+        )
+
+    @extend_schema(
+        operation_id="report_issue",
+        summary="Report an issue (anyone; anonymous callers are throttled)",
+        request=ReportInput,
+        parameters=[IDEMPOTENCY_KEY, ETAG, REPLAYED],
+        responses={
+            201: OpenApiResponse(IssueOutput, description="Reported; Location is its URL."),
+            400: BAD_REQUEST,
+            **IDEMPOTENCY_ERRORS,
+            409: _error("`idempotency_key_in_use`: the first request with this key still runs."),
+            429: _error("Too many reports from this address; see Retry-After."),
+        },
+    )
+    def post(self, request):
+        return idempotent(request, lambda: self.answering_errors(self.report, request))
+
+    def report(self, request) -> Response:
+        given = ReportInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        issue_id = message_bus().handle(commands.ReportIssue(**given.validated_data))
+        location = reverse("api:issue-detail", args=[issue_id], request=request)
+        return issue_response(
+            request, issue_id, status_code=status.HTTP_201_CREATED, headers={"Location": location}
+        )
+
+
+# -- one issue ----------------------------------------------------------------------------
+
+
+class IssueDetailApi(ApiView):
+    @extend_schema(
+        operation_id="get_issue",
+        summary="One issue with its comments",
+        parameters=[ISSUE_ID, ETAG],
+        responses={200: IssueOutput, **STAFF_ERRORS, 404: _error("No such issue.")},
+    )
+    def get(self, request, issue_id: str):
+        return issue_response(request, parse_issue_id(issue_id))
+
+
+class IssueEventsApi(ApiView):
+    @extend_schema(
+        operation_id="list_issue_events",
+        summary="The issue's history: its events, oldest first",
+        parameters=[ISSUE_ID],
+        responses={200: EventOutput(many=True), **STAFF_ERRORS, 404: _error("No such issue.")},
+    )
+    def get(self, request, issue_id: str):
+        issue_id = parse_issue_id(issue_id)
+        events = issue_queries().history(issue_id)
+        if not events and issue_queries().issue(issue_id) is None:
+            raise IssueNotFound()
+        return Response(EventOutput(events, many=True).data)
+
+
+# -- commands -----------------------------------------------------------------------------
+
+
+class IssueCommandApi(ApiView):
+    """POST /api/issues/{id}/<command>/: subclasses say what input they take and which
+    command they build; the rest (If-Match, Idempotency-Key, the answer) is the same."""
+
+    success_status = status.HTTP_200_OK
+    input_serializer: type[serializers.Serializer] = serializers.Serializer
+
+    def command(self, issue_id, given: dict, username: str, expected: int | None):
+        raise NotImplementedError
+
+    def post(self, request, issue_id: str):
+        return idempotent(request, lambda: self.answering_errors(self.act, request, issue_id))
+
+    def act(self, request, issue_id: str) -> Response:
+        issue_id = parse_issue_id(issue_id)
+        expected = expected_version(request)
+        given = self.input_serializer(data=request.data)
+        given.is_valid(raise_exception=True)
+        command = self.command(issue_id, given.validated_data, request.user.username, expected)
+        message_bus().handle(command)
+        return issue_response(request, issue_id, status_code=self.success_status)
+
+
+def command_schema(operation_id: str, summary: str, request, success_status: int = 200):
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        request=request,
+        parameters=[ISSUE_ID, IF_MATCH, IDEMPOTENCY_KEY, ETAG, REPLAYED],
+        responses={success_status: IssueOutput, **COMMAND_ERRORS},
+    )
+
+
+class TriageIssueApi(IssueCommandApi):
+    class TriageInput(serializers.Serializer):
+        category = text(50)
+        priority = serializers.ChoiceField(choices=PRIORITIES)
+
+    input_serializer = TriageInput
+
+    @command_schema("triage_issue", "Set category and priority", TriageInput)
+    def post(self, request, issue_id: str):
+        return super().post(request, issue_id)
+
+    def command(self, issue_id, given, username, expected):
+        return commands.TriageIssue(
+            issue_id=issue_id,
+            category=given["category"],
+            priority=given["priority"],
+            actor=Actor.staff(username),
+            expected_version=expected,
+        )
+
+
+class AssignIssueApi(IssueCommandApi):
+    class AssignInput(serializers.Serializer):
+        assignee = text(150, help_text="An active staff member's username.")
+
+    input_serializer = AssignInput
+
+    @command_schema("assign_issue", "Assign to a member of staff", AssignInput)
+    def post(self, request, issue_id: str):
+        return super().post(request, issue_id)
+
+    def command(self, issue_id, given, username, expected):
+        return commands.AssignIssue(
+            issue_id=issue_id,
+            assignee=given["assignee"],
+            actor=Actor.staff(username),
+            expected_version=expected,
+        )
+
+
+class PickIssueApi(IssueCommandApi):
+    @command_schema("pick_issue", "Take an unassigned issue yourself", None)
+    def post(self, request, issue_id: str):
+        return super().post(request, issue_id)
+
+    def command(self, issue_id, given, username, expected):
+        return commands.PickIssue(issue_id=issue_id, engineer=username, expected_version=expected)
+
+
+class CommentOnIssueApi(IssueCommandApi):
+    success_status = status.HTTP_201_CREATED
+
+    class CommentInput(serializers.Serializer):
+        body = text(COMMENT_MAX_LENGTH)
+        visibility = serializers.ChoiceField(
+            choices=[v.value for v in Visibility],
+            default=Visibility.PUBLIC.value,
+            help_text="`internal` notes are never shown or mailed to the reporter.",
+        )
+
+    input_serializer = CommentInput
+
+    @command_schema(
+        "comment_on_issue", "Add a public comment or an internal note", CommentInput, 201
+    )
+    def post(self, request, issue_id: str):
+        return super().post(request, issue_id)
+
+    def command(self, issue_id, given, username, expected):
+        return commands.CommentOnIssue(
+            issue_id=issue_id,
+            author=Actor.staff(username),
+            body=given["body"],
+            visibility=given["visibility"],
+            expected_version=expected,
+        )
+
+
+class ResolveIssueApi(IssueCommandApi):
+    class ResolveInput(serializers.Serializer):
+        resolution = text(RESOLUTION_MAX_LENGTH)
+
+    input_serializer = ResolveInput
+
+    @command_schema("resolve_issue", "Mark as resolved", ResolveInput)
+    def post(self, request, issue_id: str):
+        return super().post(request, issue_id)
+
+    def command(self, issue_id, given, username, expected):
+        return commands.MarkIssueAsResolved(
+            issue_id=issue_id,
+            resolution=given["resolution"],
+            actor=Actor.staff(username),
+            expected_version=expected,
+        )
+
+
+class ReopenIssueApi(IssueCommandApi):
+    class ReopenInput(serializers.Serializer):
+        reason = text(REASON_MAX_LENGTH)
+
+    input_serializer = ReopenInput
+
+    @command_schema("reopen_issue", "Reopen a resolved issue", ReopenInput)
+    def post(self, request, issue_id: str):
+        return super().post(request, issue_id)
+
+    def command(self, issue_id, given, username, expected):
+        return commands.ReopenIssue(
+            issue_id=issue_id,
+            reason=given["reason"],
+            actor=Actor.staff(username),
+            expected_version=expected,
+        )
+
+
+class CloseIssueApi(IssueCommandApi):
+    @command_schema("close_issue", "Close a resolved issue for good", None)
+    def post(self, request, issue_id: str):
+        return super().post(request, issue_id)
+
+    def command(self, issue_id, given, username, expected):
+        return commands.CloseIssue(
+            issue_id=issue_id, actor=Actor.staff(username), expected_version=expected
+        )
+
+
+# -- tokens -------------------------------------------------------------------------------
+
+
+class ObtainTokenApi(ApiView):
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_classes = [TokenRequestThrottle]
+
+    class TokenInput(serializers.Serializer):
+        username = text(150)
+        password = text(128, trim_whitespace=False, style={"input_type": "password"})
+
+    @extend_schema(
+        operation_id="obtain_token",
+        summary="Exchange a staff member's username and password for an API token",
+        description="Send it as `Authorization: Token <token>`. Only active staff get one; "
+        "any other account, or wrong credentials, get the same 400.",
+        request=TokenInput,
+        responses={
+            200: TokenOutput,
+            400: BAD_REQUEST,
+            415: _error("The body is not JSON."),
+            429: _error("Too many attempts from this address; see Retry-After."),
+        },
+        auth=[],
+    )
+    def post(self, request):
+        given = self.TokenInput(data=request.data)
+        given.is_valid(raise_exception=True)
+        user = authenticate(request=request._request, **given.validated_data)
+        if user is None or not (user.is_active and user.is_staff):
+            raise serializers.ValidationError(
+                {api_settings.NON_FIELD_ERRORS_KEY: ["Unable to log in with these credentials."]}
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response(TokenOutput({"token": token.key}).data)
