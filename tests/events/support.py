@@ -53,6 +53,9 @@ def a_day_at_the_helpdesk(bus: MessageBus, reporter: str = "fred@example.org") -
 
 
 MAILS_PER_DAY = 4
+# Mail handlers' deliveries: IssueReported 1, IssueAssigned 1, IssueCommented 2 (twice),
+# IssueResolved 1 - whether or not the handler mails (an internal note mails nobody).
+MAIL_DELIVERIES_PER_DAY = 7
 
 
 def expected_deliveries(bus: MessageBus | None = None) -> int:
