@@ -1,0 +1,63 @@
+"""Each page costs a fixed number of queries, however many issues or comments there are."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.web.support import comment, issue_in, make_user, report, staff_client
+
+pytestmark = pytest.mark.django_db
+
+
+def queries_for(client, path) -> int:
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path)
+    assert response.status_code == 200
+    return len(captured)
+
+
+def add_issues(n: int, start: int = 0) -> list:
+    return [report(description=f"Problem number {start + i}") for i in range(n)]
+
+
+def test_the_queue_page_costs_the_same_at_10_and_200_issues():
+    client = staff_client()
+    make_user("bob")
+    add_issues(10)
+    at_10 = {
+        path: queries_for(client, path)
+        for path in (
+            "/staff/",
+            "/staff/?view=unassigned",
+            "/staff/?view=all&q=number&sort=-priority",
+        )
+    }
+    add_issues(190, start=10)
+    at_200 = {path: queries_for(client, path) for path in at_10}
+    assert at_200 == at_10
+    assert max(at_10.values()) <= 8, at_10
+
+
+def test_the_issue_page_costs_the_same_with_few_or_many_issues_and_comments():
+    client = staff_client()
+    issue_id = issue_in("assigned")
+    add_issues(10)
+    few = queries_for(client, f"/staff/issues/{issue_id}/")
+    add_issues(190, start=10)
+    for n in range(40):
+        comment(issue_id, f"Comment {n}", visibility="internal" if n % 2 else "public")
+    many = queries_for(client, f"/staff/issues/{issue_id}/")
+    assert many == few
+    assert few <= 10, few
+
+
+def test_the_tracking_page_and_the_version_poll_are_cheap():
+    from django.test import Client
+
+    from tests.web.support import token
+
+    issue_id = issue_in("assigned")
+    for n in range(30):
+        comment(issue_id, f"Comment {n}")
+    assert queries_for(Client(), f"/track/{token(issue_id)}/") <= 4
+    assert queries_for(staff_client(), f"/staff/issues/{issue_id}/version/") <= 3

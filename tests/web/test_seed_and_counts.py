@@ -1,0 +1,110 @@
+"""seed_demo, and the queue's counts read model: kept from events, rebuildable, order-proof."""
+
+import random
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from issues_adapters.persistence.event_log import to_event
+from issues_adapters.persistence.models import IssueRecord, RecordedEvent
+from issues_adapters.web import counts
+from issues_adapters.web.models import QueueCount, QueueIssueState
+from tests.web.support import issue_in, make_user, report, staff_client
+
+
+def _tables():
+    return (
+        sorted(QueueCount.objects.exclude(count=0).values_list("key", "count")),
+        sorted(
+            QueueIssueState.objects.values_list(
+                "issue_id", "status", "assignee", "category", "priority"
+            )
+        ),
+    )
+
+
+def _expected_from_issue_rows(username: str) -> dict:
+    rows = IssueRecord.objects.all()
+    open_rows = [r for r in rows if r.status in counts.OPEN]
+    return {
+        "open": len(open_rows),
+        "unassigned": sum(r.assignee is None for r in open_rows),
+        "mine": sum(r.assignee == username for r in open_rows),
+        "resolved": sum(r.status == "resolved" for r in rows),
+        "closed": sum(r.status == "closed" for r in rows),
+    }
+
+
+@pytest.mark.django_db
+def test_seed_demo_creates_the_login_and_issues_in_every_status_once(capsys):
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    demo = get_user_model().objects.get(username="demo")
+    assert demo.is_staff and demo.is_superuser
+    assert "username 'demo', password 'helpdesk-demo'" in first
+    statuses = set(IssueRecord.objects.values_list("status", flat=True))
+    assert statuses == {"reported", "triaged", "assigned", "resolved", "closed"}
+    issues, events = IssueRecord.objects.count(), RecordedEvent.objects.count()
+    assert issues >= 30 and events > issues
+
+    call_command("seed_demo")
+    second = capsys.readouterr().out
+    assert (IssueRecord.objects.count(), RecordedEvent.objects.count()) == (issues, events)
+    assert "0 issues created" in second
+    assert "password 'helpdesk-demo'" in second
+
+
+@pytest.mark.django_db
+def test_the_counts_follow_the_events_as_they_are_handled(django_capture_on_commit_callbacks):
+    make_user("alice")
+    with django_capture_on_commit_callbacks(execute=True):
+        for status in ("reported", "triaged", "assigned", "assigned", "resolved", "closed"):
+            issue_in(status)
+    shown = counts.sidebar("alice")
+    assert {k: shown[k] for k in _expected_from_issue_rows("alice")} == _expected_from_issue_rows(
+        "alice"
+    )
+    assert shown["category"] == {"printing": 3}
+    assert shown["priority"] == {"high": 3}
+
+
+@pytest.mark.django_db
+def test_the_queue_shows_the_counts_in_its_side_bar(django_capture_on_commit_callbacks):
+    client = staff_client("alice")
+    with django_capture_on_commit_callbacks(execute=True):
+        issue_in("assigned")
+        report()
+    html = client.get("/staff/").content.decode()
+    assert '<span class="count" data-count="unassigned">1</span>' in html
+    assert '<span class="count" data-count="mine">1</span>' in html
+    assert '<span class="count" data-count="open">2</span>' in html
+
+
+@pytest.mark.django_db
+def test_rebuilding_from_shuffled_triplicated_events_gives_the_same_tables():
+    make_user("alice")
+    make_user("bob")
+    call_command("seed_demo")
+    counts.rebuild()
+    in_order = _tables()
+    assert counts.sidebar("demo")["open"] == _expected_from_issue_rows("demo")["open"]
+    assert {
+        k: counts.sidebar("demo")[k] for k in _expected_from_issue_rows("demo")
+    } == _expected_from_issue_rows("demo")
+
+    QueueCount.objects.all().delete()
+    QueueIssueState.objects.all().delete()
+    events = [to_event(row) for row in RecordedEvent.objects.all()] * 3
+    random.Random(7).shuffle(events)
+    for event in events:
+        counts.apply(event)
+    assert _tables() == in_order
+
+
+@pytest.mark.django_db
+def test_the_rebuild_command_says_how_many_events_it_took(capsys):
+    report()
+    call_command("rebuild_queue_counts")
+    assert "from 1 recorded events" in capsys.readouterr().out
+    assert counts.sidebar("x")["unassigned"] == 1
