@@ -1,0 +1,77 @@
+"""axe-core (bundled in the axe-playwright-python package, no CDN) on the main pages.
+
+Fails on violations of the serious and critical kind; lesser findings are printed.
+"""
+
+import pytest
+
+from tests.browser.support import log_in, make_staff
+from tests.web.support import comment, issue_in, token
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SERIOUS = {"serious", "critical"}
+
+
+def _axe():
+    try:
+        from axe_playwright_python.sync_playwright import Axe
+    except ImportError:
+        pytest.skip("axe-playwright-python (which bundles axe-core) is not installed")
+    return Axe()
+
+
+def _serious_violations(axe, page) -> list[str]:
+    violations = axe.run(page).response["violations"]
+    for violation in violations:
+        if violation["impact"] not in SERIOUS:
+            print(f"{page.url}: {violation['impact']} {violation['id']}: {violation['help']}")
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:3]}"
+        for v in violations
+        if v["impact"] in SERIOUS
+    ]
+
+
+def test_the_main_pages_have_no_serious_accessibility_violations(live_server, new_page):
+    axe = _axe()
+    base = live_server.url
+    make_staff("alice")
+    issue_id = issue_in("assigned")
+    comment(issue_id, "A public reply.")
+    comment(issue_id, "An internal note.", visibility="internal")
+    public = new_page()
+    staff = new_page()
+    log_in(staff, base, "alice")
+    pages = [
+        (public, "/"),
+        (public, "/accounts/login/"),
+        (public, f"/track/{token(issue_id)}/"),
+        (staff, "/staff/"),
+        (staff, f"/staff/issues/{issue_id}/"),
+    ]
+    found = {}
+    for page, path in pages:
+        page.goto(base + path)
+        violations = _serious_violations(axe, page)
+        if violations:
+            found[path] = violations
+    assert found == {}
+
+
+def test_the_pages_work_on_a_phone_sized_screen(live_server, new_page, screenshot):
+    base = live_server.url
+    make_staff("alice")
+    issue_id = issue_in("assigned")
+    phone = new_page(width=390, height=844)
+    width = "document.documentElement.scrollWidth"
+    # Nothing wider than the screen on any page: no sideways scrolling of the whole page.
+    phone.goto(base + "/")
+    screenshot(phone, "08-phone-report-form")
+    assert phone.evaluate(width) <= 390
+    log_in(phone, base, "alice")
+    screenshot(phone, "09-phone-queue")
+    assert phone.evaluate(width) <= 390
+    phone.goto(f"{base}/staff/issues/{issue_id}/")
+    screenshot(phone, "10-phone-issue-page")
+    assert phone.evaluate(width) <= 390
