@@ -1,4 +1,5 @@
 import pytest
+from django.test import override_settings
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -8,4 +9,11 @@ def _generous_throttle_rates():
     from tests.api.contexts import rates
 
     with rates(report="100000/minute", token="100000/minute"):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _fast_password_hashing():
+    """Every spec makes users with passwords; the real hasher takes a third of a second."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
         yield
