@@ -1,0 +1,326 @@
+"""The staff queue page under gunicorn at 1,000, 100,000 and 1,000,000 issues: median and p99.
+
+    .venv/bin/python bench/queue_page.py                      # PostgreSQL when reachable
+    .venv/bin/python bench/queue_page.py --sizes 1000,100000 --requests 200
+    .venv/bin/python bench/queue_page.py --sqlite             # SQLite file under var/bench/
+
+It makes a scratch database (PostgreSQL: dropped afterwards), migrates it, and grows it to each
+size in turn with issue rows written straight by SQL (a million commands would take hours and
+measure the write side, not the page). The rows look like a helpdesk's: 80% closed, 10%
+resolved, 10% open, in seven categories, four priorities and five assignees, spread over time.
+The side bar's counts read model is then filled from those rows (in production it is kept from
+events; see issues_adapters/web/counts.py). For each size it starts gunicorn (production
+settings, DEBUG=0), signs a staff member in, and times sequential GETs of each queue view,
+after a warm-up. The baseline is the anonymous login page: Django, middleware and a template,
+without the queue's queries.
+
+The figure that matters is the default queue page at 1,000,000 against 1,000 issues; the
+target is within 1.5x.
+"""
+
+import argparse
+import os
+import shlex
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(PROJECT))
+
+PAGES = {
+    "baseline: login page (no queue)": "/accounts/login/",
+    "queue: all open (default)": "/staff/",
+    "queue: unassigned": "/staff/?view=unassigned",
+    "queue: mine": "/staff/?view=mine",
+    "queue: closed, oldest first": "/staff/?view=closed&sort=reported_at",
+    "queue: open printing, most urgent": "/staff/?category=printing&sort=-priority",
+    "queue: search by reference": "/staff/?view=all&q=HD-1500",
+}
+HEADLINE = "queue: all open (default)"
+CATEGORIES = ["hardware", "software", "network", "accounts", "email", "printing", "other"]
+STAFF = ["bench", "alice", "bob", "carol", "dan"]
+
+
+# -- the database -----------------------------------------------------------------------------
+
+
+def scratch_postgres(server_url: str) -> tuple[str, str]:
+    import psycopg
+
+    name = f"bench_queue_{os.getpid()}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return name, server_url.rsplit("/", 1)[0] + "/" + name
+
+
+def drop_postgres(server_url: str, name: str) -> None:
+    import psycopg
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _rows_sql(vendor: str, start: int, end: int) -> str:
+    """INSERT ... SELECT of issues numbered start..end-1, deterministic pseudo-random columns."""
+    r = "((g * 7919) % 100)"
+    status = (
+        f"CASE WHEN {r} < 80 THEN 'closed' WHEN {r} < 90 THEN 'resolved' "
+        f"WHEN {r} < 94 THEN 'reported' WHEN {r} < 97 THEN 'triaged' ELSE 'assigned' END"
+    )
+    reported = f"{r} >= 90 AND {r} < 94"
+    cats = ", ".join(f"'{c}'" for c in CATEGORIES)
+    names = ", ".join(f"'{s}'" for s in STAFF)
+    if vendor == "postgresql":
+        series = f"generate_series({start}, {end - 1}) AS t(g)"
+        uid = "lpad(to_hex(g), 32, '0')::uuid"
+        pick = "(ARRAY[{items}])[1 + (g * {m}) % {n}]"
+        text = "'Issue ' || g || ': the printer on floor ' || (g % 9) || ' jams again'"
+        ref, token = "'HD-' || (1000 + g)", "md5('token' || g)"
+        email = "'person' || (g % 5000) || '@example.org'"
+        when = "timestamp with time zone '2020-01-01' + g * interval '1 minute'"
+        later = "timestamp with time zone '2020-01-01' + g * interval '1 minute' + interval '1 day'"
+        prefix = ""
+    else:
+        series = "g"
+        uid = "printf('%032x', g)"
+        pick = "json_extract(json_array({items}), '$[' || ((g * {m}) % {n}) || ']')"
+        text = "'Issue ' || g || ': the printer on floor ' || (g % 9) || ' jams again'"
+        ref, token = "'HD-' || (1000 + g)", "printf('%064x', g * 2654435761)"
+        email = "'person' || (g % 5000) || '@example.org'"
+        when = "strftime('%Y-%m-%d %H:%M:%f', '2020-01-01', '+' || g || ' minutes')"
+        later = "strftime('%Y-%m-%d %H:%M:%f', '2020-01-01', '+' || (g + 1440) || ' minutes')"
+        prefix = (
+            f"WITH RECURSIVE g(g) AS (SELECT {start} "
+            f"UNION ALL SELECT g + 1 FROM g WHERE g < {end - 1}) "
+        )
+    category = f"CASE WHEN {reported} THEN NULL ELSE {pick.format(items=cats, m=31, n=7)} END"
+    priority_value = "((g * 13) % 4)"
+    priority = (
+        f"CASE WHEN {reported} THEN NULL ELSE "
+        f"{pick.format(items=repr_list(['low', 'normal', 'high', 'urgent']), m=13, n=4)} END"
+    )
+    rank = f"CASE WHEN {reported} THEN 0 ELSE 1 + {priority_value} END"
+    assignee = (
+        f"CASE WHEN {r} < 97 AND {r} >= 90 THEN NULL ELSE {pick.format(items=names, m=17, n=5)} END"
+    )
+    resolution = f"CASE WHEN {r} < 90 THEN 'Fixed.' ELSE NULL END"
+    return (
+        f"{prefix}INSERT INTO issues_issue (id, number, reference, tracking_token, status, "
+        "reporter_name, reporter_email, description, category, priority, priority_rank, assignee, "
+        "resolution, version, reported_at, updated_at) "
+        f"SELECT {uid}, 1000 + g, {ref}, {token}, {status}, 'Person ' || (g % 5000), {email}, "
+        f"{text}, {category}, {priority}, {rank}, {assignee}, {resolution}, 3, {when}, {later} "
+        f"FROM {series}"
+    )
+
+
+def repr_list(items: list[str]) -> str:
+    return ", ".join(f"'{i}'" for i in items)
+
+
+def grow(vendor: str, start: int, end: int) -> float:
+    from django.db import connection, transaction
+
+    began = time.perf_counter()
+    step = 200_000
+    for low in range(start, end, step):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(_rows_sql(vendor, low, min(end, low + step)))
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return time.perf_counter() - began
+
+
+def fill_counts() -> None:
+    """The side bar's counters, from the issue rows (what replaying the events would give)."""
+    from django.db import connection, transaction
+
+    open_ = "status IN ('reported', 'triaged', 'assigned')"
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM web_queuecount")
+        cursor.execute(
+            "INSERT INTO web_queuecount (key, count) "
+            f"SELECT 'open', COUNT(*) FROM issues_issue WHERE {open_} "
+            f"UNION ALL SELECT 'unassigned', COUNT(*) FROM issues_issue WHERE {open_} "
+            "AND assignee IS NULL "
+            "UNION ALL SELECT 'status:' || status, COUNT(*) FROM issues_issue GROUP BY status "
+            "UNION ALL SELECT 'assignee:' || assignee, COUNT(*) FROM issues_issue "
+            f"WHERE {open_} AND assignee IS NOT NULL GROUP BY assignee "
+            "UNION ALL SELECT 'category:' || category, COUNT(*) FROM issues_issue "
+            f"WHERE {open_} AND category IS NOT NULL GROUP BY category "
+            "UNION ALL SELECT 'priority:' || priority, COUNT(*) FROM issues_issue "
+            f"WHERE {open_} AND priority IS NOT NULL GROUP BY priority"
+        )
+
+
+def staff_session() -> str:
+    from django.contrib.auth import (
+        BACKEND_SESSION_KEY,
+        HASH_SESSION_KEY,
+        SESSION_KEY,
+        get_user_model,
+    )
+    from django.contrib.sessions.backends.db import SessionStore
+
+    users = get_user_model()
+    for name in STAFF:
+        users.objects.get_or_create(username=name, defaults={"is_staff": True})
+    user = users.objects.get(username="bench")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session.create()
+    return session.session_key
+
+
+# -- gunicorn and timing ----------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(env: dict, port: int, workers: int) -> subprocess.Popen:
+    command = [
+        str(PROJECT / ".venv" / "bin" / "gunicorn"),
+        "issues_adapters.wsgi:application",
+        "--bind",
+        f"127.0.0.1:{port}",
+        "--workers",
+        str(workers),
+        "--log-level",
+        "warning",
+    ]
+    process = subprocess.Popen(command, cwd=PROJECT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/accounts/login/", timeout=2)
+            return process
+        except OSError:
+            time.sleep(0.2)
+    process.terminate()
+    raise RuntimeError("gunicorn did not start")
+
+
+def timed_gets(url: str, cookie: str, count: int, warmup: int) -> list[float]:
+    times = []
+    for n in range(warmup + count):
+        request = urllib.request.Request(url, headers={"Cookie": f"sessionid={cookie}"})
+        began = time.perf_counter()
+        with urllib.request.urlopen(request, timeout=30) as response:
+            body = response.read()
+            if response.status != 200 or (b"/staff/" in url.encode() and b"queue" not in body):
+                raise RuntimeError(f"{url}: unexpected answer {response.status}")
+        if n >= warmup:
+            times.append((time.perf_counter() - began) * 1000)
+    return times
+
+
+def p99(values: list[float]) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,100000,1000000")
+    parser.add_argument("--requests", type=int, default=300, help="timed GETs per page")
+    parser.add_argument("--warmup", type=int, default=30)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--sqlite", action="store_true", help="use a SQLite file instead")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.sizes.split(",")]
+
+    var = Path(tempfile.mkdtemp(prefix="bench-queue-", dir=PROJECT / "var"))
+    scratch = None
+    if args.sqlite:
+        database_url = f"sqlite:///{var / 'bench.sqlite3'}"
+    else:
+        scratch, database_url = scratch_postgres(args.postgres)
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "SECURE_SSL_REDIRECT": "0",
+        "HELPDESK_VAR_DIR": str(var),
+        "CELERY_BROKER_URL": "",
+        "LOG_LEVEL": "WARNING",
+        "DJANGO_SETTINGS_MODULE": "issues_adapters.settings",
+    }
+    os.environ.update(env)
+    python = str(PROJECT / ".venv" / "bin" / "python")
+    for step in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
+        subprocess.run([python, "manage.py", *step], cwd=PROJECT, env=env, check=True)
+
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    vendor = connection.vendor
+    cookie = staff_session()
+    results: dict[int, dict[str, tuple[float, float]]] = {}
+    try:
+        have = 0
+        for size in sizes:
+            seconds = grow(vendor, have, size)
+            have = size
+            fill_counts()
+            connection.close()
+            print(f"{size:>9,} issues loaded ({seconds:.1f}s); timing...", flush=True)
+            port = free_port()
+            server = start_gunicorn(env, port, args.workers)
+            try:
+                results[size] = {}
+                for label, path in PAGES.items():
+                    times = timed_gets(
+                        f"http://127.0.0.1:{port}{path}", cookie, args.requests, args.warmup
+                    )
+                    results[size][label] = (statistics.median(times), p99(times))
+            finally:
+                server.terminate()
+                server.wait(timeout=20)
+    finally:
+        connection.close()
+        if scratch:
+            drop_postgres(args.postgres, scratch)
+
+    print()
+    print(
+        f"Queue page under gunicorn ({args.workers} sync workers, DEBUG=0, {vendor}), "
+        f"{args.requests} sequential GETs per page after {args.warmup} warm-up; ms"
+    )
+    header = f"{'page':<36}" + "".join(f"{f'{s:,} median':>16}{'p99':>8}" for s in sizes)
+    print(header)
+    for label in PAGES:
+        line = f"{label:<36}"
+        for size in sizes:
+            median, high = results[size][label]
+            line += f"{median:>16.1f}{high:>8.1f}"
+        print(line)
+    first, last = sizes[0], sizes[-1]
+    ratio = results[last][HEADLINE][0] / results[first][HEADLINE][0]
+    verdict = "within" if ratio <= 1.5 else "NOT within"
+    print(
+        f"\n{HEADLINE}: median at {last:,} is {ratio:.2f}x the median at {first:,} "
+        f"({verdict} the 1.5x target)"
+    )
+    print("command: " + shlex.join([".venv/bin/python", "bench/queue_page.py", *sys.argv[1:]]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
