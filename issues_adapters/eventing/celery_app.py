@@ -23,6 +23,15 @@ app.conf.update(
     task_reject_on_worker_lost=True,
     task_ignore_result=True,
     broker_connection_retry_on_startup=True,
+    # The web process publishes after commit: with the broker down, give up within about a
+    # second (the relay sweep delivers those events later) instead of holding the request.
+    broker_connection_timeout=2,
+    task_publish_retry_policy={
+        "max_retries": 2,
+        "interval_start": 0,
+        "interval_step": 0.2,
+        "interval_max": 0.5,
+    },
     beat_schedule={
         "sweep-undelivered-events": {
             "task": "eventing.sweep",

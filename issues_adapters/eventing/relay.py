@@ -104,63 +104,92 @@ class Report:
         return ", ".join(f"{count} {outcome}" for outcome, count in self.outcomes.items()) or "0"
 
 
-def deliver_once(handler: EventHandler, row: RecordedEvent, event: Event) -> Outcome:
-    """One try. The handler's database writes commit together with the row marked done."""
-    with transaction.atomic():
-        delivery = (
-            Delivery.objects.select_for_update(skip_locked=True)
-            .filter(handler=handler.name, position=row.position)
-            .first()
+def _try(handler: EventHandler, delivery: Delivery, event: Event, now: datetime) -> Outcome:
+    """Run the handler in a savepoint and record the outcome on its (locked) delivery row."""
+    delivery.attempts += 1
+    delivery.last_tried_at = now
+    try:
+        with transaction.atomic():
+            handler(event)
+    except Exception as error:
+        logger.warning(
+            "Handler %s failed on event #%s (attempt %s): %r",
+            handler.name,
+            delivery.position,
+            delivery.attempts,
+            error,
         )
-        if delivery is None:
-            return Outcome.BUSY
-        if delivery.status == Delivery.Status.DONE:
-            return Outcome.ALREADY_DONE
-        if delivery.status == Delivery.Status.PARKED:
+        delivery.last_error = f"{type(error).__name__}: {error}"[:4000]
+        if delivery.attempts >= max_attempts():
+            delivery.status = Delivery.Status.PARKED
+            delivery.next_attempt_at = None
             return Outcome.PARKED
-        now = timezone.now()
-        delivery.attempts += 1
-        delivery.last_tried_at = now
-        try:
-            with transaction.atomic():
-                handler(event)
-        except Exception as error:
-            logger.warning(
-                "Handler %s failed on event #%s (attempt %s): %r",
-                handler.name,
-                row.position,
-                delivery.attempts,
-                error,
+        delivery.next_attempt_at = now + backoff(delivery.attempts)
+        return Outcome.RETRY_LATER
+    delivery.status = Delivery.Status.DONE
+    delivery.done_at = now
+    delivery.next_attempt_at = None
+    delivery.last_error = ""
+    return Outcome.DONE
+
+
+_TRIED_FIELDS = ["status", "attempts", "last_error", "last_tried_at", "next_attempt_at", "done_at"]
+
+
+def deliver_event(
+    handlers: list[EventHandler], row: RecordedEvent, event: Event
+) -> dict[str, Outcome]:
+    """One try for each handler of one event, in one transaction.
+
+    The delivery rows are locked (skipping any another worker holds), each handler runs in its
+    own savepoint, so its database writes commit together with its row marked done, and a
+    failing handler rolls back only its own writes.
+    """
+    outcomes: dict[str, Outcome] = {}
+    with transaction.atomic():
+        deliveries = {
+            delivery.handler: delivery
+            for delivery in Delivery.objects.select_for_update(skip_locked=True).filter(
+                position=row.position, handler__in=[handler.name for handler in handlers]
             )
-            delivery.last_error = f"{type(error).__name__}: {error}"[:4000]
-            if delivery.attempts >= max_attempts():
-                delivery.status = Delivery.Status.PARKED
-                delivery.next_attempt_at = None
-                outcome = Outcome.PARKED
+        }
+        now = timezone.now()
+        tried = []
+        for handler in handlers:
+            delivery = deliveries.get(handler.name)
+            if delivery is None:
+                outcomes[handler.name] = Outcome.BUSY
+            elif delivery.status == Delivery.Status.DONE:
+                outcomes[handler.name] = Outcome.ALREADY_DONE
+            elif delivery.status == Delivery.Status.PARKED:
+                outcomes[handler.name] = Outcome.PARKED
             else:
-                delivery.next_attempt_at = now + backoff(delivery.attempts)
-                outcome = Outcome.RETRY_LATER
-            delivery.save()
-            return outcome
-        delivery.status = Delivery.Status.DONE
-        delivery.done_at = now
-        delivery.next_attempt_at = None
-        delivery.last_error = ""
-        delivery.save()
-        return Outcome.DONE
+                outcomes[handler.name] = _try(handler, delivery, event, now)
+                tried.append(delivery)
+        Delivery.objects.bulk_update(tried, _TRIED_FIELDS)
+    return outcomes
 
 
-def _deliver_with_quick_retries(handler, row, event, attempts: int) -> Outcome:
+def _deliver_with_quick_retries(
+    handlers: list[EventHandler], row: RecordedEvent, event: Event, attempts: int
+) -> dict[str, Outcome]:
     """Up to `attempts` tries a few tens of milliseconds apart (the web request waits)."""
-    if attempts <= 1:
-        return deliver_once(handler, row, event)
-    retrying = tenacity.Retrying(
-        stop=tenacity.stop_after_attempt(attempts),
+    outcomes: dict[str, Outcome] = {}
+    pending = list(handlers)
+
+    def try_pending() -> list[EventHandler]:
+        nonlocal pending
+        outcomes.update(deliver_event(pending, row, event))
+        pending = [h for h in pending if outcomes[h.name] == Outcome.RETRY_LATER]
+        return pending
+
+    tenacity.Retrying(
+        stop=tenacity.stop_after_attempt(max(1, attempts)),
         wait=tenacity.wait_exponential(multiplier=0.02, max=0.2),
-        retry=tenacity.retry_if_result(lambda outcome: outcome == Outcome.RETRY_LATER),
-        retry_error_callback=lambda state: state.outcome.result(),
-    )
-    return retrying(deliver_once, handler, row, event)
+        retry=tenacity.retry_if_result(bool),
+        retry_error_callback=lambda state: None,
+    )(try_pending)
+    return outcomes
 
 
 def _track(pairs: list[tuple[EventHandler, RecordedEvent]], not_before: datetime) -> None:
@@ -201,18 +230,24 @@ def deliver_positions(
     work = []
     for row in rows:
         event = to_event(row)
-        for handler in bus.handlers_for(event):
-            if names is None or handler.name in names:
-                work.append((handler, row, event))
-    _track([(handler, row) for handler, row, _ in work], timezone.now() + _lease())
-    for handler, row, event in work:
+        handlers = [
+            handler for handler in bus.handlers_for(event) if names is None or handler.name in names
+        ]
+        if handlers:
+            work.append((handlers, row, event))
+    _track(
+        [(handler, row) for handlers, row, _ in work for handler in handlers],
+        timezone.now() + _lease(),
+    )
+    for handlers, row, event in work:
         try:
-            outcome = _deliver_with_quick_retries(handler, row, event, quick_attempts)
+            outcomes = _deliver_with_quick_retries(handlers, row, event, quick_attempts)
         except Exception:
-            # The database itself failed; the sweep will find this delivery again.
-            logger.exception("Could not deliver event #%s to %s", row.position, handler.name)
-            outcome = Outcome.RETRY_LATER
-        report.add(outcome, handler.name, row.position)
+            # The database itself failed; the sweep will find these deliveries again.
+            logger.exception("Could not deliver event #%s", row.position)
+            outcomes = {handler.name: Outcome.RETRY_LATER for handler in handlers}
+        for name, outcome in outcomes.items():
+            report.add(outcome, name, row.position)
     return report
 
 
