@@ -141,9 +141,21 @@ def test_the_sweep_leaves_events_younger_than_the_grace_period_to_the_after_comm
     assert mail.outbox == []
 
 
+class Counter:
+    name = "test.counter"
+    sends_mail = False
+
+    def __init__(self):
+        self.seen: list = []
+
+    def __call__(self, event):
+        self.seen.append(event.event_id)
+
+
 @pytest.mark.django_db
 def test_delivered_shuffled_and_three_times_over_is_the_same_as_once(staff):
-    bus = bus_without_delivery()
+    counter = Counter()
+    bus = bus_without_delivery({event_type: [counter] for event_type in events.ALL_EVENTS})
     for reporter in ("fred@example.org", "jane@example.org", "joe@example.org"):
         a_day_at_the_helpdesk(bus, reporter=reporter)
     positions = all_positions()
@@ -159,6 +171,7 @@ def test_delivered_shuffled_and_three_times_over_is_the_same_as_once(staff):
     assert len({message_id for message_id, _, _ in after_shuffled[0]}) == 3 * MAILS_PER_DAY
     assert len(after_shuffled[1]) == expected_deliveries(bus)
     assert (sent(), deliveries()) == after_shuffled
+    assert sorted(counter.seen) == sorted(RecordedEvent.objects.values_list("event_id", flat=True))
 
 
 class Flaky:
@@ -226,17 +239,6 @@ def test_in_the_request_a_failure_gets_a_few_quick_tries_then_waits_for_the_rela
     assert pending.next_attempt_at > pending.last_tried_at + timedelta(seconds=40)
 
 
-class Counter:
-    name = "test.counter"
-    sends_mail = False
-
-    def __init__(self):
-        self.seen: list = []
-
-    def __call__(self, event):
-        self.seen.append(event.event_id)
-
-
 @pytest.mark.django_db
 def test_replay_redelivers_every_event_to_a_read_model_and_never_sends_mail(staff):
     counter = Counter()
@@ -292,3 +294,53 @@ def test_concurrent_relays_on_postgresql_deliver_each_mail_once():
     assert len(mail.outbox) == 10 * MAILS_PER_DAY
     assert len(set(sent())) == 10 * MAILS_PER_DAY
     assert Delivery.objects.filter(status="done").count() == expected_deliveries(bus)
+
+
+@pytest.mark.django_db
+def test_in_scale_out_mode_each_commit_enqueues_one_task_with_its_positions(
+    staff, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from issues_adapters.eventing import tasks
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/13"
+    enqueued = []
+    monkeypatch.setattr(tasks.deliver_events, "delay", lambda positions: enqueued.append(positions))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        a_day_at_the_helpdesk(message_bus())
+
+    assert enqueued == [[position] for position in all_positions()]
+    assert mail.outbox == []
+    assert not Delivery.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_broker_that_is_down_loses_nothing_the_sweep_delivers_later(
+    staff, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    from issues_adapters.eventing import tasks
+
+    def broker_down(positions):
+        raise ConnectionError("broker down")
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/13"
+    monkeypatch.setattr(tasks.deliver_events, "delay", broker_down)
+    with django_capture_on_commit_callbacks(execute=True):
+        a_day_at_the_helpdesk(message_bus())  # the commands still succeed
+
+    relay.sweep(in_process=True, grace=NO_GRACE)
+
+    assert len(mail.outbox) == MAILS_PER_DAY
+
+
+@pytest.mark.django_db
+def test_mail_is_keyed_by_event_so_even_lost_tracking_rows_never_mail_twice(staff):
+    bus = bus_without_delivery()
+    a_day_at_the_helpdesk(bus)
+    relay.deliver_positions(all_positions(), bus=bus)
+
+    Delivery.objects.all().delete()
+    relay.deliver_positions(all_positions(), bus=bus)
+
+    assert len(mail.outbox) == MAILS_PER_DAY
+    assert SentMail.objects.count() == MAILS_PER_DAY
