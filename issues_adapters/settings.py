@@ -197,6 +197,8 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "ENUM_NAME_OVERRIDES": {"ActorRoleEnum": "issues_adapters.api.serializers.ACTOR_ROLES"},
+    # Separate request and response components: request fields keep minLength and the like.
+    "COMPONENT_SPLIT_REQUEST": True,
 }
 
 # -- security -----------------------------------------------------------------------------

@@ -186,30 +186,43 @@ def text(max_length: int, **kwargs) -> serializers.CharField:
 
 
 class QueueQuery(serializers.Serializer):
-    status = serializers.CharField(
+    """Every parameter is optional; an empty one (`?status=`, as a form sends it) is absent."""
+
+    status = text(
+        100,
         required=False,
-        max_length=100,
+        allow_blank=True,
         help_text="One status or several separated by commas: "
         + ", ".join(s.value for s in IssueStatus),
     )
-    category = text(50, required=False, help_text="A category slug.")
-    priority = serializers.ChoiceField(choices=PRIORITIES, required=False)
-    assignee = text(150, required=False, help_text="A staff username, or `none`: unassigned.")
-    q = text(200, required=False, allow_blank=True, help_text="Text in reference, reporter, "
-             "description.")  # fmt: skip
-    ordering = serializers.ChoiceField(
-        choices=list(QUEUE_ORDERINGS), required=False, default=DEFAULT_ORDERING
+    category = text(50, required=False, allow_blank=True, help_text="A category slug.")
+    priority = serializers.ChoiceField(choices=PRIORITIES, required=False, allow_blank=True)
+    assignee = text(
+        150, required=False, allow_blank=True, help_text="A staff username, or `none`: unassigned."
     )
-    cursor = text(500, required=False, help_text="From a page's `next` or `previous` link.")
+    q = text(
+        200, required=False, allow_blank=True, help_text="Text in reference, reporter, description."
+    )
+    ordering = serializers.ChoiceField(
+        choices=list(QUEUE_ORDERINGS), required=False, allow_blank=True
+    )
+    cursor = text(
+        500, required=False, allow_blank=True, help_text="From a page's `next` or `previous` link."
+    )
     page_size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=25)
 
     def validate_status(self, value: str) -> str:
         statuses = [part.strip() for part in value.split(",") if part.strip()]
-        unknown = [s for s in statuses if s not in IssueStatus._value2member_map_]
-        if unknown or not statuses:
+        if value.strip() and (
+            not statuses or any(s not in IssueStatus._value2member_map_ for s in statuses)
+        ):
             choices = ", ".join(s.value for s in IssueStatus)
             raise serializers.ValidationError(f"Use one or more of: {choices}.")
         return ",".join(statuses)
+
+    def filters(self) -> QueueFilters:
+        given = {name: value for name, value in self.validated_data.items() if value != ""}
+        return QueueFilters(**{"ordering": DEFAULT_ORDERING} | given)
 
 
 class ReportInput(serializers.Serializer):
@@ -242,7 +255,7 @@ class IssuesApi(ApiView):
     def get(self, request):
         query = QueueQuery(data=request.query_params)
         query.is_valid(raise_exception=True)
-        page = issue_queries().queue(QueueFilters(**query.validated_data))
+        page = issue_queries().queue(query.filters())
         here = request.build_absolute_uri()
         return Response(
             IssuePageOutput(

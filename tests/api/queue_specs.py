@@ -32,7 +32,10 @@ class With_a_varied_queue(With_staff):
             )
         )
         self.laptop = report_an_issue(
-            reporter_name="Jane Doe", reporter_email="jane@example.org", description="Laptop."
+            reporter_name="Jane Doe",
+            reporter_email="jane@example.org",
+            description="Laptop.",
+            priority="normal",
         )
         bus.handle(commands.AssignIssue(issue_id=self.laptop, assignee="bob", actor=BOB))
         self.old = report_an_issue(description="Old news.", priority="low")
