@@ -344,3 +344,28 @@ def test_mail_is_keyed_by_event_so_even_lost_tracking_rows_never_mail_twice(staf
 
     assert len(mail.outbox) == MAILS_PER_DAY
     assert SentMail.objects.count() == MAILS_PER_DAY
+
+
+@pytest.mark.django_db
+@override_settings(HELPDESK_DELIVERY_MAX_ATTEMPTS=3, HELPDESK_RETRY_BASE_SECONDS=0)
+def test_a_celery_task_retries_its_failing_deliveries_until_they_are_parked(staff, monkeypatch):
+    from issues_adapters.eventing import tasks
+
+    flaky = Flaky()
+    bus = bus_without_delivery({events.IssueReported: [flaky]})
+    monkeypatch.setattr(relay, "_bus", lambda: bus)
+    a_day_at_the_helpdesk(bus)
+    retried = []
+    monkeypatch.setattr(
+        tasks.deliver_pairs_task, "apply_async", lambda args, countdown: retried.append(args)
+    )
+
+    tasks.deliver_events.apply(args=[all_positions()])  # as a worker would run it
+    (pairs,) = retried[0]
+    result = tasks.deliver_pairs_task.apply(args=[pairs])  # eager: Celery's retries run at once
+
+    assert pairs == [["test.flaky", all_positions()[0]]]
+    assert result.successful(), result.traceback
+    parked = Delivery.objects.get(handler="test.flaky")
+    assert (parked.status, parked.attempts) == ("parked", 3)
+    assert len(mail.outbox) == MAILS_PER_DAY
