@@ -16,7 +16,9 @@ event (see notifications.py).
 Positions come from a sequence, and on PostgreSQL a transaction that took a lower position may
 commit after one that took a higher one, so there is no single "delivered up to" mark: the sweep
 looks for events with no delivery row, over the last HELPDESK_RELAY_LOOKBACK positions (a range
-scan of the primary key, anti-joined on the delivery key's index).
+scan of the primary key, anti-joined on the delivery key's index). A handler added later
+therefore takes in the events of that window too: fine for a read model, and for a new mail
+handler it means mail about recent events; lower HELPDESK_RELAY_LOOKBACK for the first run.
 
 Failures: each try that raises counts an attempt and schedules the next with exponential
 back-off; after HELPDESK_DELIVERY_MAX_ATTEMPTS the delivery is parked for staff to look at and
