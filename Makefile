@@ -21,6 +21,9 @@ run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo
+	@# The relay loop delivers retries and anything a crash left behind; it stops with the server.
+	$(BIN)/python manage.py relay_events --interval 5 & relay=$$!; \
+	trap 'kill $$relay 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 test: install lint test-sqlite test-postgres
