@@ -10,6 +10,7 @@ from rest_framework.reverse import reverse
 
 from issues_domain.values import ActorRole, IssueStatus, Priority, Visibility
 
+_ID = "00000000-0000-0000-0000-000000000000"
 # Named once for the schema (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ActorRoleEnum"]).
 ACTOR_ROLES = [role.value for role in ActorRole]
 
@@ -39,7 +40,12 @@ class IssueSummaryOutput(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
     def get_url(self, issue) -> str:
-        return reverse("api:issue-detail", args=[issue.id], request=self.context.get("request"))
+        # Reversed once per response, not once per row (a page has 25 or more).
+        template = self.context.get("_issue_url")
+        if template is None:
+            template = reverse("api:issue-detail", args=[_ID], request=self.context.get("request"))
+            self.context["_issue_url"] = template
+        return template.replace(_ID, str(issue.id))
 
 
 class IssueOutput(IssueSummaryOutput):

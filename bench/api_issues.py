@@ -1,0 +1,354 @@
+"""POST /api/issues/ and GET /api/issues/ under gunicorn, against a bare Django insert.
+
+    .venv/bin/python bench/api_issues.py                    # SQLite file under var/bench/
+    .venv/bin/python bench/api_issues.py --postgres         # a scratch PostgreSQL database
+    .venv/bin/python bench/api_issues.py --seconds 5 --clients 8,32
+
+Both servers run under gunicorn on 127.0.0.1, 2 workers x 4 threads (gthread), DEBUG=0, on
+the same throwaway database; they are measured one after the other in the same run:
+
+- bare insert: bench/api_bare_insert.py, a Django view without middleware or apps that parses
+  the JSON body and inserts one row in a transaction: the limit for a write request;
+- report: anonymous POST /api/issues/: validation, ReportIssue through the bus, the issue
+  and its IssueReported event in one transaction, the issue read back and serialized. Three
+  ways of delivering the event to its handlers after the commit:
+  "handlers inline" (the default, embedded mode: the request runs them, mail to the dummy
+  backend), "scale-out" (CELERY_BROKER_URL set: one Celery task published per commit to a
+  queue of its own that nobody consumes, only when Redis answers), and "delivery deferred"
+  (bench/api_deferred_delivery.py: nothing in the request, the relay sweep would deliver):
+  the API's own cost. "+ Idempotency-Key" is the last with a fresh key per request;
+- queue: GET /api/issues/ as staff by token, a page of 25 issues.
+
+The load generator is this script: N client threads, each with one keep-alive HTTP
+connection, sending requests back to back for the given time. It shares the machine's cores
+with the servers, equally for every line. Throttle limits are raised through
+HELPDESK_API_REPORT_RATE. The target: reporting through the API at >= 0.5x the bare insert.
+"""
+
+import argparse
+import http.client
+import json
+import os
+import shlex
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import uuid
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+GUNICORN = str(PROJECT / ".venv" / "bin" / "gunicorn")
+PYTHON = str(PROJECT / ".venv" / "bin" / "python")
+REPORT = {
+    "reporter_name": "Fred Bloggs",
+    "reporter_email": "fred@example.org",
+    "description": "The printer on the second floor is on fire.",
+    "category": "printing",
+    "priority": "high",
+}
+
+
+# -- the database ---------------------------------------------------------------------------
+
+
+def scratch_sqlite() -> tuple[str, callable]:
+    folder = PROJECT / "var" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"api-{os.getpid()}.sqlite3"
+
+    def drop():
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+
+    return f"sqlite:///{path}", drop
+
+
+def scratch_postgres(server_url: str) -> tuple[str, callable]:
+    import psycopg
+
+    name = f"bench_api_{os.getpid()}"
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+
+    def drop():
+        with psycopg.connect(server_url, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return server_url.rsplit("/", 1)[0] + "/" + name, drop
+
+
+def prepare(env: dict) -> str:
+    """Migrate, create the bare table, and a staff member's token; returns the token."""
+    run = lambda *args: subprocess.run(args, env=env, cwd=PROJECT, check=True)  # noqa: E731
+    run(PYTHON, "manage.py", "migrate", "--noinput", "-v", "0")
+    script = (
+        "import django; django.setup();"
+        "from django.contrib.auth import get_user_model;"
+        "from rest_framework.authtoken.models import Token;"
+        "u = get_user_model().objects.create_user('bench', password='x', is_staff=True);"
+        "print(Token.objects.create(user=u).key)"
+    )
+    token = subprocess.run(
+        [PYTHON, "-c", script], env=env, cwd=PROJECT, check=True, capture_output=True, text=True
+    ).stdout.strip()
+    bare = env | {"DJANGO_SETTINGS_MODULE": "bench.api_bare_insert"}
+    subprocess.run(
+        [
+            PYTHON,
+            "-c",
+            "import django; django.setup(); import bench.api_bare_insert as b; b.create_table()",
+        ],
+        env=bare,
+        cwd=PROJECT,
+        check=True,
+    )
+    return token
+
+
+def celery_queue(redis_url: str) -> dict:
+    """Env for the scale-out line: a broker and a queue of our own; nobody consumes it (the
+    workers' side is not measured here), and it is deleted afterwards."""
+    try:
+        import redis
+
+        redis.Redis.from_url(redis_url, socket_connect_timeout=1).ping()
+    except Exception as error:
+        print(f"No scale-out line: Redis at {redis_url} is not reachable ({error}).")
+        return {}
+    return {
+        "CELERY_BROKER_URL": redis_url,
+        "CELERY_TASK_DEFAULT_QUEUE": f"bench-api-{os.getpid()}",
+    }
+
+
+def purge_queue(redis_url: str, queue: str) -> None:
+    import redis
+
+    client = redis.Redis.from_url(redis_url)
+    client.delete(queue, *client.keys(f"{queue}*"))
+
+
+# -- servers --------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def start_gunicorn(app: str, env: dict, port: int, workers: int, threads: int):
+    server = subprocess.Popen(
+        [
+            GUNICORN,
+            app,
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--worker-class",
+            "gthread",
+            "--keep-alive",
+            "30",
+            "--log-level",
+            "warning",
+        ],
+        env=env,
+        cwd=PROJECT,
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return server
+        except OSError:
+            time.sleep(0.1)
+    server.kill()
+    raise RuntimeError(f"gunicorn {app} did not start")
+
+
+def stop(server) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+
+
+# -- load -----------------------------------------------------------------------------------
+
+
+def load(port: int, method: str, path: str, *, clients: int, seconds: float, body=None,
+         headers=None, fresh_key=False) -> dict:  # fmt: skip
+    """`clients` threads, each on one keep-alive connection, for `seconds`; latencies in ms."""
+    payload = json.dumps(body).encode() if body is not None else None
+    base = {"Content-Type": "application/json"} | (headers or {})
+    latencies: list[list[float]] = [[] for _ in range(clients)]
+    failures = [0] * clients
+    statuses: dict[int, int] = {}
+    start = threading.Barrier(clients + 1)
+    stop_at = [0.0]
+
+    def client(index: int) -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        start.wait()
+        mine = latencies[index]
+        while time.perf_counter() < stop_at[0]:
+            sent_headers = base | ({"Idempotency-Key": str(uuid.uuid4())} if fresh_key else {})
+            began = time.perf_counter()
+            try:
+                connection.request(method, path, body=payload, headers=sent_headers)
+                response = connection.getresponse()
+                response.read()
+                status = response.status
+            except (OSError, http.client.HTTPException):
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                status = 0
+            mine.append((time.perf_counter() - began) * 1000)
+            statuses[status] = statuses.get(status, 0) + 1
+            if status >= 400 or status == 0:
+                failures[index] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    for thread in threads:
+        thread.start()
+    began = time.perf_counter()
+    stop_at[0] = began + seconds
+    start.wait()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    every = sorted(latency for mine in latencies for latency in mine)
+    return {
+        "requests": len(every),
+        "rate": (len(every) - sum(failures)) / elapsed,  # answered without an error
+        "median": statistics.median(every) if every else float("nan"),
+        "p99": every[min(len(every) - 1, int(len(every) * 0.99))] if every else float("nan"),
+        "failures": sum(failures),
+        "statuses": dict(sorted(statuses.items())),
+    }
+
+
+def warm_up(port: int, method: str, path: str, body=None, headers=None) -> None:
+    load(port, method, path, clients=4, seconds=1.0, body=body, headers=headers)
+
+
+# -- main -----------------------------------------------------------------------------------
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--postgres", nargs="?", const="postgres://postgres@127.0.0.1:5432/postgres",
+                        help="use a scratch database on this PostgreSQL server")  # fmt: skip
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/0",
+                        help="broker for the scale-out line (skipped if unreachable)")  # fmt: skip
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--clients", default="8,32")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=4)
+    args = parser.parse_args()
+    concurrency = [int(n) for n in args.clients.split(",")]
+
+    database_url, drop = scratch_postgres(args.postgres) if args.postgres else scratch_sqlite()
+    vendor = "PostgreSQL" if args.postgres else "SQLite (WAL)"
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-" + uuid.uuid4().hex * 2,
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        "HELPDESK_API_REPORT_RATE": "100000000/second",
+        "LOG_LEVEL": "ERROR",
+        "PYTHONPATH": str(PROJECT),
+        "DJANGO_SETTINGS_MODULE": "issues_adapters.settings",
+    }
+    env.pop("CELERY_BROKER_URL", None)
+    servers = []
+    results: dict[tuple[str, int], dict] = {}
+    scale_out = celery_queue(args.redis)
+    try:
+        token = prepare(env)
+        auth = {"Authorization": f"Token {token}"}
+        api = "issues_adapters.wsgi:application"
+        bare = {"DJANGO_SETTINGS_MODULE": "bench.api_bare_insert"}
+        lines = [
+            ("bare insert", "bench.api_bare_insert:application", "POST", "/insert/", REPORT,
+             {}, False, bare),
+            ("POST /api/issues/ (handlers inline)", api, "POST", "/api/issues/", REPORT, {},
+             False, {}),
+        ]  # fmt: skip
+        if scale_out:
+            lines += [
+                ("POST /api/issues/ (scale-out)", api, "POST", "/api/issues/", REPORT, {},
+                 False, scale_out),
+                ]  # fmt: skip
+        deferred = "bench.api_deferred_delivery:application"
+        lines += [
+            ("POST /api/issues/ (delivery deferred)", deferred, "POST", "/api/issues/", REPORT,
+             {}, False, {}),
+            ("  + Idempotency-Key", deferred, "POST", "/api/issues/", REPORT, {}, True, {}),
+        ]  # fmt: skip
+        lines += [("GET /api/issues/ (25 a page)", api, "GET", "/api/issues/", None, auth, False,
+                   {})]  # fmt: skip
+        for name, app, method, path, body, headers, fresh_key, extra_env in lines:
+            port = free_port()
+            server = start_gunicorn(app, env | extra_env, port, args.workers, args.threads)
+            servers.append(server)
+            try:
+                warm_up(port, method, path, body, headers)
+                for clients in concurrency:
+                    results[(name, clients)] = load(
+                        port, method, path, clients=clients, seconds=args.seconds, body=body,
+                        headers=headers, fresh_key=fresh_key,
+                    )  # fmt: skip
+            finally:
+                stop(server)
+    finally:
+        for server in servers:
+            if server.poll() is None:
+                stop(server)
+        drop()
+        if scale_out:
+            purge_queue(args.redis, scale_out["CELERY_TASK_DEFAULT_QUEUE"])
+
+    print()
+    print(
+        f"API under gunicorn ({args.workers} workers x {args.threads} threads gthread, DEBUG=0, "
+        f"{vendor}, {args.seconds:g} s a line, {os.cpu_count()} cores shared with the load)"
+    )
+    print(f"{'':38} {'clients':>7} {'req/s':>8} {'median ms':>10} {'p99 ms':>8}  statuses")
+    for (name, clients), r in results.items():
+        print(
+            f"{name:38} {clients:>7} {r['rate']:>8.0f} {r['median']:>10.1f} {r['p99']:>8.1f}  "
+            f"{r['statuses']}"
+        )
+    print()
+    verdicts = []
+    for clients in concurrency:
+        bare_rate = results[("bare insert", clients)]["rate"]
+        for (name, at), result in results.items():
+            if at != clients or not name.startswith(("POST", "  +")):
+                continue
+            ratio = result["rate"] / bare_rate
+            verdicts.append(ratio >= 0.5)
+            print(f"{name.strip():38} / bare insert at {clients:>2} clients: {ratio:.2f}x")
+    print("Target: reporting through the API at >= 0.50x the bare insert.")
+    print()
+    print("Reproduce: " + shlex.join([".venv/bin/python", "bench/api_issues.py", *sys.argv[1:]]))
+    failed = any(r["failures"] for r in results.values())
+    if failed:
+        print("Some requests failed: see the statuses above.")
+    return 0 if any(verdicts) and not failed else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
