@@ -77,9 +77,9 @@ def _rows_sql(vendor: str, start: int, end: int) -> str:
     cats = ", ".join(f"'{c}'" for c in CATEGORIES)
     names = ", ".join(f"'{s}'" for s in STAFF)
     if vendor == "postgresql":
-        series = f"generate_series({start}, {end - 1}) AS t(g)"
+        series = f"generate_series({start}::bigint, {end - 1}::bigint) AS t(g)"
         uid = "lpad(to_hex(g), 32, '0')::uuid"
-        pick = "(ARRAY[{items}])[1 + (g * {m}) % {n}]"
+        pick = "(ARRAY[{items}])[1 + ({m}) % {n}]"
         text = "'Issue ' || g || ': the printer on floor ' || (g % 9) || ' jams again'"
         ref, token = "'HD-' || (1000 + g)", "md5('token' || g)"
         email = "'person' || (g % 5000) || '@example.org'"
@@ -89,7 +89,7 @@ def _rows_sql(vendor: str, start: int, end: int) -> str:
     else:
         series = "g"
         uid = "printf('%032x', g)"
-        pick = "json_extract(json_array({items}), '$[' || ((g * {m}) % {n}) || ']')"
+        pick = "json_extract(json_array({items}), '$[' || (({m}) % {n}) || ']')"
         text = "'Issue ' || g || ': the printer on floor ' || (g % 9) || ' jams again'"
         ref, token = "'HD-' || (1000 + g)", "printf('%064x', g * 2654435761)"
         email = "'person' || (g % 5000) || '@example.org'"
@@ -99,16 +99,15 @@ def _rows_sql(vendor: str, start: int, end: int) -> str:
             f"WITH RECURSIVE g(g) AS (SELECT {start} "
             f"UNION ALL SELECT g + 1 FROM g WHERE g < {end - 1}) "
         )
-    category = f"CASE WHEN {reported} THEN NULL ELSE {pick.format(items=cats, m=31, n=7)} END"
+    category = f"CASE WHEN {reported} THEN NULL ELSE {pick.format(items=cats, m='g * 31', n=7)} END"
     priority_value = "((g * 13) % 4)"
     priority = (
         f"CASE WHEN {reported} THEN NULL ELSE "
-        f"{pick.format(items=repr_list(['low', 'normal', 'high', 'urgent']), m=13, n=4)} END"
+        f"{pick.format(items=repr_list(['low', 'normal', 'high', 'urgent']), m='g * 13', n=4)} END"
     )
     rank = f"CASE WHEN {reported} THEN 0 ELSE 1 + {priority_value} END"
-    assignee = (
-        f"CASE WHEN {r} < 97 AND {r} >= 90 THEN NULL ELSE {pick.format(items=names, m=17, n=5)} END"
-    )
+    somebody = pick.format(items=names, m="g / 3", n=5)
+    assignee = f"CASE WHEN {r} < 97 AND {r} >= 90 THEN NULL ELSE {somebody} END"
     resolution = f"CASE WHEN {r} < 90 THEN 'Fixed.' ELSE NULL END"
     return (
         f"{prefix}INSERT INTO issues_issue (id, number, reference, tracking_token, status, "

@@ -80,6 +80,13 @@ class IssueRecord(models.Model):
             models.Index(fields=["assignee", "status"], name="issue_assignee_status"),
             models.Index(fields=["category", "status"], name="issue_category_status"),
             models.Index(fields=["priority_rank", "status"], name="issue_priority_status"),
+            # The staff queue's open views ("Mine", "Unassigned", "All open"), newest first:
+            # only open issues, so a staff member's thousands of closed ones are never walked.
+            models.Index(
+                fields=["assignee", "-reported_at", "id"],
+                condition=models.Q(status__in=["reported", "triaged", "assigned"]),
+                name="issue_open_assignee_newest",
+            ),
         ]
 
     def __str__(self):
