@@ -162,6 +162,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
     max_examples=40,
     deadline=None,
     database=None,
+    print_blob=True,  # a failure prints @reproduce_failure(...) to replay it exactly
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_answers_every_generated_request_as_its_schema_says(case, staff_headers):
