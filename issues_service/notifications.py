@@ -9,30 +9,8 @@ the Message-ID from the event, so a redelivered event never mails twice.
 import abc
 import uuid
 from dataclasses import dataclass, field
-from enum import StrEnum
 
-
-class RecipientRole(StrEnum):
-    REPORTER = "reporter"
-    ASSIGNEE = "assignee"
-
-
-@dataclass(frozen=True)
-class Recipient:
-    """The reporter by address, or a staff member by username (their address is looked up)."""
-
-    role: RecipientRole
-    email: str = ""
-    name: str = ""
-    username: str = ""
-
-    @classmethod
-    def reporter(cls, email: str, name: str = "") -> "Recipient":
-        return cls(RecipientRole.REPORTER, email=email, name=name)
-
-    @classmethod
-    def staff(cls, username: str) -> "Recipient":
-        return cls(RecipientRole.ASSIGNEE, username=username)
+from issues_domain.audience import Recipient, RecipientRole
 
 
 @dataclass(frozen=True)
@@ -43,6 +21,9 @@ class Notification:
     template: str
     to: Recipient
     context: dict = field(default_factory=dict)
+
+
+__all__ = ["Notification", "Notifications", "Recipient", "RecipientRole"]
 
 
 class Notifications(abc.ABC):

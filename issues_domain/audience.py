@@ -1,0 +1,81 @@
+"""Who hears about what happened to an issue (CONTRACT.md section 5), read off the event alone.
+
+- the reporter gets a confirmation when they report, a mail on each public staff comment, and
+  one on resolution; internal notes never reach them;
+- the assignee gets a mail when somebody else assigns (or reassigns) the issue to them, and on
+  each comment by the reporter; picking an issue yourself tells nobody;
+- nobody is mailed about their own action.
+
+Recipients come from the event as it was recorded, so a later change (a new assignee) never
+redirects an earlier mail.
+"""
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from issues_domain.events import (
+    Event,
+    IssueAssigned,
+    IssueCommented,
+    IssueReassigned,
+    IssueReported,
+    IssueResolved,
+)
+from issues_domain.values import Visibility
+
+
+class RecipientRole(StrEnum):
+    REPORTER = "reporter"
+    ASSIGNEE = "assignee"
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """The reporter by address, or a staff member by username (their address is looked up)."""
+
+    role: RecipientRole
+    email: str = ""
+    name: str = ""
+    username: str = ""
+
+    @classmethod
+    def reporter(cls, email: str, name: str = "") -> "Recipient":
+        return cls(RecipientRole.REPORTER, email=email, name=name)
+
+    @classmethod
+    def staff(cls, username: str) -> "Recipient":
+        return cls(RecipientRole.ASSIGNEE, username=username)
+
+
+def _acted_from(event: Event, email: str) -> bool:
+    return bool(event.actor.email) and event.actor.email.casefold() == email.casefold()
+
+
+def reporter_of_new_issue(event: IssueReported) -> Recipient:
+    return Recipient.reporter(event.reporter_email, event.reporter_name)
+
+
+def reporter_of_public_comment(event: IssueCommented) -> Recipient | None:
+    if event.visibility != Visibility.PUBLIC or not event.actor.is_staff:
+        return None
+    if _acted_from(event, event.reporter_email):
+        return None
+    return Recipient.reporter(event.reporter_email)
+
+
+def reporter_of_resolution(event: IssueResolved) -> Recipient | None:
+    if _acted_from(event, event.reporter_email):
+        return None
+    return Recipient.reporter(event.reporter_email)
+
+
+def new_assignee(event: IssueAssigned | IssueReassigned) -> Recipient | None:
+    if event.actor.is_staff and event.actor.name == event.assignee:
+        return None
+    return Recipient.staff(event.assignee)
+
+
+def assignee_of_reporter_comment(event: IssueCommented) -> Recipient | None:
+    if event.actor.is_staff or event.assignee is None:
+        return None
+    return Recipient.staff(event.assignee)
