@@ -302,13 +302,13 @@ def main() -> int:
         f"Queue page under gunicorn ({args.workers} sync workers, DEBUG=0, {vendor}), "
         f"{args.requests} sequential GETs per page after {args.warmup} warm-up; ms"
     )
-    header = f"{'page':<36}" + "".join(f"{f'{s:,} median':>16}{'p99':>8}" for s in sizes)
+    header = f"{'page':<36}" + "".join(f"{f'{s:,} median':>18}{'p99':>8}" for s in sizes)
     print(header)
     for label in PAGES:
         line = f"{label:<36}"
         for size in sizes:
             median, high = results[size][label]
-            line += f"{median:>16.1f}{high:>8.1f}"
+            line += f"{median:>18.1f}{high:>8.1f}"
         print(line)
     first, last = sizes[0], sizes[-1]
     ratio = results[last][HEADLINE][0] / results[first][HEADLINE][0]
