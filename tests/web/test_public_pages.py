@@ -90,6 +90,24 @@ def test_a_50_megabyte_body_with_csrf_checks_gets_the_friendly_400_page(settings
     assert IssueRecord.objects.count() == 0
 
 
+def test_a_50_megabyte_body_gets_the_friendly_page_in_debug_too(settings):
+    settings.DEBUG = True
+    client = Client(enforce_csrf_checks=True, raise_request_exception=False)
+    client.get("/")
+    response = client.post("/", GOOD | {"description": "x" * (50 * 1024 * 1024)})
+    assert response.status_code == 400
+    assert "We could not accept that" in response.content.decode()
+    assert IssueRecord.objects.count() == 0
+
+
+def test_a_50_megabyte_api_report_is_refused_as_too_large():
+    body = '{"description": "' + "x" * (50 * 1024 * 1024) + '"}'
+    response = Client().post("/api/issues/", body, content_type="application/json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "request_too_large"
+    assert IssueRecord.objects.count() == 0
+
+
 def test_the_confirmation_page_without_a_report_goes_back_to_the_form():
     response = Client().get("/reported/")
     assert response.status_code == 302

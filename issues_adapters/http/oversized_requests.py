@@ -1,0 +1,37 @@
+"""Refuse a request body that is too large before anything reads it.
+
+Django raises RequestDataTooBig wherever the body is first read (often the CSRF middleware),
+which in DEBUG shows a technical page. Answering here gives a person the friendly 400 page and
+a program a JSON error, the same in DEBUG and production, and reads none of the body.
+"""
+
+from django.conf import settings
+from django.http import JsonResponse
+from django.shortcuts import render
+
+
+class RefuseOversizedRequests:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if self._too_large(request):
+            if request.path.startswith("/api/"):
+                return JsonResponse(
+                    {
+                        "code": "request_too_large",
+                        "detail": "The request body is larger than this server accepts.",
+                    },
+                    status=413,
+                )
+            return render(request, "400.html", status=400)
+        return self.get_response(request)
+
+    @staticmethod
+    def _too_large(request) -> bool:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            return False
+        return limit is not None and length > limit
