@@ -10,13 +10,16 @@ the same throwaway database; they are measured one after the other in the same r
 - bare insert: bench/api_bare_insert.py, a Django view without middleware or apps that parses
   the JSON body and inserts one row in a transaction: the limit for a write request;
 - report: anonymous POST /api/issues/: validation, ReportIssue through the bus, the issue
-  and its IssueReported event in one transaction, the issue read back and serialized. Three
-  ways of delivering the event to its handlers after the commit:
-  "handlers inline" (the default, embedded mode: the request runs them, mail to the dummy
-  backend), "scale-out" (CELERY_BROKER_URL set: one Celery task published per commit to a
-  queue of its own that nobody consumes, only when Redis answers), and "delivery deferred"
-  (bench/api_deferred_delivery.py: nothing in the request, the relay sweep would deliver):
-  the API's own cost. "+ Idempotency-Key" is the last with a fresh key per request;
+  and its IssueReported event in one transaction, the response. Ways of delivering the event
+  to its handlers after the commit: "product" (the default embedded mode: the positions go to
+  the process's delivery thread, which delivers them in batches beside the requests; mail to
+  the dummy backend), "handlers inline" (HELPDESK_DELIVER_AFTER_COMMIT=inline: the request
+  runs them before it answers, as before), and "scale-out" (CELERY_BROKER_URL set: one Celery
+  task published per commit to a queue of its own that nobody consumes, only when Redis
+  answers). "+ Idempotency-Key" is the product with a fresh key per request. For the lines
+  that deliver in-process, "caught up" is how long after the load stopped every recorded event
+  had all its deliveries done, and "events/s" the events fully delivered per second of load
+  plus catch-up: the rate the whole pipeline sustains, not only the requests;
 - queue: GET /api/issues/ as staff by token, a page of 25 issues.
 
 The load generator is this script: N client threads, each with one keep-alive HTTP
@@ -129,6 +132,35 @@ def purge_queue(redis_url: str, queue: str) -> None:
 
     client = redis.Redis.from_url(redis_url)
     client.delete(queue, *client.keys(f"{queue}*"))
+
+
+def undelivered(database_url: str) -> tuple[int, int]:
+    """(recorded events, events some handler's delivery of is not done yet)."""
+    sql_all = "SELECT count(*) FROM issues_recorded_event"
+    sql_open = (
+        "SELECT count(*) FROM issues_recorded_event e WHERE NOT EXISTS (SELECT 1 FROM "
+        "eventing_delivery d WHERE d.position = e.position AND d.status = 'done') OR EXISTS "
+        "(SELECT 1 FROM eventing_delivery d WHERE d.position = e.position AND d.status <> 'done')"
+    )
+    if database_url.startswith("sqlite"):
+        import sqlite3
+
+        with sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=30) as conn:
+            return conn.execute(sql_all).fetchone()[0], conn.execute(sql_open).fetchone()[0]
+    import psycopg
+
+    with psycopg.connect(database_url) as conn:
+        return conn.execute(sql_all).fetchone()[0], conn.execute(sql_open).fetchone()[0]
+
+
+def catch_up(database_url: str, timeout: float = 300.0) -> float:
+    """Seconds until every recorded event is delivered (nan if not within the timeout)."""
+    began = time.perf_counter()
+    while time.perf_counter() - began < timeout:
+        if undelivered(database_url)[1] == 0:
+            return time.perf_counter() - began
+        time.sleep(0.05)
+    return float("nan")
 
 
 # -- servers --------------------------------------------------------------------------------
@@ -280,36 +312,41 @@ def main() -> int:
         auth = {"Authorization": f"Token {token}"}
         api = "issues_adapters.wsgi:application"
         bare = {"DJANGO_SETTINGS_MODULE": "bench.api_bare_insert"}
+        inline = {"HELPDESK_DELIVER_AFTER_COMMIT": "inline"}
         lines = [
             ("bare insert", "bench.api_bare_insert:application", "POST", "/insert/", REPORT,
              {}, False, bare),
+            ("POST /api/issues/ (product)", api, "POST", "/api/issues/", REPORT, {}, False, {}),
+            ("  + Idempotency-Key", api, "POST", "/api/issues/", REPORT, {}, True, {}),
             ("POST /api/issues/ (handlers inline)", api, "POST", "/api/issues/", REPORT, {},
-             False, {}),
+             False, inline),
         ]  # fmt: skip
         if scale_out:
             lines += [
                 ("POST /api/issues/ (scale-out)", api, "POST", "/api/issues/", REPORT, {},
                  False, scale_out),
                 ]  # fmt: skip
-        deferred = "bench.api_deferred_delivery:application"
-        lines += [
-            ("POST /api/issues/ (delivery deferred)", deferred, "POST", "/api/issues/", REPORT,
-             {}, False, {}),
-            ("  + Idempotency-Key", deferred, "POST", "/api/issues/", REPORT, {}, True, {}),
-        ]  # fmt: skip
         lines += [("GET /api/issues/ (25 a page)", api, "GET", "/api/issues/", None, auth, False,
                    {})]  # fmt: skip
         for name, app, method, path, body, headers, fresh_key, extra_env in lines:
             port = free_port()
             server = start_gunicorn(app, env | extra_env, port, args.workers, args.threads)
             servers.append(server)
+            delivers = app == api and method == "POST" and not extra_env.get("CELERY_BROKER_URL")
             try:
                 warm_up(port, method, path, body, headers)
                 for clients in concurrency:
-                    results[(name, clients)] = load(
+                    if delivers:
+                        catch_up(database_url)
+                        events_before = undelivered(database_url)[0]
+                    results[(name, clients)] = result = load(
                         port, method, path, clients=clients, seconds=args.seconds, body=body,
                         headers=headers, fresh_key=fresh_key,
                     )  # fmt: skip
+                    if delivers:
+                        result["caught_up"] = catch_up(database_url)
+                        events = undelivered(database_url)[0] - events_before
+                        result["events_rate"] = events / (args.seconds + result["caught_up"])
             finally:
                 stop(server)
     finally:
@@ -325,11 +362,16 @@ def main() -> int:
         f"API under gunicorn ({args.workers} workers x {args.threads} threads gthread, DEBUG=0, "
         f"{vendor}, {args.seconds:g} s a line, {os.cpu_count()} cores shared with the load)"
     )
-    print(f"{'':38} {'clients':>7} {'req/s':>8} {'median ms':>10} {'p99 ms':>8}  statuses")
+    print(
+        f"{'':38} {'clients':>7} {'req/s':>8} {'median ms':>10} {'p99 ms':>8} "
+        f"{'caught up':>10} {'events/s':>9}  statuses"
+    )
     for (name, clients), r in results.items():
+        caught_up = f"{r['caught_up']:.1f} s" if "caught_up" in r else "-"
+        events_rate = f"{r['events_rate']:.0f}" if "events_rate" in r else "-"
         print(
-            f"{name:38} {clients:>7} {r['rate']:>8.0f} {r['median']:>10.1f} {r['p99']:>8.1f}  "
-            f"{r['statuses']}"
+            f"{name:38} {clients:>7} {r['rate']:>8.0f} {r['median']:>10.1f} {r['p99']:>8.1f} "
+            f"{caught_up:>10} {events_rate:>9}  {r['statuses']}"
         )
     print()
     verdicts = []

@@ -99,6 +99,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests: a file, as in production, not Django's shared in-memory database, whose table
+    # locks make a second connection (the delivery thread, a live server) fail at once.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.environ.get(
+            "TEST_DATABASE_NAME", str(VAR_DIR / f"test-helpdesk-{os.getpid()}.sqlite3")
+        )
+    }
 else:
     # Each test run gets its own database, so that parallel runs on one server never collide.
     DATABASES["default"]["TEST"] = {
@@ -156,7 +163,14 @@ HELPDESK_BASE_URL = os.environ.get("HELPDESK_BASE_URL", "http://127.0.0.1:8000")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "helpdesk")
-# Deliveries: tries in the web request (embedded mode), then retries with exponential back-off
+# Embedded mode (no broker): after a commit, "thread" hands the new events to a delivery thread
+# in the same process, which delivers them in batches (the request never waits for a handler);
+# "inline" makes the committing request deliver them itself before it returns (the tests).
+HELPDESK_DELIVER_AFTER_COMMIT = os.environ.get("HELPDESK_DELIVER_AFTER_COMMIT", "thread")
+HELPDESK_DELIVERY_BATCH = int(os.environ.get("HELPDESK_DELIVERY_BATCH", "100"))
+HELPDESK_DELIVERY_QUEUE = int(os.environ.get("HELPDESK_DELIVERY_QUEUE", "10000"))
+HELPDESK_DELIVERY_DRAIN_SECONDS = float(os.environ.get("HELPDESK_DELIVERY_DRAIN_SECONDS", "10"))
+# Deliveries: quick tries right after commit (embedded mode), then retries with exponential back-off
 # from the relay loop or the Celery workers, parked after the last one (see eventing/relay.py).
 HELPDESK_INLINE_ATTEMPTS = int(os.environ.get("HELPDESK_INLINE_ATTEMPTS", "3"))
 HELPDESK_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("HELPDESK_DELIVERY_MAX_ATTEMPTS", "8"))

@@ -1,4 +1,16 @@
 import pytest
+from django.test import override_settings
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _deliver_events_inline():
+    """The product hands a commit's events to a delivery thread (HELPDESK_DELIVER_AFTER_COMMIT
+    = "thread"), so a request returns before its mail is sent. Most tests look at the effects
+    right after the command, and many run inside a test transaction that another thread could
+    not see, so here the committing thread delivers them itself. The delivery thread has its
+    own tests (tests/events/test_background_delivery.py), which switch it back on."""
+    with override_settings(HELPDESK_DELIVER_AFTER_COMMIT="inline"):
+        yield
 
 
 @pytest.fixture(autouse=True)

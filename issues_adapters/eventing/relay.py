@@ -2,8 +2,10 @@
 
 Recorded events are the outbox (persistence.RecordedEvent, written in the transaction of the
 change). After a commit, `after_commit(positions)` delivers the new events: in-process when
-CELERY_BROKER_URL is empty (a few quick tries, so a web request never waits long), or with one
-Celery task per commit when it is set. Anything that did not get through - the process died
+CELERY_BROKER_URL is empty - handed to the process's delivery thread (background.py), so the
+web request never waits for a handler, or run by the committing thread itself when
+HELPDESK_DELIVER_AFTER_COMMIT is "inline" (tests) - with a few quick tries; or with one Celery
+task per commit when CELERY_BROKER_URL is set. Anything that did not get through - the process died
 after commit, the broker was down, a handler failed - is found again by `sweep()`, which the
 `relay_events` command runs on start-up and then in a loop (and Celery beat runs in workers).
 
@@ -268,17 +270,28 @@ def deliver_pairs(pairs: Iterable[tuple[str, int]], *, bus: MessageBus | None = 
 # -- after commit --------------------------------------------------------------------------
 
 
+def delivers_inline() -> bool:
+    """Embedded mode: does the committing thread deliver its events itself before returning
+    ("inline": tests, debugging), or hand them to this process's delivery thread ("thread")?"""
+    return _setting("HELPDESK_DELIVER_AFTER_COMMIT", "thread") == "inline"
+
+
 def after_commit(positions: list[int]) -> None:
-    """Called by the unit of work once its transaction committed. Never raises."""
+    """Called by the unit of work once its transaction committed. Never raises, never waits
+    for a handler unless delivery is inline."""
     try:
         if scale_out():
             from issues_adapters.eventing.tasks import deliver_events
 
             deliver_events.delay(list(positions))
-        else:
+        elif delivers_inline():
             deliver_positions(
                 positions, quick_attempts=int(_setting("HELPDESK_INLINE_ATTEMPTS", 3))
             )
+        else:
+            from issues_adapters.eventing import background
+
+            background.submit(positions)
     except Exception:
         logger.exception("Relaying events %s failed; the relay sweep will deliver them", positions)
 

@@ -1,0 +1,233 @@
+"""Embedded mode's delivery worker: a daemon thread per process delivers events after commit.
+
+The web request only records its events (in its own transaction) and, once that committed,
+hands the positions to `submit()`, which puts them on a bounded queue and returns at once. One
+thread per process takes them off the queue in batches and delivers them with
+`relay.deliver_positions` on its own database connection: the same claim-by-insert tracking
+rows, the same quick retries, the same exactly-once per (event, handler) as anywhere else.
+
+Nothing here has to be reliable for no event to be lost: the events are recorded before the
+positions are queued. If the queue is full, the thread died, or the process is killed with
+positions still queued, the `relay_events` sweep finds those events (no delivery row after the
+grace period, or a delivery row whose lease ran out) and delivers them, once.
+
+Life cycle: the thread starts at the first `submit()` in a process (so a gunicorn master that
+forks workers, or runserver's autoreloader, never carries one over), and is restarted by the
+next `submit()` if it died. At interpreter exit (a gunicorn worker's graceful stop, runserver
+reloading, a management command ending) `stop()` lets it deliver what is queued for up to
+HELPDESK_DELIVERY_DRAIN_SECONDS, then closes its connection. Its connection is opened and
+recycled like a request's: `close_old_connections()` before each batch honours CONN_MAX_AGE
+and the health checks, and drops a connection broken by an error.
+"""
+
+import atexit
+import logging
+import os
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.db import close_old_connections, connections
+
+logger = logging.getLogger(__name__)
+
+_STOP = object()
+
+
+def _setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+class DeliveryWorker:
+    """A bounded queue of positions and one thread delivering them, a batch at a time."""
+
+    def __init__(
+        self,
+        deliver: Callable[[list[int]], object],
+        *,
+        batch_size: int = 100,
+        queue_size: int = 10_000,
+        name: str = "helpdesk-delivery",
+    ):
+        self._deliver = deliver
+        self.batch_size = batch_size
+        self.queue_size = queue_size
+        self.name = name
+        self._lock = threading.Lock()
+        self._idle = threading.Condition(self._lock)
+        self._reset()
+
+    def _reset(self) -> None:
+        self._queue: queue.Queue = queue.Queue(maxsize=self.queue_size)
+        self._thread: threading.Thread | None = None
+        self._pid = os.getpid()
+        self._outstanding = 0  # positions submitted and not yet through a delivery attempt
+        self._stopped = False
+
+    # -- the request's side ----------------------------------------------------------------
+
+    def submit(self, positions: Iterable[int]) -> bool:
+        """Queue these positions; never blocks, never raises. False: left to the sweep."""
+        positions = list(positions)
+        if not positions:
+            return True
+        try:
+            with self._lock:
+                if self._pid != os.getpid():  # forked: the parent's thread is not here
+                    self._reset()
+                if self._stopped:
+                    return False
+                self._queue.put_nowait(positions)
+                self._outstanding += len(positions)
+                self._ensure_running()
+            return True
+        except queue.Full:
+            logger.warning(
+                "Delivery queue full (%s batches); the relay sweep will deliver events %s",
+                self.queue_size,
+                positions,
+            )
+        except Exception:
+            logger.exception(
+                "Could not queue events %s; the relay sweep will deliver them", positions
+            )
+        return False
+
+    def _ensure_running(self) -> None:
+        if self._thread is not None and self._thread.is_alive():
+            return
+        if self._thread is None:
+            atexit.register(self.stop)
+        else:
+            logger.error("The delivery thread had died; starting a new one")
+        self._thread = threading.Thread(target=self._run, name=self.name, daemon=True)
+        self._thread.start()
+
+    # -- the thread ------------------------------------------------------------------------
+
+    def _next_batch(self) -> tuple[list[int], bool]:
+        """Block for the first item, then take whatever else is queued, up to a batch."""
+        first = self._queue.get()
+        if first is _STOP:
+            return [], True
+        positions = list(first)
+        while len(positions) < self.batch_size:
+            try:
+                item = self._queue.get_nowait()
+            except queue.Empty:
+                break
+            if item is _STOP:
+                return positions, True
+            positions.extend(item)
+        return positions, False
+
+    def _run(self) -> None:
+        try:
+            while True:
+                positions, stopping = self._next_batch()
+                if positions:
+                    self._deliver_batch(positions)
+                if stopping:
+                    return
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    def _deliver_batch(self, positions: list[int]) -> None:
+        try:
+            close_old_connections()
+            self._deliver(sorted(positions))
+        except Exception:
+            # deliver_positions already keeps going past a failing handler; this is the
+            # database itself. The deliveries stay pending or untracked for the sweep.
+            logger.exception("Delivering events %s failed; the relay sweep will retry", positions)
+            close_old_connections()
+        finally:
+            with self._lock:
+                self._outstanding -= len(positions)
+                if self._outstanding <= 0:
+                    self._idle.notify_all()
+
+    # -- control ---------------------------------------------------------------------------
+
+    @property
+    def running(self) -> bool:
+        return self._thread is not None and self._thread.is_alive() and self._pid == os.getpid()
+
+    def wait_until_idle(self, timeout: float = 10.0) -> bool:
+        """True once everything submitted went through a delivery attempt (tests, benchmarks)."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while self._outstanding > 0 and self._pid == os.getpid():
+                if not (self._thread and self._thread.is_alive()):
+                    return False
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    return False
+                self._idle.wait(remaining)
+            return True
+
+    def stop(self, timeout: float | None = None) -> bool:
+        """Deliver what is queued (up to `timeout` seconds), then end the thread.
+
+        True if the thread ended; False if it was still busy (it is a daemon thread, so the
+        process exits anyway, and the sweep delivers whatever it did not get to).
+        """
+        if timeout is None:
+            timeout = float(_setting("HELPDESK_DELIVERY_DRAIN_SECONDS", 10))
+        with self._lock:
+            thread = self._thread
+            self._stopped = True
+            if thread is None or not thread.is_alive() or self._pid != os.getpid():
+                return True
+        deadline = time.monotonic() + timeout
+        try:
+            self._queue.put(_STOP, timeout=max(0.0, timeout))
+        except queue.Full:
+            logger.warning("Delivery queue still full at stop; the relay sweep will deliver it")
+            return False
+        thread.join(max(0.0, deadline - time.monotonic()))
+        if thread.is_alive():
+            logger.warning("Delivery thread still busy after %.0f s; left to the sweep", timeout)
+            return False
+        return True
+
+    def restart(self) -> None:
+        """Forget a stopped worker so that the next submit starts a fresh one (tests)."""
+        self.stop()
+        with self._lock:
+            self._reset()
+
+
+_worker: DeliveryWorker | None = None
+_worker_lock = threading.Lock()
+
+
+def worker() -> DeliveryWorker:
+    """This process's delivery worker (created, not started, at first use)."""
+    global _worker
+    if _worker is None:
+        with _worker_lock:
+            if _worker is None:
+                from issues_adapters.eventing import relay
+
+                def deliver(positions: list[int]) -> None:
+                    relay.deliver_positions(
+                        positions, quick_attempts=int(_setting("HELPDESK_INLINE_ATTEMPTS", 3))
+                    )
+
+                _worker = DeliveryWorker(
+                    deliver,
+                    batch_size=int(_setting("HELPDESK_DELIVERY_BATCH", 100)),
+                    queue_size=int(_setting("HELPDESK_DELIVERY_QUEUE", 10_000)),
+                )
+    return _worker
+
+
+def submit(positions: Iterable[int]) -> bool:
+    return worker().submit(positions)
+
+
+def wait_until_idle(timeout: float = 10.0) -> bool:
+    return _worker.wait_until_idle(timeout) if _worker is not None else True
