@@ -1,8 +1,9 @@
 """The REST API (CONTRACT.md section 3). A view is an adapter and nothing more.
 
 Each operation: an input serializer checks the shape of the request, the view builds a command
-and hands it to the message bus, and the issue is read back through `issue_queries()` and shaped
-by an output serializer. Rules live in the domain; errors become HTTP in errors.py.
+and hands it to the message bus, and the issue - as the command saved it (`saved_issues()`),
+or read through `issue_queries()` - is shaped by an output serializer. Rules live in the
+domain; errors become HTTP in errors.py.
 
 - Concurrency: issue reads and command responses carry `ETag: "<version>"`; a command with
   `If-Match: "<version>"` runs only on that version (else 412, nothing changed). `If-Match: *`
@@ -47,6 +48,7 @@ from issues_adapters.api.serializers import (
     TokenOutput,
 )
 from issues_adapters.api.throttling import AnonymousReportThrottle, TokenRequestThrottle
+from issues_adapters.persistence.unit_of_work import saved_issues
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
 from issues_domain.errors import IssueNotFound
@@ -62,7 +64,7 @@ from issues_domain.values import (
     Priority,
     Visibility,
 )
-from issues_service.queries import DEFAULT_ORDERING, QUEUE_ORDERINGS, QueueFilters
+from issues_service.queries import DEFAULT_ORDERING, QUEUE_ORDERINGS, IssueDetail, QueueFilters
 
 PRIORITIES = [p.value for p in Priority]
 _IF_MATCH = re.compile(r'^\s*"(\d{1,9})"\s*$')
@@ -171,6 +173,20 @@ def issue_response(request, issue_id: uuid.UUID, *, status_code=200, headers=Non
     issue = issue_queries().issue(issue_id)
     if issue is None:
         raise IssueNotFound()
+    return detail_response(request, issue, status_code=status_code, headers=headers)
+
+
+def handle_and_answer(request, command, *, status_code=200, headers=None) -> Response:
+    """Run the command; answer with the issue as the command saved it (no read back)."""
+    with saved_issues() as saved:
+        issue_id = message_bus().handle(command)
+    issue = saved.get(issue_id)
+    if issue is None:  # the command changed nothing: read what is there
+        return issue_response(request, issue_id, status_code=status_code, headers=headers)
+    return detail_response(request, issue, status_code=status_code, headers=headers)
+
+
+def detail_response(request, issue: IssueDetail, *, status_code=200, headers=None) -> Response:
     return Response(
         IssueOutput(issue, context={"request": request}).data,
         status=status_code,
@@ -289,10 +305,10 @@ class IssuesApi(ApiView):
     def report(self, request) -> Response:
         given = ReportInput(data=request.data)
         given.is_valid(raise_exception=True)
-        issue_id = message_bus().handle(commands.ReportIssue(**given.validated_data))
-        location = reverse("api:issue-detail", args=[issue_id], request=request)
-        return issue_response(
-            request, issue_id, status_code=status.HTTP_201_CREATED, headers={"Location": location}
+        command = commands.ReportIssue(**given.validated_data)
+        location = reverse("api:issue-detail", args=[command.issue_id], request=request)
+        return handle_and_answer(
+            request, command, status_code=status.HTTP_201_CREATED, headers={"Location": location}
         )
 
 
@@ -347,8 +363,7 @@ class IssueCommandApi(ApiView):
         given = self.input_serializer(data=request.data)
         given.is_valid(raise_exception=True)
         command = self.command(issue_id, given.validated_data, request.user.username, expected)
-        message_bus().handle(command)
-        return issue_response(request, issue_id, status_code=self.success_status)
+        return handle_and_answer(request, command, status_code=self.success_status)
 
 
 def command_schema(operation_id: str, summary: str, request, success_status: int = 200):

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from issues_adapters.persistence.models import CommentRecord, IssueRecord, RecordedEvent
+from issues_adapters.persistence.models import IssueRecord, RecordedEvent
+from issues_domain.issue import Issue
 from issues_service.queries import (
     DEFAULT_ORDERING,
     QUEUE_ORDERINGS,
@@ -81,12 +82,12 @@ class DjangoIssueQueries(IssueQueries):
         )
 
     def issue(self, issue_id: uuid.UUID) -> IssueDetail | None:
-        return self._detail(IssueRecord.objects.filter(id=issue_id).first())
+        return _detail(id=issue_id)
 
     def issue_by_tracking_token(self, token: str) -> IssueDetail | None:
         if not token:
             return None
-        return self._detail(IssueRecord.objects.filter(tracking_token=token).first())
+        return _detail(tracking_token=token)
 
     def history(self, issue_id: uuid.UUID) -> list[RecordedEventView]:
         return [
@@ -103,26 +104,59 @@ class DjangoIssueQueries(IssueQueries):
             for row in RecordedEvent.objects.filter(issue_id=issue_id).order_by("position")
         ]
 
-    def _detail(self, row: IssueRecord | None) -> IssueDetail | None:
-        if row is None:
-            return None
-        comments = CommentRecord.objects.filter(issue_id=row.id).order_by("created_at", "id")
-        fields = {name: getattr(row, name) for name in _SUMMARY_FIELDS}
-        return IssueDetail(
-            **_renamed(fields),
-            resolution=row.resolution,
-            comments=[
-                CommentView(
-                    id=comment.id,
-                    author_name=comment.author_name,
-                    author_role=comment.author_role,
-                    body=comment.body,
-                    visibility=comment.visibility,
-                    created_at=comment.created_at,
-                )
-                for comment in comments
-            ],
-        )
+
+_COMMENT_FIELDS = ["id", "author_name", "author_role", "body", "visibility", "created_at"]
+
+
+def _detail(**lookup) -> IssueDetail | None:
+    """One issue and its comments in one statement (a LEFT JOIN: a row per comment)."""
+    rows = list(
+        IssueRecord.objects.filter(**lookup)
+        .values(*_SUMMARY_FIELDS, "resolution", *(f"comments__{f}" for f in _COMMENT_FIELDS))
+        .order_by("comments__created_at", "comments__id")
+    )
+    if not rows:
+        return None
+    first = rows[0]
+    return IssueDetail(
+        **_renamed({name: first[name] for name in _SUMMARY_FIELDS}),
+        resolution=first["resolution"],
+        comments=[
+            CommentView(**{name: row[f"comments__{name}"] for name in _COMMENT_FIELDS})
+            for row in rows
+            if row["comments__id"] is not None
+        ],
+    )
+
+
+def detail_of(issue: Issue) -> IssueDetail:
+    """The read side's view of an issue as the domain holds it (just saved by a command)."""
+    return IssueDetail(
+        id=issue.id,
+        reference=issue.reference,
+        status=issue.status.value,
+        reporter_name=issue.reporter.name,
+        reporter_email=issue.reporter.email,
+        description=issue.description,
+        category=issue.category,
+        priority=issue.priority.value if issue.priority else None,
+        assignee=issue.assignee,
+        version=issue.version,
+        reported_at=issue.reported_at,
+        updated_at=issue.updated_at,
+        resolution=issue.resolution,
+        comments=[
+            CommentView(
+                id=comment.id,
+                author_name=comment.author.name,
+                author_role=comment.author.role.value,
+                body=comment.body,
+                visibility=comment.visibility.value,
+                created_at=comment.created_at,
+            )
+            for comment in sorted(issue.comments, key=lambda c: (c.created_at, c.id))
+        ],
+    )
 
 
 def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:

@@ -1,10 +1,13 @@
 """The unit of work over one Django transaction: the change and its events commit together."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 
 from django.db import transaction
 
 from issues_adapters.persistence.event_log import record_events
+from issues_adapters.persistence.queries import detail_of
 from issues_adapters.persistence.repository import (
     DjangoCategoryCatalogue,
     DjangoIssueLog,
@@ -14,6 +17,24 @@ from issues_domain.events import Event
 from issues_service.unit_of_work import UnitOfWork
 
 AfterCommit = Callable[[list[int]], None]
+_saved: ContextVar[dict | None] = ContextVar("saved_issues", default=None)
+
+
+@contextmanager
+def saved_issues() -> Iterator[dict]:
+    """Collects, by id, the issues that units of work save within this block, as saved.
+
+    The API answers a command with the issue it changed: this hands it the state the command
+    wrote (the ETag is that version) without reading it back. Nested in an outer transaction
+    that later rolls back, what was collected never committed; the caller's answer then fails
+    with that transaction anyway.
+    """
+    collected: dict = {}
+    token = _saved.set(collected)
+    try:
+        yield collected
+    finally:
+        _saved.reset(token)
 
 
 class DjangoUnitOfWork(UnitOfWork):
@@ -42,7 +63,11 @@ class DjangoUnitOfWork(UnitOfWork):
         self._atomic.__exit__(exc_type, exc, traceback)
 
     def commit(self) -> None:
+        changed = [issue for issue in self.issues.seen.values() if issue.events]
         events = self.issues.save_seen()
+        collected = _saved.get()
+        if collected is not None:
+            collected.update((issue.id, detail_of(issue)) for issue in changed)
         positions = record_events(events)
         self._events = events
         self._committed = True

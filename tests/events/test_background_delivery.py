@@ -21,7 +21,7 @@ from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.wiring import message_bus
 from issues_domain import commands
 from tests.api.contexts import A_REPORT, ISSUES, anonymous
-from tests.events.support import expected_deliveries, make_staff, sent
+from tests.events.support import bus_without_delivery, expected_deliveries, make_staff, sent
 
 WAIT = 15.0  # seconds: a bound, not a sleep; the tests go on as soon as the condition holds
 
@@ -59,8 +59,8 @@ def positions_of(issue_id) -> list[int]:
     return list(RecordedEvent.objects.filter(issue_id=issue_id).values_list("position", flat=True))
 
 
-def report(description: str = "Printer on fire.") -> str:
-    return message_bus().handle(
+def report(description: str = "Printer on fire.", bus=None) -> str:
+    return (bus or message_bus()).handle(
         commands.ReportIssue(
             reporter_name="Fred", reporter_email="fred@example.org", description=description
         )
@@ -116,8 +116,14 @@ def test_mail_and_projection_arrive_within_a_bounded_wait_each_once(delivery_thr
 
 @pytest.mark.django_db(transaction=True)
 def test_stopping_drains_the_queue_before_the_thread_ends(delivery_thread):
+    # Recorded first, then queued while the mail is held back: on SQLite the held delivery
+    # keeps the write lock, so nothing else may write meanwhile.
+    bus = bus_without_delivery()
+    issue_ids = [report(f"Printer {n} on fire.", bus) for n in range(3)]
+    positions = [p for issue_id in issue_ids for p in positions_of(issue_id)]
     mail_gate.clear()
-    issue_ids = [report(f"Printer {n} on fire.") for n in range(3)]
+    for position in positions:
+        assert delivery_thread.submit([position])
     stopped = []
     stopper = threading.Thread(target=lambda: stopped.append(delivery_thread.stop(timeout=WAIT)))
     stopper.start()
@@ -127,7 +133,7 @@ def test_stopping_drains_the_queue_before_the_thread_ends(delivery_thread):
 
     assert stopped == [True]
     assert not delivery_thread.running
-    assert delivered([p for issue_id in issue_ids for p in positions_of(issue_id)])
+    assert delivered(positions)
     assert len(mail.outbox) == 3
 
 
