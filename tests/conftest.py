@@ -1,6 +1,8 @@
 import pytest
 from django.test import override_settings
 
+from tests.support.concurrency import on_postgres  # noqa: F401  (a fixture for every test)
+
 
 @pytest.fixture(scope="session", autouse=True)
 def _deliver_events_inline():

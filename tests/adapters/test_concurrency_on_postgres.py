@@ -1,9 +1,6 @@
 """Several staff acting on one issue at once, on PostgreSQL with real concurrent connections."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 from expects import equal, expect
 
 from issues_adapters.persistence.models import CommentRecord, IssueRecord, RecordedEvent
@@ -12,38 +9,13 @@ from issues_domain.commands import CommentOnIssue, MarkIssueAsResolved
 from issues_domain.errors import DomainError
 from issues_domain.values import Actor
 from tests.adapters.contexts import report_an_issue
-from tests.support.services import require
+from tests.support.concurrency import run_at_once
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _on_postgres():
-    if connection.vendor != "postgresql":
-        require("postgres")  # says whether PostgreSQL is there at all
-        pytest.skip("runs in the PostgreSQL pass of `make test` (DATABASE_URL=postgres://...)")
-
-
-def run_at_once(actions):
-    """Start every action at the same moment, each on its own connection; return outcomes."""
-    start = threading.Barrier(len(actions))
-    outcomes = [None] * len(actions)
-
-    def run(index, action):
-        try:
-            start.wait()
-            outcomes[index] = action()
-        except Exception as error:
-            outcomes[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=run, args=pair) for pair in enumerate(actions)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return outcomes
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("on_postgres"),
+]
 
 
 def test_eight_staff_commenting_at_once_lose_no_comment():
@@ -62,7 +34,7 @@ def test_eight_staff_commenting_at_once_lose_no_comment():
 
         return action
 
-    outcomes = run_at_once([comment_five_times(f"engineer{n}") for n in range(8)])
+    outcomes = run_at_once(*[comment_five_times(f"engineer{n}") for n in range(8)])
 
     expect(outcomes).to(equal(["ok"] * 8))
     expect(CommentRecord.objects.filter(issue_id=issue_id).count()).to(equal(40))
@@ -86,7 +58,7 @@ def test_two_staff_resolving_at_once_give_one_success_and_one_refusal():
             )
         )
 
-    outcomes = run_at_once([resolve("alice"), resolve("bob")])
+    outcomes = run_at_once(resolve("alice"), resolve("bob"))
 
     refusals = [outcome for outcome in outcomes if isinstance(outcome, DomainError)]
     successes = [outcome for outcome in outcomes if outcome == issue_id]

@@ -1,46 +1,18 @@
 """Two clients writing to one issue at the same moment, over HTTP, on PostgreSQL."""
 
-import threading
-
 import pytest
-from django.db import connection, connections
 from expects import equal, expect
 
 from issues_adapters.api.models import IdempotencyRecord
 from issues_adapters.persistence.models import CommentRecord, IssueRecord, RecordedEvent
 from tests.api.contexts import A_REPORT, ISSUES, anonymous, issue_url, make_user, token_client
-from tests.support.services import require
+from tests.support.concurrency import run_at_once
 
-pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture(autouse=True)
-def _on_postgres():
-    if connection.vendor != "postgresql":
-        require("postgres")
-        pytest.skip("runs in the PostgreSQL pass of `make test` (DATABASE_URL=postgres://...)")
-
-
-def at_once(*requests):
-    """Send every request at the same moment, each from its own thread and connection."""
-    start = threading.Barrier(len(requests))
-    responses = [None] * len(requests)
-
-    def send(index, request):
-        try:
-            start.wait()
-            responses[index] = request()
-        except Exception as error:
-            responses[index] = error
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=send, args=pair) for pair in enumerate(requests)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
-    return responses
+pytestmark = [
+    pytest.mark.postgres,
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("on_postgres"),
+]
 
 
 def reported_issue() -> str:
@@ -59,7 +31,7 @@ def test_two_staff_resolving_the_version_they_read_give_one_200_and_one_412():
             HTTP_IF_MATCH='"1"',
         )
 
-    responses = at_once(resolve(alice, "Alice's fix"), resolve(bob, "Bob's fix"))
+    responses = run_at_once(resolve(alice, "Alice's fix"), resolve(bob, "Bob's fix"))
 
     expect(sorted(r.status_code for r in responses)).to(equal([200, 412]))
     winner = next(r for r in responses if r.status_code == 200).json()
@@ -79,7 +51,7 @@ def test_two_staff_resolving_without_if_match_give_one_200_and_one_409():
             issue_url(issue_id, "resolve"), {"resolution": "Fixed"}, format="json"
         )
 
-    responses = at_once(resolve(alice), resolve(bob))
+    responses = run_at_once(resolve(alice), resolve(bob))
 
     expect(sorted((r.status_code, r.json().get("code")) for r in responses)).to(
         equal([(200, None), (409, "issue_already_resolved")])
@@ -96,7 +68,7 @@ def test_two_staff_commenting_at_once_lose_neither_comment():
     def comment(client, body):
         return lambda: client.post(issue_url(issue_id, "comments"), {"body": body}, format="json")
 
-    responses = at_once(*(comment(c, f"{n}") for n in range(4) for c in (alice, bob)))
+    responses = run_at_once(*(comment(c, f"{n}") for n in range(4) for c in (alice, bob)))
 
     expect([r.status_code for r in responses]).to(equal([201] * 8))
     bodies = CommentRecord.objects.filter(issue_id=issue_id).values_list("body", flat=True)
@@ -111,7 +83,7 @@ def test_the_same_idempotency_key_sent_twice_at_once_reports_one_issue():
     def report():
         return client.post(ISSUES, A_REPORT, format="json", **key)
 
-    responses = at_once(report, report, report)
+    responses = run_at_once(report, report, report)
     retry = report()
 
     expect(IssueRecord.objects.count()).to(equal(1))
