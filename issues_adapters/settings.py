@@ -92,6 +92,8 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    # The same SQLite, with writers queueing on a lock rather than in SQLite's busy handler.
+    DATABASES["default"]["ENGINE"] = "issues_adapters.sqlite"
     # WAL lets readers go on while one writer writes; IMMEDIATE takes the write lock when a
     # transaction starts, so two writers queue up instead of failing with "database is locked".
     DATABASES["default"]["OPTIONS"] = {

@@ -4,8 +4,8 @@ Counting a million-row table on every page view would make the queue slower as t
 grows; instead each event moves an issue between buckets and adjusts two or three counters.
 """
 
-from django.db import transaction
-from django.db.models import F, Q
+from django.db import connection, transaction
+from django.db.models import Q
 
 from issues_adapters.web.models import QueueCount, QueueIssueState
 from issues_domain import events
@@ -67,24 +67,33 @@ def _take(state: QueueIssueState, event: events.Event) -> None:
         status("closed")
 
 
-def _add(key: str, delta: int) -> None:
-    QueueCount.objects.get_or_create(key=key)
-    QueueCount.objects.filter(key=key).update(count=F("count") + delta)
+def _add_all(deltas: dict[str, int]) -> None:
+    """Move every counter in one statement: an upsert (SQLite >= 3.24 and PostgreSQL)."""
+    if not deltas:
+        return
+    quote = connection.ops.quote_name
+    table, key, count = quote(QueueCount._meta.db_table), quote("key"), quote("count")
+    values = ", ".join(["(%s, %s)"] * len(deltas))
+    params = [item for pair in sorted(deltas.items()) for item in pair]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} ({key}, {count}) VALUES {values} "
+            f"ON CONFLICT ({key}) DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
+            params,
+        )
 
 
 def apply(event: events.Event) -> None:
     with transaction.atomic():
         state = QueueIssueState.objects.select_for_update().filter(issue_id=event.issue_id).first()
-        if state is None:
+        is_new = state is None
+        if is_new:
             state = QueueIssueState(issue_id=event.issue_id)
         before = buckets(state)
         _take(state, event)
         after = buckets(state)
-        state.save()
-        for key in before - after:
-            _add(key, -1)
-        for key in after - before:
-            _add(key, +1)
+        state.save(force_insert=is_new, force_update=not is_new)
+        _add_all({key: -1 for key in before - after} | {key: +1 for key in after - before})
 
 
 class QueueCountsProjection:
