@@ -13,7 +13,11 @@ Exactly once per (handler, event): a `Delivery` row under a unique key (handler,
 locked while the handler runs (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has one writer at
 a time anyway), the handler's own database writes happen in that transaction, and the row is
 marked done in it, so a duplicate or concurrent delivery does nothing. Mail is also keyed by
-event (see notifications.py).
+event (see notifications.py). Several events share one such transaction (up to
+HELPDESK_DELIVERY_TRANSACTION_EVENTS, and no new event is started once
+HELPDESK_DELIVERY_TRANSACTION_SECONDS are spent), so a batch needs few write transactions and
+none of them holds SQLite's single write lock for long; a handler that failed gets its quick
+retries afterwards, in transactions of its own.
 
 Positions come from a sequence, and on PostgreSQL a transaction that took a lower position may
 commit after one that took a higher one, so there is no single "delivered up to" mark: the sweep
@@ -29,6 +33,7 @@ retry (`retry_parked`, the staff page, the admin). A failing handler never stops
 
 import logging
 import random
+import time
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -143,35 +148,53 @@ _TRIED_FIELDS = ["status", "attempts", "last_error", "last_tried_at", "next_atte
 def deliver_event(
     handlers: list[EventHandler], row: RecordedEvent, event: Event
 ) -> dict[str, Outcome]:
-    """One try for each handler of one event, in one transaction.
+    """One try for each handler of one event, in one transaction."""
+    return deliver_events([(handlers, row, event)])[0]
+
+
+def deliver_events(
+    work: list[tuple[list[EventHandler], RecordedEvent, Event]],
+    *,
+    budget: float | None = None,
+) -> list[dict[str, Outcome]]:
+    """One try for each handler of each event, in position order, in one transaction.
 
     The delivery rows are locked (skipping any another worker holds), each handler runs in its
     own savepoint, so its database writes commit together with its row marked done, and a
-    failing handler rolls back only its own writes.
+    failing handler rolls back only its own writes. With a `budget` (seconds), no further
+    event is started once it is spent, so the write transaction stays short; the outcomes of
+    the events it got to are returned (at least one), the rest are left as they were.
     """
-    outcomes: dict[str, Outcome] = {}
+    results: list[dict[str, Outcome]] = []
+    started = time.monotonic()
     with transaction.atomic():
-        deliveries = {
-            delivery.handler: delivery
+        locked = {
+            (delivery.handler, delivery.position): delivery
             for delivery in Delivery.objects.select_for_update(skip_locked=True).filter(
-                position=row.position, handler__in=[handler.name for handler in handlers]
+                position__in=[row.position for _, row, _ in work],
+                handler__in={handler.name for handlers, _, _ in work for handler in handlers},
             )
         }
         now = timezone.now()
         tried = []
-        for handler in handlers:
-            delivery = deliveries.get(handler.name)
-            if delivery is None:
-                outcomes[handler.name] = Outcome.BUSY
-            elif delivery.status == Delivery.Status.DONE:
-                outcomes[handler.name] = Outcome.ALREADY_DONE
-            elif delivery.status == Delivery.Status.PARKED:
-                outcomes[handler.name] = Outcome.PARKED
-            else:
-                outcomes[handler.name] = _try(handler, delivery, event, now)
-                tried.append(delivery)
+        for handlers, row, event in work:
+            if results and budget is not None and time.monotonic() - started > budget:
+                break
+            outcomes: dict[str, Outcome] = {}
+            for handler in handlers:
+                delivery = locked.get((handler.name, row.position))
+                if delivery is None:
+                    outcomes[handler.name] = Outcome.BUSY
+                elif delivery.status == Delivery.Status.DONE:
+                    outcomes[handler.name] = Outcome.ALREADY_DONE
+                elif delivery.status == Delivery.Status.PARKED:
+                    outcomes[handler.name] = Outcome.PARKED
+                else:
+                    outcomes[handler.name] = _try(handler, delivery, event, now)
+                    tried.append(delivery)
+            results.append(outcomes)
         Delivery.objects.bulk_update(tried, _TRIED_FIELDS)
-    return outcomes
+    return results
 
 
 def _deliver_with_quick_retries(
@@ -243,16 +266,49 @@ def deliver_positions(
         [(handler, row) for handlers, row, _ in work for handler in handlers],
         timezone.now() + _lease(),
     )
-    for handlers, row, event in work:
+    # Several events a transaction (fewer write transactions to queue for), each transaction
+    # kept short by a time budget; a handler that failed gets its quick retries on its own.
+    budget = float(_setting("HELPDESK_DELIVERY_TRANSACTION_SECONDS", 0.05))
+    batch = max(1, int(_setting("HELPDESK_DELIVERY_TRANSACTION_EVENTS", 50)))
+    done = 0
+    while done < len(work):
+        part = work[done : done + batch]
         try:
-            outcomes = _deliver_with_quick_retries(handlers, row, event, quick_attempts)
+            results = deliver_events(part, budget=budget)
         except Exception:
-            # The database itself failed; the sweep will find these deliveries again.
-            logger.exception("Could not deliver event #%s", row.position)
-            outcomes = {handler.name: Outcome.RETRY_LATER for handler in handlers}
-        for name, outcome in outcomes.items():
-            report.add(outcome, name, row.position)
+            logger.exception(
+                "Could not deliver events #%s-#%s", part[0][1].position, part[-1][1].position
+            )
+            results = [None] * len(part)
+        done += len(results)
+        for (handlers, row, event), outcomes in zip(part, results, strict=False):
+            if outcomes is None:  # the transaction failed: one event at a time
+                outcomes = _deliver_alone(handlers, row, event, quick_attempts)
+            elif quick_attempts > 1:
+                failed = [h for h in handlers if outcomes[h.name] == Outcome.RETRY_LATER]
+                if failed:
+                    outcomes |= _deliver_alone(failed, row, event, quick_attempts - 1, wait=True)
+            for name, outcome in outcomes.items():
+                report.add(outcome, name, row.position)
     return report
+
+
+def _deliver_alone(
+    handlers: list[EventHandler],
+    row: RecordedEvent,
+    event: Event,
+    attempts: int,
+    *,
+    wait: bool = False,
+) -> dict[str, Outcome]:
+    try:
+        if wait:
+            time.sleep(0.02)
+        return _deliver_with_quick_retries(handlers, row, event, attempts)
+    except Exception:
+        # The database itself failed; the sweep will find these deliveries again.
+        logger.exception("Could not deliver event #%s", row.position)
+        return {handler.name: Outcome.RETRY_LATER for handler in handlers}
 
 
 def deliver_pairs(pairs: Iterable[tuple[str, int]], *, bus: MessageBus | None = None) -> Report:

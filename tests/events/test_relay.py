@@ -369,3 +369,57 @@ def test_a_celery_task_retries_its_failing_deliveries_until_they_are_parked(staf
     parked = Delivery.objects.get(handler="test.flaky")
     assert (parked.status, parked.attempts) == ("parked", 3)
     assert len(mail.outbox) == MAILS_PER_DAY
+
+
+@pytest.mark.django_db
+@override_settings(HELPDESK_DELIVERY_TRANSACTION_SECONDS=60, HELPDESK_RETRY_BASE_SECONDS=60)
+def test_a_batch_of_events_is_delivered_in_one_transaction_and_a_failure_stays_with_its_event(
+    staff, monkeypatch
+):
+    counter, flaky = Counter(), Flaky()
+    handlers = {event_type: [counter] for event_type in events.ALL_EVENTS}
+    handlers[events.IssueReported] = [counter, flaky]
+    bus = bus_without_delivery(handlers)
+    for reporter in ("fred@example.org", "jane@example.org"):
+        a_day_at_the_helpdesk(bus, reporter=reporter)
+    transactions = []
+    deliver_events = relay.deliver_events
+    monkeypatch.setattr(
+        relay,
+        "deliver_events",
+        lambda work, **kw: transactions.append(len(work)) or deliver_events(work, **kw),
+    )
+
+    relay.deliver_positions(all_positions(), bus=bus)
+
+    assert transactions == [len(all_positions())]
+    assert sorted(counter.seen) == sorted(RecordedEvent.objects.values_list("event_id", flat=True))
+    assert sorted(
+        Delivery.objects.filter(handler=flaky.name).values_list("status", "attempts")
+    ) == [
+        ("pending", 1),
+        ("pending", 1),
+    ]
+    assert not Delivery.objects.exclude(handler=flaky.name).exclude(status="done").exists()
+
+
+@pytest.mark.django_db
+@override_settings(HELPDESK_DELIVERY_TRANSACTION_SECONDS=0)
+def test_a_spent_time_budget_ends_the_transaction_after_one_event(staff, monkeypatch):
+    counter = Counter()
+    bus = bus_without_delivery({event_type: [counter] for event_type in events.ALL_EVENTS})
+    a_day_at_the_helpdesk(bus)
+    transactions = []
+    deliver_events = relay.deliver_events
+
+    def spy(work, **kw):
+        results = deliver_events(work, **kw)
+        transactions.append(len(results))
+        return results
+
+    monkeypatch.setattr(relay, "deliver_events", spy)
+
+    relay.deliver_positions(all_positions(), bus=bus)
+
+    assert transactions == [1] * len(all_positions())
+    assert len(counter.seen) == len(all_positions())
