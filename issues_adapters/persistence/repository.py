@@ -1,8 +1,12 @@
 """The IssueLog adapter: maps issue rows to domain Issues and back."""
 
+import threading
+import time
 import uuid
 
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models.signals import post_delete, post_save
 
 from issues_adapters.persistence.models import (
     FIRST_REFERENCE_NUMBER,
@@ -26,6 +30,8 @@ from issues_domain.values import (
     Visibility,
 )
 from issues_service.unit_of_work import StaleWrite
+
+_NEXT_NUMBER_SQL = f'INSERT INTO "{IssueNumber._meta.db_table}" DEFAULT VALUES RETURNING "id"'
 
 
 class DjangoIssueLog(IssueLog):
@@ -57,7 +63,12 @@ class DjangoIssueLog(IssueLog):
         return issue
 
     def next_reference(self) -> str:
-        return f"{REFERENCE_PREFIX}{FIRST_REFERENCE_NUMBER + IssueNumber.objects.create().id}"
+        # One plain statement (SQLite >= 3.35 and PostgreSQL both have RETURNING): the ORM's
+        # create() costs several times the round trip for a row with no columns of its own.
+        with connection.cursor() as cursor:
+            cursor.execute(_NEXT_NUMBER_SQL)
+            (number,) = cursor.fetchone()
+        return f"{REFERENCE_PREFIX}{FIRST_REFERENCE_NUMBER + number}"
 
     def save_seen(self) -> list:
         """Write every changed issue; raise StaleWrite if any changed in storage meanwhile."""
@@ -159,6 +170,43 @@ class DjangoStaffDirectory(StaffDirectory):
         )
 
 
+class ActiveCategorySlugs:
+    """The active categories' slugs, read at most every `ttl` seconds per process.
+
+    Every report asks whether its category exists; the answer changes only when an admin
+    changes a category. A save or delete in this process forgets the slugs at once; other
+    processes see the change within `ttl` seconds.
+    """
+
+    def __init__(self, ttl: float = 5.0):
+        self.ttl = ttl
+        self._lock = threading.Lock()
+        self._slugs: frozenset[str] | None = None
+        self._read_at = 0.0
+        self._generation = 0
+
+    def get(self) -> frozenset[str]:
+        slugs, read_at = self._slugs, self._read_at
+        if slugs is not None and time.monotonic() - read_at < self.ttl:
+            return slugs
+        generation = self._generation
+        slugs = frozenset(Category.objects.filter(is_active=True).values_list("slug", flat=True))
+        with self._lock:
+            if generation == self._generation:  # nobody forgot them while we read
+                self._slugs, self._read_at = slugs, time.monotonic()
+        return slugs
+
+    def forget(self, **_) -> None:
+        with self._lock:
+            self._generation += 1
+            self._slugs = None
+
+
+active_category_slugs = ActiveCategorySlugs()
+post_save.connect(active_category_slugs.forget, sender=Category, weak=False)
+post_delete.connect(active_category_slugs.forget, sender=Category, weak=False)
+
+
 class DjangoCategoryCatalogue(CategoryCatalogue):
     def is_known(self, category: str) -> bool:
-        return Category.objects.filter(slug=category, is_active=True).exists()
+        return category in active_category_slugs.get()

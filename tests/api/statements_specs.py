@@ -11,6 +11,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from issues_adapters.persistence.repository import active_category_slugs
 from tests.api.contexts import (
     A_REPORT,
     ISSUES,
@@ -39,9 +40,13 @@ def tables(sqls: list[str]) -> list[str]:
 
 class When_somebody_reports_an_issue(With_staff):
     def because_fred_reports_one(self):
+        active_category_slugs.forget()
         with CaptureQueriesContext(connection) as queries:
             self.response = anonymous().post(ISSUES, A_REPORT, format="json")
         self.sql = tables(statements(queries))
+        with CaptureQueriesContext(connection) as queries:
+            anonymous().post(ISSUES, A_REPORT, format="json")
+        self.sql_next = tables(statements(queries))
         self.read = self.client.get(issue_url(self.response.json()["id"]))
 
     def it_should_answer_201(self):
@@ -51,6 +56,13 @@ class When_somebody_reports_an_issue(With_staff):
         assert self.sql == [
             "INSERT issues_issuenumber",
             "SELECT issues_category",
+            "INSERT issues_issue",
+            "INSERT issues_recorded_event",
+        ]
+
+    def it_should_know_the_categories_for_the_next_report_without_asking_again(self):
+        assert self.sql_next == [
+            "INSERT issues_issuenumber",
             "INSERT issues_issue",
             "INSERT issues_recorded_event",
         ]
