@@ -6,7 +6,7 @@
 
 Each request goes through the product's WSGI application (every middleware, DEBUG=0), called
 directly with a WSGI environ as gunicorn would build it, on one thread. Printed per request
-kind: the SQL statements of one request (after warm-up) and the mean wall time over --count
+kind: the SQL statements of one request (after warm-up) and the mean wall and CPU time over --count
 requests. Event delivery after commit happens as configured (HELPDESK_DELIVER_AFTER_COMMIT);
 "inline" shows its cost inside the request.
 """
@@ -137,11 +137,12 @@ def main() -> int:
             print(f"\n{name}: HTTP {code}, {len(queries)} SQL statements")
             for query in queries.captured_queries:
                 print("   ", query["sql"][:150])
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.process_time()
             for _ in range(args.count):
                 call(make)
             mean = (time.perf_counter() - began) / args.count * 1000
-            print(f"  mean {mean:.2f} ms over {args.count} requests")
+            cpu = (time.process_time() - began_cpu) / args.count * 1000
+            print(f"  mean {mean:.2f} ms, CPU {cpu:.2f} ms over {args.count} requests")
         if args.profile:
             from pyinstrument import Profiler
 

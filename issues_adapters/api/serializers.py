@@ -53,6 +53,50 @@ class IssueOutput(IssueSummaryOutput):
     comments = CommentOutput(many=True)
 
 
+_DATETIME = serializers.DateTimeField()
+
+
+def _text(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _datetime(value) -> str | None:
+    return None if value is None else _DATETIME.to_representation(value)
+
+
+def issue_detail_data(issue, request) -> dict:
+    """Exactly what `IssueOutput(issue, context={"request": request}).data` gives, built
+    directly: running the serializer's fields costs about a sixth of a report's CPU.
+    IssueOutput stays the schema; tests/api/test_issue_shaping.py keeps the two equal."""
+    return {
+        "id": str(issue.id),
+        "url": reverse("api:issue-detail", args=[issue.id], request=request),
+        "reference": _text(issue.reference),
+        "status": _text(issue.status),
+        "reporter_name": _text(issue.reporter_name),
+        "reporter_email": _text(issue.reporter_email),
+        "description": _text(issue.description),
+        "category": _text(issue.category),
+        "priority": _text(issue.priority),
+        "assignee": _text(issue.assignee),
+        "version": None if issue.version is None else int(issue.version),
+        "reported_at": _datetime(issue.reported_at),
+        "updated_at": _datetime(issue.updated_at),
+        "resolution": _text(issue.resolution),
+        "comments": [
+            {
+                "id": str(comment.id),
+                "author_name": _text(comment.author_name),
+                "author_role": _text(comment.author_role),
+                "body": _text(comment.body),
+                "visibility": _text(comment.visibility),
+                "created_at": _datetime(comment.created_at),
+            }
+            for comment in issue.comments
+        ],
+    }
+
+
 class IssuePageOutput(serializers.Serializer):
     results = IssueSummaryOutput(many=True)
     next = serializers.URLField(allow_null=True, help_text="The next page, or null.")

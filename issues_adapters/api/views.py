@@ -46,6 +46,7 @@ from issues_adapters.api.serializers import (
     IssueOutput,
     IssuePageOutput,
     TokenOutput,
+    issue_detail_data,
 )
 from issues_adapters.api.throttling import AnonymousReportThrottle, TokenRequestThrottle
 from issues_adapters.persistence.unit_of_work import saved_issues
@@ -188,7 +189,7 @@ def handle_and_answer(request, command, *, status_code=200, headers=None) -> Res
 
 def detail_response(request, issue: IssueDetail, *, status_code=200, headers=None) -> Response:
     return Response(
-        IssueOutput(issue, context={"request": request}).data,
+        issue_detail_data(issue, request),
         status=status_code,
         headers={"ETag": f'"{issue.version}"', **(headers or {})},
     )
