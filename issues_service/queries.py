@@ -91,7 +91,7 @@ class IssueQueries(abc.ABC):
 
     @abc.abstractmethod
     def issue_by_tracking_token(self, token: str) -> IssueDetail | None:
-        """The reporter's view; the caller must show only public comments."""
+        """The reporter's view: only public comments, never internal notes."""
 
     @abc.abstractmethod
     def history(self, issue_id: uuid.UUID) -> list[RecordedEventView]: ...

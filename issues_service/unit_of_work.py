@@ -3,7 +3,6 @@
 import abc
 
 from issues_domain.events import Event
-from issues_domain.issue import Issue
 from issues_domain.ports import CategoryCatalogue, IssueLog, StaffDirectory
 
 
@@ -37,7 +36,3 @@ class UnitOfWork(abc.ABC):
     @abc.abstractmethod
     def recorded_events(self) -> list[Event]:
         """The events of the last commit, in the order they were recorded."""
-
-
-def new_events_of(issues: list[Issue]) -> list[Event]:
-    return [event for issue in issues for event in issue.events]

