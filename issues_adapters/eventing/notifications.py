@@ -5,13 +5,14 @@ the event: `<event-uuid.role@domain>`, so mail clients thread and deduplicate it
 inbound reader recognises a reply. The issue's reference goes in the subject, and every mail
 about an issue points to `<issue-uuid@domain>` in References, so one issue is one thread.
 
-The crash window, and what we chose: the SentMail row is claimed (inserted) before sending and
-marked sent after, in the transaction of the delivery. A concurrent delivery of the same mail
-waits on that row's unique key, then finds it sent and does nothing. If the process dies after
-the mail server accepted the mail but before the commit, nothing records the send, and the
-redelivery sends it again - with the same Message-ID, which clients collapse into one. We
-prefer that (at least once, deduplicated by the receiver) to losing a mail that carries the
-reporter's only tracking link. The window is one SMTP reply plus one commit.
+The crash window, and what we chose: the SentMail row is claimed (inserted, already marked
+sent) before sending, in the transaction of the delivery, and rolled back if the send raises. A
+concurrent delivery of the same mail waits on that row's unique key, then finds it taken and does
+nothing. If the process dies after the mail server accepted the mail but before the commit,
+nothing records the send, and the redelivery sends it again - with the same Message-ID, which
+clients collapse into one. We prefer that (at least once, deduplicated by the receiver) to
+losing a mail that carries the reporter's only tracking link. The window is one SMTP reply plus
+one commit.
 """
 
 import logging
@@ -21,7 +22,7 @@ from email.utils import formataddr
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
+from django.db import connection, transaction
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
@@ -72,11 +73,7 @@ class UnknownIssue(Exception):
 
 class DjangoEmailNotifications(Notifications):
     def send(self, notification: Notification) -> None:
-        issue = (
-            IssueRecord.objects.filter(id=notification.issue_id)
-            .values("reference", "tracking_token", "reporter_name")
-            .first()
-        )
+        issue = _issue_facts(notification.issue_id)
         if issue is None:
             raise UnknownIssue(notification.issue_id)
         address = self._address(notification.to, issue)
@@ -95,19 +92,15 @@ class DjangoEmailNotifications(Notifications):
         )
         message_id = message_id_for(notification.event_id, notification.to.role.value)
         with transaction.atomic():
-            mail, _ = SentMail.objects.select_for_update().get_or_create(
+            if not _claim(
                 handler=notification.handler,
                 event_id=notification.event_id,
-                defaults={
-                    "issue_id": notification.issue_id,
-                    "message_id": message_id,
-                    "recipient": address,
-                    "subject": subject[:250],
-                    "claimed_at": timezone.now(),
-                },
-            )
-            if mail.sent_at is not None:
-                return
+                issue_id=notification.issue_id,
+                message_id=message_id,
+                recipient=address,
+                subject=subject[:250],
+            ):
+                return  # sent already
             email = EmailMultiAlternatives(
                 subject=subject,
                 body=render_to_string(f"email/{notification.template}.txt", context),
@@ -124,8 +117,6 @@ class DjangoEmailNotifications(Notifications):
                 render_to_string(f"email/{notification.template}.html", context), "text/html"
             )
             email.send()
-            mail.sent_at = timezone.now()
-            mail.save(update_fields=["sent_at"])
 
     def _address(self, recipient: Recipient, issue: dict) -> str:
         if recipient.username:
@@ -141,3 +132,43 @@ class DjangoEmailNotifications(Notifications):
             return formataddr((name, user["email"])) if name else user["email"]
         name = recipient.name or issue["reporter_name"]
         return formataddr((name, recipient.email)) if name else recipient.email
+
+
+_ISSUE_FACTS = ("reference", "tracking_token", "reporter_name")
+
+
+def _issue_facts(issue_id: uuid.UUID) -> dict | None:
+    """What every mail about the issue needs; plain SQL, as this runs for every mail."""
+    quote = connection.ops.quote_name
+    key = IssueRecord._meta.pk
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {', '.join(quote(name) for name in _ISSUE_FACTS)} "
+            f"FROM {quote(IssueRecord._meta.db_table)} WHERE {quote(key.column)} = %s",
+            [key.get_db_prep_value(issue_id, connection)],
+        )
+        row = cursor.fetchone()
+    return dict(zip(_ISSUE_FACTS, row, strict=True)) if row else None
+
+
+def _claim(**values) -> bool:
+    """Insert the mail's row unless one is there already; True if this call inserted it.
+
+    One statement (SQLite >= 3.24 and PostgreSQL): a concurrent claim of the same mail waits on
+    the unique key, then finds it taken. The row says "sent" from the start: it commits only
+    together with a send that did not raise (the caller's savepoint rolls it back otherwise).
+    """
+    now = timezone.now()
+    values |= {"claimed_at": now, "sent_at": now}
+    fields = [SentMail._meta.get_field(name) for name in values]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(field.column) for field in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(SentMail._meta.db_table)} ({columns}) VALUES ({placeholders}) "
+            "ON CONFLICT DO NOTHING",
+            params,
+        )
+        return cursor.rowcount == 1
