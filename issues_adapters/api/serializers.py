@@ -5,8 +5,12 @@ lengths. Whether a category exists, who may be assigned, what a status allows: t
 decides, and its refusals come back through the exception handler.
 """
 
+from functools import lru_cache
+
+from django.urls import get_script_prefix
+from django.urls import reverse as path_to
+from django.utils import timezone
 from rest_framework import serializers
-from rest_framework.reverse import reverse
 
 from issues_domain.values import ActorRole, IssueStatus, Priority, Visibility
 
@@ -40,12 +44,7 @@ class IssueSummaryOutput(serializers.Serializer):
     updated_at = serializers.DateTimeField()
 
     def get_url(self, issue) -> str:
-        # Reversed once per response, not once per row (a page has 25 or more).
-        template = self.context.get("_issue_url")
-        if template is None:
-            template = reverse("api:issue-detail", args=[_ID], request=self.context.get("request"))
-            self.context["_issue_url"] = template
-        return template.replace(_ID, str(issue.id))
+        return issue_url(issue.id, self.context.get("request"))
 
 
 class IssueOutput(IssueSummaryOutput):
@@ -53,7 +52,15 @@ class IssueOutput(IssueSummaryOutput):
     comments = CommentOutput(many=True)
 
 
-_DATETIME = serializers.DateTimeField()
+@lru_cache(maxsize=8)
+def _issue_path_template(script_prefix: str) -> str:
+    return path_to("api:issue-detail", args=[_ID])
+
+
+def issue_url(issue_id, request) -> str:
+    """The issue's API URL, absolute when there is a request; `reverse` once per process."""
+    path = _issue_path_template(get_script_prefix()).replace(_ID, str(issue_id))
+    return request.build_absolute_uri(path) if request is not None else path
 
 
 def _text(value) -> str | None:
@@ -61,7 +68,11 @@ def _text(value) -> str | None:
 
 
 def _datetime(value) -> str | None:
-    return None if value is None else _DATETIME.to_representation(value)
+    """As DRF's DateTimeField gives it: in the current time zone, ISO 8601, UTC as "Z"."""
+    if value is None:
+        return None
+    shown = timezone.localtime(value).isoformat()
+    return shown[:-6] + "Z" if shown.endswith("+00:00") else shown
 
 
 def issue_detail_data(issue, request) -> dict:
@@ -70,7 +81,7 @@ def issue_detail_data(issue, request) -> dict:
     IssueOutput stays the schema; tests/api/test_issue_shaping.py keeps the two equal."""
     return {
         "id": str(issue.id),
-        "url": reverse("api:issue-detail", args=[issue.id], request=request),
+        "url": issue_url(issue.id, request),
         "reference": _text(issue.reference),
         "status": _text(issue.status),
         "reporter_name": _text(issue.reporter_name),

@@ -32,7 +32,6 @@ from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
-from rest_framework.reverse import reverse
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
@@ -47,6 +46,7 @@ from issues_adapters.api.serializers import (
     IssuePageOutput,
     TokenOutput,
     issue_detail_data,
+    issue_url,
 )
 from issues_adapters.api.throttling import AnonymousReportThrottle, TokenRequestThrottle
 from issues_adapters.persistence.unit_of_work import saved_issues
@@ -307,7 +307,7 @@ class IssuesApi(ApiView):
         given = ReportInput(data=request.data)
         given.is_valid(raise_exception=True)
         command = commands.ReportIssue(**given.validated_data)
-        location = reverse("api:issue-detail", args=[command.issue_id], request=request)
+        location = issue_url(command.issue_id, request)
         return handle_and_answer(
             request, command, status_code=status.HTTP_201_CREATED, headers={"Location": location}
         )

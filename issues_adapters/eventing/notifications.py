@@ -91,7 +91,8 @@ class DjangoEmailNotifications(Notifications):
             render_to_string(f"email/{notification.template}.subject.txt", context).split()
         )
         message_id = message_id_for(notification.event_id, notification.to.role.value)
-        with transaction.atomic():
+        # No savepoint of its own: the relay runs each handler in one already.
+        with transaction.atomic(savepoint=False):
             if not _claim(
                 handler=notification.handler,
                 event_id=notification.event_id,

@@ -1,7 +1,10 @@
 """Appending events to the log, and reading them back as domain events."""
 
+from django.utils import timezone
+
 from issues_adapters.persistence import event_codec
 from issues_adapters.persistence.models import RecordedEvent
+from issues_adapters.persistence.plain_insert import insert
 from issues_domain.events import Event
 
 
@@ -9,17 +12,18 @@ def record_events(events: list[Event]) -> list[int]:
     """Append the events to the log, in the caller's transaction; returns their positions."""
     positions = []
     for event in events:
-        row = RecordedEvent.objects.create(
-            event_id=event.event_id,
-            event_type=type(event).__name__,
-            issue_id=event.issue_id,
-            issue_version=event.version,
-            actor_role=event.actor.role.value,
-            actor_name=event.actor.name,
-            data={**event_codec.encode(event), "actor_email": event.actor.email},
-            occurred_at=event.occurred_at,
-        )
-        positions.append(row.position)
+        values = {
+            "event_id": event.event_id,
+            "event_type": type(event).__name__,
+            "issue_id": event.issue_id,
+            "issue_version": event.version,
+            "actor_role": event.actor.role.value,
+            "actor_name": event.actor.name,
+            "data": {**event_codec.encode(event), "actor_email": event.actor.email},
+            "occurred_at": event.occurred_at,
+            "recorded_at": timezone.now(),
+        }
+        positions.append(insert(RecordedEvent, values, returning="position"))
     return positions
 
 

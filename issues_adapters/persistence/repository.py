@@ -17,6 +17,7 @@ from issues_adapters.persistence.models import (
     IssueNumber,
     IssueRecord,
 )
+from issues_adapters.persistence.plain_insert import insert
 from issues_domain.errors import IssueNotFound
 from issues_domain.issue import Issue
 from issues_domain.ports import CategoryCatalogue, IssueLog, StaffDirectory
@@ -86,7 +87,7 @@ class DjangoIssueLog(IssueLog):
     def _save(self, issue: Issue, loaded_version: int) -> None:
         fields = from_domain(issue)
         if loaded_version == 0:
-            IssueRecord.objects.create(id=issue.id, tracking_token=issue.tracking_token, **fields)
+            insert(IssueRecord, {"id": issue.id, "tracking_token": issue.tracking_token, **fields})
             return
         updated = IssueRecord.objects.filter(id=issue.id, version=loaded_version).update(**fields)
         if updated != 1:
@@ -94,6 +95,8 @@ class DjangoIssueLog(IssueLog):
 
     def _save_new_comments(self, issue: Issue) -> None:
         stored = self._stored_comments[issue.id]
+        if len(issue.comments) == len(stored):
+            return  # nothing new (a report, most commands): not even bulk_create's checks
         CommentRecord.objects.bulk_create(
             CommentRecord(
                 id=comment.id,

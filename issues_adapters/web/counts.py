@@ -132,7 +132,8 @@ def _facts(state: QueueIssueState) -> tuple:
 
 
 def apply(event: events.Event) -> None:
-    with transaction.atomic():
+    # No savepoint of its own: the relay runs each handler in one already.
+    with transaction.atomic(savepoint=False):
         state = _state_of(event.issue_id) or QueueIssueState(issue_id=event.issue_id)
         facts_before, before = _facts(state), buckets(state)
         _take(state, event)
