@@ -159,11 +159,15 @@ def deliver_events(
 ) -> list[dict[str, Outcome]]:
     """One try for each handler of each event, in position order, in one transaction.
 
-    The delivery rows are locked (skipping any another worker holds), each handler runs in its
-    own savepoint, so its database writes commit together with its row marked done, and a
-    failing handler rolls back only its own writes. With a `budget` (seconds), no further
-    event is started once it is spent, so the write transaction stays short; the outcomes of
-    the events it got to are returned (at least one), the rest are left as they were.
+    The delivery rows are locked (skipping any another worker holds), and a handler's database
+    writes commit together with its rows marked done. A handler that sends mail runs in a
+    savepoint per event, so a failure rolls back only that event's writes and no mail that went
+    out is ever redone. Any other handler only writes to our database, so it takes all its
+    events of the transaction in one savepoint (through `handle_many` if it has one); if that
+    fails, it is rolled back and tried again an event at a time, to find the one that fails.
+    With a `budget` (seconds), no further event is started once it is spent, so the write
+    transaction stays short; the outcomes of the events it got to are returned (at least one),
+    the rest are left as they were.
     """
     results: list[dict[str, Outcome]] = []
     started = time.monotonic()
@@ -176,7 +180,8 @@ def deliver_events(
             )
         }
         now = timezone.now()
-        tried = []
+        tried: list[Delivery] = []
+        in_bulk: dict[str, tuple[EventHandler, list[tuple[Delivery, Event, dict]]]] = {}
         for handlers, row, event in work:
             if results and budget is not None and time.monotonic() - started > budget:
                 break
@@ -189,12 +194,42 @@ def deliver_events(
                     outcomes[handler.name] = Outcome.ALREADY_DONE
                 elif delivery.status == Delivery.Status.PARKED:
                     outcomes[handler.name] = Outcome.PARKED
-                else:
+                elif getattr(handler, "sends_mail", False):
                     outcomes[handler.name] = _try(handler, delivery, event, now)
                     tried.append(delivery)
+                else:
+                    in_bulk.setdefault(handler.name, (handler, []))[1].append(
+                        (delivery, event, outcomes)
+                    )
+                    tried.append(delivery)
             results.append(outcomes)
+        for handler, taken in in_bulk.values():
+            _try_all(handler, taken, now)
         _record_tries(tried, now)
     return results
+
+
+def _try_all(
+    handler: EventHandler, taken: list[tuple[Delivery, Event, dict]], now: datetime
+) -> None:
+    """All of a handler's events in one savepoint; one savepoint each if that fails."""
+    try:
+        with transaction.atomic():
+            handle_many = getattr(handler, "handle_many", None)
+            if handle_many is not None:
+                handle_many([event for _, event, _ in taken])
+            else:
+                for _, event, _ in taken:
+                    handler(event)
+    except Exception:
+        for delivery, event, outcomes in taken:
+            outcomes[handler.name] = _try(handler, delivery, event, now)
+        return
+    for delivery, _, outcomes in taken:
+        delivery.attempts += 1
+        delivery.last_tried_at = now
+        delivery.status = Delivery.Status.DONE
+        outcomes[handler.name] = Outcome.DONE
 
 
 def _record_tries(tried: list[Delivery], now: datetime) -> None:

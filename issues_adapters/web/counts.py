@@ -94,36 +94,47 @@ _STATE_FIELDS = (
 )
 
 
-def _state_of(issue_id) -> QueueIssueState | None:
-    """The issue's row, locked on PostgreSQL; plain SQL, as this runs for every event."""
+def _states_of(issue_ids) -> dict:
+    """The issues' rows (locked on PostgreSQL), by issue id; plain SQL, one statement."""
     quote = connection.ops.quote_name
     table = quote(QueueIssueState._meta.db_table)
     key = QueueIssueState._meta.pk
+    ids = list(dict.fromkeys(issue_ids))
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {', '.join(quote(name) for name in _STATE_FIELDS)} FROM {table} "
-            f"WHERE {quote(key.column)} = %s{lock}",
-            [key.get_db_prep_value(issue_id, connection)],
+            f"SELECT {quote(key.column)}, {', '.join(quote(name) for name in _STATE_FIELDS)} "
+            f"FROM {table} WHERE {quote(key.column)} IN ({', '.join(['%s'] * len(ids))}){lock}",
+            [key.get_db_prep_value(issue_id, connection) for issue_id in ids],
         )
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    return QueueIssueState(issue_id=issue_id, **dict(zip(_STATE_FIELDS, row, strict=True)))
+        rows = cursor.fetchall()
+    states = {}
+    for stored_id, *facts in rows:
+        issue_id = key.to_python(stored_id)
+        states[issue_id] = QueueIssueState(
+            issue_id=issue_id, **dict(zip(_STATE_FIELDS, facts, strict=True))
+        )
+    return states
 
 
-def _store(state: QueueIssueState) -> None:
+def _store_all(states: list[QueueIssueState]) -> None:
+    """Insert or update these rows in one statement."""
     quote = connection.ops.quote_name
     names = ("issue_id", *_STATE_FIELDS)
     fields = [QueueIssueState._meta.get_field(name) for name in names]
     columns = [quote(field.column) for field in fields]
     updates = ", ".join(f"{column} = excluded.{column}" for column in columns[1:])
+    row = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {quote(QueueIssueState._meta.db_table)} ({', '.join(columns)}) "
-            f"VALUES ({', '.join(['%s'] * len(columns))}) "
+            f"VALUES {', '.join([row] * len(states))} "
             f"ON CONFLICT ({columns[0]}) DO UPDATE SET {updates}",
-            [field.get_db_prep_save(getattr(state, field.attname), connection) for field in fields],
+            [
+                field.get_db_prep_save(getattr(state, field.attname), connection)
+                for state in states
+                for field in fields
+            ],
         )
 
 
@@ -131,17 +142,36 @@ def _facts(state: QueueIssueState) -> tuple:
     return tuple(getattr(state, name) for name in _STATE_FIELDS)
 
 
-def apply(event: events.Event) -> None:
+def apply_all(taken: list[events.Event]) -> None:
+    """Take in these events, in this order: three statements however many there are."""
+    if not taken:
+        return
     # No savepoint of its own: the relay runs each handler in one already.
     with transaction.atomic(savepoint=False):
-        state = _state_of(event.issue_id) or QueueIssueState(issue_id=event.issue_id)
-        facts_before, before = _facts(state), buckets(state)
-        _take(state, event)
-        if _facts(state) == facts_before:
-            return  # an event taken in already, or one that changes nothing counted
-        after = buckets(state)
-        _store(state)
-        _add_all({key: -1 for key in before - after} | {key: +1 for key in after - before})
+        states = _states_of(event.issue_id for event in taken)
+        changed: dict = {}
+        deltas: dict[str, int] = {}
+        for event in taken:
+            state = states.get(event.issue_id)
+            if state is None:
+                state = states[event.issue_id] = QueueIssueState(issue_id=event.issue_id)
+            facts_before, before = _facts(state), buckets(state)
+            _take(state, event)
+            if _facts(state) == facts_before:
+                continue  # an event taken in already, or one that changes nothing counted
+            after = buckets(state)
+            for key in before - after:
+                deltas[key] = deltas.get(key, 0) - 1
+            for key in after - before:
+                deltas[key] = deltas.get(key, 0) + 1
+            changed[event.issue_id] = state
+        if changed:
+            _store_all(list(changed.values()))
+        _add_all({key: delta for key, delta in deltas.items() if delta})
+
+
+def apply(event: events.Event) -> None:
+    apply_all([event])
 
 
 class QueueCountsProjection:
@@ -152,6 +182,9 @@ class QueueCountsProjection:
 
     def __call__(self, event: events.Event) -> None:
         apply(event)
+
+    def handle_many(self, taken: list[events.Event]) -> None:
+        apply_all(taken)
 
 
 def event_handlers() -> dict[type[events.Event], list]:
@@ -169,10 +202,14 @@ def rebuild() -> int:
     with transaction.atomic():
         QueueCount.objects.all().delete()
         QueueIssueState.objects.all().delete()
+        batch = []
         for row in RecordedEvent.objects.order_by("position").iterator(chunk_size=2000):
-            apply(to_event(row))
-            taken += 1
-    return taken
+            batch.append(to_event(row))
+            if len(batch) == 500:
+                apply_all(batch)
+                taken, batch = taken + len(batch), []
+        apply_all(batch)
+    return taken + len(batch)
 
 
 def sidebar(username: str) -> dict:
