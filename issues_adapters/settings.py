@@ -171,6 +171,8 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "helpdes
 HELPDESK_DELIVER_AFTER_COMMIT = os.environ.get("HELPDESK_DELIVER_AFTER_COMMIT", "thread")
 HELPDESK_DELIVERY_BATCH = int(os.environ.get("HELPDESK_DELIVERY_BATCH", "100"))
 HELPDESK_DELIVERY_QUEUE = int(os.environ.get("HELPDESK_DELIVERY_QUEUE", "10000"))
+# How long the delivery thread waits for more events to deliver with the first (a batch).
+HELPDESK_DELIVERY_LINGER_SECONDS = float(os.environ.get("HELPDESK_DELIVERY_LINGER_SECONDS", "0.02"))
 HELPDESK_DELIVERY_DRAIN_SECONDS = float(os.environ.get("HELPDESK_DELIVERY_DRAIN_SECONDS", "10"))
 # Deliveries: quick tries right after commit (embedded mode), then retries with exponential back-off
 # from the relay loop or the Celery workers, parked after the last one (see eventing/relay.py).

@@ -49,10 +49,12 @@ class DeliveryWorker:
         *,
         batch_size: int = 100,
         queue_size: int = 10_000,
+        linger: float = 0.0,
         name: str = "helpdesk-delivery",
     ):
         self._deliver = deliver
         self.batch_size = batch_size
+        self.linger = linger
         self.queue_size = queue_size
         self.name = name
         self._lock = threading.Lock()
@@ -108,14 +110,17 @@ class DeliveryWorker:
     # -- the thread ------------------------------------------------------------------------
 
     def _next_batch(self) -> tuple[list[int], bool]:
-        """Block for the first item, then take whatever else is queued, up to a batch."""
+        """Block for the first item, then take what else comes within `linger` seconds, up to
+        a batch: under load a few milliseconds' wait makes batches of many events, and a batch
+        costs little more to deliver than one event."""
         first = self._queue.get()
         if first is _STOP:
             return [], True
         positions = list(first)
+        until = time.monotonic() + self.linger
         while len(positions) < self.batch_size:
             try:
-                item = self._queue.get_nowait()
+                item = self._queue.get(timeout=max(0.0, until - time.monotonic()))
             except queue.Empty:
                 break
             if item is _STOP:
@@ -221,6 +226,7 @@ def worker() -> DeliveryWorker:
                     deliver,
                     batch_size=int(_setting("HELPDESK_DELIVERY_BATCH", 100)),
                     queue_size=int(_setting("HELPDESK_DELIVERY_QUEUE", 10_000)),
+                    linger=float(_setting("HELPDESK_DELIVERY_LINGER_SECONDS", 0.02)),
                 )
     return _worker
 

@@ -10,9 +10,10 @@ after commit, the broker was down, a handler failed - is found again by `sweep()
 `relay_events` command runs on start-up and then in a loop (and Celery beat runs in workers).
 
 Exactly once per (handler, event): a `Delivery` row under a unique key (handler, position) is
-locked while the handler runs (FOR UPDATE SKIP LOCKED on PostgreSQL; SQLite has one writer at
-a time anyway), the handler's own database writes happen in that transaction, and the row is
-marked done in it, so a duplicate or concurrent delivery does nothing. Mail is also keyed by
+inserted if missing and locked in the transaction that runs the handler (FOR UPDATE SKIP LOCKED
+on PostgreSQL; SQLite has one writer at a time anyway), the handler's own database writes
+happen in that transaction, and the row is marked done in it, so a duplicate or concurrent
+delivery does nothing. Mail is also keyed by
 event (see notifications.py). Several events share one such transaction (up to
 HELPDESK_DELIVERY_TRANSACTION_EVENTS, and no new event is started once
 HELPDESK_DELIVERY_TRANSACTION_SECONDS are spent), so a batch needs few write transactions and
@@ -172,6 +173,13 @@ def deliver_events(
     results: list[dict[str, Outcome]] = []
     started = time.monotonic()
     with transaction.atomic():
+        # Claim by insert, in this same transaction: rows another worker holds or finished stay
+        # as they are; if we die before the commit, nothing is claimed and the sweep finds the
+        # events untracked after its grace period.
+        _track(
+            [(handler, row) for handlers, row, _ in work for handler in handlers],
+            timezone.now() + _lease(),
+        )
         locked = {
             (delivery.handler, delivery.position): delivery
             for delivery in Delivery.objects.select_for_update(skip_locked=True).filter(
@@ -315,10 +323,6 @@ def deliver_positions(
         ]
         if handlers:
             work.append((handlers, row, event))
-    _track(
-        [(handler, row) for handlers, row, _ in work for handler in handlers],
-        timezone.now() + _lease(),
-    )
     # Several events a transaction (fewer write transactions to queue for), each transaction
     # kept short by a time budget; a handler that failed gets its quick retries on its own.
     budget = float(_setting("HELPDESK_DELIVERY_TRANSACTION_SECONDS", 0.05))
