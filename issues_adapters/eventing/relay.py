@@ -50,6 +50,7 @@ from django.utils import timezone
 from issues_adapters.eventing.models import Delivery
 from issues_adapters.persistence.event_log import to_event
 from issues_adapters.persistence.models import RecordedEvent
+from issues_adapters.persistence.plain_insert import insert_new
 from issues_domain.events import Event
 from issues_service.messagebus import EventHandler, MessageBus
 
@@ -282,18 +283,23 @@ def _deliver_with_quick_retries(
 
 def _track(pairs: list[tuple[EventHandler, RecordedEvent]], not_before: datetime) -> None:
     """Claim by insert: one Delivery row per pair; rows that exist already are left alone."""
-    Delivery.objects.bulk_create(
+    now = timezone.now()
+    insert_new(
+        Delivery,
         [
-            Delivery(
-                handler=handler.name,
-                position=row.position,
-                event_id=row.event_id,
-                event_type=row.event_type,
-                next_attempt_at=not_before,
-            )
+            {
+                "handler": handler.name,
+                "position": row.position,
+                "event_id": row.event_id,
+                "event_type": row.event_type,
+                "status": Delivery.Status.PENDING,
+                "attempts": 0,
+                "last_error": "",
+                "next_attempt_at": not_before,
+                "created_at": now,
+            }
             for handler, row in pairs
         ],
-        ignore_conflicts=True,
     )
 
 

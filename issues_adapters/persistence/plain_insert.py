@@ -1,4 +1,4 @@
-"""One-row INSERTs for the write path every report takes, without the ORM's per-call work.
+"""INSERTs for the write path every report takes, without the ORM's per-call work.
 
 `Model.objects.create()` builds and compiles a query each time, which costs several times
 the round trip to the database for the rows a report writes. The statement here is built
@@ -39,3 +39,32 @@ def insert(model: type[Model], values: dict, *, returning: str | None = None):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0] if returning else None
+
+
+_ROWS_A_STATEMENT = 500
+
+
+def insert_new(model: type[Model], rows: list[dict]) -> None:
+    """Insert these rows (all with the same keys) in one statement, skipping any that would
+    break a unique constraint: rows already there are left as they are."""
+    if len(rows) > _ROWS_A_STATEMENT:  # keep under the databases' limits on parameters
+        for start in range(0, len(rows), _ROWS_A_STATEMENT):
+            insert_new(model, rows[start : start + _ROWS_A_STATEMENT])
+        return
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    names = tuple(rows[0])
+    fields = [model._meta.get_field(name) for name in names]
+    row = f"({', '.join(['%s'] * len(fields))})"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {quote(model._meta.db_table)} "
+            f"({', '.join(quote(field.column) for field in fields)}) "
+            f"VALUES {', '.join([row] * len(rows))} ON CONFLICT DO NOTHING",
+            [
+                field.get_db_prep_save(values[name], connection)
+                for values in rows
+                for name, field in zip(names, fields, strict=True)
+            ],
+        )
