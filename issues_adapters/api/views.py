@@ -195,8 +195,20 @@ def detail_response(request, issue: IssueDetail, *, status_code=200, headers=Non
     )
 
 
+class TextField(serializers.CharField):
+    """A JSON string and nothing else: DRF's CharField would take 42 and store "42", which
+    the schema (type: string) promises to refuse."""
+
+    default_error_messages = {"invalid": "Not a valid string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
 def text(max_length: int, **kwargs) -> serializers.CharField:
-    return serializers.CharField(max_length=max_length, **kwargs)
+    return TextField(max_length=max_length, **kwargs)
 
 
 # -- the collection: report (anyone) and the queue (staff) ------------------------------

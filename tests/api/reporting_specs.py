@@ -148,6 +148,28 @@ class When_a_report_is_not_json:
 
 
 @pytest.mark.django_db
+class When_a_text_field_is_given_a_number_or_a_list:
+    def because_such_reports_are_posted(self):
+        self.number = anonymous().post(
+            ISSUES, A_REPORT | {"description": 6347007238}, format="json"
+        )
+        self.listed = anonymous().post(
+            ISSUES, A_REPORT | {"reporter_name": ["Fred"]}, format="json"
+        )
+
+    def it_should_refuse_both_with_400_on_the_field_as_the_schema_promises(self):
+        expect((self.number.status_code, self.number.json())).to(
+            equal((400, {"description": ["Not a valid string."]}))
+        )
+        expect((self.listed.status_code, self.listed.json())).to(
+            equal((400, {"reporter_name": ["Not a valid string."]}))
+        )
+
+    def it_should_store_nothing(self):
+        expect(IssueRecord.objects.count()).to(equal(0))
+
+
+@pytest.mark.django_db
 class When_text_has_characters_no_one_can_store:
     def because_a_null_character_and_a_control_character_are_posted(self):
         self.null = anonymous().post(ISSUES, A_REPORT | {"description": "a\x00b"}, format="json")
