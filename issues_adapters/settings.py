@@ -9,6 +9,7 @@ import os
 from pathlib import Path
 
 import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HELPDESK_VAR_DIR", BASE_DIR / "var"))
@@ -192,6 +193,23 @@ HELPDESK_IMAP_MAILBOX = os.environ.get("HELPDESK_IMAP_MAILBOX", "INBOX")
 HELPDESK_IMAP_SSL = env_flag("HELPDESK_IMAP_SSL", True)
 
 # -- API ----------------------------------------------------------------------------------
+
+# The cache holds the report and token rate limits' counts. Unset: each process keeps its own
+# (fine for one process); with several web processes set CACHE_URL (e.g.
+# redis://127.0.0.1:6379/1) so they all count against the same limits.
+CACHE_URL = os.environ.get("CACHE_URL", "")
+if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "helpdesk",
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

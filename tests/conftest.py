@@ -15,6 +15,16 @@ def _deliver_events_inline():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _generous_throttle_rates():
+    """Tests report anonymously from one address many times a minute, through the API and the
+    form; the throttling tests lower the rates themselves (tests.api.contexts.rates)."""
+    from tests.api.contexts import rates
+
+    with rates(report="100000/minute", token="100000/minute"):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """A transactional test empties every table afterwards, the migrations' categories too;

@@ -2,8 +2,10 @@
 
 The rates are REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["report"] and ["token"] (settings, from
 HELPDESK_API_REPORT_RATE and HELPDESK_API_TOKEN_RATE). They are read on every request, so
-`override_settings` in a test takes effect at once. Counts live in Django's cache: with several
-web processes, configure a shared cache (e.g. Redis) or each process counts on its own.
+`override_settings` in a test takes effect at once. The public report form counts against the
+same "report" rate (issues_adapters/web/views/public.py), so one address has one allowance
+whichever way it reports. Counts live in Django's cache: with several web processes set
+CACHE_URL to a Redis URL, or each process counts on its own.
 """
 
 from rest_framework.settings import api_settings

@@ -233,3 +233,37 @@ def test_a_reopen_against_an_old_version_keeps_the_reason_and_says_why():
     assert "changed this issue while you were writing" in html
     assert "Jams again." in html
     assert row(issue_id).status == "resolved"
+
+
+def test_reporting_more_often_than_the_rate_allows_keeps_the_text_and_says_when_to_retry():
+    from tests.api.contexts import rates
+
+    browser = Client(REMOTE_ADDR="192.0.2.40")
+    with rates(report="2/minute"):
+        accepted = [browser.post("/", GOOD).status_code for _ in range(2)]
+        refused = browser.post("/", GOOD | {"description": "The scanner is on fire too."})
+        elsewhere = Client(REMOTE_ADDR="192.0.2.41").post("/", GOOD)
+    assert accepted == [302, 302]
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 60
+    html = refused.content.decode()
+    assert "Your report was not sent yet" in html
+    assert "The scanner is on fire too." in html
+    assert elsewhere.status_code == 302
+    assert IssueRecord.objects.count() == 3
+
+
+def test_the_form_and_the_api_share_one_rate_per_address():
+    from rest_framework.test import APIClient
+
+    from tests.api.contexts import rates
+
+    with rates(report="2/minute"):
+        by_form = Client(REMOTE_ADDR="192.0.2.42").post("/", GOOD)
+        by_api = APIClient(REMOTE_ADDR="192.0.2.42").post(
+            "/api/issues/",
+            {"reporter_name": "Fred", "reporter_email": "fred@example.org", "description": "x"},
+            format="json",
+        )
+        third = Client(REMOTE_ADDR="192.0.2.42").post("/", GOOD)
+    assert (by_form.status_code, by_api.status_code, third.status_code) == (302, 201, 429)

@@ -1,5 +1,6 @@
 """The public pages: the report form, its confirmation, and the reporter's tracking page."""
 
+import math
 import uuid
 
 from django.contrib import messages
@@ -9,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
+from issues_adapters.api.throttling import AnonymousReportThrottle
 from issues_adapters.web import forms, selectors
 from issues_adapters.web.presentation import reporter_can_comment, reporter_can_reopen
 from issues_adapters.wiring import issue_queries, message_bus
@@ -42,6 +44,9 @@ def report(request):
         return render(request, "web/report.html", {"form": form, "too_big": TOO_BIG}, status=400)
     form = forms.ReportForm(data, categories=categories)
     if form.is_valid():
+        throttle = AnonymousReportThrottle()
+        if not throttle.allow_request(request, None):
+            return _too_often(request, form, throttle.wait())
         fields = form.cleaned_data
         try:
             issue_id = message_bus().handle(
@@ -58,6 +63,26 @@ def report(request):
             request.session[_SESSION_KEY] = str(issue_id)
             return redirect("reported")
     return render(request, "web/report.html", {"form": form}, status=400)
+
+
+def _too_often(request, form, wait: float | None):
+    """The API's rate for anonymous reports, per address, counted across both: the form is
+    shown again with what was typed, and when to send it."""
+    seconds = max(1, math.ceil(wait or 1))
+    response = render(
+        request,
+        "web/report.html",
+        {
+            "form": form,
+            "too_often": (
+                "We have received several reports from your address in a short time. Your "
+                f"report was not sent yet: please send it again in {seconds} seconds."
+            ),
+        },
+        status=429,
+    )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 def reported(request):
