@@ -20,12 +20,14 @@ the same throwaway database; they are measured one after the other in the same r
   to its handlers after the commit: "product" (the default embedded mode: the positions go to
   the process's delivery thread, which delivers them in batches beside the requests; mail to
   the dummy backend), "handlers inline" (HELPDESK_DELIVER_AFTER_COMMIT=inline: the request
-  runs them before it answers, as before), and "scale-out" (CELERY_BROKER_URL set: one Celery
-  task published per commit to a queue of its own that nobody consumes, only when Redis
-  answers). "+ Idempotency-Key" is the product with a fresh key per request. For the lines
-  that deliver in-process, "caught up" is how long after the load stopped every recorded event
-  had all its deliveries done, and "events/s" the events fully delivered per second of load
-  plus catch-up: the rate the whole pipeline sustains, not only the requests;
+  runs them before it answers, as before), and "scale-out" (CELERY_BROKER_URL set: the
+  delivery thread publishes the commits' events, one Celery task a batch, to a queue of its
+  own that nobody consumes; only when Redis answers). "+ Idempotency-Key" is the product
+  with a fresh key per request. For the lines that deliver in-process, "caught up" is how
+  long after the load stopped every recorded event had all its deliveries done, and
+  "events/s" the events fully delivered per second of load plus catch-up: the rate the whole
+  pipeline sustains, not only the requests. "server CPU" is the CPU time the gunicorn
+  processes used per request (the delivery thread's included);
 - queue: GET /api/issues/ as staff by token, a page of 25 issues.
 
 The load generator is this script: N client threads, each with one keep-alive HTTP

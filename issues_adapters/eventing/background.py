@@ -1,4 +1,5 @@
-"""Embedded mode's delivery worker: a daemon thread per process delivers events after commit.
+"""The delivery worker: a daemon thread per process delivers events after commit (embedded
+mode), or in scale-out mode publishes them to the Celery workers, a task per batch.
 
 The web request only records its events (in its own transaction) and, once that committed,
 hands the positions to `submit()`, which puts them on a bounded queue and returns at once. One
@@ -218,6 +219,9 @@ def worker() -> DeliveryWorker:
                 from issues_adapters.eventing import relay
 
                 def deliver(positions: list[int]) -> None:
+                    if relay.scale_out():  # the workers deliver; one task a batch
+                        relay.publish(positions)
+                        return
                     relay.deliver_positions(
                         positions, quick_attempts=int(_setting("HELPDESK_INLINE_ATTEMPTS", 3))
                     )

@@ -1,13 +1,14 @@
 """The outbox relay: hands recorded events to their handlers, each (handler, event) once.
 
 Recorded events are the outbox (persistence.RecordedEvent, written in the transaction of the
-change). After a commit, `after_commit(positions)` delivers the new events: in-process when
-CELERY_BROKER_URL is empty - handed to the process's delivery thread (background.py), so the
-web request never waits for a handler, or run by the committing thread itself when
-HELPDESK_DELIVER_AFTER_COMMIT is "inline" (tests) - with a few quick tries; or with one Celery
-task per commit when CELERY_BROKER_URL is set. Anything that did not get through - the process died
-after commit, the broker was down, a handler failed - is found again by `sweep()`, which the
-`relay_events` command runs on start-up and then in a loop (and Celery beat runs in workers).
+change). After a commit, `after_commit(positions)` hands the new events to the process's
+delivery thread (background.py), so the web request never waits: the thread delivers them
+in-process when CELERY_BROKER_URL is empty, with a few quick tries, or publishes them to the
+Celery workers, one task per batch of commits, when it is set. With
+HELPDESK_DELIVER_AFTER_COMMIT "inline" (tests) the committing thread does either itself. Anything
+that did not get through - the process died after commit, the broker was down, a handler
+failed - is found again by `sweep()`, which the `relay_events` command runs on start-up and
+then in a loop (and Celery beat runs in workers).
 
 Exactly once per (handler, event): a `Delivery` row under a unique key (handler, position) is
 inserted if missing and locked in the transaction that runs the handler (FOR UPDATE SKIP LOCKED
@@ -390,27 +391,40 @@ def deliver_pairs(pairs: Iterable[tuple[str, int]], *, bus: MessageBus | None = 
 
 
 def delivers_inline() -> bool:
-    """Embedded mode: does the committing thread deliver its events itself before returning
-    ("inline": tests, debugging), or hand them to this process's delivery thread ("thread")?"""
+    """Does the committing thread deliver (or, in scale-out mode, publish) its events itself
+    before returning ("inline": tests, debugging), or hand them to this process's delivery
+    thread ("thread", the default)?"""
     return _setting("HELPDESK_DELIVER_AFTER_COMMIT", "thread") == "inline"
+
+
+def publish(positions: list[int]) -> None:
+    """Scale-out: hand these events to the Celery workers, up to a batch a task."""
+    from issues_adapters.eventing.tasks import deliver_events
+
+    batch = max(1, int(_setting("HELPDESK_DELIVERY_BATCH", 100)))
+    for start in range(0, len(positions), batch):
+        deliver_events.delay(list(positions[start : start + batch]))
 
 
 def after_commit(positions: list[int]) -> None:
     """Called by the unit of work once its transaction committed. Never raises, never waits
-    for a handler unless delivery is inline."""
-    try:
-        if scale_out():
-            from issues_adapters.eventing.tasks import deliver_events
+    for a handler unless delivery is inline.
 
-            deliver_events.delay(list(positions))
-        elif delivers_inline():
-            deliver_positions(
-                positions, quick_attempts=int(_setting("HELPDESK_INLINE_ATTEMPTS", 3))
-            )
-        else:
+    By default the positions go to this process's delivery thread, which delivers them in
+    batches, or in scale-out mode publishes them to the workers in batches: a Celery publish
+    costs about as much CPU as the request's own insert, so it is paid per batch, not per
+    commit."""
+    try:
+        if not delivers_inline():
             from issues_adapters.eventing import background
 
             background.submit(positions)
+        elif scale_out():
+            publish(positions)
+        else:
+            deliver_positions(
+                positions, quick_attempts=int(_setting("HELPDESK_INLINE_ATTEMPTS", 3))
+            )
     except Exception:
         logger.exception("Relaying events %s failed; the relay sweep will deliver them", positions)
 

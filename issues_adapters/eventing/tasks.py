@@ -1,4 +1,5 @@
-"""Celery tasks: a batch of events per task (one task per commit), never one per handler.
+"""Celery tasks: a batch of events per task (the commits a web process made within a few
+milliseconds, see relay.after_commit), never one per handler.
 
 A try that fails leaves the delivery pending with its next attempt time; the task then retries
 itself for just those (handler, event) pairs, with Celery's countdown growing like the relay's

@@ -245,3 +245,26 @@ def test_a_stopped_worker_refuses_new_positions():
     worker.submit([1])
     assert worker.stop(timeout=WAIT)
     assert worker.submit([2]) is False
+
+
+@pytest.mark.django_db(transaction=True)
+def test_in_scale_out_mode_the_thread_publishes_many_commits_in_one_task(
+    delivery_thread, settings, monkeypatch
+):
+    from issues_adapters.eventing import tasks
+
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/13"  # never reached: delay is caught
+    monkeypatch.setattr(delivery_thread, "linger", 0.5)  # every commit below in one wait
+    published = []
+    monkeypatch.setattr(
+        tasks.deliver_events, "delay", lambda positions: published.append(positions)
+    )
+
+    issue_ids = [report(f"Printer {n} on fire.") for n in range(6)]
+
+    assert background.worker().wait_until_idle(WAIT)
+    positions = sorted(p for issue_id in issue_ids for p in positions_of(issue_id))
+    assert sorted(p for task in published for p in task) == positions
+    assert len(published) < len(positions)  # batches, not a task per commit
+    assert mail.outbox == []  # the workers send it, not the web process
+    assert not Delivery.objects.exists()
