@@ -12,6 +12,29 @@ from functools import lru_cache
 from django.db import connection
 from django.db.models import Field, Model
 
+# Columns whose values go to the driver as they are when they are a str, int or bool (what
+# get_db_prep_save would give back anyway); every other value is prepared by its field.
+_PLAIN = frozenset(
+    {
+        "CharField",
+        "TextField",
+        "IntegerField",
+        "BigIntegerField",
+        "SmallIntegerField",
+        "PositiveIntegerField",
+        "PositiveBigIntegerField",
+        "PositiveSmallIntegerField",
+        "BooleanField",
+    }
+)
+_AS_THEY_ARE = (str, int, bool)
+
+
+def _prepare(field: Field, value):
+    if value is None or (field.get_internal_type() in _PLAIN and type(value) in _AS_THEY_ARE):
+        return value
+    return field.get_db_prep_save(value, connection)
+
 
 @lru_cache(maxsize=64)
 def _statement(
@@ -32,10 +55,7 @@ def _statement(
 def insert(model: type[Model], values: dict, *, returning: str | None = None):
     """Insert one row of `model` (field names to values); the `returning` column's value."""
     sql, fields = _statement(model, tuple(values), returning, connection.vendor)
-    params = [
-        field.get_db_prep_save(value, connection)
-        for field, value in zip(fields, values.values(), strict=True)
-    ]
+    params = [_prepare(field, value) for field, value in zip(fields, values.values(), strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0] if returning else None
@@ -63,7 +83,7 @@ def insert_new(model: type[Model], rows: list[dict]) -> None:
             f"({', '.join(quote(field.column) for field in fields)}) "
             f"VALUES {', '.join([row] * len(rows))} ON CONFLICT DO NOTHING",
             [
-                field.get_db_prep_save(values[name], connection)
+                _prepare(field, values[name])
                 for values in rows
                 for name, field in zip(names, fields, strict=True)
             ],
