@@ -14,7 +14,8 @@ How a POST with `Idempotency-Key: <key>` goes:
    committed change always has its stored response: a retry after a dropped response replays
    instead of acting twice.
 3. What is kept: every final answer below 500, failures included (a 400, a 409 refusal or a
-   412 would be the same on a retry). Not kept, claim released so a retry runs afresh: a 5xx or
+   412 would be the same on a retry); a NUL character a 400 echoes is kept as U+FFFD, since
+   PostgreSQL's jsonb cannot hold it. Not kept, claim released so a retry runs afresh: a 5xx or
    crash (the transaction rolled back, nothing happened) and a transient refusal
    (`concurrent_update`). A claim left `running` by a process that died is taken over after
    `LEASE`.
@@ -148,8 +149,20 @@ def _is_final(response: Response) -> bool:
     return not (isinstance(data, dict) and data.get("code") in TRANSIENT_CODES)
 
 
+def _storable(value):
+    """The body as PostgreSQL's jsonb can hold it: U+0000 (which a 400 may echo from the
+    request) becomes U+FFFD, the replacement character, in keys and strings."""
+    if isinstance(value, str):
+        return value.replace("\x00", "\ufffd")
+    if isinstance(value, list):
+        return [_storable(item) for item in value]
+    if isinstance(value, dict):
+        return {_storable(key): _storable(item) for key, item in value.items()}
+    return value
+
+
 def _complete(record: IdempotencyRecord, response: Response) -> None:
-    body = json.loads(json.dumps(response.data, cls=DjangoJSONEncoder))
+    body = _storable(json.loads(json.dumps(response.data, cls=DjangoJSONEncoder)))
     updated = IdempotencyRecord.objects.filter(
         pk=record.pk, claim=record.claim, state=IdempotencyRecord.RUNNING
     ).update(

@@ -162,6 +162,27 @@ class When_a_refused_command_is_retried_with_its_key(With_a_resolved_issue):
 
 
 @pytest.mark.django_db
+class When_an_answer_that_echoes_a_null_character_is_kept(With_a_reported_issue):
+    """PostgreSQL's jsonb cannot hold U+0000; DRF's message for a bad choice repeats the value."""
+
+    def because_a_comment_with_a_null_in_its_visibility_is_posted_twice_with_one_key(self):
+        url = issue_url(self.issue_id, "comments")
+        body = {"body": "Hello", "visibility": "pub\x00lic"}
+        self.first = self.client.post(url, body, format="json", **keyed())
+        self.retry = self.client.post(url, body, format="json", **keyed())
+
+    def it_should_answer_400_on_the_field(self):
+        expect((self.first.status_code, list(self.first.json()))).to(equal((400, ["visibility"])))
+
+    def it_should_replay_it_with_the_null_shown_as_a_replacement_character(self):
+        expect((self.retry.status_code, self.retry["Idempotent-Replayed"])).to(equal((400, "true")))
+        expect(self.retry.json()["visibility"][0]).to(contain("pub\ufffdlic"))
+
+    def it_should_store_no_comment(self):
+        expect(CommentRecord.objects.count()).to(equal(0))
+
+
+@pytest.mark.django_db
 class When_a_command_lost_the_race_and_is_retried_with_its_key(With_a_reported_issue):
     def because_the_first_attempt_gives_up_on_concurrent_updates(self):
         url = issue_url(self.issue_id, "comments")
