@@ -1,0 +1,97 @@
+"""The hand-written INSERTs store every value exactly as the ORM would."""
+
+import uuid
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from django.db import connection
+
+from issues_adapters.eventing.models import Delivery
+from issues_adapters.persistence.models import RecordedEvent
+from issues_adapters.persistence.plain_insert import insert, insert_new
+
+pytestmark = pytest.mark.django_db
+
+AT = datetime(2026, 11, 23, 23, 59, 58, 123456, tzinfo=timezone(timedelta(hours=5, minutes=30)))
+
+
+def raw_row(model, **where) -> tuple:
+    """The row as the database holds it, every column, no conversion by Django."""
+    table = connection.ops.quote_name(model._meta.db_table)
+    ((column, value),) = where.items()
+    field = model._meta.get_field(column)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT * FROM {table} WHERE {connection.ops.quote_name(field.column)} = %s",
+            [field.get_db_prep_value(value, connection)],
+        )
+        row = cursor.fetchone()
+        names = [description[0] for description in cursor.description]
+    return dict(zip(names, row, strict=True))
+
+
+def an_event(**changes) -> dict:
+    return {
+        "event_id": uuid.uuid4(),
+        "event_type": "IssueReported",
+        "issue_id": uuid.uuid4(),
+        "issue_version": 1,
+        "actor_role": "reporter",
+        "actor_name": "Fred Bloggs",
+        "data": {"reference": "HD-1001", "text": "a\u00e9\u2603", "nested": [1, None, True]},
+        "occurred_at": AT,
+        "recorded_at": datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC),
+    } | changes
+
+
+def test_an_event_row_is_stored_as_the_orm_stores_it():
+    by_orm, by_hand = an_event(), an_event()
+    by_orm_row = RecordedEvent.objects.create(**by_orm)
+    position = insert(RecordedEvent, by_hand, returning="position")
+
+    orm = raw_row(RecordedEvent, position=by_orm_row.position)
+    hand = raw_row(RecordedEvent, position=position)
+    # Different by design: ids, and recorded_at (the ORM sets its own: auto_now_add).
+    for column in ("event_id", "issue_id", "position", "recorded_at"):
+        orm.pop(column), hand.pop(column)
+    assert hand == orm
+    stored = RecordedEvent.objects.get(position=position)
+    assert (stored.event_id, stored.occurred_at, stored.recorded_at, stored.data) == (
+        by_hand["event_id"],
+        AT,
+        by_hand["recorded_at"],
+        by_hand["data"],
+    )
+
+
+def test_ids_given_as_text_and_naive_values_take_the_fields_own_way():
+    event_id = uuid.uuid4()
+    position = insert(
+        RecordedEvent, an_event(event_id=str(event_id), issue_version="3"), returning="position"
+    )
+    stored = RecordedEvent.objects.get(position=position)
+    assert (stored.event_id, stored.issue_version) == (event_id, 3)
+
+
+def test_rows_already_there_are_left_as_they_are():
+    event = RecordedEvent.objects.create(**an_event())
+    row = {
+        "handler": "web.queue_counts",
+        "position": event.position,
+        "event_id": event.event_id,
+        "event_type": event.event_type,
+        "status": "pending",
+        "attempts": 0,
+        "last_error": "",
+        "next_attempt_at": AT,
+        "created_at": AT,
+    }
+    insert_new(Delivery, [row])
+    Delivery.objects.update(status="done")
+    insert_new(Delivery, [row, row | {"handler": "mail.reporter.report_confirmation"}])
+
+    assert sorted(Delivery.objects.values_list("handler", "status")) == [
+        ("mail.reporter.report_confirmation", "pending"),
+        ("web.queue_counts", "done"),
+    ]
+    assert Delivery.objects.get(handler="web.queue_counts").next_attempt_at == AT
