@@ -58,9 +58,15 @@ def _issue_path_template(script_prefix: str) -> str:
 
 
 def issue_url(issue_id, request) -> str:
-    """The issue's API URL, absolute when there is a request; `reverse` once per process."""
+    """The issue's API URL, absolute when there is a request; `reverse` once per process, the
+    scheme and host once per request (a report needs the URL twice: Location and `url`)."""
     path = _issue_path_template(get_script_prefix()).replace(_ID, str(issue_id))
-    return request.build_absolute_uri(path) if request is not None else path
+    if request is None:
+        return path
+    origin = getattr(request, "_helpdesk_origin", None)
+    if origin is None:
+        origin = request._helpdesk_origin = request.build_absolute_uri("/")[:-1]
+    return origin + path
 
 
 def _text(value) -> str | None:

@@ -87,9 +87,7 @@ def _statement(
 def insert(model: type[Model], values: dict, *, returning: str | None = None):
     """Insert one row of `model` (field names to values); the `returning` column's value."""
     sql, preparers = _statement(model, tuple(values), returning, connection.vendor)
-    params = [
-        prepare(value) for prepare, value in zip(preparers, values.values(), strict=True)
-    ]
+    params = [prepare(value) for prepare, value in zip(preparers, values.values(), strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0] if returning else None
