@@ -47,6 +47,7 @@ from issues_adapters.api.serializers import (
     IssuePageOutput,
     TokenOutput,
     issue_detail_data,
+    issue_page_data,
     issue_url,
 )
 from issues_adapters.api.throttling import AnonymousReportThrottle, TokenRequestThrottle
@@ -266,8 +267,9 @@ class QueueQuery(serializers.Serializer):
             raise serializers.ValidationError(f"Use one or more of: {choices}.")
         return ",".join(statuses)
 
-    def filters(self) -> QueueFilters:
-        given = {name: value for name, value in self.validated_data.items() if value != ""}
+    @staticmethod
+    def filters(checked: dict) -> QueueFilters:
+        given = {name: value for name, value in checked.items() if value != ""}
         return QueueFilters(**{"ordering": DEFAULT_ORDERING} | given)
 
 
@@ -299,21 +301,16 @@ class IssuesApi(ApiView):
         responses={200: IssuePageOutput, 400: BAD_REQUEST, **STAFF_ERRORS},
     )
     def get(self, request):
-        query = QueueQuery(data=request.query_params)
-        query.is_valid(raise_exception=True)
-        page = issue_queries().queue(query.filters())
+        filters = QueueQuery.filters(validated(QueueQuery, request.query_params))
+        page = issue_queries().queue(filters)
         here = request.build_absolute_uri()
         return Response(
-            IssuePageOutput(
-                {
-                    "results": page.issues,
-                    "next": page.next_cursor
-                    and replace_query_param(here, "cursor", page.next_cursor),
-                    "previous": page.previous_cursor
-                    and replace_query_param(here, "cursor", page.previous_cursor),
-                },
-                context={"request": request},
-            ).data
+            issue_page_data(
+                page.issues,
+                page.next_cursor and replace_query_param(here, "cursor", page.next_cursor),
+                page.previous_cursor and replace_query_param(here, "cursor", page.previous_cursor),
+                request,
+            )
         )
 
     @extend_schema(

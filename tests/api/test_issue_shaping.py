@@ -1,4 +1,4 @@
-"""The issue's JSON is built by hand on the hot path; it must be what IssueOutput gives."""
+"""The issue's JSON is built by hand on the hot paths; it must be what the serializers give."""
 
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
@@ -6,8 +6,13 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from rest_framework.test import APIRequestFactory
 
-from issues_adapters.api.serializers import IssueOutput, issue_detail_data
-from issues_service.queries import CommentView, IssueDetail
+from issues_adapters.api.serializers import (
+    IssueOutput,
+    IssuePageOutput,
+    issue_detail_data,
+    issue_page_data,
+)
+from issues_service.queries import CommentView, IssueDetail, IssueSummary
 
 WHEN = datetime(2026, 11, 23, 9, 30, 15, 123456, tzinfo=UTC)
 
@@ -59,3 +64,29 @@ def test_the_hand_built_issue_is_what_the_serializer_gives(name, time_zone, sett
     got = issue_detail_data(issue, request)
     assert got == expected
     assert list(got) == list(expected)
+
+
+def a_summary(issue: IssueDetail) -> IssueSummary:
+    return IssueSummary(
+        **{name: getattr(issue, name) for name in IssueSummary.__dataclass_fields__}
+    )
+
+
+@pytest.mark.parametrize("time_zone", ["UTC", "Europe/London"])
+@pytest.mark.parametrize(
+    ("next_url", "previous_url"),
+    [(None, None), ("http://testserver/api/issues/?cursor=abc", "http://testserver/api/issues/")],
+)
+def test_the_hand_built_page_is_what_the_serializer_gives(
+    time_zone, next_url, previous_url, settings
+):
+    settings.TIME_ZONE = time_zone
+    request = APIRequestFactory().get("/api/issues/")
+    issues = [a_summary(issue) for issue in ISSUES.values()]
+    expected = IssuePageOutput(
+        {"results": issues, "next": next_url, "previous": previous_url},
+        context={"request": request},
+    ).data
+    got = issue_page_data(issues, next_url, previous_url, request)
+    assert got == expected
+    assert [list(row) for row in got["results"]] == [list(row) for row in expected["results"]]
