@@ -45,6 +45,7 @@ from rest_framework.throttling import BaseThrottle
 
 from issues_adapters.api.errors import TRANSIENT_CODES, IdempotencyKeyInUse, IdempotencyKeyReused
 from issues_adapters.api.models import IdempotencyRecord
+from issues_adapters.persistence.plain_insert import insert
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -108,16 +109,19 @@ def purge_expired(now=None) -> int:
 def _claim(key: str, caller: str, print_: str) -> IdempotencyRecord | Response:
     for _attempt in range(3):
         now = timezone.now()
+        values = {
+            "key": key,
+            "caller": caller,
+            "fingerprint": print_,
+            "claim": uuid.uuid4(),
+            "state": IdempotencyRecord.RUNNING,
+            "response_headers": {},
+            "created_at": now,
+        }
         try:
             with transaction.atomic():
-                return IdempotencyRecord.objects.create(
-                    key=key,
-                    caller=caller,
-                    fingerprint=print_,
-                    claim=uuid.uuid4(),
-                    state=IdempotencyRecord.RUNNING,
-                    created_at=now,
-                )
+                record_id = insert(IdempotencyRecord, values, returning="id")
+            return IdempotencyRecord(id=record_id, **values)
         except IntegrityError:
             pass
         existing = IdempotencyRecord.objects.filter(caller=caller, key=key).first()
