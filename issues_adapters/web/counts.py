@@ -165,8 +165,8 @@ def apply_all(taken: list[events.Event]) -> None:
             for key in after - before:
                 deltas[key] = deltas.get(key, 0) + 1
             changed[event.issue_id] = state
-        if changed:
-            _store_all(list(changed.values()))
+        if changed:  # in key order, as every writer takes them: no lock-order deadlock
+            _store_all([changed[issue_id] for issue_id in sorted(changed)])
         _add_all({key: delta for key, delta in deltas.items() if delta})
 
 
