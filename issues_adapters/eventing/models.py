@@ -1,7 +1,8 @@
 """Tables of the event relay: who has taken in which event, what mail went out, what came in.
 
 - `Delivery`: one row per (handler, event). Its unique key makes a second delivery a no-op;
-  a handler's effects inside our database commit in the same transaction that marks it done.
+  a handler's effects inside our database commit in the same transaction that marks it done
+  (a mail handler's send happens between two short transactions, marked `sending`).
   It also carries the retry state (attempts, next try) and, when the relay gives up, `parked`.
 - `SentMail`: one row per mail, keyed (handler, event_id) and by its Message-ID.
 - `InboundMessage`: one row per message read from the mailbox, keyed by its Message-ID, so a
@@ -14,6 +15,9 @@ from django.db import models
 class Delivery(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
+        # A handler that sends mail runs outside the delivery transaction: while it does,
+        # its row says so, and every other worker leaves it alone (relay.py).
+        SENDING = "sending", "Sending"
         DONE = "done", "Done"
         PARKED = "parked", "Parked"
 

@@ -5,14 +5,14 @@ the event: `<event-uuid.role@domain>`, so mail clients thread and deduplicate it
 inbound reader recognises a reply. The issue's reference goes in the subject, and every mail
 about an issue points to `<issue-uuid@domain>` in References, so one issue is one thread.
 
-The crash window, and what we chose: the SentMail row is claimed (inserted, already marked
-sent) before sending, in the transaction of the delivery, and rolled back if the send raises. A
-concurrent delivery of the same mail waits on that row's unique key, then finds it taken and does
-nothing. If the process dies after the mail server accepted the mail but before the commit,
-nothing records the send, and the redelivery sends it again - with the same Message-ID, which
-clients collapse into one. We prefer that (at least once, deduplicated by the receiver) to
-losing a mail that carries the reporter's only tracking link. The window is one SMTP reply plus
-one commit.
+The crash window, and what we chose: the relay runs this outside any transaction (its
+delivery row says `sending` meanwhile, so no other worker sends the same mail), so no database
+lock waits on the mail server. The mail is sent, then recorded in `SentMail`; a redelivery
+finds it there and sends nothing. If the process dies after the mail server accepted the mail
+but before the record, the redelivery sends it again - with the same Message-ID, which clients
+collapse into one. We prefer that (at least once, deduplicated by the receiver) to losing a
+mail that carries the reporter's only tracking link. The window is one SMTP reply plus one
+INSERT.
 """
 
 import logging
@@ -22,13 +22,14 @@ from email.utils import formataddr
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
-from django.db import connection, transaction
+from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from issues_adapters.eventing.models import SentMail
 from issues_adapters.persistence.models import IssueRecord
+from issues_adapters.persistence.plain_insert import insert_new
 from issues_service.notifications import Notification, Notifications, Recipient
 
 logger = logging.getLogger(__name__)
@@ -92,32 +93,34 @@ class DjangoEmailNotifications(Notifications):
         )
         message_id = message_id_for(notification.event_id, notification.to.role.value)
         # No savepoint of its own: the relay runs each handler in one already.
-        with transaction.atomic(savepoint=False):
-            if not _claim(
-                handler=notification.handler,
-                event_id=notification.event_id,
-                issue_id=notification.issue_id,
-                message_id=message_id,
-                recipient=address,
-                subject=subject[:250],
-            ):
-                return  # sent already
-            email = EmailMultiAlternatives(
-                subject=subject,
-                body=render_to_string(f"email/{notification.template}.txt", context),
-                from_email=settings.DEFAULT_FROM_EMAIL,
-                to=[address],
-                headers={
-                    "Message-ID": message_id,
-                    "References": thread_id_for(notification.issue_id),
-                    "In-Reply-To": thread_id_for(notification.issue_id),
-                    "Auto-Submitted": "auto-generated",
-                },
-            )
-            email.attach_alternative(
-                render_to_string(f"email/{notification.template}.html", context), "text/html"
-            )
-            email.send()
+        if SentMail.objects.filter(
+            handler=notification.handler, event_id=notification.event_id
+        ).exists():
+            return  # sent already
+        email = EmailMultiAlternatives(
+            subject=subject,
+            body=render_to_string(f"email/{notification.template}.txt", context),
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[address],
+            headers={
+                "Message-ID": message_id,
+                "References": thread_id_for(notification.issue_id),
+                "In-Reply-To": thread_id_for(notification.issue_id),
+                "Auto-Submitted": "auto-generated",
+            },
+        )
+        email.attach_alternative(
+            render_to_string(f"email/{notification.template}.html", context), "text/html"
+        )
+        email.send()
+        _record_sent(
+            handler=notification.handler,
+            event_id=notification.event_id,
+            issue_id=notification.issue_id,
+            message_id=message_id,
+            recipient=address,
+            subject=subject[:250],
+        )
 
     def _address(self, recipient: Recipient, issue: dict) -> str:
         if recipient.username:
@@ -152,24 +155,7 @@ def _issue_facts(issue_id: uuid.UUID) -> dict | None:
     return dict(zip(_ISSUE_FACTS, row, strict=True)) if row else None
 
 
-def _claim(**values) -> bool:
-    """Insert the mail's row unless one is there already; True if this call inserted it.
-
-    One statement (SQLite >= 3.24 and PostgreSQL): a concurrent claim of the same mail waits on
-    the unique key, then finds it taken. The row says "sent" from the start: it commits only
-    together with a send that did not raise (the caller's savepoint rolls it back otherwise).
-    """
+def _record_sent(**values) -> None:
+    """Record the mail as sent (one statement; a row already there is left as it is)."""
     now = timezone.now()
-    values |= {"claimed_at": now, "sent_at": now}
-    fields = [SentMail._meta.get_field(name) for name in values]
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(field.column) for field in fields)
-    placeholders = ", ".join(["%s"] * len(fields))
-    params = [field.get_db_prep_save(values[field.name], connection) for field in fields]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {quote(SentMail._meta.db_table)} ({columns}) VALUES ({placeholders}) "
-            "ON CONFLICT DO NOTHING",
-            params,
-        )
-        return cursor.rowcount == 1
+    insert_new(SentMail, [values | {"claimed_at": now, "sent_at": now}])

@@ -14,12 +14,19 @@ Exactly once per (handler, event): a `Delivery` row under a unique key (handler,
 inserted if missing and locked in the transaction that runs the handler (FOR UPDATE SKIP LOCKED
 on PostgreSQL; SQLite has one writer at a time anyway), the handler's own database writes
 happen in that transaction, and the row is marked done in it, so a duplicate or concurrent
-delivery does nothing. Mail is also keyed by
-event (see notifications.py). Several events share one such transaction (up to
+delivery does nothing. Several events share one such transaction (up to
 HELPDESK_DELIVERY_TRANSACTION_EVENTS, and no new event is started once
 HELPDESK_DELIVERY_TRANSACTION_SECONDS are spent), so a batch needs few write transactions and
 none of them holds SQLite's single write lock for long; a handler that failed gets its quick
 retries afterwards, in transactions of its own.
+
+Handlers that send mail (`sends_mail`) are the exception, because a mail server can take
+seconds to answer and no transaction may wait for it (on SQLite every other write would): the
+delivery transaction only marks their rows `sending`; after its commit they run outside any
+transaction, and a second short transaction writes how each went. No other worker touches a
+`sending` row; one left behind by a worker that died is pending again after
+HELPDESK_RELAY_LEASE_SECONDS (`release_stuck_sends`, in every sweep). Mail is also keyed by
+event (see notifications.py), so a redelivered mail that was recorded is not sent again.
 
 Positions come from a sequence, and on PostgreSQL a transaction that took a lower position may
 commit after one that took a higher one, so there is no single "delivered up to" mark: the sweep
@@ -116,12 +123,25 @@ class Report:
         return ", ".join(f"{count} {outcome}" for outcome, count in self.outcomes.items()) or "0"
 
 
-def _try(handler: EventHandler, delivery: Delivery, event: Event, now: datetime) -> Outcome:
-    """Run the handler in a savepoint and record the outcome on its (locked) delivery row."""
-    delivery.attempts += 1
-    delivery.last_tried_at = now
+def _try(
+    handler: EventHandler,
+    delivery: Delivery,
+    event: Event,
+    now: datetime,
+    *,
+    counted: bool = False,
+    in_savepoint: bool = True,
+) -> Outcome:
+    """Run the handler (in a savepoint, or outside any transaction for one that sends mail)
+    and set the outcome on its delivery row, for the caller to write."""
+    if not counted:
+        delivery.attempts += 1
+        delivery.last_tried_at = now
     try:
-        with transaction.atomic():
+        if in_savepoint:
+            with transaction.atomic():
+                handler(event)
+        else:
             handler(event)
     except Exception as error:
         logger.warning(
@@ -136,6 +156,7 @@ def _try(handler: EventHandler, delivery: Delivery, event: Event, now: datetime)
             delivery.status = Delivery.Status.PARKED
             delivery.next_attempt_at = None
             return Outcome.PARKED
+        delivery.status = Delivery.Status.PENDING
         delivery.next_attempt_at = now + backoff(delivery.attempts)
         return Outcome.RETRY_LATER
     delivery.status = Delivery.Status.DONE
@@ -174,6 +195,7 @@ def deliver_events(
     """
     results: list[dict[str, Outcome]] = []
     started = time.monotonic()
+    sending: list[tuple[EventHandler, Delivery, Event, dict]] = []
     with transaction.atomic():
         # Claim by insert, in this same transaction: rows another worker holds or finished stay
         # as they are; if we die before the commit, nothing is claimed and the sweep finds the
@@ -204,8 +226,14 @@ def deliver_events(
                     outcomes[handler.name] = Outcome.ALREADY_DONE
                 elif delivery.status == Delivery.Status.PARKED:
                     outcomes[handler.name] = Outcome.PARKED
+                elif delivery.status == Delivery.Status.SENDING:
+                    outcomes[handler.name] = Outcome.BUSY  # another worker is sending it
                 elif getattr(handler, "sends_mail", False):
-                    outcomes[handler.name] = _try(handler, delivery, event, now)
+                    # Claimed now, sent after the commit: no transaction waits on a mail server.
+                    delivery.status = Delivery.Status.SENDING
+                    delivery.attempts += 1
+                    delivery.last_tried_at = now
+                    sending.append((handler, delivery, event, outcomes))
                     tried.append(delivery)
                 else:
                     in_bulk.setdefault(handler.name, (handler, []))[1].append(
@@ -216,7 +244,26 @@ def deliver_events(
         for handler, taken in in_bulk.values():
             _try_all(handler, taken, now)
         _record_tries(tried, now)
+    if sending:
+        _send(sending)
     return results
+
+
+def _send(sending: list[tuple[EventHandler, Delivery, Event, dict]]) -> None:
+    """Run the claimed mail handlers, outside any transaction, then record how each went.
+
+    The rows say `sending` meanwhile, so no other worker takes them; if this process dies
+    before the outcome is written, the sweep hands them out again after the lease
+    (`release_stuck_sends`), and a mail that did go out goes again with its Message-ID.
+    """
+    # Inside a caller's transaction (a test, an admin action), each in a savepoint as before.
+    in_savepoint = transaction.get_connection().in_atomic_block
+    for handler, delivery, event, outcomes in sending:
+        outcomes[handler.name] = _try(
+            handler, delivery, event, timezone.now(), counted=True, in_savepoint=in_savepoint
+        )
+    with transaction.atomic():
+        _record_tries([delivery for _, delivery, _, _ in sending], timezone.now(), claimed=True)
 
 
 def _try_all(
@@ -242,14 +289,18 @@ def _try_all(
         outcomes[handler.name] = Outcome.DONE
 
 
-def _record_tries(tried: list[Delivery], now: datetime) -> None:
+def _record_tries(tried: list[Delivery], now: datetime, *, claimed: bool = False) -> None:
     """Write the tries back: the deliveries done (nearly all of them) in one UPDATE, the rest
-    one by one. (bulk_update's CASE per row and field cost more than the handlers did.)"""
+    one by one. (bulk_update's CASE per row and field cost more than the handlers did.)
+
+    `claimed`: rows marked `sending` before their handler ran; each is written only if it
+    still is (a sweep that took it over after the lease wins)."""
+    rows = Delivery.objects.filter(status=Delivery.Status.SENDING) if claimed else Delivery.objects
     done = [delivery.id for delivery in tried if delivery.status == Delivery.Status.DONE]
     if done:
-        Delivery.objects.filter(id__in=done).update(
+        rows.filter(id__in=done).update(
             status=Delivery.Status.DONE,
-            attempts=F("attempts") + 1,
+            attempts=F("attempts") if claimed else F("attempts") + 1,
             last_error="",
             last_tried_at=now,
             next_attempt_at=None,
@@ -257,7 +308,9 @@ def _record_tries(tried: list[Delivery], now: datetime) -> None:
         )
     for delivery in tried:
         if delivery.status != Delivery.Status.DONE:
-            delivery.save(update_fields=_TRIED_FIELDS)
+            rows.filter(id=delivery.id).update(
+                **{name: getattr(delivery, name) for name in _TRIED_FIELDS}
+            )
 
 
 def _deliver_with_quick_retries(
@@ -465,6 +518,15 @@ def find_untracked(
     return sorted(found)[:limit]
 
 
+def release_stuck_sends() -> int:
+    """Mail deliveries left `sending` longer than the lease (the worker died mid-send) are
+    pending again, due now; the mail may have gone out, and goes again with its Message-ID."""
+    now = timezone.now()
+    return Delivery.objects.filter(
+        status=Delivery.Status.SENDING, last_tried_at__lt=now - _lease()
+    ).update(status=Delivery.Status.PENDING, next_attempt_at=now)
+
+
 def claim_due(*, slack: timedelta = timedelta(0), limit: int = 500) -> list[tuple[str, int]]:
     """Pending deliveries whose next try is due; their next try moves a lease ahead (a claim)."""
     now = timezone.now()
@@ -496,6 +558,7 @@ def sweep(
     if grace is None:
         grace = timedelta(seconds=float(_setting("HELPDESK_RELAY_GRACE_SECONDS", 5)))
     report = Report()
+    release_stuck_sends()
     untracked = find_untracked(bus, grace=grace, limit=limit)
     # In scale-out mode, let Celery's own retry go first; the sweep is for what it lost.
     due = claim_due(slack=timedelta(0) if in_process else _lease(), limit=limit)

@@ -27,10 +27,13 @@ WAIT = 15.0  # seconds: a bound, not a sleep; the tests go on as soon as the con
 
 # The mail backend blocks while this is clear: the test decides when the mail may go out.
 mail_gate = threading.Event()
+# Set when a mail reaches the backend (and waits there if the gate is closed).
+mail_at_the_gate = threading.Event()
 
 
 class GatedBackend(LocmemBackend):
     def send_messages(self, messages):
+        mail_at_the_gate.set()
         if not mail_gate.wait(WAIT):
             raise TimeoutError("the test never opened the mail gate")
         return super().send_messages(messages)
@@ -116,8 +119,7 @@ def test_mail_and_projection_arrive_within_a_bounded_wait_each_once(delivery_thr
 
 @pytest.mark.django_db(transaction=True)
 def test_stopping_drains_the_queue_before_the_thread_ends(delivery_thread):
-    # Recorded first, then queued while the mail is held back: on SQLite the held delivery
-    # keeps the write lock, so nothing else may write meanwhile.
+    # Recorded first (without delivery), then queued while the mail is held back.
     bus = bus_without_delivery()
     issue_ids = [report(f"Printer {n} on fire.", bus) for n in range(3)]
     positions = [p for issue_id in issue_ids for p in positions_of(issue_id)]
@@ -268,3 +270,27 @@ def test_in_scale_out_mode_the_thread_publishes_many_commits_in_one_task(
     assert len(published) < len(positions)  # batches, not a task per commit
     assert mail.outbox == []  # the workers send it, not the web process
     assert not Delivery.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_slow_mail_server_holds_up_no_other_write(delivery_thread):
+    """The mail is sent outside the delivery's transaction: on SQLite that transaction holds
+    the one write lock, so a send inside it made every report wait for the mail server."""
+    mail_gate.clear()
+    mail_at_the_gate.clear()
+    first = report("Printer on fire.")
+    assert mail_at_the_gate.wait(WAIT)  # the delivery thread is in the middle of sending
+
+    began = time.monotonic()
+    second = report("Scanner on fire too.")
+    took = time.monotonic() - began
+    held = Delivery.objects.get(
+        handler="mail.reporter.report_confirmation", position__in=positions_of(first)
+    ).status
+    mail_gate.set()
+
+    assert took < 2.0
+    assert held == "sending"
+    positions = positions_of(first) + positions_of(second)
+    assert wait_for(lambda: delivered(positions))
+    assert len(mail.outbox) == 2 == len(set(sent()))

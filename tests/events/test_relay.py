@@ -9,6 +9,7 @@ from django.core import mail
 from django.core.management import call_command
 from django.db import connection, connections, transaction
 from django.test import override_settings
+from django.utils import timezone
 
 from issues_adapters.eventing import relay
 from issues_adapters.eventing.models import Delivery, SentMail
@@ -423,3 +424,50 @@ def test_a_spent_time_budget_ends_the_transaction_after_one_event(staff, monkeyp
 
     assert transactions == [1] * len(all_positions())
     assert len(counter.seen) == len(all_positions())
+
+
+def a_mail_delivery_left_sending(tried_ago: timedelta) -> Delivery:
+    """A report whose confirmation a worker claimed `tried_ago`, and then nothing."""
+    bus_without_delivery().handle(
+        commands.ReportIssue(
+            reporter_name="Fred", reporter_email="fred@example.org", description="On fire."
+        )
+    )
+    (row,) = RecordedEvent.objects.all()
+    relay.deliver_positions([row.position], handler_names=["web.queue_counts"])
+    return Delivery.objects.create(
+        handler="mail.reporter.report_confirmation",
+        position=row.position,
+        event_id=row.event_id,
+        event_type=row.event_type,
+        status="sending",
+        attempts=1,
+        last_tried_at=timezone.now() - tried_ago,
+    )
+
+
+@pytest.mark.django_db
+def test_a_mail_another_worker_is_sending_is_left_to_it(staff):
+    claimed = a_mail_delivery_left_sending(tried_ago=timedelta(seconds=1))
+
+    report = relay.deliver_positions([claimed.position])
+    relay.sweep(in_process=True, grace=NO_GRACE)
+
+    assert report.outcomes[relay.Outcome.BUSY] == 1
+    assert mail.outbox == []
+    claimed.refresh_from_db()
+    assert (claimed.status, claimed.attempts) == ("sending", 1)
+
+
+@pytest.mark.django_db
+@override_settings(HELPDESK_RELAY_LEASE_SECONDS=60)
+def test_a_mail_whose_worker_died_while_sending_is_sent_by_the_sweep_after_the_lease(staff):
+    stuck = a_mail_delivery_left_sending(tried_ago=timedelta(seconds=61))
+
+    relay.sweep(in_process=True, grace=NO_GRACE)
+    relay.sweep(in_process=True, grace=NO_GRACE)
+
+    assert len(mail.outbox) == 1
+    stuck.refresh_from_db()
+    assert (stuck.status, stuck.attempts) == ("done", 2)
+    assert SentMail.objects.get().handler == "mail.reporter.report_confirmation"
