@@ -296,6 +296,11 @@ def _record_tries(tried: list[Delivery], now: datetime, *, claimed: bool = False
     `claimed`: rows marked `sending` before their handler ran; each is written only if it
     still is (a sweep that took it over after the lease wins)."""
     rows = Delivery.objects.filter(status=Delivery.Status.SENDING) if claimed else Delivery.objects
+    sending = [delivery.id for delivery in tried if delivery.status == Delivery.Status.SENDING]
+    if sending:  # claimed for a mail handler: counted now, run after the commit
+        Delivery.objects.filter(id__in=sending).update(
+            status=Delivery.Status.SENDING, attempts=F("attempts") + 1, last_tried_at=now
+        )
     done = [delivery.id for delivery in tried if delivery.status == Delivery.Status.DONE]
     if done:
         rows.filter(id__in=done).update(
@@ -307,7 +312,7 @@ def _record_tries(tried: list[Delivery], now: datetime, *, claimed: bool = False
             done_at=now,
         )
     for delivery in tried:
-        if delivery.status != Delivery.Status.DONE:
+        if delivery.status not in (Delivery.Status.DONE, Delivery.Status.SENDING):
             rows.filter(id=delivery.id).update(
                 **{name: getattr(delivery, name) for name in _TRIED_FIELDS}
             )
