@@ -184,11 +184,11 @@ def deliver_events(
     """One try for each handler of each event, in position order, in one transaction.
 
     The delivery rows are locked (skipping any another worker holds), and a handler's database
-    writes commit together with its rows marked done. A handler that sends mail runs in a
-    savepoint per event, so a failure rolls back only that event's writes and no mail that went
-    out is ever redone. Any other handler only writes to our database, so it takes all its
-    events of the transaction in one savepoint (through `handle_many` if it has one); if that
-    fails, it is rolled back and tried again an event at a time, to find the one that fails.
+    writes commit together with its rows marked done. A handler that only writes to our
+    database takes all its events of the transaction in one savepoint (through `handle_many`
+    if it has one); if that fails, it is rolled back and tried again an event at a time, to find
+    the one that fails. A handler that sends mail only has its rows marked `sending` here, and
+    runs after the commit (`_send`), an event at a time, so no mail that went out is redone.
     With a `budget` (seconds), no further event is started once it is spent, so the write
     transaction stays short; the outcomes of the events it got to are returned (at least one),
     the rest are left as they were.
