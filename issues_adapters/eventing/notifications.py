@@ -92,7 +92,7 @@ class DjangoEmailNotifications(Notifications):
             render_to_string(f"email/{notification.template}.subject.txt", context).split()
         )
         message_id = message_id_for(notification.event_id, notification.to.role.value)
-        # No savepoint of its own: the relay runs each handler in one already.
+        # Recorded only once sent, and outside any transaction (see the module's docstring).
         if SentMail.objects.filter(
             handler=notification.handler, event_id=notification.event_id
         ).exists():
