@@ -17,11 +17,15 @@ INSERT.
 
 import logging
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from email.utils import formataddr
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail import get_connection as get_mail_connection
 from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -72,6 +76,53 @@ class UnknownIssue(Exception):
     pass
 
 
+class _SharedMailConnection:
+    """One connection to the mail server for the mail sent within `one_mail_connection()`:
+    opened at the first mail, closed at the end, dropped (and opened again at the next mail)
+    after a mail the server refused, since the conversation may be broken."""
+
+    def __init__(self):
+        self.backend = get_mail_connection()
+        self.opened = False
+
+    def send(self, email: EmailMultiAlternatives) -> None:
+        if not self.opened:
+            self.backend.open()
+            self.opened = True
+        email.connection = self.backend
+        try:
+            email.send()
+        except Exception:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        if self.opened:
+            self.opened = False
+            try:
+                self.backend.close()
+            except Exception:
+                logger.warning("Closing the connection to the mail server failed", exc_info=True)
+
+
+_shared_connection: ContextVar[_SharedMailConnection | None] = ContextVar(
+    "shared_mail_connection", default=None
+)
+
+
+@contextmanager
+def one_mail_connection() -> Iterator[None]:
+    """Mail sent within the block shares one connection to the mail server rather than
+    opening one each (an SMTP connection with TLS costs more than the mail sent over it)."""
+    shared = _SharedMailConnection()
+    token = _shared_connection.set(shared)
+    try:
+        yield
+    finally:
+        _shared_connection.reset(token)
+        shared.close()
+
+
 class DjangoEmailNotifications(Notifications):
     def send(self, notification: Notification) -> None:
         issue = _issue_facts(notification.issue_id)
@@ -112,7 +163,11 @@ class DjangoEmailNotifications(Notifications):
         email.attach_alternative(
             render_to_string(f"email/{notification.template}.html", context), "text/html"
         )
-        email.send()
+        shared = _shared_connection.get()
+        if shared is not None:
+            shared.send(email)
+        else:
+            email.send()
         _record_sent(
             handler=notification.handler,
             event_id=notification.event_id,

@@ -56,6 +56,7 @@ from django.db.models import Exists, F, Max, OuterRef
 from django.utils import timezone
 
 from issues_adapters.eventing.models import Delivery
+from issues_adapters.eventing.notifications import one_mail_connection
 from issues_adapters.persistence.event_log import to_event
 from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.persistence.plain_insert import insert_new
@@ -250,7 +251,8 @@ def deliver_events(
 
 
 def _send(sending: list[tuple[EventHandler, Delivery, Event, dict]]) -> None:
-    """Run the claimed mail handlers, outside any transaction, then record how each went.
+    """Run the claimed mail handlers, outside any transaction and over one connection to the
+    mail server, then record how each went.
 
     The rows say `sending` meanwhile, so no other worker takes them; if this process dies
     before the outcome is written, the sweep hands them out again after the lease
@@ -258,10 +260,11 @@ def _send(sending: list[tuple[EventHandler, Delivery, Event, dict]]) -> None:
     """
     # Inside a caller's transaction (a test, an admin action), each in a savepoint as before.
     in_savepoint = transaction.get_connection().in_atomic_block
-    for handler, delivery, event, outcomes in sending:
-        outcomes[handler.name] = _try(
-            handler, delivery, event, timezone.now(), counted=True, in_savepoint=in_savepoint
-        )
+    with one_mail_connection():
+        for handler, delivery, event, outcomes in sending:
+            outcomes[handler.name] = _try(
+                handler, delivery, event, timezone.now(), counted=True, in_savepoint=in_savepoint
+            )
     with transaction.atomic():
         _record_tries([delivery for _, delivery, _, _ in sending], timezone.now(), claimed=True)
 

@@ -11,7 +11,13 @@ from django.core.management import call_command
 from issues_adapters.eventing import relay
 from issues_adapters.eventing.models import Delivery, SentMail
 from issues_adapters.wiring import message_bus
-from tests.events.support import MAILS_PER_DAY, a_day_at_the_helpdesk, make_staff
+from tests.events.support import (
+    MAILS_PER_DAY,
+    a_day_at_the_helpdesk,
+    all_positions,
+    bus_without_delivery,
+    make_staff,
+)
 
 
 class MailServer:
@@ -19,11 +25,15 @@ class MailServer:
 
     def __init__(self):
         self.refusing = False
+        self.refuse_next = 0  # refuse this many mails, then accept
         self.refused = 0
         self.accepted: list = []
+        self.connections: set = set()  # the client's (address, port): one per connection
 
     async def handle_DATA(self, server, session, envelope):
-        if self.refusing:
+        self.connections.add(session.peer)
+        if self.refusing or self.refuse_next:
+            self.refuse_next = max(0, self.refuse_next - 1)
             self.refused += 1
             return "451 4.3.0 Mailbox busy, try again later"
         self.accepted.append(message_from_bytes(envelope.content))
@@ -95,3 +105,28 @@ def test_mail_refused_for_a_while_is_retried_parked_and_then_sent_exactly_once(
     assert not mail_deliveries.exclude(status="done").exists()
     assert all(message["Subject"].startswith("[HD-") for message in mail_server.accepted)
     assert all(message.is_multipart() for message in mail_server.accepted)
+
+
+@pytest.mark.django_db
+def test_the_mail_of_a_batch_of_events_shares_one_connection(mail_server):
+    make_staff("alice", "bob")
+    a_day_at_the_helpdesk(bus_without_delivery())
+
+    relay.deliver_positions(all_positions())
+
+    assert len(mail_server.accepted) == MAILS_PER_DAY
+    assert len(mail_server.connections) == 1
+
+
+@pytest.mark.django_db
+def test_after_a_refused_mail_the_rest_of_the_batch_goes_over_a_new_connection(mail_server):
+    make_staff("alice", "bob")
+    a_day_at_the_helpdesk(bus_without_delivery())
+    mail_server.refuse_next = 1
+
+    report = relay.deliver_positions(all_positions())
+
+    assert report.outcomes[relay.Outcome.RETRY_LATER] == 1
+    assert len(mail_server.accepted) == MAILS_PER_DAY - 1
+    assert len(mail_server.connections) == 2
+    assert SentMail.objects.count() == MAILS_PER_DAY - 1
