@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from email.utils import formataddr
+from functools import lru_cache
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -28,7 +29,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.core.mail import get_connection as get_mail_connection
 from django.db import connection
 from django.template.loader import render_to_string
-from django.urls import NoReverseMatch, reverse
+from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 
 from issues_adapters.eventing.models import SentMail
@@ -55,21 +56,33 @@ def thread_id_for(issue_id: uuid.UUID) -> str:
     return f"<{issue_id}@{mail_domain()}>"
 
 
-def tracking_url(token: str) -> str:
+_TOKEN = "~token~"
+_ISSUE_ID = uuid.UUID(int=0)
+
+
+@lru_cache(maxsize=8)
+def _path_template(name: str, placeholder, fallback: str, urlconf) -> str:
     try:
-        path = reverse("track_issue", kwargs={"token": token})
+        return reverse(name, args=[placeholder])
     except NoReverseMatch:
-        # The tracking page's URL is not wired yet; this is the path CONTRACT.md promises.
-        path = f"/track/{token}/"
-    return settings.HELPDESK_BASE_URL.rstrip("/") + path
+        # The page's URL is not wired (a test's own urlconf); this is the path CONTRACT.md promises.
+        return fallback
+
+
+def _page_url(name: str, placeholder, fallback: str, value) -> str:
+    """`reverse` once per urlconf and script prefix rather than for every mail."""
+    template = _path_template(
+        name, placeholder, fallback, (get_urlconf() or settings.ROOT_URLCONF, get_script_prefix())
+    )
+    return settings.HELPDESK_BASE_URL.rstrip("/") + template.replace(str(placeholder), str(value))
+
+
+def tracking_url(token: str) -> str:
+    return _page_url("track_issue", _TOKEN, f"/track/{_TOKEN}/", token)
 
 
 def staff_url(issue_id: uuid.UUID) -> str:
-    try:
-        path = reverse("staff_issue", kwargs={"issue_id": issue_id})
-    except NoReverseMatch:
-        path = f"/staff/issues/{issue_id}/"
-    return settings.HELPDESK_BASE_URL.rstrip("/") + path
+    return _page_url("staff_issue", _ISSUE_ID, f"/staff/issues/{_ISSUE_ID}/", issue_id)
 
 
 class UnknownIssue(Exception):
@@ -125,6 +138,9 @@ def one_mail_connection() -> Iterator[None]:
 
 class DjangoEmailNotifications(Notifications):
     def send(self, notification: Notification) -> None:
+        # Recorded only once sent, and outside any transaction (see the module's docstring).
+        if _already_sent(notification.handler, notification.event_id):
+            return
         issue = _issue_facts(notification.issue_id)
         if issue is None:
             raise UnknownIssue(notification.issue_id)
@@ -143,11 +159,6 @@ class DjangoEmailNotifications(Notifications):
             render_to_string(f"email/{notification.template}.subject.txt", context).split()
         )
         message_id = message_id_for(notification.event_id, notification.to.role.value)
-        # Recorded only once sent, and outside any transaction (see the module's docstring).
-        if SentMail.objects.filter(
-            handler=notification.handler, event_id=notification.event_id
-        ).exists():
-            return  # sent already
         email = EmailMultiAlternatives(
             subject=subject,
             body=render_to_string(f"email/{notification.template}.txt", context),
@@ -208,6 +219,18 @@ def _issue_facts(issue_id: uuid.UUID) -> dict | None:
         )
         row = cursor.fetchone()
     return dict(zip(_ISSUE_FACTS, row, strict=True)) if row else None
+
+
+def _already_sent(handler: str, event_id: uuid.UUID) -> bool:
+    quote = connection.ops.quote_name
+    event_field = SentMail._meta.get_field("event_id")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT 1 FROM {quote(SentMail._meta.db_table)} "
+            f"WHERE {quote('handler')} = %s AND {quote(event_field.column)} = %s",
+            [handler, event_field.get_db_prep_value(event_id, connection)],
+        )
+        return cursor.fetchone() is not None
 
 
 def _record_sent(**values) -> None:
