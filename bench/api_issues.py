@@ -74,7 +74,7 @@ def scratch_sqlite() -> tuple[str, callable]:
     path = folder / f"api-{os.getpid()}.sqlite3"
 
     def drop():
-        for suffix in ("", "-wal", "-shm", "-writer.lock"):
+        for suffix in ("", "-wal", "-shm", "-writer.lock", "-writer.lock.wake"):
             Path(f"{path}{suffix}").unlink(missing_ok=True)
 
     return f"sqlite:///{path}", drop

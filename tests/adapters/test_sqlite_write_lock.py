@@ -5,7 +5,7 @@ import threading
 import pytest
 from django.db import OperationalError, connection, connections, transaction
 
-from issues_adapters.sqlite.base import write_lock
+from issues_adapters.sqlite.write_lock import write_lock
 
 pytestmark = [
     pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite backend only"),
