@@ -8,6 +8,13 @@ transaction ends - commit, rollback, or close, also when any of them raises - so
 are woken the moment the lock is free (`write_lock.py`: a thread lock within a process, a
 file lock across processes).
 
+Checkpoints: copying the WAL's pages into the database file (and syncing both) is what SQLite
+does inside the commit that takes the WAL past `wal_autocheckpoint` pages - with the write
+lock held, so every other writer waits for the disk. Here every `CHECKPOINT_EVERY_COMMITS`-th
+commit of a process checkpoints after it has let go of the lock, PASSIVE (it neither waits for
+nor blocks a writer); SQLite's own checkpoint stays as a backstop, at a WAL of
+`BACKSTOP_CHECKPOINT_PAGES` pages.
+
 Both waits give up after the connection's `timeout` (OPTIONS, seconds) with the same
 OperationalError "database is locked" SQLite would raise. Only transactions started by
 `atomic()` take the lock (savepoints inside them do not); single statements in autocommit
@@ -15,11 +22,18 @@ mode still rely on SQLite's own busy handler. An in-memory database has no other
 wait for and takes only the thread lock.
 """
 
+import logging
+
 from django.db.backends.sqlite3.base import Database
 from django.db.backends.sqlite3.base import DatabaseWrapper as SQLiteDatabaseWrapper
 from django.db.backends.sqlite3.creation import DatabaseCreation as SQLiteDatabaseCreation
 
 from issues_adapters.sqlite.write_lock import lock_files, write_lock
+
+CHECKPOINT_EVERY_COMMITS = 100
+BACKSTOP_CHECKPOINT_PAGES = 10_000
+
+logger = logging.getLogger(__name__)
 
 
 class DatabaseCreation(SQLiteDatabaseCreation):
@@ -33,6 +47,11 @@ class DatabaseCreation(SQLiteDatabaseCreation):
 class DatabaseWrapper(SQLiteDatabaseWrapper):
     creation_class = DatabaseCreation
     _holds_write_lock = False
+
+    def get_new_connection(self, conn_params):
+        connection = super().get_new_connection(conn_params)
+        connection.execute(f"PRAGMA wal_autocheckpoint={BACKSTOP_CHECKPOINT_PAGES}")
+        return connection
 
     def _lock_timeout(self) -> float:
         return float(self.settings_dict.get("OPTIONS", {}).get("timeout", 5))
@@ -56,10 +75,23 @@ class DatabaseWrapper(SQLiteDatabaseWrapper):
             self._write_lock.release()
 
     def _commit(self):
+        checkpoint_due = False
         try:
-            return super()._commit()
+            result = super()._commit()
+            if self._holds_write_lock:
+                checkpoint_due = self._write_lock.count_commit(CHECKPOINT_EVERY_COMMITS)
+            return result
         finally:
             self._release_write_lock()
+            if checkpoint_due:
+                self._checkpoint()
+
+    def _checkpoint(self) -> None:
+        try:
+            self.connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except Database.Error:
+            # The commit stands; the next checkpoint (or SQLite's backstop) copies these pages.
+            logger.warning("WAL checkpoint failed", exc_info=True)
 
     def _rollback(self):
         try:

@@ -38,6 +38,16 @@ class WriteLock:
         self._files = files
         self._fd: int | None = None
         self._wakeups: int | None = None
+        self._commits = 0
+
+    def count_commit(self, every: int) -> bool:
+        """Count a commit made under this lock (call it while holding the lock); True at each
+        `every`-th, when it is time to checkpoint."""
+        self._commits += 1
+        if self._commits < every:
+            return False
+        self._commits = 0
+        return True
 
     def acquire(self, timeout: float) -> bool:
         deadline = time.monotonic() + timeout

@@ -1,10 +1,13 @@
-"""The SQLite backend's write lock: writers queue on it, and every way out gives it back."""
+"""The SQLite backend's write lock: writers queue on it, every way out gives it back, and the
+WAL is checkpointed outside it."""
 
 import threading
+from pathlib import Path
 
 import pytest
 from django.db import OperationalError, connection, connections, transaction
 
+from issues_adapters.sqlite.base import CHECKPOINT_EVERY_COMMITS
 from issues_adapters.sqlite.write_lock import write_lock
 
 pytestmark = [
@@ -125,3 +128,31 @@ def test_a_writer_that_cannot_get_the_lock_in_time_gets_database_is_locked():
         connection.settings_dict["OPTIONS"]["timeout"] = original
         lock.release()
     assert lock_is_free()
+
+
+def test_the_wal_is_checkpointed_after_the_lock_is_let_go_not_inside_a_commit():
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE {TABLE} (id INTEGER PRIMARY KEY, payload BLOB)")
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        the_lock()._commits = 0
+        database_file = Path(connection.settings_dict["NAME"])
+        size_before = database_file.stat().st_size
+        megabyte = 1024 * 1024
+
+        for _ in range(CHECKPOINT_EVERY_COMMITS - 1):
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute(f"INSERT INTO {TABLE} (payload) VALUES (randomblob(100000))")
+        grown_in_commits = database_file.stat().st_size - size_before
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {TABLE} (payload) VALUES (randomblob(100000))")
+        grown_after_the_last = database_file.stat().st_size - size_before
+
+        # ~10 MB went into the WAL: none of it reached the database file inside a commit...
+        assert grown_in_commits < megabyte
+        # ...and all of it once the hundredth commit had let go of the lock.
+        assert grown_after_the_last > 9 * megabyte
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DROP TABLE {TABLE}")
