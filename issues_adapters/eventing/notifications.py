@@ -139,9 +139,9 @@ def one_mail_connection() -> Iterator[None]:
 class DjangoEmailNotifications(Notifications):
     def send(self, notification: Notification) -> None:
         # Recorded only once sent, and outside any transaction (see the module's docstring).
-        if _already_sent(notification.handler, notification.event_id):
+        sent_already, issue = _sent_already_and_issue_facts(notification)
+        if sent_already:
             return
-        issue = _issue_facts(notification.issue_id)
         if issue is None:
             raise UnknownIssue(notification.issue_id)
         address = self._address(notification.to, issue)
@@ -207,30 +207,29 @@ class DjangoEmailNotifications(Notifications):
 _ISSUE_FACTS = ("reference", "tracking_token", "reporter_name")
 
 
-def _issue_facts(issue_id: uuid.UUID) -> dict | None:
-    """What every mail about the issue needs; plain SQL, as this runs for every mail."""
+def _sent_already_and_issue_facts(notification: Notification) -> tuple[bool, dict | None]:
+    """Whether this mail went already, and what every mail about the issue needs: one plain
+    statement, as this runs for every mail (on PostgreSQL, each round trip counts)."""
     quote = connection.ops.quote_name
     key = IssueRecord._meta.pk
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {', '.join(quote(name) for name in _ISSUE_FACTS)} "
-            f"FROM {quote(IssueRecord._meta.db_table)} WHERE {quote(key.column)} = %s",
-            [key.get_db_prep_value(issue_id, connection)],
-        )
-        row = cursor.fetchone()
-    return dict(zip(_ISSUE_FACTS, row, strict=True)) if row else None
-
-
-def _already_sent(handler: str, event_id: uuid.UUID) -> bool:
-    quote = connection.ops.quote_name
     event_field = SentMail._meta.get_field("event_id")
+    facts = ", ".join(f"issue.{quote(name)}" for name in _ISSUE_FACTS)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT 1 FROM {quote(SentMail._meta.db_table)} "
-            f"WHERE {quote('handler')} = %s AND {quote(event_field.column)} = %s",
-            [handler, event_field.get_db_prep_value(event_id, connection)],
+            f"SELECT (SELECT 1 FROM {quote(SentMail._meta.db_table)} "
+            f"WHERE {quote('handler')} = %s AND {quote(event_field.column)} = %s), "
+            f"issue.{quote(key.column)}, {facts} "
+            f"FROM (SELECT 1) AS one LEFT JOIN {quote(IssueRecord._meta.db_table)} AS issue "
+            f"ON issue.{quote(key.column)} = %s",
+            [
+                notification.handler,
+                event_field.get_db_prep_value(notification.event_id, connection),
+                key.get_db_prep_value(notification.issue_id, connection),
+            ],
         )
-        return cursor.fetchone() is not None
+        sent, found, *values = cursor.fetchone()
+    issue = dict(zip(_ISSUE_FACTS, values, strict=True)) if found is not None else None
+    return sent is not None, issue
 
 
 def _record_sent(**values) -> None:

@@ -2,6 +2,7 @@
 
 import random
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -13,10 +14,13 @@ from django.utils import timezone
 
 from issues_adapters.eventing import relay
 from issues_adapters.eventing.models import Delivery, SentMail
+from issues_adapters.eventing.notifications import DjangoEmailNotifications, UnknownIssue
 from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.wiring import message_bus
 from issues_domain import commands, events
+from issues_domain.audience import Recipient
 from issues_domain.errors import IssueAlreadyResolved
+from issues_service.notifications import Notification
 from tests.events.support import (
     BOB,
     MAILS_PER_DAY,
@@ -345,6 +349,23 @@ def test_mail_is_keyed_by_event_so_even_lost_tracking_rows_never_mail_twice(staf
 
     assert len(mail.outbox) == MAILS_PER_DAY
     assert SentMail.objects.count() == MAILS_PER_DAY
+
+
+@pytest.mark.django_db
+def test_a_mail_about_an_issue_that_is_not_there_fails_and_sends_nothing():
+    notification = Notification(
+        handler="mail.reporter.report_confirmation",
+        event_id=uuid.uuid4(),
+        issue_id=uuid.uuid4(),
+        template="report_confirmation",
+        to=Recipient.reporter("fred@example.org", "Fred Bloggs"),
+    )
+
+    with pytest.raises(UnknownIssue):
+        DjangoEmailNotifications().send(notification)
+
+    assert mail.outbox == []
+    assert not SentMail.objects.exists()
 
 
 @pytest.mark.django_db
