@@ -59,6 +59,7 @@ class IssueRecord(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
+        db_index=False,  # issue_category_status starts with it; a second index only costs writes
     )
     priority = models.CharField(
         max_length=10, null=True, blank=True, choices=[(p.value, p.name.title()) for p in Priority]
@@ -127,7 +128,7 @@ class RecordedEvent(models.Model):
     position = models.BigAutoField(primary_key=True)
     event_id = models.UUIDField(unique=True)
     event_type = models.CharField(max_length=50)
-    issue_id = models.UUIDField(db_index=True)
+    issue_id = models.UUIDField()  # indexed by event_issue_position, which starts with it
     issue_version = models.PositiveIntegerField()
     actor_role = models.CharField(max_length=10)
     actor_name = models.CharField(max_length=200)
