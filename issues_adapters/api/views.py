@@ -232,8 +232,16 @@ def validated(serializer_class: type[serializers.Serializer], data) -> dict:
 # -- the collection: report (anyone) and the queue (staff) ------------------------------
 
 
+class PageSize(serializers.IntegerField):
+    """A number when given: `?page_size=` is a 400, as the schema's integer type says, rather
+    than quietly the default page."""
+
+    def get_value(self, dictionary):
+        return dictionary.get(self.field_name, serializers.empty)
+
+
 class QueueQuery(serializers.Serializer):
-    """Every parameter is optional; an empty one (`?status=`, as a form sends it) is absent."""
+    """Every parameter is optional; an empty filter (`?status=`, as a form sends it) is absent."""
 
     status = text(
         100,
@@ -256,7 +264,7 @@ class QueueQuery(serializers.Serializer):
     cursor = text(
         500, required=False, allow_blank=True, help_text="From a page's `next` or `previous` link."
     )
-    page_size = serializers.IntegerField(required=False, min_value=1, max_value=100, default=25)
+    page_size = PageSize(required=False, min_value=1, max_value=100, default=25)
 
     def validate_status(self, value: str) -> str:
         statuses = [part.strip() for part in value.split(",") if part.strip()]
