@@ -7,9 +7,9 @@
 
 A blocking `flock` cannot give up after a timeout, and polling it leaves the lock idle between
 polls (under load, a tenth of the writes a second went that way). So a process that lets go
-writes a byte to a FIFO beside the database, and a waiting process sleeps in `select` on that
+writes a byte to a FIFO beside the database, and a waiting process sleeps in `poll` on that
 FIFO until the byte comes - or, should a wake-up go astray (a holder killed before it could
-write one), at most `POLL_SECONDS`. `select` takes a timeout, so `acquire` still gives up when
+write one), at most `POLL_SECONDS`. `poll` takes a timeout, so `acquire` still gives up when
 its time is up.
 """
 
@@ -38,6 +38,7 @@ class WriteLock:
         self._files = files
         self._fd: int | None = None
         self._wakeups: int | None = None
+        self._woken: select.poll | None = None
         self._commits = 0
 
     def count_commit(self, every: int) -> bool:
@@ -75,6 +76,8 @@ class WriteLock:
             lock_file, fifo = self._files
             self._fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
             self._wakeups = _open_fifo(fifo)
+            self._woken = select.poll()  # not select(): descriptors past 1023 are fine
+            self._woken.register(self._wakeups, select.POLLIN)
         while True:
             try:
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -83,7 +86,7 @@ class WriteLock:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
-                select.select([self._wakeups], [], [], min(remaining, self.poll_seconds))
+                self._woken.poll(1000 * min(remaining, self.poll_seconds))
                 _drain(self._wakeups)
 
     def _wake_a_waiter(self) -> None:
