@@ -6,6 +6,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 
 import pytest
@@ -55,17 +56,22 @@ def test_a_waiter_is_woken_when_the_holder_in_another_process_lets_go(database, 
     lock = WriteLock(lock_files(database))
     # Were it only polling, the waiter would take its 3 s between polls to notice.
     lock.poll_seconds = 3.0
-    started = time.monotonic()
-    assert not lock.acquire(timeout=0.1)
+    acquired_at = []
+    waiter = threading.Thread(
+        target=lambda: lock.acquire(timeout=10) and acquired_at.append(time.monotonic())
+    )
+    waiter.start()
+    time.sleep(0.3)  # the waiter is asleep, waiting for a wake-up
+    assert acquired_at == []
 
+    let_go_at = time.monotonic()
     holder.stdin.write("let go\n")
     holder.stdin.flush()
-    assert lock.acquire(timeout=10)
-    waited = time.monotonic() - started
+    waiter.join(15)
     lock.release()
 
     assert holder.stdout.readline().strip() == "released"
-    assert waited < 2.0
+    assert acquired_at[0] - let_go_at < 2.0
 
 
 def test_a_waiter_gives_up_when_its_time_is_up(database, holder):
