@@ -45,7 +45,7 @@ from rest_framework.throttling import BaseThrottle
 
 from issues_adapters.api.errors import TRANSIENT_CODES, IdempotencyKeyInUse, IdempotencyKeyReused
 from issues_adapters.api.models import IdempotencyRecord
-from issues_adapters.persistence.plain_insert import insert
+from issues_adapters.persistence.plain_statements import insert, update
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
@@ -167,14 +167,16 @@ def _storable(value):
 
 def _complete(record: IdempotencyRecord, response: Response) -> None:
     body = _storable(json.loads(json.dumps(response.data, cls=DjangoJSONEncoder)))
-    updated = IdempotencyRecord.objects.filter(
-        pk=record.pk, claim=record.claim, state=IdempotencyRecord.RUNNING
-    ).update(
-        state=IdempotencyRecord.DONE,
-        response_status=response.status_code,
-        response_body=body,
-        response_headers={name: response[name] for name in KEPT_HEADERS if name in response},
-        completed_at=timezone.now(),
+    updated = update(
+        IdempotencyRecord,
+        {
+            "state": IdempotencyRecord.DONE,
+            "response_status": response.status_code,
+            "response_body": body,
+            "response_headers": {name: response[name] for name in KEPT_HEADERS if name in response},
+            "completed_at": timezone.now(),
+        },
+        where={"id": record.pk, "claim": record.claim, "state": IdempotencyRecord.RUNNING},
     )
     if updated != 1:
         # Our claim outlived its lease and a retry took it over: undo our work, let it win.

@@ -34,7 +34,7 @@ from django.utils import timezone
 
 from issues_adapters.eventing.models import SentMail
 from issues_adapters.persistence.models import IssueRecord
-from issues_adapters.persistence.plain_insert import insert_new
+from issues_adapters.persistence.plain_statements import insert_new
 from issues_service.notifications import Notification, Notifications, Recipient
 
 logger = logging.getLogger(__name__)

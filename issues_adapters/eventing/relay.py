@@ -59,7 +59,7 @@ from issues_adapters.eventing.models import Delivery
 from issues_adapters.eventing.notifications import one_mail_connection
 from issues_adapters.persistence.event_log import to_event
 from issues_adapters.persistence.models import RecordedEvent
-from issues_adapters.persistence.plain_insert import insert_new
+from issues_adapters.persistence.plain_statements import insert_new
 from issues_domain.events import Event
 from issues_service.messagebus import EventHandler, MessageBus
 

@@ -4,7 +4,7 @@ from django.utils import timezone
 
 from issues_adapters.persistence import event_codec
 from issues_adapters.persistence.models import RecordedEvent
-from issues_adapters.persistence.plain_insert import insert
+from issues_adapters.persistence.plain_statements import insert
 from issues_domain.events import Event
 
 

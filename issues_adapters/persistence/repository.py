@@ -17,7 +17,7 @@ from issues_adapters.persistence.models import (
     IssueNumber,
     IssueRecord,
 )
-from issues_adapters.persistence.plain_insert import insert
+from issues_adapters.persistence.plain_statements import insert
 from issues_domain.errors import IssueNotFound
 from issues_domain.issue import Issue
 from issues_domain.ports import CategoryCatalogue, IssueLog, StaffDirectory

@@ -1,4 +1,4 @@
-"""The hand-written INSERTs store every value exactly as the ORM would."""
+"""The hand-written INSERTs and UPDATEs store every value exactly as the ORM would."""
 
 import uuid
 from datetime import UTC, datetime, timedelta, timezone
@@ -6,9 +6,10 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from django.db import connection
 
+from issues_adapters.api.models import IdempotencyRecord
 from issues_adapters.eventing.models import Delivery
 from issues_adapters.persistence.models import RecordedEvent
-from issues_adapters.persistence.plain_insert import insert, insert_new
+from issues_adapters.persistence.plain_statements import insert, insert_new, update
 
 pytestmark = pytest.mark.django_db
 
@@ -95,3 +96,51 @@ def test_rows_already_there_are_left_as_they_are():
         ("web.queue_counts", "done"),
     ]
     assert Delivery.objects.get(handler="web.queue_counts").next_attempt_at == AT
+
+
+def a_running_claim(**changes) -> IdempotencyRecord:
+    return IdempotencyRecord.objects.create(
+        **{
+            "key": str(uuid.uuid4()),
+            "caller": "anon:127.0.0.1",
+            "fingerprint": "f" * 64,
+            "claim": uuid.uuid4(),
+            "state": IdempotencyRecord.RUNNING,
+            "created_at": AT,
+        }
+        | changes
+    )
+
+
+def test_an_update_stores_what_the_orms_update_stores_and_counts_the_rows():
+    by_orm, by_hand, untouched = a_running_claim(), a_running_claim(), a_running_claim()
+    done = {
+        "state": IdempotencyRecord.DONE,
+        "response_status": 201,
+        "response_body": {"id": "x", "text": "a\u00e9\u2603", "nested": [1, None, True]},
+        "response_headers": {"ETag": '"1"'},
+        "completed_at": AT,
+    }
+
+    IdempotencyRecord.objects.filter(pk=by_orm.pk).update(**done)
+    updated = update(IdempotencyRecord, done, where={"id": by_hand.pk, "claim": by_hand.claim})
+
+    assert updated == 1
+    orm, hand = raw_row(IdempotencyRecord, id=by_orm.pk), raw_row(IdempotencyRecord, id=by_hand.pk)
+    for column in ("id", "key", "claim"):
+        orm.pop(column), hand.pop(column)
+    assert hand == orm
+    assert IdempotencyRecord.objects.get(pk=untouched.pk).state == IdempotencyRecord.RUNNING
+
+
+def test_an_update_whose_conditions_match_nothing_changes_nothing():
+    claim = a_running_claim()
+
+    updated = update(
+        IdempotencyRecord,
+        {"state": IdempotencyRecord.DONE},
+        where={"id": claim.pk, "claim": uuid.uuid4()},
+    )
+
+    assert updated == 0
+    assert IdempotencyRecord.objects.get(pk=claim.pk).state == IdempotencyRecord.RUNNING

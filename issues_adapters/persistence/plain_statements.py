@@ -1,8 +1,9 @@
-"""INSERTs for the write path every report takes, without the ORM's per-call work.
+"""INSERTs and UPDATEs for the write paths every report takes, without the ORM's per-call work.
 
-`Model.objects.create()` builds and compiles a query each time, which costs several times
-the round trip to the database for the rows a report writes. The statement here is built
-once per (table, columns), and so is each column's way of preparing its value: the common
+`Model.objects.create()` and `.filter().update()` build and compile a query each time, which
+costs several times the round trip to the database for the rows a report writes. The
+statement here is built once per (table, columns), and so is each column's way of preparing
+its value: the common
 cases (text and numbers given as str and int, aware datetimes, UUIDs) go the short way to
 what `get_db_prep_save` would give, everything else through `get_db_prep_save` itself, so the
 rows are stored exactly as the ORM would store them. No signals are sent and no field
@@ -91,6 +92,27 @@ def insert(model: type[Model], values: dict, *, returning: str | None = None):
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchone()[0] if returning else None
+
+
+def update(model: type[Model], values: dict, *, where: dict) -> int:
+    """Set `values` (field names to values) on the rows matching every `where` field; how many."""
+    sql, preparers = _update_statement(model, tuple(values), tuple(where), connection.vendor)
+    given = [*values.values(), *where.values()]
+    params = [prepare(value) for prepare, value in zip(preparers, given, strict=True)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+@lru_cache(maxsize=64)
+def _update_statement(
+    model: type[Model], names: tuple[str, ...], where: tuple[str, ...], vendor: str
+) -> tuple[str, list[Prepare]]:
+    columns, preparers = _columns(model, names + where, vendor)
+    assignments = ", ".join(f"{column} = %s" for column in columns[: len(names)])
+    conditions = " AND ".join(f"{column} = %s" for column in columns[len(names) :])
+    table = connection.ops.quote_name(model._meta.db_table)
+    return f"UPDATE {table} SET {assignments} WHERE {conditions}", preparers
 
 
 _ROWS_A_STATEMENT = 500
