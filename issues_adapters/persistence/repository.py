@@ -17,7 +17,7 @@ from issues_adapters.persistence.models import (
     IssueNumber,
     IssueRecord,
 )
-from issues_adapters.persistence.plain_statements import insert
+from issues_adapters.persistence.plain_statements import insert, update
 from issues_domain.errors import IssueNotFound
 from issues_domain.issue import Issue
 from issues_domain.ports import CategoryCatalogue, IssueLog, StaffDirectory
@@ -89,7 +89,7 @@ class DjangoIssueLog(IssueLog):
         if loaded_version == 0:
             insert(IssueRecord, {"id": issue.id, "tracking_token": issue.tracking_token, **fields})
             return
-        updated = IssueRecord.objects.filter(id=issue.id, version=loaded_version).update(**fields)
+        updated = update(IssueRecord, fields, where={"id": issue.id, "version": loaded_version})
         if updated != 1:
             raise StaleWrite(issue.id)
 
