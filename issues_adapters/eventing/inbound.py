@@ -74,10 +74,7 @@ def read_path(path: str) -> Iterator[Raw]:
 
 def read_imap() -> Iterator[tuple[Raw, object]]:
     """Unseen messages of the configured IMAP mailbox; yields (message, mark_seen callback)."""
-    import imaplib
-
-    cls = imaplib.IMAP4_SSL if settings.HELPDESK_IMAP_SSL else imaplib.IMAP4
-    with cls(settings.HELPDESK_IMAP_HOST, settings.HELPDESK_IMAP_PORT) as imap:
+    with _imap_connection() as imap:
         imap.login(settings.HELPDESK_IMAP_USER, settings.HELPDESK_IMAP_PASSWORD)
         imap.select(settings.HELPDESK_IMAP_MAILBOX)
         _, found = imap.uid("search", None, "UNSEEN")
@@ -88,6 +85,17 @@ def read_imap() -> Iterator[tuple[Raw, object]]:
                 Raw(f"imap:{settings.HELPDESK_IMAP_MAILBOX}#{uid.decode()}", data),
                 lambda uid=uid: imap.uid("store", uid, "+FLAGS", "(\\Seen)"),
             )
+
+
+def _imap_connection():
+    import imaplib
+    import ssl
+
+    host, port = settings.HELPDESK_IMAP_HOST, settings.HELPDESK_IMAP_PORT
+    if not settings.HELPDESK_IMAP_SSL:
+        return imaplib.IMAP4(host, port)
+    # imaplib's own default checks no certificate: anyone in between could read the password.
+    return imaplib.IMAP4_SSL(host, port, ssl_context=ssl.create_default_context())
 
 
 def message_id_of(raw: Raw, message: EmailMessage | None) -> str:

@@ -1,9 +1,10 @@
 """A real IMAP server for tests: Dovecot (Debian's dovecot-imapd) with a throwaway mailbox.
 
 Each use starts its own Dovecot, configured in a fresh folder, listening on a free port on
-127.0.0.1 with one user and a plain-text password (no TLS: loopback only), and stops it
-afterwards. It needs the `dovecot` binary and root (Dovecot's master process starts as root and
-runs mail access as the `dovecot` user). Without them the test is skipped with the reason, or
+127.0.0.1 with one user and a password, and stops it afterwards: plain IMAP, or with
+`tls=True` IMAP over TLS with a self-signed certificate for 127.0.0.1 made by `openssl`.
+It needs the `dovecot` binary and root (Dovecot's master process starts as root and runs
+mail access as the `dovecot` user). Without them the test is skipped with the reason, or
 fails under REQUIRE_SERVICES=1 (.ci/run installs dovecot-imapd).
 """
 
@@ -28,11 +29,14 @@ class ImapAccount:
     port: int
     user: str
     password: str
+    certificate: Path | None = None  # the server's self-signed certificate, over TLS
 
 
 def missing_reason() -> str | None:
     if shutil.which("dovecot") is None:
         return "dovecot is not installed (apt-get install dovecot-imapd)"
+    if shutil.which("openssl") is None:
+        return "openssl is not installed (the TLS tests make a certificate with it)"
     if os.geteuid() != 0:
         return "Dovecot's master process needs root"
     for user in ("dovecot", "dovenull"):
@@ -60,15 +64,21 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _config(folder: Path, port: int) -> str:
+def _config(folder: Path, port: int, tls: bool) -> str:
     mail_user = pwd.getpwnam("dovecot")
+    if tls:
+        ssl = f"ssl = required\nssl_cert = <{folder}/cert.pem\nssl_key = <{folder}/key.pem"
+        plain_port, tls_port = 0, port
+    else:
+        ssl = "ssl = no"
+        plain_port, tls_port = port, 0
     return f"""
 protocols = imap
 listen = 127.0.0.1
 base_dir = {folder}/run
 state_dir = {folder}/state
 log_path = {folder}/dovecot.log
-ssl = no
+{ssl}
 disable_plaintext_auth = no
 auth_mechanisms = plain
 default_internal_user = dovecot
@@ -86,29 +96,45 @@ userdb {{
 service imap-login {{
   inet_listener imap {{
     address = 127.0.0.1
-    port = {port}
+    port = {plain_port}
   }}
   inet_listener imaps {{
-    port = 0
+    address = 127.0.0.1
+    port = {tls_port}
+    ssl = yes
   }}
 }}
 """
 
 
+def _self_signed_certificate(folder: Path) -> Path:
+    subprocess.run(
+        [
+            "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+            "-keyout", str(folder / "key.pem"), "-out", str(folder / "cert.pem"),
+            "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost",
+        ],
+        check=True,
+        capture_output=True,
+    )  # fmt: skip
+    return folder / "cert.pem"
+
+
 @contextmanager
-def dovecot() -> Iterator[ImapAccount]:
+def dovecot(tls: bool = False) -> Iterator[ImapAccount]:
     """A running Dovecot with an empty INBOX for the user it returns."""
     # Not under pytest's tmp_path: its parent is private to root, and the mail processes run
     # as the dovecot user.
     folder = Path(tempfile.mkdtemp(prefix="helpdesk-imap-"))
     folder.chmod(0o755)
-    account = ImapAccount("127.0.0.1", _free_port(), "helpdesk", "not-a-real-secret")
+    certificate = _self_signed_certificate(folder) if tls else None
+    account = ImapAccount("127.0.0.1", _free_port(), "helpdesk", "not-a-real-secret", certificate)
     mail_user = pwd.getpwnam("dovecot")
     for part in ("run", "state", "home"):
         (folder / part).mkdir()
     os.chown(folder / "home", mail_user.pw_uid, mail_user.pw_gid)
     (folder / "users").write_text(f"{account.user}:{{PLAIN}}{account.password}\n")
-    (folder / "dovecot.conf").write_text(_config(folder, account.port))
+    (folder / "dovecot.conf").write_text(_config(folder, account.port, tls))
     server = subprocess.Popen(["dovecot", "-F", "-c", str(folder / "dovecot.conf")])
     try:
         _wait_for(account, server, folder)

@@ -6,6 +6,8 @@
 Safe to run again, and to run twice at once: each Message-ID is taken in exactly once.
 """
 
+import imaplib
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
@@ -31,10 +33,15 @@ class Command(BaseCommand):
             for raw in inbound.read_path(path):
                 self._count(counts, inbound.take_in(bus, raw))
         if imap:
-            for raw, mark_seen in inbound.read_imap():
-                row = inbound.take_in(bus, raw)
-                self._count(counts, row)
-                mark_seen()
+            try:
+                for raw, mark_seen in inbound.read_imap():
+                    row = inbound.take_in(bus, raw)
+                    self._count(counts, row)
+                    mark_seen()
+            except (OSError, imaplib.IMAP4.error) as error:  # TLS, refused, wrong password
+                raise CommandError(
+                    f"IMAP {settings.HELPDESK_IMAP_HOST}:{settings.HELPDESK_IMAP_PORT}: {error}"
+                ) from error
         self.stdout.write(", ".join(f"{count} {what}" for what, count in counts.items()))
 
     @staticmethod
