@@ -10,12 +10,14 @@ polls (under load, a tenth of the writes a second went that way). So a process t
 writes a byte to a FIFO beside the database, and a waiting process sleeps in `poll` on that
 FIFO until the byte comes - or, should a wake-up go astray (a holder killed before it could
 write one), at most `POLL_SECONDS`. `poll` takes a timeout, so `acquire` still gives up when
-its time is up.
+its time is up. Where no FIFO can be made (a file system without them), waiters fall back to
+polling the file lock every `FALLBACK_POLL_SECONDS`.
 """
 
 import contextlib
 import errno
 import fcntl
+import logging
 import os
 import select
 import threading
@@ -23,6 +25,9 @@ import time
 from pathlib import Path
 
 POLL_SECONDS = 0.005
+FALLBACK_POLL_SECONDS = 0.002
+
+logger = logging.getLogger(__name__)
 
 _registry_lock = threading.Lock()
 _locks: dict[tuple[int, str], "WriteLock"] = {}
@@ -76,8 +81,9 @@ class WriteLock:
             lock_file, fifo = self._files
             self._fd = os.open(lock_file, os.O_RDWR | os.O_CREAT, 0o600)
             self._wakeups = _open_fifo(fifo)
-            self._woken = select.poll()  # not select(): descriptors past 1023 are fine
-            self._woken.register(self._wakeups, select.POLLIN)
+            if self._wakeups is not None:
+                self._woken = select.poll()  # not select(): descriptors past 1023 are fine
+                self._woken.register(self._wakeups, select.POLLIN)
         while True:
             try:
                 fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -86,19 +92,28 @@ class WriteLock:
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return False
+                if self._woken is None:
+                    time.sleep(min(remaining, FALLBACK_POLL_SECONDS))
+                    continue
                 self._woken.poll(1000 * min(remaining, self.poll_seconds))
                 _drain(self._wakeups)
 
     def _wake_a_waiter(self) -> None:
+        if self._wakeups is None:
+            return
         with contextlib.suppress(BlockingIOError):  # the FIFO is full of wake-ups already
             os.write(self._wakeups, b".")
 
 
-def _open_fifo(path: Path) -> int:
-    with contextlib.suppress(FileExistsError):
-        os.mkfifo(path, 0o600)
-    # Read and write ends in one descriptor: opening never blocks, and the FIFO never closes.
-    return os.open(path, os.O_RDWR | os.O_NONBLOCK)
+def _open_fifo(path: Path) -> int | None:
+    try:
+        with contextlib.suppress(FileExistsError):
+            os.mkfifo(path, 0o600)
+        # Read and write ends in one descriptor: opening never blocks, and the FIFO never closes.
+        return os.open(path, os.O_RDWR | os.O_NONBLOCK)
+    except OSError as error:
+        logger.warning("No FIFO for write-lock wake-ups at %s (%s); polling instead", path, error)
+        return None
 
 
 def _drain(fd: int) -> None:

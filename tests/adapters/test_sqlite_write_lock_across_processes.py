@@ -106,3 +106,20 @@ def test_wake_ups_nobody_waited_for_do_not_keep_a_waiter_spinning(database, hold
     assert not lock.acquire(timeout=0.5)
 
     assert time.process_time() - cpu_before < 0.05
+
+
+def test_where_no_fifo_can_be_made_a_waiter_polls_and_still_gets_in(database, holder, monkeypatch):
+    def no_fifos(path, mode=0o666):
+        raise PermissionError(1, "Operation not permitted", str(path))
+
+    monkeypatch.setattr(os, "mkfifo", no_fifos)
+    _, fifo = lock_files(database)
+    fifo.unlink()  # the holder made one; this waiter finds none and can make none
+    lock = WriteLock(lock_files(database))
+    assert not lock.acquire(timeout=0.2)
+
+    holder.stdin.write("let go\n")
+    holder.stdin.flush()
+
+    assert lock.acquire(timeout=5)
+    lock.release()
