@@ -3,11 +3,11 @@
 `Model.objects.create()` and `.filter().update()` build and compile a query each time, which
 costs several times the round trip to the database for the rows a report writes. The
 statement here is built once per (table, columns), and so is each column's way of preparing
-its value: the common
-cases (text and numbers given as str and int, aware datetimes, UUIDs) go the short way to
-what `get_db_prep_save` would give, everything else through `get_db_prep_save` itself, so the
-rows are stored exactly as the ORM would store them. No signals are sent and no field
-defaults are applied: give every column that has no database default.
+its value: the common cases (text and numbers given as str and int, aware datetimes, UUIDs)
+go the short way to what `get_db_prep_save` would give, everything else through
+`get_db_prep_save` itself, so the rows are stored exactly as the ORM would store them. No
+signals are sent and no field defaults are applied: give every column that has no database
+default.
 """
 
 import uuid
@@ -95,7 +95,8 @@ def insert(model: type[Model], values: dict, *, returning: str | None = None):
 
 
 def update(model: type[Model], values: dict, *, where: dict) -> int:
-    """Set `values` (field names to values) on the rows matching every `where` field; how many."""
+    """Set `values` (field names to values) on the rows whose `where` fields equal the values
+    given (none of them None: `= NULL` matches nothing); how many rows that was."""
     sql, preparers = _update_statement(model, tuple(values), tuple(where), connection.vendor)
     given = [*values.values(), *where.values()]
     params = [prepare(value) for prepare, value in zip(preparers, given, strict=True)]
