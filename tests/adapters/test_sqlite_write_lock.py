@@ -35,9 +35,9 @@ def the_lock():
     return write_lock(connection.settings_dict["NAME"], connection.is_in_memory_db())
 
 
-def lock_is_free() -> bool:
+def lock_is_free(timeout: float = 0.5) -> bool:
     lock = the_lock()
-    if lock.acquire(timeout=0.5):
+    if lock.acquire(timeout=timeout):
         lock.release()
         return True
     return False
@@ -91,18 +91,10 @@ def test_a_failing_savepoint_keeps_the_lock_until_the_outer_commit(probe_table):
 
 def lock_is_free_from_another_thread() -> bool:
     result = []
-    thread = threading.Thread(target=lambda: result.append(lock_is_free_quick()))
+    thread = threading.Thread(target=lambda: result.append(lock_is_free(timeout=0.05)))
     thread.start()
     thread.join()
     return result[0]
-
-
-def lock_is_free_quick() -> bool:
-    lock = the_lock()
-    if lock.acquire(timeout=0.05):
-        lock.release()
-        return True
-    return False
 
 
 def test_closing_the_connection_inside_a_transaction_gives_the_lock_back():
