@@ -115,9 +115,10 @@ def untracked(
     )
 
 
-def advance(handler_name: str, event_types: set[str], *, limit: int = 10_000) -> Mark:
+def advance(handler_name: str, event_types: set[str], *, limit: int = 10_000) -> bool:
     """Move the handler's checkpoint over the final events it has taken in: up to the first
-    event of its types without a Delivery row, or the frontier. Returns the new mark."""
+    event of its types without a Delivery row, or the frontier, or `limit` events on. True if
+    it went the whole `limit` (there may be more to pass)."""
     current = checkpoint(handler_name)
     mark = new = mark_of(current)
     tracked = Delivery.objects.filter(handler=handler_name, position=OuterRef("position"))
@@ -128,16 +129,18 @@ def advance(handler_name: str, event_types: set[str], *, limit: int = 10_000) ->
         .order_by(*COMMIT_ORDER)
         .values_list("transaction_id", "position", "event_type", "tracked")[:limit]
     )
+    passed = 0
     for transaction_id, position, event_type, is_tracked in rows:
         if event_type in event_types and not is_tracked:
             break
         new = Mark(transaction_id, position)
+        passed += 1
     if new != mark:
         # Only forward: a relay that read an older mark cannot move it back.
         Checkpoint.objects.filter(
             handler=handler_name, transaction_id=mark.transaction_id, position=mark.position
         ).update(transaction_id=new.transaction_id, position=new.position)
-    return new
+    return passed == limit
 
 
 def events_after(mark: Mark, *, final_only: bool, limit: int) -> list:

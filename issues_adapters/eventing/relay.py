@@ -44,7 +44,7 @@ def default_grace() -> timedelta:
 class Pass:
     tally: Tally
     found: int  # events found without a delivery row
-    full: bool  # some handler had more than one batch: go again straight away
+    full: bool  # a handler had more than a batch to take or to pass: go again straight away
 
 
 def sweep(
@@ -79,7 +79,7 @@ def sweep(
     else:
         _hand_to_workers(bus, positions, due, tally)
     for name, event_types in types.items():
-        outbox.advance(name, event_types)
+        full = outbox.advance(name, event_types) or full
     return Pass(tally=tally, found=len(positions), full=full)
 
 
