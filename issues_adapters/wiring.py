@@ -55,6 +55,25 @@ def dispatcher() -> Dispatcher:
     return Dispatcher(message_bus())
 
 
+def read_models() -> dict:
+    """The handlers that are rebuildable read models (eventing.rebuilds.ReadModel), by name."""
+    return {
+        handler.name: handler
+        for handlers in message_bus().event_handlers.values()
+        for handler in handlers
+        if hasattr(handler, "apply_into")
+    }
+
+
+def mail_handler_names() -> set[str]:
+    return {
+        handler.name
+        for handlers in message_bus().event_handlers.values()
+        for handler in handlers
+        if getattr(handler, "sends_mail", False)
+    }
+
+
 @functools.cache
 def issue_queries() -> IssueQueries:
     return DjangoIssueQueries()

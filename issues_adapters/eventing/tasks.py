@@ -53,5 +53,6 @@ def sweep() -> str:
 @app.task(name="eventing.rebuild")
 def rebuild(rebuild_id: int) -> str:
     from issues_adapters.eventing import rebuilds
+    from issues_adapters.wiring import read_models
 
-    return str(rebuilds.run(rebuild_id))
+    return str(rebuilds.run_by_id(rebuild_id, read_models()))
