@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries X-Request-ID, even one a later middleware made.
+    "issues_adapters.http.request_id.RequestIdInAndOut",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "issues_adapters.http.oversized_requests.RefuseOversizedRequests",
