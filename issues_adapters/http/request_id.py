@@ -8,6 +8,8 @@ into our logs, mail headers and events.
 
 import re
 
+from django.utils.log import log_response
+
 from issues_adapters.tracing import correlation
 
 HEADER = "X-Request-ID"
@@ -22,5 +24,16 @@ class RequestIdInAndOut:
         given = request.headers.get(HEADER, "")
         with correlation(given if _ACCEPTABLE.fullmatch(given) else None) as request_id:
             response = self.get_response(request)
+            if response.status_code >= 400:
+                # Django logs a 4xx answer ("Not Found: /x") after the last middleware has
+                # returned, outside this block; logged here, it carries the id (Django skips
+                # a response logged already, as it does for a 5xx logged where it failed).
+                log_response(
+                    "%s: %s",
+                    response.reason_phrase,
+                    request.path,
+                    response=response,
+                    request=request,
+                )
         response[HEADER] = request_id
         return response

@@ -50,3 +50,20 @@ def test_a_line_logged_while_a_request_is_handled_carries_the_requests_id():
 
     (line,) = output.getvalue().splitlines()
     assert line.endswith(" correlation_id=req-3 the view logs this")
+
+
+@pytest.mark.urls("tests.tracing.urls")
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("path", "line"),
+    [
+        ("/no/such/page/", "level=WARNING logger=django.request correlation_id=req-4 Not Found"),
+        ("/test/failing/", "level=ERROR logger=django.request correlation_id=req-4 Internal"),
+    ],
+)
+def test_djangos_line_about_a_failed_request_carries_its_id_once(path, line):
+    with console_output() as output:
+        Client(raise_request_exception=False).get(path, headers={"X-Request-ID": "req-4"})
+
+    (logged,) = [each for each in output.getvalue().splitlines() if "django.request" in each]
+    assert line in logged
