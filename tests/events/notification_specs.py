@@ -86,6 +86,17 @@ class When_an_issue_is_reported(With_the_notification_handlers):
         )
 
 
+class When_the_event_carries_a_correlation_id(With_the_notification_handlers):
+    def because_its_events_are_delivered(self):
+        (event,) = self.issue.events
+        # As the unit of work stamps it (Event gains the field in the event-delivery rewrite).
+        object.__setattr__(event, "correlation_id", "req-42")
+        self.deliver_new_events()
+
+    def it_should_hand_it_to_the_mail(self):
+        expect(self.notifications.sent[0].correlation_id).to(equal("req-42"))
+
+
 class When_somebody_else_assigns_the_issue(With_the_notification_handlers):
     def because_alice_assigns_it_to_bob(self):
         self.forget_what_was_sent()
