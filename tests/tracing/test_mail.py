@@ -1,6 +1,5 @@
 """Mail says which request or inbound mail caused it, in X-Correlation-ID."""
 
-import dataclasses
 import uuid
 
 import pytest
@@ -10,9 +9,9 @@ from django.test import Client
 from issues_adapters.eventing.notifications import DjangoEmailNotifications
 from issues_domain import commands
 from issues_domain.audience import Recipient
-from issues_domain.events import Event
 from issues_service.notifications import Notification
 from tests.events.support import bus_without_delivery
+from tests.tracing.support import needs_events_with_correlation_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -47,10 +46,7 @@ def test_a_mail_without_a_correlation_id_has_no_such_header():
     assert "X-Correlation-ID" not in sent.message()
 
 
-@pytest.mark.skipif(
-    "correlation_id" not in {field.name for field in dataclasses.fields(Event)},
-    reason="events carry correlation_id once the event-delivery rewrite adds it to Event",
-)
+@needs_events_with_correlation_ids
 def test_the_mail_a_request_causes_carries_the_requests_id(django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         response = Client().post(
