@@ -168,9 +168,9 @@ HELPDESK_BASE_URL = os.environ.get("HELPDESK_BASE_URL", "http://127.0.0.1:8000")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "helpdesk")
-# Embedded mode (no broker): after a commit, "thread" hands the new events to a delivery thread
-# in the same process, which delivers them in batches (the request never waits for a handler);
-# "inline" makes the committing request deliver them itself before it returns (the tests).
+# After a commit: "thread" hands the new events to a delivery thread in the same process (which
+# delivers them, or publishes them to Celery), "inline" makes the committing request do it
+# before it answers (the tests), "none" leaves every event to the relay (eventing/dispatch.py).
 HELPDESK_DELIVER_AFTER_COMMIT = os.environ.get("HELPDESK_DELIVER_AFTER_COMMIT", "thread")
 HELPDESK_DELIVERY_BATCH = int(os.environ.get("HELPDESK_DELIVERY_BATCH", "100"))
 HELPDESK_DELIVERY_QUEUE = int(os.environ.get("HELPDESK_DELIVERY_QUEUE", "10000"))
@@ -183,8 +183,19 @@ HELPDESK_INLINE_ATTEMPTS = int(os.environ.get("HELPDESK_INLINE_ATTEMPTS", "3"))
 HELPDESK_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("HELPDESK_DELIVERY_MAX_ATTEMPTS", "8"))
 HELPDESK_RETRY_BASE_SECONDS = float(os.environ.get("HELPDESK_RETRY_BASE_SECONDS", "5"))
 HELPDESK_RETRY_MAX_SECONDS = float(os.environ.get("HELPDESK_RETRY_MAX_SECONDS", "3600"))
-# The sweep looks this many positions back for events some handler never got.
-HELPDESK_RELAY_LOOKBACK = int(os.environ.get("HELPDESK_RELAY_LOOKBACK", "10000"))
+# A delivery transaction takes up to this many events, and starts no new one after this long.
+HELPDESK_DELIVERY_TRANSACTION_EVENTS = int(
+    os.environ.get("HELPDESK_DELIVERY_TRANSACTION_EVENTS", "50")
+)
+HELPDESK_DELIVERY_TRANSACTION_SECONDS = float(
+    os.environ.get("HELPDESK_DELIVERY_TRANSACTION_SECONDS", "0.05")
+)
+# A started delivery is its worker's for this long (renewed while it sends); then the relay may
+# take it over. Events younger than the grace are left to after-commit delivery.
+HELPDESK_RELAY_LEASE_SECONDS = float(os.environ.get("HELPDESK_RELAY_LEASE_SECONDS", "60"))
+HELPDESK_RELAY_GRACE_SECONDS = float(os.environ.get("HELPDESK_RELAY_GRACE_SECONDS", "5"))
+# A rebuild whose worker has not reported for this long is taken for dead and may start again.
+HELPDESK_REBUILD_STALE_SECONDS = float(os.environ.get("HELPDESK_REBUILD_STALE_SECONDS", "60"))
 HELPDESK_SWEEP_SECONDS = float(os.environ.get("HELPDESK_SWEEP_SECONDS", "30"))
 # Inbound mail over IMAP (manage.py fetch_mail --imap); Maildir/mbox paths need none of these.
 HELPDESK_IMAP_HOST = os.environ.get("HELPDESK_IMAP_HOST", "")

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-_current: ContextVar[str | None] = ContextVar("correlation_id", default=None)
+_correlation_id: ContextVar[str | None] = ContextVar("correlation_id", default=None)
 
 
 def new_correlation_id() -> str:
@@ -20,15 +20,15 @@ def new_correlation_id() -> str:
 
 def current_correlation_id() -> str | None:
     """The id of the block we are in, or None outside any."""
-    return _current.get()
+    return _correlation_id.get()
 
 
 @contextmanager
-def correlation(id: str | None = None) -> Iterator[str]:
-    """Run the block under `id` (a new one when None or empty) and yield it; the id that was
-    current before is back on exit, however the block ends."""
-    token = _current.set(id or new_correlation_id())
+def correlation(correlation_id: str | None = None) -> Iterator[str]:
+    """Run the block under `correlation_id` (a new one when None or empty) and yield it; the id
+    that was current before is back on exit, however the block ends."""
+    token = _correlation_id.set(correlation_id or new_correlation_id())
     try:
-        yield _current.get()
+        yield _correlation_id.get()
     finally:
-        _current.reset(token)
+        _correlation_id.reset(token)

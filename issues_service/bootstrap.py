@@ -18,7 +18,9 @@ def _with_fresh_unit_of_work(
 ):
     # A unit of work holds the issues it loaded, so each command gets its own.
     def handle(command: Command):
-        return handler_class(unit_of_work())(command)
+        uow = unit_of_work()
+        uow.causation_id = str(command.command_id)
+        return handler_class(uow)(command)
 
     handle.__name__ = handler_class.__name__
     return handle

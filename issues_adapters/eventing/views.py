@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from issues_adapters.eventing import relay
+from issues_adapters.eventing import dispatch, relay
 from issues_adapters.eventing.models import Delivery
+from issues_adapters.wiring import message_bus
 
 PAGE_SIZE = 100
 
@@ -42,10 +43,10 @@ def parked_deliveries(request):
 @require_POST
 @staff_required
 def retry_delivery(request, delivery_id: int):
-    report = relay.retry_parked([delivery_id], in_process=not relay.scale_out())
+    report = relay.retry_parked(message_bus(), [delivery_id], in_process=not dispatch.scale_out())
     if report.delivered:
         messages.success(request, "Delivered.")
-    elif relay.scale_out():
+    elif dispatch.scale_out():
         messages.info(request, "Handed to the workers; it will be retried with back-off.")
     else:
         messages.warning(request, "It failed again; it will be retried with back-off.")
@@ -55,6 +56,6 @@ def retry_delivery(request, delivery_id: int):
 @require_POST
 @staff_required
 def retry_all(request):
-    report = relay.retry_parked(in_process=not relay.scale_out())
+    report = relay.retry_parked(message_bus(), in_process=not dispatch.scale_out())
     messages.info(request, f"Retried: {report}.")
     return redirect("eventing:parked_deliveries")
