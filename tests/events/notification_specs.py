@@ -3,6 +3,7 @@
 No database and no mail server: the handlers talk to a fake Notifications port.
 """
 
+import dataclasses
 import uuid
 
 from expects import be_empty, contain, equal, expect, have_len
@@ -88,9 +89,8 @@ class When_an_issue_is_reported(With_the_notification_handlers):
 
 class When_the_event_carries_a_correlation_id(With_the_notification_handlers):
     def because_its_events_are_delivered(self):
-        (event,) = self.issue.events
-        # As the unit of work stamps it (Event gains the field in the event-delivery rewrite).
-        object.__setattr__(event, "correlation_id", "req-42")
+        # As the unit of work stamps it when the event is recorded.
+        self.issue.events[0] = dataclasses.replace(self.issue.events[0], correlation_id="req-42")
         self.deliver_new_events()
 
     def it_should_hand_it_to_the_mail(self):

@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
+from issues_adapters.persistence.models import RecordedEvent
 from tests.events.test_inbound_mail import a_maildir, a_message
 from tests.support.logs import console_output
-from tests.tracing.support import needs_events_with_correlation_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -35,8 +35,7 @@ def test_each_message_read_gets_a_new_id_of_its_own(tmp_path):
     assert ids["one@mail.example.org"] != ids["two@mail.example.org"]
 
 
-@needs_events_with_correlation_ids
-def test_the_confirmation_of_a_mailed_report_carries_the_messages_id(
+def test_its_events_and_the_mail_they_cause_carry_the_messages_id(
     tmp_path, django_capture_on_commit_callbacks
 ):
     path = a_maildir(tmp_path, a_message(message_id="<three@mail.example.org>"))
@@ -44,5 +43,7 @@ def test_the_confirmation_of_a_mailed_report_carries_the_messages_id(
     with django_capture_on_commit_callbacks(execute=True):
         ids = fetch_mail_logging(path)
 
+    (event,) = RecordedEvent.objects.all()
     (confirmation,) = mail.outbox
+    assert event.correlation_id == ids["three@mail.example.org"]
     assert confirmation.message()["X-Correlation-ID"] == ids["three@mail.example.org"]

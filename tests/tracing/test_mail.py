@@ -1,4 +1,5 @@
-"""Mail says which request or inbound mail caused it, in X-Correlation-ID."""
+"""Events record which request or inbound mail caused them; their mail says it in
+X-Correlation-ID."""
 
 import uuid
 
@@ -7,11 +8,11 @@ from django.core import mail
 from django.test import Client
 
 from issues_adapters.eventing.notifications import DjangoEmailNotifications
+from issues_adapters.persistence.models import RecordedEvent
 from issues_domain import commands
 from issues_domain.audience import Recipient
 from issues_service.notifications import Notification
 from tests.events.support import bus_without_delivery
-from tests.tracing.support import needs_events_with_correlation_ids
 
 pytestmark = pytest.mark.django_db
 
@@ -46,8 +47,9 @@ def test_a_mail_without_a_correlation_id_has_no_such_header():
     assert "X-Correlation-ID" not in sent.message()
 
 
-@needs_events_with_correlation_ids
-def test_the_mail_a_request_causes_carries_the_requests_id(django_capture_on_commit_callbacks):
+def test_the_events_a_request_records_and_their_mail_carry_its_id(
+    django_capture_on_commit_callbacks,
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = Client().post(
             "/api/issues/",
@@ -61,5 +63,7 @@ def test_the_mail_a_request_causes_carries_the_requests_id(django_capture_on_com
         )
 
     assert response.status_code == 201
+    (event,) = RecordedEvent.objects.all()
+    assert event.correlation_id == "req-6"
     (sent,) = mail.outbox
     assert sent.message()["X-Correlation-ID"] == "req-6"
