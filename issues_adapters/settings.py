@@ -53,6 +53,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries X-Request-ID, even one a later middleware made.
+    "issues_adapters.http.request_id.RequestIdInAndOut",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "issues_adapters.http.oversized_requests.RefuseOversizedRequests",
@@ -264,9 +266,26 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
 
+# One line a record, with the request's or inbound mail's id (issues_adapters/tracing.py):
+# 2026-01-31 12:00:00,123 level=INFO logger=issues_adapters.eventing.inbound correlation_id=...
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"correlation_id": {"()": "issues_adapters.logs.CorrelationIdFilter"}},
+    "formatters": {
+        "key_value": {
+            "format": "%(asctime)s level=%(levelname)s logger=%(name)s "
+            "correlation_id=%(correlation_id)s %(message)s"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["correlation_id"],
+            "formatter": "key_value",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's records go to the console above (its own handlers would print them without the id).
+    "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }
