@@ -246,7 +246,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"ActorRoleEnum": "issues_adapters.api.serializers.ACTOR_ROLES"},
+    "ENUM_NAME_OVERRIDES": {
+        "ActorRoleEnum": "issues_adapters.api.serializers.ACTOR_ROLES",
+        "IssueStatusEnum": "issues_adapters.api.serializers.ISSUE_STATUSES",
+        "RebuildStatusEnum": "issues_adapters.api.projections.REBUILD_STATUSES",
+        "HandlerKindEnum": "issues_adapters.api.projections.HANDLER_KINDS",
+    },
     # Separate request and response components: request fields keep minLength and the like.
     "COMPONENT_SPLIT_REQUEST": True,
 }

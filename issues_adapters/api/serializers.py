@@ -19,6 +19,9 @@ _ID = "00000000-0000-0000-0000-000000000000"
 ACTOR_ROLES = [role.value for role in ActorRole]
 
 
+ISSUE_STATUSES = [status.value for status in IssueStatus]
+
+
 class CommentOutput(serializers.Serializer):
     id = serializers.UUIDField()
     author_name = serializers.CharField()
@@ -32,7 +35,7 @@ class IssueSummaryOutput(serializers.Serializer):
     id = serializers.UUIDField()
     url = serializers.SerializerMethodField()
     reference = serializers.CharField()
-    status = serializers.ChoiceField(choices=[s.value for s in IssueStatus])
+    status = serializers.ChoiceField(choices=ISSUE_STATUSES)
     reporter_name = serializers.CharField()
     reporter_email = serializers.CharField()
     description = serializers.CharField()

@@ -52,6 +52,10 @@ class Delivery(models.Model):
                 condition=models.Q(status="parked"),
                 name="delivery_parked_recent",
             ),
+            # The status panel counts the few rows being sent without walking the done ones.
+            models.Index(
+                fields=["handler"], condition=models.Q(status="sending"), name="delivery_sending"
+            ),
         ]
 
     def __str__(self):
