@@ -30,7 +30,6 @@ def bootstrap(
     *,
     unit_of_work: Callable[[], UnitOfWork],
     event_handlers: dict[type[Event], list[EventHandler]] | None = None,
-    event_retry_policy: RetryPolicy | None = None,
     stale_write_policy: RetryPolicy | None = None,
 ) -> MessageBus:
     command_handlers = {
@@ -40,6 +39,5 @@ def bootstrap(
     return MessageBus(
         command_handlers,
         event_handlers or {},
-        event_retry_policy=event_retry_policy or RetryPolicy(),
         **({"stale_write_policy": stale_write_policy} if stale_write_policy else {}),
     )

@@ -148,6 +148,16 @@ class EventOutput(serializers.Serializer):
     actor_name = serializers.CharField()
     actor_role = serializers.ChoiceField(choices=ACTOR_ROLES)
     data = serializers.DictField(help_text="The event's own fields.")
+    status = serializers.ChoiceField(
+        choices=ISSUE_STATUSES, allow_null=True, help_text="The issue's status after the event."
+    )
+    correlation_id = serializers.CharField(
+        allow_null=True, help_text="The request or inbound mail that started it (X-Request-ID)."
+    )
+    causation_id = serializers.CharField(
+        allow_null=True, help_text="The command, or the event a process reacted to."
+    )
+    schema_version = serializers.IntegerField(help_text="The shape of `data`.")
 
 
 class TokenOutput(serializers.Serializer):

@@ -36,6 +36,7 @@ from issues_adapters.eventing import outbox
 from issues_adapters.eventing.models import Rebuild
 from issues_adapters.persistence.event_codec import UndecodableEvent
 from issues_adapters.persistence.event_log import to_event
+from issues_adapters.persistence.models import RecordedEvent
 from issues_domain.events import Event
 
 logger = logging.getLogger(__name__)
@@ -104,7 +105,9 @@ def start(
     try:
         with transaction.atomic():
             return Rebuild.objects.create(
-                handler=name, events_total=outbox.head(), requested_by=requested_by
+                handler=name,
+                events_total=RecordedEvent.objects.count(),  # once, for the progress bar
+                requested_by=requested_by,
             )
     except IntegrityError as error:  # another start won the race
         raise AlreadyRunning(f"A rebuild of {name} has just started") from error
@@ -191,6 +194,7 @@ def _swap(model: ReadModel, shadow: dict, mark: outbox.Mark, rebuild: Rebuild) -
         Rebuild.objects.filter(id=rebuild.id).update(
             status=Rebuild.Status.DONE,
             events_done=rebuild.events_done + caught_up,
+            events_total=rebuild.events_done + caught_up,
             heartbeat_at=now,
             finished_at=now,
         )
