@@ -163,6 +163,8 @@ EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Helpdesk <helpdesk@localhost>")
 HELPDESK_BASE_URL = os.environ.get("HELPDESK_BASE_URL", "http://127.0.0.1:8000")
+# The domain of mail's Message-IDs; empty: DEFAULT_FROM_EMAIL's.
+HELPDESK_MAIL_DOMAIN = os.environ.get("HELPDESK_MAIL_DOMAIN", "")
 
 # -- events -------------------------------------------------------------------------------
 

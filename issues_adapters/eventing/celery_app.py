@@ -37,7 +37,7 @@ app.conf.update(
     beat_schedule={
         "sweep-undelivered-events": {
             "task": "eventing.sweep",
-            "schedule": float(getattr(settings, "HELPDESK_SWEEP_SECONDS", 30)),
+            "schedule": settings.HELPDESK_SWEEP_SECONDS,
         }
     },
     include=["issues_adapters.eventing.tasks"],

@@ -41,7 +41,7 @@ logger = logging.getLogger(__name__)
 
 
 def mail_domain() -> str:
-    configured = getattr(settings, "HELPDESK_MAIL_DOMAIN", "")
+    configured = settings.HELPDESK_MAIL_DOMAIN
     if configured:
         return configured
     sender = settings.DEFAULT_FROM_EMAIL.rsplit("<", 1)[-1].rstrip(">")

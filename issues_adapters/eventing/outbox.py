@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from django.db import connection
-from django.db.models import Exists, Max, OuterRef, Q
+from django.db.models import BooleanField, Exists, Max, OuterRef, Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from issues_adapters.eventing.models import Checkpoint, Delivery
@@ -45,9 +46,16 @@ def mark_of(checkpoint: Checkpoint) -> Mark:
     return Mark(checkpoint.transaction_id, checkpoint.position)
 
 
-def after(mark: Mark) -> Q:
-    return Q(transaction_id__gt=mark.transaction_id) | Q(
-        transaction_id=mark.transaction_id, position__gt=mark.position
+def after(mark: Mark) -> RawSQL:
+    """Events after the mark in commit order. A row comparison, because PostgreSQL walks the
+    (transaction id, position) index from the mark on for it, where for the same condition
+    spelt with OR it filters the index from its start: a rebuild of 1,000,000 events read
+    every earlier event again for each batch."""
+    table = connection.ops.quote_name(RecordedEvent._meta.db_table)
+    return RawSQL(
+        f'({table}."transaction_id", {table}."position") > (%s, %s)',
+        [mark.transaction_id, mark.position],
+        output_field=BooleanField(),
     )
 
 

@@ -61,13 +61,28 @@ class HandlerStatus:
         return data
 
 
-def _counts(status: str) -> dict[str, int]:
-    return dict(
+def _counts() -> dict[tuple[str, str], int]:
+    """(handler, status) -> deliveries, for the statuses that are not done: one statement, a
+    part per status, so that each part walks its partial index, never the done rows."""
+    parts = [
         Delivery.objects.filter(status=status)
-        .values("handler")
+        .values("handler", "status")
         .annotate(count=Count("id"))
-        .values_list("handler", "count")
+        .values_list("handler", "status", "count")
+        for status in (Delivery.Status.PENDING, Delivery.Status.SENDING, Delivery.Status.PARKED)
+    ]
+    return {
+        (handler, status): count for handler, status, count in parts[0].union(*parts[1:], all=True)
+    }
+
+
+def _oldest_after(position: int) -> datetime | None:
+    oldest = (
+        RecordedEvent.objects.filter(position__gt=position)
+        .order_by("position")
+        .values_list("recorded_at", flat=True)[:1]
     )
+    return oldest[0] if oldest else None
 
 
 def _kind(handler, read_models: dict) -> str:
@@ -80,17 +95,16 @@ def handler_statuses(bus: MessageBus, read_models: dict) -> list[HandlerStatus]:
     handlers = {h.name: h for hs in bus.event_handlers.values() for h in hs}
     head = outbox.head()
     checkpoints = {c.handler: c for c in Checkpoint.objects.filter(handler__in=list(handlers))}
-    pending, sending, parked = _counts("pending"), _counts("sending"), _counts("parked")
+    counts = _counts()
     now = timezone.now()
+    oldest: dict[int, datetime | None] = {}  # handlers that are level share one look-up
     found = []
     for name in sorted(handlers):
         checkpoint = checkpoints.get(name)
         position = checkpoint.position if checkpoint else 0
-        oldest = (
-            RecordedEvent.objects.filter(position__gt=position)
-            .order_by("position")
-            .values_list("recorded_at", flat=True)[:1]
-        )
+        if position not in oldest:
+            oldest[position] = _oldest_after(position)
+        behind_since = oldest[position]
         found.append(
             HandlerStatus(
                 name=name,
@@ -98,9 +112,9 @@ def handler_statuses(bus: MessageBus, read_models: dict) -> list[HandlerStatus]:
                 position=position,
                 head=head,
                 lag_events=max(0, head - position),
-                lag_seconds=round((now - oldest[0]).total_seconds(), 1) if oldest else 0.0,
-                undelivered=pending.get(name, 0) + sending.get(name, 0),
-                parked=parked.get(name, 0),
+                lag_seconds=round((now - behind_since).total_seconds(), 1) if behind_since else 0.0,
+                undelivered=counts.get((name, "pending"), 0) + counts.get((name, "sending"), 0),
+                parked=counts.get((name, "parked"), 0),
                 last_error=checkpoint.last_error if checkpoint else "",
                 last_error_at=checkpoint.last_error_at if checkpoint else None,
                 rebuild=_latest_rebuild(name) if name in read_models else None,
