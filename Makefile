@@ -17,6 +17,9 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
+# Every process `run` starts sees HOST and PORT, so the links in mail point where it serves.
+run: export HOST := $(HOST)
+run: export PORT := $(PORT)
 run: install
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput

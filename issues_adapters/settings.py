@@ -160,7 +160,22 @@ EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Helpdesk <helpdesk@localhost>")
-HELPDESK_BASE_URL = os.environ.get("HELPDESK_BASE_URL", "http://127.0.0.1:8000")
+
+
+def base_url(environ) -> str:
+    """Where links in mail point: HELPDESK_BASE_URL, else the address `make run` serves on
+    (its HOST and PORT), so that `PORT=8101 make run` mails links that work."""
+    if environ.get("HELPDESK_BASE_URL"):
+        return environ["HELPDESK_BASE_URL"].rstrip("/")
+    host = environ.get("HOST") or "127.0.0.1"
+    if host in {"0.0.0.0", "::", "[::]"}:  # listening everywhere: this machine answers too
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{environ.get('PORT') or '8000'}"
+
+
+HELPDESK_BASE_URL = base_url(os.environ)
 
 # -- events -------------------------------------------------------------------------------
 
