@@ -84,3 +84,25 @@ def test_make_run_on_another_port_mails_links_to_that_port(tmp_path):
 def test_make_run_keeps_a_base_url_that_is_set(tmp_path):
     calls = _make(tmp_path, "run", PORT="8101", HELPDESK_BASE_URL="https://help.example.org")
     assert calls[-1] == "https://help.example.org"
+
+
+def _installs(tmp_path: Path, target: str) -> list[str]:
+    planned = subprocess.run(
+        ["make", "-n", target, f"VENV={tmp_path / 'fresh'}"],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    ).stdout.splitlines()
+    return [line for line in planned if "pip install" in line and "--upgrade pip" not in line]
+
+
+def test_make_run_installs_only_what_serving_needs(tmp_path):
+    installs = _installs(tmp_path, "run")
+    assert installs
+    assert not any("[dev]" in line for line in installs), installs
+
+
+def test_make_test_installs_the_development_tools_too(tmp_path):
+    assert any('-e ".[dev]"' in line for line in _installs(tmp_path, "test"))
