@@ -8,12 +8,13 @@ import base64
 import binascii
 import dataclasses
 import json
+import re
 import uuid
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from issues_adapters.persistence.models import IssueRecord, RecordedEvent
+from issues_adapters.persistence.models import REFERENCE_PREFIX, IssueRecord, RecordedEvent
 from issues_domain.issue import Issue
 from issues_service.queries import (
     DEFAULT_ORDERING,
@@ -50,6 +51,8 @@ _SUMMARY_FIELDS = [
     "updated_at",
 ]
 assert set(_ORDER_COLUMNS) == set(QUEUE_ORDERINGS)
+# "HD-1005", "hd1005" and "1005" all name issue number 1005.
+_REFERENCE = re.compile(rf"(?:{re.escape(REFERENCE_PREFIX.rstrip('-'))}-?)?(\d{{1,18}})", re.I)
 
 
 class InvalidCursor(ValueError):
@@ -176,14 +179,18 @@ def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
     elif filters.assignee:
         rows = rows.filter(assignee=filters.assignee)
     if filters.q and filters.q.strip():
-        text = filters.q.strip()
-        rows = rows.filter(
-            Q(reference__iexact=text)
-            | Q(reporter_email__icontains=text)
-            | Q(reporter_name__icontains=text)
-            | Q(description__icontains=text)
-        )
+        rows = rows.filter(_search(filters.q.strip()))
     return rows
+
+
+def _search(text: str) -> Q:
+    reference = _REFERENCE.fullmatch(text)
+    return (
+        (Q(number=int(reference.group(1))) if reference else Q(reference__iexact=text))
+        | Q(reporter_email__icontains=text)
+        | Q(reporter_name__icontains=text)
+        | Q(description__icontains=text)
+    )
 
 
 def _beyond(column: str, key: tuple, *, descending: bool) -> Q:

@@ -93,6 +93,9 @@ class When_staff_filter_the_queue(With_a_varied_queue):
             "q=<reference>": self.ids(
                 q=self.client.get(f"{ISSUES}{self.vpn}/").json()["reference"]
             ),
+            "q=<number>": self.ids(
+                q=self.client.get(f"{ISSUES}{self.vpn}/").json()["reference"].removeprefix("HD-")
+            ),
             "status=reported&priority=high": self.ids(status="reported", priority="high"),
             "category=astrology": self.ids(category="astrology"),
         }
@@ -111,6 +114,7 @@ class When_staff_filter_the_queue(With_a_varied_queue):
                     "q=jane@": ids(self.laptop),
                     "q=Jane Doe": ids(self.laptop),
                     "q=<reference>": ids(self.vpn),
+                    "q=<number>": ids(self.vpn),
                     "status=reported&priority=high": ids(self.printer),
                     "category=astrology": [],
                 }

@@ -110,6 +110,18 @@ def test_the_queue_searches_reference_email_and_text():
         assert row(other).reference not in html, q
 
 
+def test_the_queue_finds_an_issue_by_its_number_with_or_without_the_prefix():
+    issue_id = report(description="Coffee machine leaks")
+    other = report()
+    reference = row(issue_id).reference
+    number = reference.removeprefix("HD-")
+    client = staff_client()
+    for q in (number, reference.lower(), f"hd{number}"):
+        html = client.get("/staff/", {"q": q}).content.decode()
+        assert reference in html, q
+        assert row(other).reference not in html, q
+
+
 def test_the_queue_pages_with_a_cursor():
     ids = [report(description=f"Problem {n}") for n in range(30)]
     client = staff_client()
