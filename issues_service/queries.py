@@ -13,8 +13,11 @@ QUEUE_ORDERINGS = {
     "-reported_at": "newest first",
     "reported_at": "oldest first",
     "-updated_at": "recently updated",
+    "updated_at": "longest untouched",
     "-priority": "most urgent first",
+    "priority": "least urgent first",
     "reference": "reference",
+    "-reference": "reference, highest first",
 }
 DEFAULT_ORDERING = "-reported_at"
 

@@ -33,8 +33,11 @@ _ORDER_COLUMNS = {
     "-reported_at": ("reported_at", True),
     "reported_at": ("reported_at", False),
     "-updated_at": ("updated_at", True),
+    "updated_at": ("updated_at", False),
     "-priority": ("priority_rank", True),
+    "priority": ("priority_rank", False),
     "reference": ("number", False),
+    "-reference": ("number", True),
 }
 _SUMMARY_FIELDS = [
     "id",

@@ -127,7 +127,15 @@ class When_staff_sort_the_queue(With_a_varied_queue):
     def because_alice_sorts_it_every_way(self):
         self.results = {
             ordering: self.ids(ordering=ordering)
-            for ordering in ("reported_at", "-priority", "reference", "-updated_at")
+            for ordering in (
+                "reported_at",
+                "-priority",
+                "priority",
+                "reference",
+                "-reference",
+                "-updated_at",
+                "updated_at",
+            )
         }
 
     def it_should_sort_oldest_first(self):
@@ -137,6 +145,15 @@ class When_staff_sort_the_queue(With_a_varied_queue):
 
     def it_should_sort_most_urgent_first(self):
         expect(self.results["-priority"][:2]).to(equal(ids(self.vpn, self.printer)))
+
+    def it_should_sort_least_urgent_first(self):
+        expect(self.results["priority"][-2:]).to(equal(ids(self.printer, self.vpn)))
+
+    def it_should_sort_by_reference_either_way(self):
+        expect(self.results["-reference"]).to(equal(list(reversed(self.results["reference"]))))
+
+    def it_should_sort_longest_untouched_first(self):
+        expect(self.results["updated_at"]).to(equal(list(reversed(self.results["-updated_at"]))))
 
     def it_should_sort_by_reference(self):
         expect(self.results["reference"]).to(

@@ -147,6 +147,25 @@ def test_sort_links_keep_the_filters_in_the_url():
     assert "?view=resolved&amp;q=jam&amp;sort=reference" in html
 
 
+def _references(response) -> list[str]:
+    return [issue.reference for issue in response.context["page"].issues]
+
+
+@pytest.mark.parametrize("column", ["priority", "reference", "reported", "updated"])
+def test_clicking_a_column_header_again_reverses_the_order(column):
+    staff_client()
+    for status in ("reported", "triaged", "assigned"):
+        issue_in(status)
+    report(priority="low")
+    client = staff_client()
+    first = client.get("/staff/" + client.get("/staff/").context["sort_links"][column]["url"])
+    again = client.get("/staff/" + first.context["sort_links"][column]["url"])
+    assert first.context["chosen"]["sort"] != again.context["chosen"]["sort"]
+    assert _references(again) == list(reversed(_references(first)))
+    third = client.get("/staff/" + again.context["sort_links"][column]["url"])
+    assert _references(third) == _references(first)
+
+
 # -- the issue page ---------------------------------------------------------------------------
 
 

@@ -104,19 +104,19 @@ def _query_string(chosen: dict, **changes) -> str:
 
 
 SORTABLE = {
-    # column: (ordering when clicked, the other direction if there is one)
-    "reference": ("reference", None),
+    # column: (ordering on the first click, the reverse on the next)
+    "reference": ("reference", "-reference"),
     "reported": ("-reported_at", "reported_at"),
-    "updated": ("-updated_at", None),
-    "priority": ("-priority", None),
+    "updated": ("-updated_at", "updated_at"),
+    "priority": ("-priority", "priority"),
 }
 
 
 def _sort_links(chosen: dict) -> dict:
     links = {}
-    for column, (first, second) in SORTABLE.items():
-        current = chosen["sort"] in (first, second)
-        target = second if current and second and chosen["sort"] == first else first
+    for column, (first, reverse) in SORTABLE.items():
+        current = chosen["sort"] in (first, reverse)
+        target = reverse if chosen["sort"] == first else first
         links[column] = {
             "url": _query_string(chosen, sort=target),
             "current": current,
