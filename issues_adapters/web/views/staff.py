@@ -114,9 +114,9 @@ SORTABLE = {
 
 def _sort_links(chosen: dict) -> dict:
     links = {}
-    for column, (first, reverse) in SORTABLE.items():
-        current = chosen["sort"] in (first, reverse)
-        target = reverse if chosen["sort"] == first else first
+    for column, (first, then) in SORTABLE.items():
+        current = chosen["sort"] in (first, then)
+        target = then if chosen["sort"] == first else first
         links[column] = {
             "url": _query_string(chosen, sort=target),
             "current": current,
