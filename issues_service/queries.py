@@ -26,7 +26,7 @@ DEFAULT_ORDERING = "-reported_at"
 class QueueFilters:
     status: str | None = None
     category: str | None = None
-    priority: str | None = None
+    priority: str | None = None  # a priority, or "none" for issues without one
     assignee: str | None = None  # a username, or "none" for unassigned issues
     q: str | None = None
     ordering: str = DEFAULT_ORDERING

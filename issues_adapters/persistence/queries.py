@@ -175,7 +175,9 @@ def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
         rows = rows.filter(status__in=filters.status.split(","))
     if filters.category:
         rows = rows.filter(category_id=filters.category)
-    if filters.priority:
+    if filters.priority == "none":
+        rows = rows.filter(priority__isnull=True)
+    elif filters.priority:
         rows = rows.filter(priority=filters.priority)
     if filters.assignee == "none":
         rows = rows.filter(assignee__isnull=True)

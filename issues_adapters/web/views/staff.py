@@ -53,6 +53,8 @@ VIEWS = {
     "closed": ("Closed", "closed", None),
     "all": ("Everything", None, None),
 }
+NOT_SET = "none"  # the priority filter's value for issues nobody has given a priority yet
+PRIORITY_VIEWS = [*((p.value, p.value.capitalize()) for p in Priority), (NOT_SET, "Not set")]
 STATUS_CHOICES = ["reported", "triaged", "assigned", "resolved", "closed"]
 FILTER_PARAMS = ("view", "status", "category", "priority", "assignee", "q", "sort")
 
@@ -75,7 +77,7 @@ def queue_filters(request) -> tuple[QueueFilters, dict]:
         assignee = chosen["assignee"]
     if assignee == "me":
         assignee = request.user.get_username()
-    if chosen["priority"] not in {p.value for p in Priority}:
+    if chosen["priority"] not in {p.value for p in Priority} | {NOT_SET}:
         chosen["priority"] = ""
     sort = chosen["sort"] if chosen["sort"] in QUEUE_ORDERINGS else DEFAULT_ORDERING
     chosen["sort"] = sort
@@ -147,12 +149,14 @@ def queue(request):
         "category_counts": [
             (slug, name, sidebar["category"].get(slug, 0)) for slug, name in categories
         ],
-        "priority_counts": [(p.value, sidebar["priority"].get(p.value, 0)) for p in Priority],
+        "priority_counts": [
+            (value, label, sidebar["priority"].get(value, 0)) for value, label in PRIORITY_VIEWS
+        ],
         "categories": categories,
         "category_names": dict(categories),
         "staff": staff,
         "statuses": STATUS_CHOICES,
-        "priorities": [p.value for p in Priority],
+        "priorities": PRIORITY_VIEWS,
         "orderings": QUEUE_ORDERINGS,
         "sort_links": _sort_links(chosen),
         "next_url": _query_string(chosen, cursor=page.next_cursor) if page.next_cursor else "",
