@@ -308,7 +308,8 @@ def _refused(request, issue_id, action, data, **why):
     """Back to the issue page (a reload must not send the form again), keeping what was typed."""
     key = kept_forms.keep(request, issue_id, action, data, **why)
     url = reverse("staff_issue", kwargs={"issue_id": issue_id})
-    return redirect(f"{url}?{urlencode({'kept': key})}#{action}-form")
+    # No #fragment: landing on one takes the focus away from the error that focus.js chose.
+    return redirect(f"{url}?{urlencode({'kept': key})}")
 
 
 @require_POST

@@ -128,7 +128,7 @@
           if (!change || change.version === shown) return;
           notice.textContent = "";
           notice.appendChild(document.createTextNode(
-            change.changed_by + " changed this issue (now version " + change.version + "). "));
+            change.changed_by + " changed this issue. "));
           var link = document.createElement("a");
           link.href = window.location.pathname;
           link.textContent = "Reload to see the changes";
