@@ -1,4 +1,4 @@
-"""Django settings, all chosen by environment (CONTRACT.md section 6).
+"""Django settings, all chosen by environment (docs/configuration.md names each).
 
 With nothing set: SQLite under var/, event handlers in-process after commit, mail written to
 files under var/mail/, DEBUG on. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and
