@@ -123,6 +123,19 @@ class When_staff_filter_the_queue(With_a_varied_queue):
 
 
 @pytest.mark.django_db
+class When_staff_ask_for_the_issues_without_a_priority(With_staff):
+    def given_one_issue_with_a_priority_and_one_without(self):
+        self.without = report_an_issue(priority=None)
+        self.low = report_an_issue(priority="low")
+
+    def because_alice_filters_by_priority_none(self):
+        self.response = self.client.get(ISSUES, {"priority": "none"})
+
+    def it_should_give_only_the_one_without(self):
+        expect([i["id"] for i in self.response.json()["results"]]).to(equal(ids(self.without)))
+
+
+@pytest.mark.django_db
 class When_staff_sort_the_queue(With_a_varied_queue):
     def because_alice_sorts_it_every_way(self):
         self.results = {
