@@ -1,18 +1,53 @@
-"""Turns domain events into JSON-ready dicts and back, by their declared field types."""
+"""Turns domain events into JSON-ready dicts and back, by their declared field types.
+
+Events are immutable facts, so a row is never rewritten: when an event class changes shape
+its `schema_version` goes up and an upcaster here turns the older data into the newer, one
+version at a time, when the row is read.
+"""
 
 import dataclasses
 import functools
 import types
 import typing
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 
 from issues_domain.events import ALL_EVENTS, Event
-from issues_domain.values import Actor, ActorRole
+from issues_domain.values import Actor, ActorRole, IssueStatus
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.__name__: cls for cls in ALL_EVENTS}
-_ENVELOPE = {"event_id", "issue_id", "version", "occurred_at", "actor"}
+_ENVELOPE = {
+    "event_id",
+    "issue_id",
+    "version",
+    "occurred_at",
+    "actor",
+    "status",
+    "correlation_id",
+    "causation_id",
+}
+
+
+class UndecodableEvent(Exception):
+    """A recorded event that this code cannot read (unknown type, or data that does not fit)."""
+
+
+Upcaster = Callable[[dict, dict], None]
+
+
+def _status_into_envelope(data: dict, envelope: dict) -> None:
+    status = data.pop("status", None)
+    if envelope.get("status") is None:
+        envelope["status"] = status
+
+
+# (event type, the schema version it reads) -> what turns that data into the next version's.
+UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    ("IssueTriaged", 1): _status_into_envelope,
+    ("IssueReopened", 1): _status_into_envelope,
+}
 
 
 def encode(event: Event) -> dict:
@@ -35,23 +70,56 @@ def decode(
     actor_role: str,
     actor_name: str,
     actor_email: str = "",
+    schema_version: int | None = None,
+    status: str | None = None,
+    correlation_id: str | None = None,
+    causation_id: str | None = None,
 ) -> Event:
-    cls = EVENT_TYPES[event_type]
-    hints = _hints(cls)
-    own = {name: _from_json(value, hints[name]) for name, value in data.items() if name in hints}
-    return cls(
-        event_id=event_id,
-        issue_id=issue_id,
-        version=version,
-        occurred_at=occurred_at,
-        actor=Actor(ActorRole(actor_role), actor_name, actor_email),
-        **own,
-    )
+    """The event of the current class; raises UndecodableEvent if this code cannot read it."""
+    cls = EVENT_TYPES.get(event_type)
+    if cls is None:
+        raise UndecodableEvent(f"unknown event type {event_type!r}")
+    written = schema_version or cls.schema_version
+    if written > cls.schema_version:
+        raise UndecodableEvent(
+            f"{event_type} of schema {written} is newer than this code's {cls.schema_version}"
+        )
+    data = dict(data)
+    envelope = {"status": status}
+    for version_read in range(written, cls.schema_version):
+        upcast = UPCASTERS.get((event_type, version_read))
+        if upcast is not None:
+            upcast(data, envelope)
+    readers = _readers(cls)
+    try:
+        own = {
+            name: value if value is None or readers[name] is None else readers[name](value)
+            for name, value in data.items()
+            if name in readers
+        }
+        return cls(
+            event_id=event_id,
+            issue_id=issue_id,
+            version=version,
+            occurred_at=occurred_at,
+            actor=Actor(ActorRole(actor_role), actor_name, actor_email),
+            status=IssueStatus(envelope["status"]) if envelope["status"] else None,
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+            **own,
+        )
+    except (TypeError, ValueError, KeyError) as error:
+        raise UndecodableEvent(f"{event_type}: {error}") from error
 
 
 @functools.cache
-def _hints(cls) -> dict:
-    return typing.get_type_hints(cls)
+def _readers(cls) -> dict:
+    """For each of the class's own fields, what turns its JSON value back (None: as it is)."""
+    return {
+        name: _reader(hint)
+        for name, hint in typing.get_type_hints(cls).items()
+        if name not in _ENVELOPE and name != "schema_version"
+    }
 
 
 def _to_json(value):
@@ -64,13 +132,11 @@ def _to_json(value):
     return value
 
 
-def _from_json(value, hint):
-    if value is None:
-        return None
+def _reader(hint) -> Callable | None:
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
     if isinstance(hint, type) and issubclass(hint, Enum | uuid.UUID):
-        return hint(value)
+        return hint
     if hint is datetime:
-        return datetime.fromisoformat(value)
-    return value
+        return datetime.fromisoformat
+    return None

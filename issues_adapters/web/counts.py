@@ -2,18 +2,40 @@
 
 Counting a million-row table on every page view would make the queue slower as the helpdesk
 grows; instead each event moves an issue between buckets and adjusts two or three counters.
+
+The writes take the tables' names, so that a rebuild (eventing/rebuilds.py) can fill new
+tables while these keep answering, and swap them in once they have caught up.
 """
+
+import uuid
+from dataclasses import dataclass
 
 from django.db import connection, transaction
 from django.db.models import Q
 
+from issues_adapters.persistence.plain_statements import preparer
 from issues_adapters.web.models import QueueCount, QueueIssueState
 from issues_domain import events
 
 OPEN = frozenset({"reported", "triaged", "assigned"})
 
 
-def buckets(state: QueueIssueState) -> set[str]:
+@dataclass(slots=True)
+class State:
+    """An issue's row of QueueIssueState while events move it (a model instance per issue
+    cost a rebuild more than the counting did)."""
+
+    issue_id: uuid.UUID
+    status: str | None = None
+    status_version: int = 0
+    assignee: str | None = None
+    assignee_version: int = 0
+    category: str | None = None
+    priority: str | None = None
+    triage_version: int = 0
+
+
+def buckets(state: State) -> set[str]:
     if state.status is None:
         return set()
     found = {f"status:{state.status}"}
@@ -26,7 +48,7 @@ def buckets(state: QueueIssueState) -> set[str]:
     return found
 
 
-def _take(state: QueueIssueState, event: events.Event) -> None:
+def _take(state: State, event: events.Event) -> None:
     """Take from the event every fact it states that is newer than what the state holds."""
     version = event.version
 
@@ -66,12 +88,15 @@ def _take(state: QueueIssueState, event: events.Event) -> None:
         status("closed")
 
 
-def _add_all(deltas: dict[str, int]) -> None:
+LIVE = {QueueIssueState: QueueIssueState._meta.db_table, QueueCount: QueueCount._meta.db_table}
+
+
+def _add_all(deltas: dict[str, int], tables: dict) -> None:
     """Move every counter in one statement: an upsert (SQLite >= 3.24 and PostgreSQL)."""
     if not deltas:
         return
     quote = connection.ops.quote_name
-    table, key, count = quote(QueueCount._meta.db_table), quote("key"), quote("count")
+    table, key, count = quote(tables[QueueCount]), quote("key"), quote("count")
     values = ", ".join(["(%s, %s)"] * len(deltas))
     params = [item for pair in sorted(deltas.items()) for item in pair]
     with connection.cursor() as cursor:
@@ -93,67 +118,89 @@ _STATE_FIELDS = (
 )
 
 
-def _states_of(issue_ids) -> dict:
+def _states_of(issue_ids, tables: dict) -> dict:
     """The issues' rows (locked on PostgreSQL), by issue id; plain SQL, one statement."""
     quote = connection.ops.quote_name
-    table = quote(QueueIssueState._meta.db_table)
+    table = quote(tables[QueueIssueState])
     key = QueueIssueState._meta.pk
-    ids = list(dict.fromkeys(issue_ids))
+    ids = [key.get_db_prep_value(issue_id, connection) for issue_id in dict.fromkeys(issue_ids)]
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    if connection.vendor == "postgresql":  # one array, not a parameter per id (see _store_all)
+        which, params = f"= ANY(%s::{key.db_type(connection)}[])", [ids]
+    else:
+        which, params = f"IN ({', '.join(['%s'] * len(ids))})", ids
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {quote(key.column)}, {', '.join(quote(name) for name in _STATE_FIELDS)} "
-            f"FROM {table} WHERE {quote(key.column)} IN ({', '.join(['%s'] * len(ids))}){lock}",
-            [key.get_db_prep_value(issue_id, connection) for issue_id in ids],
+            f"FROM {table} WHERE {quote(key.column)} {which}{lock}",
+            params,
         )
         rows = cursor.fetchall()
     states = {}
     for stored_id, *facts in rows:
         issue_id = key.to_python(stored_id)
-        states[issue_id] = QueueIssueState(
-            issue_id=issue_id, **dict(zip(_STATE_FIELDS, facts, strict=True))
-        )
+        states[issue_id] = State(issue_id, *facts)
     return states
 
 
-def _store_all(states: list[QueueIssueState]) -> None:
+def _store_all(states: list[State], tables: dict) -> None:
     """Insert or update these rows in one statement."""
     quote = connection.ops.quote_name
     names = ("issue_id", *_STATE_FIELDS)
     fields = [QueueIssueState._meta.get_field(name) for name in names]
     columns = [quote(field.column) for field in fields]
     updates = ", ".join(f"{column} = excluded.{column}" for column in columns[1:])
-    row = f"({', '.join(['%s'] * len(columns))})"
+    values = [
+        [prepare(getattr(state, name)) for state in states]
+        for name, prepare in zip(names, map(preparer, fields), strict=True)
+    ]
+    if connection.vendor == "postgresql":
+        # A column an array: a rebuild stores thousands of rows a statement, and psycopg's
+        # client-side binding splits and quotes a statement of one parameter per value in
+        # Python (bench/rebuild.py: 5,600 -> 7,800 events/s).
+        rows = (
+            "SELECT * FROM unnest("
+            + ", ".join(f"%s::{field.db_type(connection).split('(')[0]}[]" for field in fields)
+            + ")"
+        )
+        params = values
+    else:
+        row = f"({', '.join(['%s'] * len(columns))})"
+        rows = f"VALUES {', '.join([row] * len(states))}"
+        params = [value for state_values in zip(*values, strict=True) for value in state_values]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(QueueIssueState._meta.db_table)} ({', '.join(columns)}) "
-            f"VALUES {', '.join([row] * len(states))} "
+            f"INSERT INTO {quote(tables[QueueIssueState])} ({', '.join(columns)}) {rows} "
             f"ON CONFLICT ({columns[0]}) DO UPDATE SET {updates}",
-            [
-                field.get_db_prep_save(getattr(state, field.attname), connection)
-                for state in states
-                for field in fields
-            ],
+            params,
         )
 
 
-def _facts(state: QueueIssueState) -> tuple:
-    return tuple(getattr(state, name) for name in _STATE_FIELDS)
+def _facts(state: State) -> tuple:
+    return (
+        state.status,
+        state.status_version,
+        state.assignee,
+        state.assignee_version,
+        state.category,
+        state.priority,
+        state.triage_version,
+    )
 
 
-def apply_all(taken: list[events.Event]) -> None:
+def apply_all(taken: list[events.Event], tables: dict = LIVE) -> None:
     """Take in these events, in this order: three statements however many there are."""
     if not taken:
         return
     # No savepoint of its own: the relay runs each handler in one already.
     with transaction.atomic(savepoint=False):
-        states = _states_of(event.issue_id for event in taken)
+        states = _states_of((event.issue_id for event in taken), tables)
         changed: dict = {}
         deltas: dict[str, int] = {}
         for event in taken:
             state = states.get(event.issue_id)
             if state is None:
-                state = states[event.issue_id] = QueueIssueState(issue_id=event.issue_id)
+                state = states[event.issue_id] = State(event.issue_id)
             facts_before, before = _facts(state), buckets(state)
             _take(state, event)
             if _facts(state) == facts_before:
@@ -165,8 +212,8 @@ def apply_all(taken: list[events.Event]) -> None:
                 deltas[key] = deltas.get(key, 0) + 1
             changed[event.issue_id] = state
         if changed:  # in key order, as every writer takes them: no lock-order deadlock
-            _store_all([changed[issue_id] for issue_id in sorted(changed)])
-        _add_all({key: delta for key, delta in deltas.items() if delta})
+            _store_all([changed[issue_id] for issue_id in sorted(changed)], tables)
+        _add_all({key: delta for key, delta in deltas.items() if delta}, tables)
 
 
 def apply(event: events.Event) -> None:
@@ -174,10 +221,13 @@ def apply(event: events.Event) -> None:
 
 
 class QueueCountsProjection:
-    """The event handler that keeps the counts; `name` is stable (deliveries are kept by it)."""
+    """The event handler that keeps the counts; `name` is stable (deliveries are kept by it).
+
+    A rebuildable read model: `models` are its tables, `apply_into` writes into others."""
 
     name = "web.queue_counts"
     handles = events.ALL_EVENTS
+    models = (QueueIssueState, QueueCount)
 
     def __call__(self, event: events.Event) -> None:
         apply(event)
@@ -185,30 +235,14 @@ class QueueCountsProjection:
     def handle_many(self, taken: list[events.Event]) -> None:
         apply_all(taken)
 
+    def apply_into(self, taken: list[events.Event], tables: dict) -> None:
+        apply_all(taken, tables)
+
 
 def event_handlers() -> dict[type[events.Event], list]:
     """For issues_adapters.wiring.event_handlers()."""
     projection = QueueCountsProjection()
     return {event_type: [projection] for event_type in projection.handles}
-
-
-def rebuild() -> int:
-    """Empty the read model and take in every recorded event again; returns how many."""
-    from issues_adapters.persistence.event_log import to_event
-    from issues_adapters.persistence.models import RecordedEvent
-
-    taken = 0
-    with transaction.atomic():
-        QueueCount.objects.all().delete()
-        QueueIssueState.objects.all().delete()
-        batch = []
-        for row in RecordedEvent.objects.order_by("position").iterator(chunk_size=2000):
-            batch.append(to_event(row))
-            if len(batch) == 500:
-                apply_all(batch)
-                taken, batch = taken + len(batch), []
-        apply_all(batch)
-    return taken + len(batch)
 
 
 def sidebar(username: str) -> dict:
