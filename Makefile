@@ -2,22 +2,31 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed-stamp
+# Serving needs the runtime dependencies only; testing and linting need the dev tools too.
+RUNTIME_STAMP := $(VENV)/.runtime-stamp
+DEV_STAMP := $(VENV)/.dev-stamp
 POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .PHONY: install run test lint test-sqlite test-postgres bench clean
 
-$(STAMP): pyproject.toml
+$(RUNTIME_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): $(RUNTIME_STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
-	touch $(STAMP)
+	touch $@
 
-install: $(STAMP)
+install: $(DEV_STAMP)
 
-run: install
+# Every process `run` starts sees HOST and PORT, so the links in mail point where it serves.
+run: export HOST := $(HOST)
+run: export PORT := $(PORT)
+run: $(RUNTIME_STAMP)
 	mkdir -p var
 	$(BIN)/python manage.py migrate --noinput
 	$(BIN)/python manage.py seed_demo

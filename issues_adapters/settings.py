@@ -1,4 +1,4 @@
-"""Django settings, all chosen by environment (CONTRACT.md section 6).
+"""Django settings, all chosen by environment (docs/configuration.md names each).
 
 With nothing set: SQLite under var/, event handlers in-process after commit, mail written to
 files under var/mail/, DEBUG on. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HOSTS and
@@ -33,6 +33,7 @@ if not SECRET_KEY:
     raise RuntimeError("Set SECRET_KEY in the environment when DEBUG is off.")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+CSRF_FAILURE_VIEW = "issues_adapters.web.error_pages.csrf_failure"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -64,6 +65,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "issues_adapters.web.error_pages.ProductErrorPages",
 ]
 
 ROOT_URLCONF = "issues_adapters.urls"
@@ -162,7 +164,22 @@ EMAIL_USE_TLS = env_flag("EMAIL_USE_TLS", False)
 EMAIL_USE_SSL = env_flag("EMAIL_USE_SSL", False)
 EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "10"))
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Helpdesk <helpdesk@localhost>")
-HELPDESK_BASE_URL = os.environ.get("HELPDESK_BASE_URL", "http://127.0.0.1:8000")
+
+
+def base_url(environ) -> str:
+    """Where links in mail point: HELPDESK_BASE_URL, else the address `make run` serves on
+    (its HOST and PORT), so that `PORT=8101 make run` mails links that work."""
+    if environ.get("HELPDESK_BASE_URL"):
+        return environ["HELPDESK_BASE_URL"].rstrip("/")
+    host = environ.get("HOST") or "127.0.0.1"
+    if host in {"0.0.0.0", "::", "[::]"}:  # listening everywhere: this machine answers too
+        host = "127.0.0.1"
+    elif ":" in host and not host.startswith("["):
+        host = f"[{host}]"
+    return f"http://{host}:{environ.get('PORT') or '8000'}"
+
+
+HELPDESK_BASE_URL = base_url(os.environ)
 # The domain of mail's Message-IDs; empty: DEFAULT_FROM_EMAIL's.
 HELPDESK_MAIL_DOMAIN = os.environ.get("HELPDESK_MAIL_DOMAIN", "")
 

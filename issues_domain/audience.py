@@ -1,4 +1,4 @@
-"""Who hears about what happened to an issue (CONTRACT.md section 5), read off the event alone.
+"""Who hears about what happened to an issue (docs/lifecycle.md), read off the event alone.
 
 - the reporter gets a confirmation when they report, a mail on each public staff comment, and
   one on resolution; internal notes never reach them;

@@ -13,8 +13,11 @@ QUEUE_ORDERINGS = {
     "-reported_at": "newest first",
     "reported_at": "oldest first",
     "-updated_at": "recently updated",
+    "updated_at": "longest untouched",
     "-priority": "most urgent first",
+    "priority": "least urgent first",
     "reference": "reference",
+    "-reference": "reference, highest first",
 }
 DEFAULT_ORDERING = "-reported_at"
 
@@ -23,7 +26,7 @@ DEFAULT_ORDERING = "-reported_at"
 class QueueFilters:
     status: str | None = None
     category: str | None = None
-    priority: str | None = None
+    priority: str | None = None  # a priority, or "none" for issues without one
     assignee: str | None = None  # a username, or "none" for unassigned issues
     q: str | None = None
     ordering: str = DEFAULT_ORDERING

@@ -251,7 +251,12 @@ class QueueQuery(serializers.Serializer):
         + ", ".join(s.value for s in IssueStatus),
     )
     category = text(50, required=False, allow_blank=True, help_text="A category slug.")
-    priority = serializers.ChoiceField(choices=PRIORITIES, required=False, allow_blank=True)
+    priority = serializers.ChoiceField(
+        choices=[*PRIORITIES, "none"],
+        required=False,
+        allow_blank=True,
+        help_text="A priority, or `none`: issues nobody has given a priority yet.",
+    )
     assignee = text(
         150, required=False, allow_blank=True, help_text="A staff username, or `none`: unassigned."
     )

@@ -8,12 +8,13 @@ import base64
 import binascii
 import dataclasses
 import json
+import re
 import uuid
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from issues_adapters.persistence.models import IssueRecord, RecordedEvent
+from issues_adapters.persistence.models import REFERENCE_PREFIX, IssueRecord, RecordedEvent
 from issues_domain.issue import Issue
 from issues_service.queries import (
     DEFAULT_ORDERING,
@@ -32,8 +33,11 @@ _ORDER_COLUMNS = {
     "-reported_at": ("reported_at", True),
     "reported_at": ("reported_at", False),
     "-updated_at": ("updated_at", True),
+    "updated_at": ("updated_at", False),
     "-priority": ("priority_rank", True),
+    "priority": ("priority_rank", False),
     "reference": ("number", False),
+    "-reference": ("number", True),
 }
 _SUMMARY_FIELDS = [
     "id",
@@ -50,6 +54,8 @@ _SUMMARY_FIELDS = [
     "updated_at",
 ]
 assert set(_ORDER_COLUMNS) == set(QUEUE_ORDERINGS)
+# "HD-1005", "hd1005" and "1005" all name issue number 1005.
+_REFERENCE = re.compile(rf"(?:{re.escape(REFERENCE_PREFIX.rstrip('-'))}-?)?(\d{{1,18}})", re.I)
 
 
 class InvalidCursor(ValueError):
@@ -173,21 +179,27 @@ def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
         rows = rows.filter(status__in=filters.status.split(","))
     if filters.category:
         rows = rows.filter(category_id=filters.category)
-    if filters.priority:
+    if filters.priority == "none":
+        rows = rows.filter(priority__isnull=True)
+    elif filters.priority:
         rows = rows.filter(priority=filters.priority)
     if filters.assignee == "none":
         rows = rows.filter(assignee__isnull=True)
     elif filters.assignee:
         rows = rows.filter(assignee=filters.assignee)
     if filters.q and filters.q.strip():
-        text = filters.q.strip()
-        rows = rows.filter(
-            Q(reference__iexact=text)
-            | Q(reporter_email__icontains=text)
-            | Q(reporter_name__icontains=text)
-            | Q(description__icontains=text)
-        )
+        rows = rows.filter(_search(filters.q.strip()))
     return rows
+
+
+def _search(text: str) -> Q:
+    reference = _REFERENCE.fullmatch(text)
+    return (
+        (Q(number=int(reference.group(1))) if reference else Q(reference__iexact=text))
+        | Q(reporter_email__icontains=text)
+        | Q(reporter_name__icontains=text)
+        | Q(description__icontains=text)
+    )
 
 
 def _beyond(column: str, key: tuple, *, descending: bool) -> Q:

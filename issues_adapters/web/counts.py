@@ -44,8 +44,7 @@ def buckets(state: State) -> set[str]:
         found.add("unassigned" if state.assignee is None else f"assignee:{state.assignee}")
         if state.category:
             found.add(f"category:{state.category}")
-        if state.priority:
-            found.add(f"priority:{state.priority}")
+        found.add(f"priority:{state.priority or 'none'}")
     return found
 
 

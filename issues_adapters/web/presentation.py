@@ -1,7 +1,7 @@
 """Turns read-side data into what the pages show: the timeline, labels, which forms to offer.
 
 Which forms a page offers is presentation only: it mirrors the lifecycle table in
-CONTRACT.md so that nobody is offered a button that cannot work, but the Issue aggregate
+docs/lifecycle.md so that nobody is offered a button that cannot work, but the Issue aggregate
 still decides, and a refused command is shown as such.
 """
 

@@ -4,6 +4,7 @@ from issues_adapters.web.views import public, staff
 
 urlpatterns = [
     path("", public.report, name="report"),
+    path("favicon.ico", public.favicon),
     path("reported/", public.reported, name="reported"),
     path("track/<str:token>/", public.track, name="track_issue"),
     path("track/<str:token>/comment/", public.track_comment, name="track_comment"),

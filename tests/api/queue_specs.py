@@ -93,6 +93,9 @@ class When_staff_filter_the_queue(With_a_varied_queue):
             "q=<reference>": self.ids(
                 q=self.client.get(f"{ISSUES}{self.vpn}/").json()["reference"]
             ),
+            "q=<number>": self.ids(
+                q=self.client.get(f"{ISSUES}{self.vpn}/").json()["reference"].removeprefix("HD-")
+            ),
             "status=reported&priority=high": self.ids(status="reported", priority="high"),
             "category=astrology": self.ids(category="astrology"),
         }
@@ -111,6 +114,7 @@ class When_staff_filter_the_queue(With_a_varied_queue):
                     "q=jane@": ids(self.laptop),
                     "q=Jane Doe": ids(self.laptop),
                     "q=<reference>": ids(self.vpn),
+                    "q=<number>": ids(self.vpn),
                     "status=reported&priority=high": ids(self.printer),
                     "category=astrology": [],
                 }
@@ -119,11 +123,32 @@ class When_staff_filter_the_queue(With_a_varied_queue):
 
 
 @pytest.mark.django_db
+class When_staff_ask_for_the_issues_without_a_priority(With_staff):
+    def given_one_issue_with_a_priority_and_one_without(self):
+        self.without = report_an_issue(priority=None)
+        self.low = report_an_issue(priority="low")
+
+    def because_alice_filters_by_priority_none(self):
+        self.response = self.client.get(ISSUES, {"priority": "none"})
+
+    def it_should_give_only_the_one_without(self):
+        expect([i["id"] for i in self.response.json()["results"]]).to(equal(ids(self.without)))
+
+
+@pytest.mark.django_db
 class When_staff_sort_the_queue(With_a_varied_queue):
     def because_alice_sorts_it_every_way(self):
         self.results = {
             ordering: self.ids(ordering=ordering)
-            for ordering in ("reported_at", "-priority", "reference", "-updated_at")
+            for ordering in (
+                "reported_at",
+                "-priority",
+                "priority",
+                "reference",
+                "-reference",
+                "-updated_at",
+                "updated_at",
+            )
         }
 
     def it_should_sort_oldest_first(self):
@@ -133,6 +158,15 @@ class When_staff_sort_the_queue(With_a_varied_queue):
 
     def it_should_sort_most_urgent_first(self):
         expect(self.results["-priority"][:2]).to(equal(ids(self.vpn, self.printer)))
+
+    def it_should_sort_least_urgent_first(self):
+        expect(self.results["priority"][-2:]).to(equal(ids(self.printer, self.vpn)))
+
+    def it_should_sort_by_reference_either_way(self):
+        expect(self.results["-reference"]).to(equal(list(reversed(self.results["reference"]))))
+
+    def it_should_sort_longest_untouched_first(self):
+        expect(self.results["updated_at"]).to(equal(list(reversed(self.results["-updated_at"]))))
 
     def it_should_sort_by_reference(self):
         expect(self.results["reference"]).to(

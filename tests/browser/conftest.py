@@ -59,8 +59,10 @@ def new_page(browser):
     """Opens pages in separate browser contexts (separate cookies: separate people)."""
     contexts = []
 
-    def open_page(width: int = 1280, height: int = 900):
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def open_page(width: int = 1280, height: int = 900, color_scheme: str = "light"):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, color_scheme=color_scheme
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

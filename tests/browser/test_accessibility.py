@@ -33,26 +33,38 @@ def _serious_violations(axe, page) -> list[str]:
     ]
 
 
-def test_the_main_pages_have_no_serious_accessibility_violations(live_server, new_page):
+# The page's background: dark in the dark theme, light in the light one.
+BACKGROUND_IS_DARK = """() => {
+    const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\\d+/g).map(Number);
+    return r + g + b < 3 * 128;
+}"""
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+def test_the_main_pages_have_no_serious_accessibility_violations(live_server, new_page, theme):
     axe = _axe()
     base = live_server.url
     make_staff("alice")
     issue_id = issue_in("assigned")
     comment(issue_id, "A public reply.")
     comment(issue_id, "An internal note.", visibility="internal")
-    public = new_page()
-    staff = new_page()
+    public = new_page(color_scheme=theme)
+    staff = new_page(color_scheme=theme)
     log_in(staff, base, "alice")
+    staff.locator("#queue tbody input[name=issues]").first.check()  # the bulk panel too
     pages = [
         (public, "/"),
         (public, "/accounts/login/"),
         (public, f"/track/{token(issue_id)}/"),
+        (public, "/no/such/page/"),
         (staff, "/staff/"),
         (staff, f"/staff/issues/{issue_id}/"),
     ]
     found = {}
     for page, path in pages:
-        page.goto(base + path)
+        if page.url != base + path:
+            page.goto(base + path)
+        assert page.evaluate(BACKGROUND_IS_DARK) == (theme == "dark"), path
         violations = _serious_violations(axe, page)
         if violations:
             found[path] = violations

@@ -110,6 +110,13 @@ def test_two_staff_on_one_issue_see_the_collision_notice(live_server, new_page, 
     expect(alice.locator("#resolve-form").get_by_label("Resolution")).to_have_value(
         "Restarted the access point."
     )
+    expect(alice.locator("#stale-notice")).to_be_focused()
+    # The address is the issue page's, so reloading shows it again and sends nothing.
+    assert "/resolve/" not in alice.url
+    alice.reload()
+    expect(alice.locator("#resolve-form").get_by_label("Resolution")).to_have_value(
+        "Restarted the access point."
+    )
     issue.refresh_from_db()
     assert (issue.status, issue.assignee) == ("assigned", "bob")
 

@@ -1,5 +1,6 @@
 """seed_demo, and the queue's counts read model: kept from events, rebuildable, order-proof."""
 
+import importlib
 import random
 
 import pytest
@@ -10,7 +11,7 @@ from issues_adapters.persistence.event_log import to_event
 from issues_adapters.persistence.models import IssueRecord, RecordedEvent
 from issues_adapters.web import counts
 from issues_adapters.web.models import QueueCount, QueueIssueState
-from tests.web.support import issue_in, make_user, report, staff_client
+from tests.web.support import issue_in, make_user, report, row, staff_client
 
 
 def _tables():
@@ -66,7 +67,7 @@ def test_the_counts_follow_the_events_as_they_are_handled(django_capture_on_comm
         "alice"
     )
     assert shown["category"] == {"printing": 3}
-    assert shown["priority"] == {"high": 3}
+    assert shown["priority"] == {"high": 3, "none": 1}
 
 
 @pytest.mark.django_db
@@ -79,6 +80,40 @@ def test_the_queue_shows_the_counts_in_its_side_bar(django_capture_on_commit_cal
     assert '<span class="count" data-count="unassigned">1</span>' in html
     assert '<span class="count" data-count="mine">1</span>' in html
     assert '<span class="count" data-count="open">2</span>' in html
+
+
+@pytest.mark.django_db
+def test_the_side_bar_counts_open_issues_without_a_priority_and_links_to_them(
+    django_capture_on_commit_callbacks,
+):
+    client = staff_client("alice")
+    with django_capture_on_commit_callbacks(execute=True):
+        triaged = issue_in("triaged")
+        not_set = report(description="Nobody has looked at this yet")
+    html = client.get("/staff/").content.decode()
+    assert '<span>Not set</span> <span class="count" data-count="priority:none">1</span>' in html
+    listed = client.get("/staff/?view=open&priority=none")
+    assert [issue.id for issue in listed.context["page"].issues] == [not_set]
+    assert row(triaged).reference not in listed.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_migration_counts_the_issues_without_a_priority_that_were_there_before_it(
+    django_capture_on_commit_callbacks,
+):
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "issues_adapters.web.migrations.0003_priority_not_set_count"
+    )
+    make_user("alice")
+    with django_capture_on_commit_callbacks(execute=True):
+        report()
+        issue_in("triaged")
+        issue_in("resolved")
+    QueueCount.objects.filter(key="priority:none").delete()  # as counted before the migration
+    migration.count_not_set(apps, None)
+    assert counts.sidebar("alice")["priority"]["none"] == 1
 
 
 @pytest.mark.django_db

@@ -110,6 +110,18 @@ def test_the_queue_searches_reference_email_and_text():
         assert row(other).reference not in html, q
 
 
+def test_the_queue_finds_an_issue_by_its_number_with_or_without_the_prefix():
+    issue_id = report(description="Coffee machine leaks")
+    other = report()
+    reference = row(issue_id).reference
+    number = reference.removeprefix("HD-")
+    client = staff_client()
+    for q in (number, reference.lower(), f"hd{number}"):
+        html = client.get("/staff/", {"q": q}).content.decode()
+        assert reference in html, q
+        assert row(other).reference not in html, q
+
+
 def test_the_queue_pages_with_a_cursor():
     ids = [report(description=f"Problem {n}") for n in range(30)]
     client = staff_client()
@@ -133,6 +145,25 @@ def test_sort_links_keep_the_filters_in_the_url():
     issue_in("resolved")
     html = staff_client().get("/staff/?view=resolved&q=jam").content.decode()
     assert "?view=resolved&amp;q=jam&amp;sort=reference" in html
+
+
+def _references(response) -> list[str]:
+    return [issue.reference for issue in response.context["page"].issues]
+
+
+@pytest.mark.parametrize("column", ["priority", "reference", "reported", "updated"])
+def test_clicking_a_column_header_again_reverses_the_order(column):
+    staff_client()
+    for status in ("reported", "triaged", "assigned"):
+        issue_in(status)
+    report(priority="low")
+    client = staff_client()
+    first = client.get("/staff/" + client.get("/staff/").context["sort_links"][column]["url"])
+    again = client.get("/staff/" + first.context["sort_links"][column]["url"])
+    assert first.context["chosen"]["sort"] != again.context["chosen"]["sort"]
+    assert _references(again) == list(reversed(_references(first)))
+    third = client.get("/staff/" + again.context["sort_links"][column]["url"])
+    assert _references(third) == _references(first)
 
 
 # -- the issue page ---------------------------------------------------------------------------
@@ -271,6 +302,16 @@ def test_close_posts_close_issue():
 # -- refusals are shown and change nothing ----------------------------------------------------
 
 
+def refused(client, response):
+    """A refused form redirects to the issue page (so a reload cannot send it again); that
+    page shows the form as it was sent, and why it was refused."""
+    assert response.status_code == 302, response.status_code
+    assert "?kept=" in response["Location"]
+    page = client.get(response["Location"])
+    assert page.status_code == 200
+    return page
+
+
 @pytest.mark.parametrize(
     ("status", "action", "data", "explanation"),
     [
@@ -290,8 +331,7 @@ def test_a_refused_command_is_explained_and_changes_nothing(status, action, data
     response = client.post(
         issue_url(issue_id, action), {"expected_version": row(issue_id).version, **data}
     )
-    assert response.status_code == 409
-    html = response.content.decode()
+    html = refused(client, response).content.decode()
     assert 'id="refusal"' in html
     assert explanation in html
     assert (row(issue_id).version, RecordedEvent.objects.count()) == before
@@ -305,22 +345,24 @@ def test_an_assignee_who_is_not_active_staff_is_explained_at_the_field():
     bob.is_staff = False
     bob.save()
     response = client.post(issue_url(issue_id, "assign"), data)
-    assert response.status_code == 400
+    assert "Select a valid choice" in refused(client, response).content.decode()
     assert row(issue_id).assignee is None
 
 
 def test_a_blank_comment_is_explained_and_stores_nothing():
     client, issue_id = staff_client(), report()
-    response = post(client, issue_id, "comment", body="   ", visibility="public")
-    assert response.status_code == 400
-    assert "This field is required." in response.content.decode()
+    response = client.post(
+        issue_url(issue_id, "comment"),
+        {"body": "   ", "visibility": "public", "expected_version": row(issue_id).version},
+    )
+    assert "This field is required." in refused(client, response).content.decode()
     assert CommentRecord.objects.count() == 0
 
 
 def test_a_missing_version_is_a_form_error_not_a_crash():
     client, issue_id = staff_client(), report()
     response = client.post(issue_url(issue_id, "pick"), {})
-    assert response.status_code == 400
+    assert "This form arrived incomplete" in refused(client, response).content.decode()
     assert row(issue_id).assignee is None
 
 
@@ -344,10 +386,24 @@ class When_staff_post_a_comment_against_an_old_version:
             issue_url(self.issue_id, "comment"),
             {"body": "My careful reply", "visibility": "internal", "expected_version": self.seen},
         )
-        self.html = self.response.content.decode()
+        self.html = refused(self.client, self.response).content.decode()
 
-    def it_should_refuse_with_409(self):
-        assert self.response.status_code == 409
+    def it_should_send_her_back_to_the_issue_page(self):
+        assert self.response["Location"].startswith(issue_url(self.issue_id) + "?kept=")
+
+    def it_should_keep_her_text_when_she_reloads_the_page(self):
+        again = self.client.get(self.response["Location"]).content.decode()
+        assert "My careful reply" in again
+        assert "bob changed this issue" in again
+
+    def it_should_show_fresh_forms_on_the_plain_issue_page(self):
+        plain = self.client.get(issue_url(self.issue_id)).content.decode()
+        assert "My careful reply" not in plain
+        assert "bob changed this issue" not in plain
+
+    def it_should_not_show_her_text_to_someone_else(self):
+        other = staff_client("bob").get(self.response["Location"]).content.decode()
+        assert "My careful reply" not in other
 
     def it_should_say_who_changed_it(self):
         assert "bob changed this issue while you were working on it" in self.html

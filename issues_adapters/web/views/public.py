@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -186,3 +187,8 @@ def track_reopen(request, token):
             messages.success(request, "The issue is open again; the helpdesk will look at it.")
             return redirect("track_issue", token=token)
     return _render_track(request, issue, reopen_form=form, status=400)
+
+
+def favicon(request):
+    """Pages that name no icon (the admin, the API docs) make browsers ask for /favicon.ico."""
+    return redirect(static("web/favicon.svg"))

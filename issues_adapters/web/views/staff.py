@@ -19,7 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from issues_adapters.persistence.queries import InvalidCursor
-from issues_adapters.web import counts, forms, selectors
+from issues_adapters.web import counts, forms, kept_forms, selectors
 from issues_adapters.web.presentation import OPEN_STATUSES, staff_actions, timeline
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
@@ -53,6 +53,8 @@ VIEWS = {
     "closed": ("Closed", "closed", None),
     "all": ("Everything", None, None),
 }
+NOT_SET = "none"  # the priority filter's value for issues nobody has given a priority yet
+PRIORITY_VIEWS = [*((p.value, p.value.capitalize()) for p in Priority), (NOT_SET, "Not set")]
 STATUS_CHOICES = ["reported", "triaged", "assigned", "resolved", "closed"]
 FILTER_PARAMS = ("view", "status", "category", "priority", "assignee", "q", "sort")
 
@@ -75,7 +77,7 @@ def queue_filters(request) -> tuple[QueueFilters, dict]:
         assignee = chosen["assignee"]
     if assignee == "me":
         assignee = request.user.get_username()
-    if chosen["priority"] not in {p.value for p in Priority}:
+    if chosen["priority"] not in {p.value for p in Priority} | {NOT_SET}:
         chosen["priority"] = ""
     sort = chosen["sort"] if chosen["sort"] in QUEUE_ORDERINGS else DEFAULT_ORDERING
     chosen["sort"] = sort
@@ -104,19 +106,19 @@ def _query_string(chosen: dict, **changes) -> str:
 
 
 SORTABLE = {
-    # column: (ordering when clicked, the other direction if there is one)
-    "reference": ("reference", None),
+    # column: (ordering on the first click, the reverse on the next)
+    "reference": ("reference", "-reference"),
     "reported": ("-reported_at", "reported_at"),
-    "updated": ("-updated_at", None),
-    "priority": ("-priority", None),
+    "updated": ("-updated_at", "updated_at"),
+    "priority": ("-priority", "priority"),
 }
 
 
 def _sort_links(chosen: dict) -> dict:
     links = {}
-    for column, (first, second) in SORTABLE.items():
-        current = chosen["sort"] in (first, second)
-        target = second if current and second and chosen["sort"] == first else first
+    for column, (first, then) in SORTABLE.items():
+        current = chosen["sort"] in (first, then)
+        target = then if chosen["sort"] == first else first
         links[column] = {
             "url": _query_string(chosen, sort=target),
             "current": current,
@@ -147,12 +149,14 @@ def queue(request):
         "category_counts": [
             (slug, name, sidebar["category"].get(slug, 0)) for slug, name in categories
         ],
-        "priority_counts": [(p.value, sidebar["priority"].get(p.value, 0)) for p in Priority],
+        "priority_counts": [
+            (value, label, sidebar["priority"].get(value, 0)) for value, label in PRIORITY_VIEWS
+        ],
         "categories": categories,
         "category_names": dict(categories),
         "staff": staff,
         "statuses": STATUS_CHOICES,
-        "priorities": [p.value for p in Priority],
+        "priorities": PRIORITY_VIEWS,
         "orderings": QUEUE_ORDERINGS,
         "sort_links": _sort_links(chosen),
         "next_url": _query_string(chosen, cursor=page.next_cursor) if page.next_cursor else "",
@@ -253,8 +257,8 @@ def _form_kwargs(action: str, categories, staff) -> dict:
     return {}
 
 
-def _render_issue(request, issue_id, *, bound=None, alert="", stale=None, status=200):
-    """The issue page; `bound` is (action, form) for a form that keeps what the user typed."""
+def _render_issue(request, issue_id):
+    """The issue page, with a refused form as it was sent when the address names one."""
     issue = issue_queries().issue(issue_id)
     if issue is None:
         raise Http404("There is no such issue.")
@@ -273,25 +277,39 @@ def _render_issue(request, issue_id, *, bound=None, alert="", stale=None, status
         action_forms[action] = form_class(
             initial=initial, **_form_kwargs(action, categories, staff)
         )
-    if bound is not None:
-        action_forms[bound[0]] = bound[1]
+    refused = kept_forms.kept(request, issue_id)
+    if refused is not None and refused["action"] in ACTIONS:
+        action = refused["action"]
+        form = ACTIONS[action][0](refused["data"], **_form_kwargs(action, categories, staff))
+        form.is_valid()
+        if refused["errors"]:
+            form.add_domain_errors(InvalidInput(refused["errors"]))
+        action_forms[action] = form
     context = {
         "issue": issue,
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
         "timeline": timeline(history, names),
         "forms": action_forms,
-        "bound_action": bound[0] if bound else "",
-        "alert": alert,
-        "stale": stale,
+        "bound_action": refused["action"] if refused else "",
+        "alert": refused["alert"] if refused else "",
+        "stale": refused["stale"] if refused else None,
         "me": request.user.get_username(),
     }
-    return render(request, "web/issue.html", context, status=status)
+    return render(request, "web/issue.html", context)
 
 
 @require_GET
 @staff_required
 def issue_page(request, issue_id):
     return _render_issue(request, issue_id)
+
+
+def _refused(request, issue_id, action, data, **why):
+    """Back to the issue page (a reload must not send the form again), keeping what was typed."""
+    key = kept_forms.keep(request, issue_id, action, data, **why)
+    url = reverse("staff_issue", kwargs={"issue_id": issue_id})
+    # No #fragment: landing on one takes the focus away from the error that focus.js chose.
+    return redirect(f"{url}?{urlencode({'kept': key})}")
 
 
 @require_POST
@@ -302,10 +320,9 @@ def issue_action(request, issue_id, action):
     form_class, done, build = ACTIONS[action]
     categories = selectors.active_categories()
     staff = selectors.active_staff()
-    kwargs = _form_kwargs(action, categories, staff)
-    form = form_class(request.POST, **kwargs)
+    form = form_class(request.POST, **_form_kwargs(action, categories, staff))
     if not form.is_valid():
-        return _render_issue(request, issue_id, bound=(action, form), status=400)
+        return _refused(request, issue_id, action, request.POST)
     try:
         message_bus().handle(build(request, issue_id, form.cleaned_data))
     except IssueNotFound:
@@ -317,16 +334,11 @@ def issue_action(request, issue_id, action):
         kept = request.POST.copy()
         kept["expected_version"] = str(change.get("version", ""))
         stale = {"changed_by": change.get("changed_by", "Somebody")}
-        return _render_issue(
-            request, issue_id, bound=(action, form_class(kept, **kwargs)), stale=stale, status=409
-        )
+        return _refused(request, issue_id, action, kept, stale=stale)
     except InvalidInput as error:
-        form.add_domain_errors(error)
-        return _render_issue(request, issue_id, bound=(action, form), status=400)
+        return _refused(request, issue_id, action, request.POST, errors=error.errors)
     except CommandRefused as error:
-        return _render_issue(
-            request, issue_id, bound=(action, form), alert=error.detail, status=409
-        )
+        return _refused(request, issue_id, action, request.POST, alert=error.detail)
     messages.success(request, done)
     return redirect("staff_issue", issue_id=issue_id)
 

@@ -40,15 +40,45 @@
     var link = row.querySelector("a.issue-link");
     if (link) link.focus();
   }
+  // The bulk panel shows only while issues are selected, with the chosen action's fields.
+  var panel = document.getElementById("bulk-panel");
+  function boxes() {
+    return rows.map(function (row) { return row.querySelector('input[name="issues"]'); })
+      .filter(Boolean);
+  }
+  function showBulkFields() {
+    if (!panel) return;
+    var action = panel.querySelector('[name="action"]').value;
+    panel.querySelectorAll("[data-bulk-field]").forEach(function (field) {
+      var name = field.getAttribute("data-bulk-field");
+      field.hidden = name !== "action" && name !== action;
+    });
+  }
+  function selectionChanged() {
+    if (!panel) return;
+    var chosen = boxes().filter(function (box) { return box.checked; }).length;
+    panel.classList.toggle("active", chosen > 0);
+    document.getElementById("selected-count").textContent = chosen + " selected";
+    if (selectAll) selectAll.checked = chosen > 0 && chosen === boxes().length;
+  }
   var selectAll = document.getElementById("select-all");
   if (selectAll) {
     selectAll.addEventListener("change", function () {
-      rows.forEach(function (row) {
-        var box = row.querySelector('input[type="checkbox"][name="issues"]');
-        if (box) box.checked = selectAll.checked;
-      });
+      boxes().forEach(function (box) { box.checked = selectAll.checked; });
+      selectionChanged();
     });
   }
+  if (table) table.addEventListener("change", function (event) {
+    if (event.target.name === "issues") selectionChanged();
+  });
+  if (panel) {
+    panel.querySelector('[name="action"]').addEventListener("change", showBulkFields);
+    showBulkFields();
+    selectionChanged();  // the browser may keep boxes checked across a reload
+  }
+  // Wide screens have room for the filters; a phone shows them on request.
+  var moreFilters = document.getElementById("more-filters");
+  if (moreFilters && window.matchMedia("(min-width: 761px)").matches) moreFilters.open = true;
   function assignCurrentToMe() {
     var form = document.getElementById("bulk-form");
     if (!form || current < 0) return;
@@ -101,7 +131,7 @@
       }
       else if (event.key === "x" && current >= 0) {
         var box = rows[current].querySelector('input[name="issues"]');
-        if (box) box.checked = !box.checked;
+        if (box) { box.checked = !box.checked; selectionChanged(); }
       }
       else if (event.key === "a" && current >= 0) { event.preventDefault(); assignCurrentToMe(); }
       else if (event.key === "r" && current >= 0) {
@@ -128,7 +158,7 @@
           if (!change || change.version === shown) return;
           notice.textContent = "";
           notice.appendChild(document.createTextNode(
-            change.changed_by + " changed this issue (now version " + change.version + "). "));
+            change.changed_by + " changed this issue. "));
           var link = document.createElement("a");
           link.href = window.location.pathname;
           link.textContent = "Reload to see the changes";
