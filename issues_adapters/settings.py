@@ -5,6 +5,7 @@ files under var/mail/, DEBUG on. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HO
 usually DATABASE_URL and CELERY_BROKER_URL.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -211,6 +212,19 @@ elif CACHE_URL:
     raise ImproperlyConfigured(f"CACHE_URL must be a redis:// URL, not {CACHE_URL!r}")
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# Which reverse proxies stand in front, so that the client's address may be read from
+# X-Forwarded-For (issues_adapters/http/client_address.py): a number of proxies, or a list of
+# their addresses and networks. Unset: nobody is trusted, the socket's address is the client's.
+_TRUSTED_PROXIES = os.environ.get("HELPDESK_TRUSTED_PROXIES", "").strip()
+HELPDESK_TRUSTED_PROXIES: int | list[str] = (
+    int(_TRUSTED_PROXIES)
+    if _TRUSTED_PROXIES.isdigit()
+    else [
+        str(ipaddress.ip_network(entry, strict=False))
+        for entry in env_list("HELPDESK_TRUSTED_PROXIES", "")
+    ]
+)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

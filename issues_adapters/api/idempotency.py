@@ -21,10 +21,10 @@ How a POST with `Idempotency-Key: <key>` goes:
    `LEASE`.
 
 The caller is `user:<id>` when authenticated, else `anon:<client address>` (the address the
-throttle uses, REMOTE_ADDR or X-Forwarded-For under NUM_PROXIES): an anonymous key only
-replays to the same address. Clients should use random keys (UUIDs). Keys expire after 24
-hours: an expired row is ignored and replaced, and `manage.py purge_idempotency_keys` deletes
-them.
+throttles use, issues_adapters/http/client_address.py): an anonymous key only replays to the
+same address, and a made-up X-Forwarded-For cannot reach another address's keys. Clients
+should use random keys (UUIDs). Keys expire after 24 hours: an expired row is ignored and
+replaced, and `manage.py purge_idempotency_keys` deletes them.
 """
 
 import hashlib
@@ -41,10 +41,10 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 
 from issues_adapters.api.errors import TRANSIENT_CODES, IdempotencyKeyInUse, IdempotencyKeyReused
 from issues_adapters.api.models import IdempotencyRecord
+from issues_adapters.http.client_address import client_address
 from issues_adapters.persistence.plain_statements import insert, update
 
 HEADER = "Idempotency-Key"
@@ -91,7 +91,7 @@ def idempotent(request: Request, run: Callable[[], Response]) -> Response:
 def caller_of(request: Request) -> str:
     if request.user and request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    return f"anon:{BaseThrottle().get_ident(request)}"
+    return f"anon:{client_address(request)}"
 
 
 def fingerprint(request: Request) -> str:
