@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "issues_adapters.accounts",
     "issues_adapters.persistence",
     "issues_adapters.eventing",
     "issues_adapters.api",
@@ -127,6 +128,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed logins lock the account and the address out for a while (accounts/failed_logins.py).
+AUTHENTICATION_BACKENDS = [
+    "issues_adapters.accounts.backends.RefuseLockedOutLogins",
+    "django.contrib.auth.backends.ModelBackend",
+]
+HELPDESK_LOGIN_FAILURES_PER_ACCOUNT = int(
+    os.environ.get("HELPDESK_LOGIN_FAILURES_PER_ACCOUNT", "5")
+)
+HELPDESK_LOGIN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("HELPDESK_LOGIN_FAILURES_PER_ADDRESS", "20")
+)
+HELPDESK_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("HELPDESK_LOGIN_LOCKOUT_SECONDS", "900"))
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -196,9 +209,9 @@ HELPDESK_IMAP_SSL = env_flag("HELPDESK_IMAP_SSL", True)
 
 # -- API ----------------------------------------------------------------------------------
 
-# The cache holds the report and token rate limits' counts. Unset: each process keeps its own
-# (fine for one process); with several web processes set CACHE_URL (e.g.
-# redis://127.0.0.1:6379/1) so they all count against the same limits.
+# The cache holds the report and token rate limits' counts and the failed logins. Unset: each
+# process keeps its own (fine for one process); with several web processes set CACHE_URL
+# (e.g. redis://127.0.0.1:6379/1) so they all count against the same limits.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {

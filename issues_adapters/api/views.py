@@ -14,7 +14,8 @@ domain; errors become HTTP in errors.py.
   rather not store passwords' fingerprints or tokens in another table.
 - `POST /api/auth/token/` gives a token to active staff only; anybody else, wrong password,
   inactive or not staff, gets the same 400, so the endpoint does not reveal which accounts
-  exist.
+  exist. Failed logins lock the account and the address out for a while, here as on the login
+  page (429; accounts/failed_logins.py).
 - GET and POST on `/api/issues/` share one URL, hence one view class with two operations,
   each with its own serializer, permission and throttle.
 """
@@ -26,7 +27,7 @@ import uuid
 from django.contrib.auth import authenticate
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
 from rest_framework.parsers import JSONParser
@@ -37,6 +38,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from issues_adapters.accounts import failed_logins
 from issues_adapters.api.idempotency import REPLAYED_HEADER, idempotent
 from issues_adapters.api.permissions import IsActiveStaff
 from issues_adapters.api.serializers import (
@@ -557,12 +559,21 @@ class ObtainTokenApi(ApiView):
             200: TokenOutput,
             400: BAD_REQUEST,
             415: _error("The body is not JSON."),
-            429: _error("Too many attempts from this address; see Retry-After."),
+            429: _error(
+                "`throttled`: too many token requests from this address, or too many failed "
+                "logins for this account or from this address (refused even with the right "
+                "password until the lockout ends); see Retry-After."
+            ),
         },
         auth=[],
     )
     def post(self, request):
-        user = authenticate(request=request._request, **validated(self.TokenInput, request.data))
+        credentials = validated(self.TokenInput, request.data)
+        if failed_logins.locked_out(request, credentials["username"]):
+            raise exceptions.Throttled(
+                wait=failed_logins.period_seconds(), detail=failed_logins.refusal_message()
+            )
+        user = authenticate(request=request._request, **credentials)
         if user is None or not (user.is_active and user.is_staff):
             raise serializers.ValidationError(
                 {api_settings.NON_FIELD_ERRORS_KEY: ["Unable to log in with these credentials."]}
