@@ -247,6 +247,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "issues_adapters.api.errors.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["issues_adapters.api.parsers.NestingLimitedJSONParser"],
     # Per client address; see issues_adapters/api/throttling.py. Raise them for benchmarks.
     "DEFAULT_THROTTLE_RATES": {
         "report": os.environ.get("HELPDESK_API_REPORT_RATE", "30/minute"),

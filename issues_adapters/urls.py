@@ -3,6 +3,11 @@ from django.urls import include, path
 
 from issues_adapters.accounts.views import LoginView
 
+handler400 = "issues_adapters.http.error_pages.bad_request"
+handler403 = "issues_adapters.http.error_pages.permission_denied"
+handler404 = "issues_adapters.http.error_pages.page_not_found"
+handler500 = "issues_adapters.http.error_pages.server_error"
+
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", LoginView.as_view(), name="login"),

@@ -30,7 +30,6 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -40,6 +39,7 @@ from rest_framework.views import APIView
 
 from issues_adapters.accounts import failed_logins
 from issues_adapters.api.idempotency import REPLAYED_HEADER, idempotent
+from issues_adapters.api.parsers import NestingLimitedJSONParser
 from issues_adapters.api.permissions import IsActiveStaff
 from issues_adapters.api.serializers import (
     VALIDATION_ERROR_SCHEMA,
@@ -143,7 +143,7 @@ COMMAND_ERRORS = {
 class ApiView(APIView):
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsActiveStaff]
-    parser_classes = [JSONParser]
+    parser_classes = [NestingLimitedJSONParser]
     renderer_classes = [JSONRenderer]
     throttle_classes: list = []
 
