@@ -38,7 +38,13 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from issues_adapters.accounts import failed_logins
-from issues_adapters.api.idempotency import REPLAYED_HEADER, idempotent
+from issues_adapters.api.idempotency import (
+    KEY_MAX_LENGTH,
+    KEY_PATTERN,
+    LEASE_SECONDS,
+    REPLAYED_HEADER,
+    idempotent,
+)
 from issues_adapters.api.parsers import NestingLimitedJSONParser
 from issues_adapters.api.permissions import IsActiveStaff
 from issues_adapters.api.serializers import (
@@ -86,13 +92,26 @@ IF_MATCH = OpenApiParameter(
     description='The ETag you read, e.g. `"3"`: act only if the issue is still at that '
     "version, else 412 and nothing changes. `*` or none: no check. Malformed: 400.",
 )
+KEY_IN_USE = (
+    "`idempotency_key_in_use`: a request with this Idempotency-Key is still running, or "
+    f"crashed mid-request less than {LEASE_SECONDS} seconds ago; retry after a moment for "
+    "the real answer."
+)
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": KEY_MAX_LENGTH,
+        "pattern": f"^{KEY_PATTERN}$",
+    },
     OpenApiParameter.HEADER,
-    description="A random key (a UUID) to make retries safe: the same key from the same "
-    "caller gets the first response again and executes nothing; with a different request, 422; "
-    "while the first is still running, 409. Keys expire after 24 hours.",
+    description=f"1 to {KEY_MAX_LENGTH} visible ASCII characters (no spaces), best a random "
+    "UUID; anything else is a 400. It makes retries safe: the same key from the same caller "
+    "gets the first response again (`Idempotent-Replayed: true`) and executes nothing; with a "
+    "different request, 422. While the first request still runs, and for up to "
+    f"{LEASE_SECONDS} seconds after it crashed mid-request, 409 `idempotency_key_in_use`: "
+    "retry later. Keys expire after 24 hours.",
 )
 ETAG = OpenApiParameter(
     "ETag",
@@ -123,7 +142,7 @@ STAFF_ERRORS = {
 IDEMPOTENCY_ERRORS = {
     409: _error(
         "Refused by the issue's state (e.g. `issue_already_resolved`); `concurrent_update` "
-        "when others kept changing it (retry); or `idempotency_key_in_use`."
+        f"when others kept changing it (retry); or {KEY_IN_USE}"
     ),
     415: _error("The body is not JSON."),
     422: _error("`idempotency_key_reused`: this key was used for a different request."),
@@ -332,7 +351,7 @@ class IssuesApi(ApiView):
             201: OpenApiResponse(IssueOutput, description="Reported; Location is its URL."),
             400: BAD_REQUEST,
             **IDEMPOTENCY_ERRORS,
-            409: _error("`idempotency_key_in_use`: the first request with this key still runs."),
+            409: _error(KEY_IN_USE),
             429: _error("Too many reports from this address; see Retry-After."),
         },
     )
