@@ -57,6 +57,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that every response carries X-Request-ID, even one a later middleware made.
+    "issues_adapters.http.request_id.RequestIdInAndOut",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -184,9 +186,9 @@ HELPDESK_BASE_URL = os.environ.get("HELPDESK_BASE_URL", "http://127.0.0.1:8000")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", "")
 CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "helpdesk")
-# Embedded mode (no broker): after a commit, "thread" hands the new events to a delivery thread
-# in the same process, which delivers them in batches (the request never waits for a handler);
-# "inline" makes the committing request deliver them itself before it returns (the tests).
+# After a commit: "thread" hands the new events to a delivery thread in the same process (which
+# delivers them, or publishes them to Celery), "inline" makes the committing request do it
+# before it answers (the tests), "none" leaves every event to the relay (eventing/dispatch.py).
 HELPDESK_DELIVER_AFTER_COMMIT = os.environ.get("HELPDESK_DELIVER_AFTER_COMMIT", "thread")
 HELPDESK_DELIVERY_BATCH = int(os.environ.get("HELPDESK_DELIVERY_BATCH", "100"))
 HELPDESK_DELIVERY_QUEUE = int(os.environ.get("HELPDESK_DELIVERY_QUEUE", "10000"))
@@ -199,8 +201,19 @@ HELPDESK_INLINE_ATTEMPTS = int(os.environ.get("HELPDESK_INLINE_ATTEMPTS", "3"))
 HELPDESK_DELIVERY_MAX_ATTEMPTS = int(os.environ.get("HELPDESK_DELIVERY_MAX_ATTEMPTS", "8"))
 HELPDESK_RETRY_BASE_SECONDS = float(os.environ.get("HELPDESK_RETRY_BASE_SECONDS", "5"))
 HELPDESK_RETRY_MAX_SECONDS = float(os.environ.get("HELPDESK_RETRY_MAX_SECONDS", "3600"))
-# The sweep looks this many positions back for events some handler never got.
-HELPDESK_RELAY_LOOKBACK = int(os.environ.get("HELPDESK_RELAY_LOOKBACK", "10000"))
+# A delivery transaction takes up to this many events, and starts no new one after this long.
+HELPDESK_DELIVERY_TRANSACTION_EVENTS = int(
+    os.environ.get("HELPDESK_DELIVERY_TRANSACTION_EVENTS", "50")
+)
+HELPDESK_DELIVERY_TRANSACTION_SECONDS = float(
+    os.environ.get("HELPDESK_DELIVERY_TRANSACTION_SECONDS", "0.05")
+)
+# A started delivery is its worker's for this long (renewed while it sends); then the relay may
+# take it over. Events younger than the grace are left to after-commit delivery.
+HELPDESK_RELAY_LEASE_SECONDS = float(os.environ.get("HELPDESK_RELAY_LEASE_SECONDS", "60"))
+HELPDESK_RELAY_GRACE_SECONDS = float(os.environ.get("HELPDESK_RELAY_GRACE_SECONDS", "5"))
+# A rebuild whose worker has not reported for this long is taken for dead and may start again.
+HELPDESK_REBUILD_STALE_SECONDS = float(os.environ.get("HELPDESK_REBUILD_STALE_SECONDS", "60"))
 HELPDESK_SWEEP_SECONDS = float(os.environ.get("HELPDESK_SWEEP_SECONDS", "30"))
 # Inbound mail over IMAP (manage.py fetch_mail --imap); Maildir/mbox paths need none of these.
 HELPDESK_IMAP_HOST = os.environ.get("HELPDESK_IMAP_HOST", "")
@@ -265,7 +278,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
-    "ENUM_NAME_OVERRIDES": {"ActorRoleEnum": "issues_adapters.api.serializers.ACTOR_ROLES"},
+    "ENUM_NAME_OVERRIDES": {
+        "ActorRoleEnum": "issues_adapters.api.serializers.ACTOR_ROLES",
+        "IssueStatusEnum": "issues_adapters.api.serializers.ISSUE_STATUSES",
+        "RebuildStatusEnum": "issues_adapters.api.projections.REBUILD_STATUSES",
+        "HandlerKindEnum": "issues_adapters.api.projections.HANDLER_KINDS",
+    },
     # Separate request and response components: request fields keep minLength and the like.
     "COMPONENT_SPLIT_REQUEST": True,
 }
@@ -300,9 +318,26 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
+# One line a record, with the request's or inbound mail's id (issues_adapters/tracing.py):
+# 2026-01-31 12:00:00,123 level=INFO logger=issues_adapters.eventing.inbound correlation_id=...
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"correlation_id": {"()": "issues_adapters.logs.CorrelationIdFilter"}},
+    "formatters": {
+        "key_value": {
+            "format": "%(asctime)s level=%(levelname)s logger=%(name)s "
+            "correlation_id=%(correlation_id)s %(message)s"
+        }
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["correlation_id"],
+            "formatter": "key_value",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    # Django's records go to the console above (its own handlers would print them without the id).
+    "loggers": {"django": {"handlers": [], "level": "INFO"}},
 }

@@ -8,6 +8,7 @@ replaying old events skips them.
 
 import functools
 
+from issues_adapters.eventing.dispatch import Dispatcher
 from issues_adapters.persistence.queries import DjangoIssueQueries
 from issues_adapters.persistence.unit_of_work import DjangoUnitOfWork
 from issues_domain import events
@@ -36,9 +37,7 @@ def event_handlers() -> dict[type[events.Event], list[EventHandler]]:
 
 
 def _after_commit(positions: list[int]) -> None:
-    from issues_adapters.eventing import relay
-
-    relay.after_commit(positions)
+    dispatcher().after_commit(positions)
 
 
 def unit_of_work() -> DjangoUnitOfWork:
@@ -48,6 +47,31 @@ def unit_of_work() -> DjangoUnitOfWork:
 @functools.cache
 def message_bus() -> MessageBus:
     return bootstrap(unit_of_work=unit_of_work, event_handlers=event_handlers())
+
+
+@functools.cache
+def dispatcher() -> Dispatcher:
+    """This process's after-commit delivery (and its delivery thread), over the bus."""
+    return Dispatcher(message_bus())
+
+
+def read_models() -> dict:
+    """The handlers that are rebuildable read models (eventing.rebuilds.ReadModel), by name."""
+    return {
+        handler.name: handler
+        for handlers in message_bus().event_handlers.values()
+        for handler in handlers
+        if hasattr(handler, "apply_into")
+    }
+
+
+def mail_handler_names() -> set[str]:
+    return {
+        handler.name
+        for handlers in message_bus().event_handlers.values()
+        for handler in handlers
+        if getattr(handler, "sends_mail", False)
+    }
 
 
 @functools.cache

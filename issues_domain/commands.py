@@ -13,7 +13,8 @@ from issues_domain.values import Actor
 
 @dataclass(frozen=True, kw_only=True)
 class Command:
-    pass
+    # Each event the command raises names it as its cause (the events' `causation_id`).
+    command_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,13 +1,20 @@
 """Events: facts about an issue, named in the past tense. Immutable once recorded.
 
-Every event carries the issue's version after the change, who acted, and when. Events that
-lead to mail carry the recipients' addresses as they were at that moment, so a later change
-(a new assignee, say) never redirects an earlier notification.
+Every event carries the issue's version and status after the change, who acted, and when.
+Events that lead to mail carry the recipients' addresses as they were at that moment, so a
+later change (a new assignee, say) never redirects an earlier notification.
+
+`correlation_id` (the request or inbound mail that started it all) and `causation_id` (the
+command, or the event a process reacted to) are filled in when the event is recorded.
+`schema_version` is the shape of the event's own data: a change to an event class raises it,
+and an upcaster (issues_adapters.persistence.event_codec) reads every older shape into the
+current class.
 """
 
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
+from typing import ClassVar
 
 from issues_domain.values import Actor, IssueStatus, Priority, Visibility
 
@@ -19,6 +26,11 @@ class Event:
     version: int
     occurred_at: datetime
     actor: Actor
+    status: IssueStatus | None = None
+    correlation_id: str | None = None
+    causation_id: str | None = None
+
+    schema_version: ClassVar[int] = 1
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -33,9 +45,11 @@ class IssueReported(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class IssueTriaged(Event):
+    # 2: the status moved from the event's data to every event's envelope.
+    schema_version: ClassVar[int] = 2
+
     category: str
     priority: Priority
-    status: IssueStatus
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -77,8 +91,10 @@ class IssueResolved(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class IssueReopened(Event):
+    # 2: the status moved from the event's data to every event's envelope.
+    schema_version: ClassVar[int] = 2
+
     reason: str
-    status: IssueStatus
     assignee: str | None
 
 

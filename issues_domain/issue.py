@@ -118,9 +118,7 @@ class Issue:
         self.category, self.priority = fields["category"], fields["priority"]
         if self.status == IssueStatus.REPORTED:
             self.status = IssueStatus.TRIAGED
-        self._record(
-            IssueTriaged, actor, category=self.category, priority=self.priority, status=self.status
-        )
+        self._record(IssueTriaged, actor, category=self.category, priority=self.priority)
 
     def assign(self, assignee: str, actor: Actor, staff: StaffDirectory):
         self._refuse_unless_open()
@@ -180,9 +178,7 @@ class Issue:
         reason = clean_text(reason, "reason", max_length=REASON_MAX_LENGTH)
         self.status = self._status_before_resolution()
         self.resolution = None
-        self._record(
-            IssueReopened, actor, reason=reason, status=self.status, assignee=self.assignee
-        )
+        self._record(IssueReopened, actor, reason=reason, assignee=self.assignee)
 
     def close(self, actor: Actor):
         if self.status != IssueStatus.RESOLVED:
@@ -234,6 +230,7 @@ class Issue:
                 version=self.version,
                 occurred_at=now,
                 actor=actor,
+                status=self.status,
                 **data,
             )
         )

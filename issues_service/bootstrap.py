@@ -18,7 +18,9 @@ def _with_fresh_unit_of_work(
 ):
     # A unit of work holds the issues it loaded, so each command gets its own.
     def handle(command: Command):
-        return handler_class(unit_of_work())(command)
+        uow = unit_of_work()
+        uow.causation_id = str(command.command_id)
+        return handler_class(uow)(command)
 
     handle.__name__ = handler_class.__name__
     return handle
@@ -28,7 +30,6 @@ def bootstrap(
     *,
     unit_of_work: Callable[[], UnitOfWork],
     event_handlers: dict[type[Event], list[EventHandler]] | None = None,
-    event_retry_policy: RetryPolicy | None = None,
     stale_write_policy: RetryPolicy | None = None,
 ) -> MessageBus:
     command_handlers = {
@@ -38,6 +39,5 @@ def bootstrap(
     return MessageBus(
         command_handlers,
         event_handlers or {},
-        event_retry_policy=event_retry_policy or RetryPolicy(),
         **({"stale_write_policy": stale_write_policy} if stale_write_policy else {}),
     )

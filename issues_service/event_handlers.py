@@ -42,6 +42,7 @@ class NotificationHandler:
                 template=self.template,
                 to=recipient,
                 context=self.context_for(event),
+                correlation_id=event.correlation_id,
             )
         )
 

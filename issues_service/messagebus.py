@@ -1,12 +1,14 @@
 """The message bus: commands go to exactly one handler and fail loudly; events fan out.
 
 A command whose write turned out stale (somebody else changed the issue first) is re-run against
-fresh state a few times, then refused with ConcurrentUpdate. An event goes to each of its
-handlers; a failing handler is retried with back-off and never stops the others.
+fresh state a few times, then refused with ConcurrentUpdate. Events are recorded with the change
+and delivered after commit by the adapters' relay (issues_adapters/eventing), which asks the
+bus who handles each; a failing handler is retried with back-off there and never stops the
+others.
 """
 
 import logging
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -43,25 +45,16 @@ class RetryPolicy:
         )
 
 
-@dataclass(frozen=True)
-class EventHandlerFailure:
-    handler: str
-    event: Event
-    error: BaseException
-
-
 class MessageBus:
     def __init__(
         self,
         command_handlers: dict[type[Command], Callable[[Command], Any]],
         event_handlers: dict[type[Event], list[EventHandler]],
         stale_write_policy: RetryPolicy = RetryPolicy(attempts=8, first_wait=0.005, max_wait=0.2),
-        event_retry_policy: RetryPolicy = RetryPolicy(),
     ):
         self.command_handlers = command_handlers
         self.event_handlers = event_handlers
         self.stale_write_policy = stale_write_policy
-        self.event_retry_policy = event_retry_policy
 
     def handle(self, command: Command) -> Any:
         handler = self.command_handlers[type(command)]
@@ -82,19 +75,3 @@ class MessageBus:
                 if handler.name == name:
                     return handler
         raise KeyError(name)
-
-    def run_event_handler(self, handler: EventHandler, event: Event) -> None:
-        """One handler, retried with back-off; raises its last error if it never succeeds."""
-        self.event_retry_policy.retrying()(handler, event)
-
-    def publish(self, events: Iterable[Event]) -> list[EventHandlerFailure]:
-        """Every handler of every event, each on its own; the failures are returned, not raised."""
-        failures = []
-        for event in events:
-            for handler in self.handlers_for(event):
-                try:
-                    self.run_event_handler(handler, event)
-                except Exception as error:
-                    logger.exception("Event handler %s failed on %r", handler.name, event)
-                    failures.append(EventHandlerFailure(handler.name, event, error))
-        return failures

@@ -21,6 +21,8 @@ class Notification:
     template: str
     to: Recipient
     context: dict = field(default_factory=dict)
+    # The request or inbound mail that caused the event; the mail says it in X-Correlation-ID.
+    correlation_id: str | None = None
 
 
 __all__ = ["Notification", "Notifications", "Recipient", "RecipientRole"]

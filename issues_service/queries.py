@@ -73,6 +73,10 @@ class RecordedEventView:
     actor_name: str
     actor_role: str
     data: dict
+    status: str | None = None
+    correlation_id: str | None = None
+    causation_id: str | None = None
+    schema_version: int = 1
 
 
 @dataclass(frozen=True)

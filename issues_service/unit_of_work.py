@@ -20,6 +20,8 @@ class UnitOfWork(abc.ABC):
     issues: IssueLog
     staff: StaffDirectory
     categories: CategoryCatalogue
+    # The command (or event) this work is for; recorded with each event as its cause.
+    causation_id: str | None = None
 
     def __enter__(self) -> "UnitOfWork":
         return self

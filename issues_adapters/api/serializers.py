@@ -19,6 +19,9 @@ _ID = "00000000-0000-0000-0000-000000000000"
 ACTOR_ROLES = [role.value for role in ActorRole]
 
 
+ISSUE_STATUSES = [status.value for status in IssueStatus]
+
+
 class CommentOutput(serializers.Serializer):
     id = serializers.UUIDField()
     author_name = serializers.CharField()
@@ -32,7 +35,7 @@ class IssueSummaryOutput(serializers.Serializer):
     id = serializers.UUIDField()
     url = serializers.SerializerMethodField()
     reference = serializers.CharField()
-    status = serializers.ChoiceField(choices=[s.value for s in IssueStatus])
+    status = serializers.ChoiceField(choices=ISSUE_STATUSES)
     reporter_name = serializers.CharField()
     reporter_email = serializers.CharField()
     description = serializers.CharField()
@@ -145,6 +148,16 @@ class EventOutput(serializers.Serializer):
     actor_name = serializers.CharField()
     actor_role = serializers.ChoiceField(choices=ACTOR_ROLES)
     data = serializers.DictField(help_text="The event's own fields.")
+    status = serializers.ChoiceField(
+        choices=ISSUE_STATUSES, allow_null=True, help_text="The issue's status after the event."
+    )
+    correlation_id = serializers.CharField(
+        allow_null=True, help_text="The request or inbound mail that started it (X-Request-ID)."
+    )
+    causation_id = serializers.CharField(
+        allow_null=True, help_text="The command, or the event a process reacted to."
+    )
+    schema_version = serializers.IntegerField(help_text="The shape of `data`.")
 
 
 class TokenOutput(serializers.Serializer):

@@ -1,7 +1,7 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from issues_adapters.api import views
+from issues_adapters.api import projections, views
 
 app_name = "api"
 
@@ -21,6 +21,12 @@ urlpatterns = [
     path("issues/<str:issue_id>/reopen/", views.ReopenIssueApi.as_view(), name="issue-reopen"),
     path("issues/<str:issue_id>/close/", views.CloseIssueApi.as_view(), name="issue-close"),
     path("auth/token/", views.ObtainTokenApi.as_view(), name="token"),
+    path("projections/", projections.ProjectionsApi.as_view(), name="projections"),
+    path(
+        "projections/<str:name>/rebuild/",
+        projections.RebuildProjectionApi.as_view(),
+        name="projection-rebuild",
+    ),
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[]), name="schema"),
     path(
         "docs/",

@@ -1,7 +1,8 @@
 from django.contrib import admin, messages
 
-from issues_adapters.eventing import relay
+from issues_adapters.eventing import dispatch, relay
 from issues_adapters.eventing.models import Delivery, InboundMessage, SentMail
+from issues_adapters.wiring import message_bus
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -26,7 +27,7 @@ class DeliveryAdmin(ReadOnlyAdmin):
     @admin.action(description="Retry the selected parked deliveries")
     def retry(self, request, queryset):
         ids = list(queryset.filter(status=Delivery.Status.PARKED).values_list("id", flat=True))
-        report = relay.retry_parked(ids, in_process=not relay.scale_out())
+        report = relay.retry_parked(message_bus(), ids, in_process=not dispatch.scale_out())
         self.message_user(request, f"Retried {len(ids)}: {report}", messages.INFO)
 
 

@@ -1,16 +1,14 @@
-"""The delivery worker: a daemon thread per process delivers events after commit (embedded
-mode), or in scale-out mode publishes them to the Celery workers, a task per batch.
+"""The delivery worker: a daemon thread per process takes the positions of committed events
+off a bounded queue, in batches, and hands each batch to its `deliver` function (dispatch.py:
+deliver in-process, or publish to the Celery workers) on its own database connection.
 
 The web request only records its events (in its own transaction) and, once that committed,
-hands the positions to `submit()`, which puts them on a bounded queue and returns at once. One
-thread per process takes them off the queue in batches and delivers them with
-`relay.deliver_positions` on its own database connection: the same claim-by-insert tracking
-rows, the same quick retries, the same exactly-once per (event, handler) as anywhere else.
+hands the positions to `submit()`, which puts them on the queue and returns at once.
 
 Nothing here has to be reliable for no event to be lost: the events are recorded before the
 positions are queued. If the queue is full, the thread died, or the process is killed with
-positions still queued, the `relay_events` sweep finds those events (no delivery row after the
-grace period, or a delivery row whose lease ran out) and delivers them, once.
+positions still queued, the relay finds those events from the handlers' checkpoints and
+delivers them, once.
 
 Life cycle: the thread starts at the first `submit()` in a process (so a gunicorn master that
 forks workers, or runserver's autoreloader, never carries one over), and is restarted by the
@@ -35,10 +33,6 @@ from django.db import close_old_connections, connections
 logger = logging.getLogger(__name__)
 
 _STOP = object()
-
-
-def _setting(name: str, default):
-    return getattr(settings, name, default)
 
 
 class DeliveryWorker:
@@ -184,7 +178,7 @@ class DeliveryWorker:
         process exits anyway, and the sweep delivers whatever it did not get to).
         """
         if timeout is None:
-            timeout = float(_setting("HELPDESK_DELIVERY_DRAIN_SECONDS", 10))
+            timeout = settings.HELPDESK_DELIVERY_DRAIN_SECONDS
         with self._lock:
             thread = self._thread
             self._stopped = True
@@ -207,40 +201,3 @@ class DeliveryWorker:
         self.stop()
         with self._lock:
             self._reset()
-
-
-_worker: DeliveryWorker | None = None
-_worker_lock = threading.Lock()
-
-
-def worker() -> DeliveryWorker:
-    """This process's delivery worker (created, not started, at first use)."""
-    global _worker
-    if _worker is None:
-        with _worker_lock:
-            if _worker is None:
-                from issues_adapters.eventing import relay
-
-                def deliver(positions: list[int]) -> None:
-                    if relay.scale_out():  # the workers deliver; one task a batch
-                        relay.publish(positions)
-                        return
-                    relay.deliver_positions(
-                        positions, quick_attempts=int(_setting("HELPDESK_INLINE_ATTEMPTS", 3))
-                    )
-
-                _worker = DeliveryWorker(
-                    deliver,
-                    batch_size=int(_setting("HELPDESK_DELIVERY_BATCH", 100)),
-                    queue_size=int(_setting("HELPDESK_DELIVERY_QUEUE", 10_000)),
-                    linger=float(_setting("HELPDESK_DELIVERY_LINGER_SECONDS", 0.02)),
-                )
-    return _worker
-
-
-def submit(positions: Iterable[int]) -> bool:
-    return worker().submit(positions)
-
-
-def wait_until_idle(timeout: float = 10.0) -> bool:
-    return _worker.wait_until_idle(timeout) if _worker is not None else True

@@ -23,6 +23,8 @@ app.conf.update(
     task_reject_on_worker_lost=True,
     task_ignore_result=True,
     broker_connection_retry_on_startup=True,
+    # Keep Django's LOGGING (its lines carry the correlation id) instead of Celery's own.
+    worker_hijack_root_logger=False,
     # The web process publishes after commit: with the broker down, give up within about a
     # second (the relay sweep delivers those events later) instead of holding the request.
     broker_connection_timeout=2,

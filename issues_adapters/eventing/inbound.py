@@ -36,6 +36,7 @@ from django.utils.html import strip_tags
 from issues_adapters.eventing.models import InboundMessage, SentMail
 from issues_adapters.eventing.notifications import mail_domain
 from issues_adapters.persistence.models import IssueRecord, RecordedEvent
+from issues_adapters.tracing import correlation
 from issues_domain.commands import CommentOnIssue, ReportIssue
 from issues_domain.errors import DomainError
 from issues_domain.values import Actor, ActorRole
@@ -199,7 +200,15 @@ def _act(bus: MessageBus, message: EmailMessage, message_id: str, row: InboundMe
 
 
 def take_in(bus: MessageBus, raw: Raw) -> InboundMessage | None:
-    """Act on one message; None when it was taken in before (by us or another fetcher)."""
+    """Act on one message; None when it was taken in before (by us or another fetcher).
+
+    Each message is its own correlation: its log lines, its events and the mail they cause
+    carry an id of its own."""
+    with correlation():
+        return _take_in(bus, raw)
+
+
+def _take_in(bus: MessageBus, raw: Raw) -> InboundMessage | None:
     message = None
     error = ""
     try:
@@ -209,6 +218,7 @@ def take_in(bus: MessageBus, raw: Raw) -> InboundMessage | None:
     except Exception as parse_error:
         error = f"unreadable: {type(parse_error).__name__}: {parse_error}"
     message_id = message_id_of(raw, message if not error else None)
+    logger.info("Inbound message %s from %s", message_id, raw.source)
     if InboundMessage.objects.filter(message_id=message_id).exists():
         return None
     subject = ""

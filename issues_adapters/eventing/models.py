@@ -1,5 +1,8 @@
 """Tables of the event relay: who has taken in which event, what mail went out, what came in.
 
+- `Checkpoint`: per handler, how far into the log (in commit order) it has taken in every
+  event: each event up to its mark has a `Delivery` row (done, pending a retry, or parked).
+- `Rebuild`: a read model being rebuilt into new tables, with its progress.
 - `Delivery`: one row per (handler, event). Its unique key makes a second delivery a no-op;
   a handler's effects inside our database commit in the same transaction that marks it done
   (a mail handler's send happens between two short transactions, marked `sending`).
@@ -49,10 +52,56 @@ class Delivery(models.Model):
                 condition=models.Q(status="parked"),
                 name="delivery_parked_recent",
             ),
+            # The status panel counts the few rows being sent without walking the done ones.
+            models.Index(
+                fields=["handler"], condition=models.Q(status="sending"), name="delivery_sending"
+            ),
         ]
 
     def __str__(self):
         return f"{self.handler} #{self.position} ({self.status})"
+
+
+class Checkpoint(models.Model):
+    handler = models.CharField(max_length=100, primary_key=True)
+    # The last event taken in, in commit order (see persistence.models.CurrentTransactionId).
+    transaction_id = models.BigIntegerField(default=0)
+    position = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_error = models.TextField(blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"{self.handler} at #{self.position}"
+
+
+class Rebuild(models.Model):
+    class Status(models.TextChoices):
+        RUNNING = "running", "Running"
+        DONE = "done", "Done"
+        FAILED = "failed", "Failed"
+
+    handler = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.RUNNING)
+    events_total = models.BigIntegerField(default=0)
+    events_done = models.BigIntegerField(default=0)
+    requested_by = models.CharField(max_length=150, blank=True)
+    started_at = models.DateTimeField(auto_now_add=True)
+    heartbeat_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            # A second rebuild of the same read model cannot start while one runs.
+            models.UniqueConstraint(
+                fields=["handler"], condition=models.Q(status="running"), name="one_rebuild_running"
+            )
+        ]
+        indexes = [models.Index(fields=["handler", "-started_at"], name="rebuild_latest")]
+
+    def __str__(self):
+        return f"rebuild of {self.handler} ({self.status})"
 
 
 class SentMail(models.Model):

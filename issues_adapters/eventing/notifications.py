@@ -171,6 +171,8 @@ class DjangoEmailNotifications(Notifications):
                 "Auto-Submitted": "auto-generated",
             },
         )
+        if notification.correlation_id:
+            email.extra_headers["X-Correlation-ID"] = notification.correlation_id
         email.attach_alternative(
             render_to_string(f"email/{notification.template}.html", context), "text/html"
         )

@@ -1,55 +1,58 @@
 """Celery tasks: a batch of events per task (the commits a web process made within a few
-milliseconds, see relay.after_commit), never one per handler.
+milliseconds, see dispatch.py), never one per handler. Published by name.
 
-A try that fails leaves the delivery pending with its next attempt time; the task then retries
-itself for just those (handler, event) pairs, with Celery's countdown growing like the relay's
-back-off. Deliveries that reach the last attempt are parked instead, which ends the retries.
+A delivery that fails stays pending with its next attempt time; `deliver_pairs` then retries
+just those (handler, event) pairs with Celery's own back-off. Deliveries that reach the last
+attempt are parked instead, which ends the retries.
 """
 
-import logging
+from django.conf import settings
 
-from issues_adapters.eventing import relay
+from issues_adapters.eventing import deliveries, relay
 from issues_adapters.eventing.celery_app import app
-from issues_adapters.eventing.models import Delivery
-
-logger = logging.getLogger(__name__)
+from issues_adapters.wiring import message_bus
 
 
-def _retry_pending(task, report: relay.Report):
-    if not report.retry_later:
-        return
-    attempts = max(
-        Delivery.objects.filter(
-            handler__in={name for name, _ in report.retry_later},
-            position__in={position for _, position in report.retry_later},
-        ).values_list("attempts", flat=True),
-        default=1,
-    )
-    raise task.retry(
-        args=[[list(pair) for pair in report.retry_later]],
-        countdown=relay.backoff(attempts).total_seconds(),
-        max_retries=None,
-    )
+class DeliveriesToRetry(Exception):
+    """Some deliveries of the task failed and wait for their next try."""
 
 
-@app.task(bind=True, name="eventing.deliver_events")
-def deliver_events(self, positions: list[int]) -> str:
-    report = relay.deliver_positions(positions)
-    if report.retry_later:
-        deliver_pairs_task.apply_async(
-            args=[[list(pair) for pair in report.retry_later]],
-            countdown=relay.backoff(1).total_seconds(),
+@app.task(name="eventing.deliver_events")
+def deliver_events(positions: list[int]) -> str:
+    tally = deliveries.deliver_positions(positions, bus=message_bus())
+    if tally.retry_later:
+        deliver_pairs.apply_async(
+            args=[[list(pair) for pair in tally.retry_later]],
+            countdown=settings.HELPDESK_RETRY_BASE_SECONDS,
         )
-    return str(report)
+    return str(tally)
 
 
-@app.task(bind=True, name="eventing.deliver_pairs")
-def deliver_pairs_task(self, pairs: list[list]) -> str:
-    report = relay.deliver_pairs((name, position) for name, position in pairs)
-    _retry_pending(self, report)
-    return str(report)
+@app.task(
+    name="eventing.deliver_pairs",
+    autoretry_for=(DeliveriesToRetry,),
+    retry_backoff=max(1, int(settings.HELPDESK_RETRY_BASE_SECONDS)),
+    retry_backoff_max=int(settings.HELPDESK_RETRY_MAX_SECONDS),
+    retry_jitter=True,
+    max_retries=None,
+)
+def deliver_pairs(pairs: list[list]) -> str:
+    tally = deliveries.deliver_pairs(
+        ((name, position) for name, position in pairs), bus=message_bus()
+    )
+    if tally.retry_later:
+        raise DeliveriesToRetry(str(tally))
+    return str(tally)
 
 
 @app.task(name="eventing.sweep")
 def sweep() -> str:
-    return str(relay.sweep(in_process=True))
+    return str(relay.sweep(message_bus(), in_process=True).tally)
+
+
+@app.task(name="eventing.rebuild")
+def rebuild(rebuild_id: int) -> str:
+    from issues_adapters.eventing import rebuilds
+    from issues_adapters.wiring import read_models
+
+    return str(rebuilds.run_by_id(rebuild_id, read_models()))

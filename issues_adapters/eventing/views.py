@@ -1,4 +1,5 @@
-"""The staff page of parked deliveries: what gave up, why, and a button to try again."""
+"""Staff pages of event delivery: the status panel (how far each handler is, rebuilds) and
+the parked deliveries (what gave up, why, and a button to try again)."""
 
 from functools import wraps
 
@@ -8,8 +9,9 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from issues_adapters.eventing import relay
+from issues_adapters.eventing import dispatch, rebuilds, relay, status
 from issues_adapters.eventing.models import Delivery
+from issues_adapters.wiring import mail_handler_names, message_bus, read_models
 
 PAGE_SIZE = 100
 
@@ -42,10 +44,10 @@ def parked_deliveries(request):
 @require_POST
 @staff_required
 def retry_delivery(request, delivery_id: int):
-    report = relay.retry_parked([delivery_id], in_process=not relay.scale_out())
+    report = relay.retry_parked(message_bus(), [delivery_id], in_process=not dispatch.scale_out())
     if report.delivered:
         messages.success(request, "Delivered.")
-    elif relay.scale_out():
+    elif dispatch.scale_out():
         messages.info(request, "Handed to the workers; it will be retried with back-off.")
     else:
         messages.warning(request, "It failed again; it will be retried with back-off.")
@@ -55,6 +57,41 @@ def retry_delivery(request, delivery_id: int):
 @require_POST
 @staff_required
 def retry_all(request):
-    report = relay.retry_parked(in_process=not relay.scale_out())
+    report = relay.retry_parked(message_bus(), in_process=not dispatch.scale_out())
     messages.info(request, f"Retried: {report}.")
     return redirect("eventing:parked_deliveries")
+
+
+@staff_required
+def projections(request):
+    handlers = status.handler_statuses(message_bus(), read_models())
+    return render(
+        request,
+        "eventing/projections.html",
+        {
+            "handlers": handlers,
+            "head": handlers[0].head if handlers else 0,
+            "rebuilding": any(h.rebuild and h.rebuild.status == "running" for h in handlers),
+            "may_rebuild": request.user.is_superuser,
+        },
+    )
+
+
+@require_POST
+@staff_required
+def rebuild(request, name: str):
+    if not request.user.is_superuser:
+        raise PermissionDenied
+    known = read_models()
+    try:
+        started = rebuilds.start(
+            name, known, mail_handler_names(), requested_by=request.user.get_username()
+        )
+    except rebuilds.RebuildRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        rebuilds.launch(started, known)
+        messages.success(
+            request, f"Rebuilding {name}; the live read model answers until the new one is in."
+        )
+    return redirect("projections")

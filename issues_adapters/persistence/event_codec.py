@@ -1,18 +1,53 @@
-"""Turns domain events into JSON-ready dicts and back, by their declared field types."""
+"""Turns domain events into JSON-ready dicts and back, by their declared field types.
+
+Events are immutable facts, so a row is never rewritten: when an event class changes shape
+its `schema_version` goes up and an upcaster here turns the older data into the newer, one
+version at a time, when the row is read.
+"""
 
 import dataclasses
 import functools
 import types
 import typing
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 from enum import Enum
 
 from issues_domain.events import ALL_EVENTS, Event
-from issues_domain.values import Actor, ActorRole
+from issues_domain.values import Actor, ActorRole, IssueStatus
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.__name__: cls for cls in ALL_EVENTS}
-_ENVELOPE = {"event_id", "issue_id", "version", "occurred_at", "actor"}
+_ENVELOPE = {
+    "event_id",
+    "issue_id",
+    "version",
+    "occurred_at",
+    "actor",
+    "status",
+    "correlation_id",
+    "causation_id",
+}
+
+
+class UndecodableEvent(Exception):
+    """A recorded event that this code cannot read (unknown type, or data that does not fit)."""
+
+
+Upcaster = Callable[[dict, dict], None]
+
+
+def _status_into_envelope(data: dict, envelope: dict) -> None:
+    status = data.pop("status", None)
+    if envelope.get("status") is None:
+        envelope["status"] = status
+
+
+# (event type, the schema version it reads) -> what turns that data into the next version's.
+UPCASTERS: dict[tuple[str, int], Upcaster] = {
+    ("IssueTriaged", 1): _status_into_envelope,
+    ("IssueReopened", 1): _status_into_envelope,
+}
 
 
 def encode(event: Event) -> dict:
@@ -35,18 +70,46 @@ def decode(
     actor_role: str,
     actor_name: str,
     actor_email: str = "",
+    schema_version: int | None = None,
+    status: str | None = None,
+    correlation_id: str | None = None,
+    causation_id: str | None = None,
 ) -> Event:
-    cls = EVENT_TYPES[event_type]
+    """The event of the current class; raises UndecodableEvent if this code cannot read it."""
+    cls = EVENT_TYPES.get(event_type)
+    if cls is None:
+        raise UndecodableEvent(f"unknown event type {event_type!r}")
+    written = schema_version or cls.schema_version
+    if written > cls.schema_version:
+        raise UndecodableEvent(
+            f"{event_type} of schema {written} is newer than this code's {cls.schema_version}"
+        )
+    data = dict(data)
+    envelope = {"status": status}
+    for version_read in range(written, cls.schema_version):
+        upcast = UPCASTERS.get((event_type, version_read))
+        if upcast is not None:
+            upcast(data, envelope)
     hints = _hints(cls)
-    own = {name: _from_json(value, hints[name]) for name, value in data.items() if name in hints}
-    return cls(
-        event_id=event_id,
-        issue_id=issue_id,
-        version=version,
-        occurred_at=occurred_at,
-        actor=Actor(ActorRole(actor_role), actor_name, actor_email),
-        **own,
-    )
+    try:
+        own = {
+            name: _from_json(value, hints[name])
+            for name, value in data.items()
+            if name in hints and name not in _ENVELOPE
+        }
+        return cls(
+            event_id=event_id,
+            issue_id=issue_id,
+            version=version,
+            occurred_at=occurred_at,
+            actor=Actor(ActorRole(actor_role), actor_name, actor_email),
+            status=IssueStatus(envelope["status"]) if envelope["status"] else None,
+            correlation_id=correlation_id,
+            causation_id=causation_id,
+            **own,
+        )
+    except (TypeError, ValueError, KeyError) as error:
+        raise UndecodableEvent(f"{event_type}: {error}") from error
 
 
 @functools.cache

@@ -17,6 +17,10 @@ def record_events(events: list[Event]) -> list[int]:
             "event_type": type(event).__name__,
             "issue_id": event.issue_id,
             "issue_version": event.version,
+            "status": event.status.value if event.status else None,
+            "correlation_id": event.correlation_id,
+            "causation_id": event.causation_id,
+            "schema_version": type(event).schema_version,
             "actor_role": event.actor.role.value,
             "actor_name": event.actor.name,
             "data": {**event_codec.encode(event), "actor_email": event.actor.email},
@@ -28,11 +32,16 @@ def record_events(events: list[Event]) -> list[int]:
 
 
 def to_event(row: RecordedEvent) -> Event:
+    """The domain event a row holds, upcast from the schema it was written in."""
     data = dict(row.data)
     actor_email = data.pop("actor_email", "")
     return event_codec.decode(
         row.event_type,
         data,
+        schema_version=row.schema_version,
+        status=row.status,
+        correlation_id=row.correlation_id,
+        causation_id=row.causation_id,
         event_id=row.event_id,
         issue_id=row.issue_id,
         version=row.issue_version,

@@ -118,20 +118,46 @@ class CommentRecord(models.Model):
         return f"{self.author_name}: {self.body[:40]}"
 
 
+class CurrentTransactionId(models.Func):
+    """The writing transaction's id on PostgreSQL (0 elsewhere): a column default.
+
+    Positions come from a sequence, so on PostgreSQL a transaction that took a lower position
+    can commit after one that took a higher one. Ordered by (transaction id, position) and
+    read only below the oldest transaction still running, the log is final: nothing can
+    commit into the part already read (eventing/outbox.py). SQLite commits one writer at a
+    time, in position order.
+    """
+
+    output_field = models.BigIntegerField()
+
+    def as_sql(self, compiler, connection, **extra_context):
+        return "0", []
+
+    def as_postgresql(self, compiler, connection, **extra_context):
+        return "(pg_current_xact_id()::text::bigint)", []
+
+
 class RecordedEvent(models.Model):
     """The outbox and event log: every event, in the transaction of its change.
 
-    `position` is the event's place in one global order; handlers and read models track
-    which positions they have taken in.
+    `position` is the event's place in one global order; `transaction_id` orders the events
+    of concurrent commits safely (see CurrentTransactionId). The envelope - the issue's status
+    after the event, the correlation and causation ids, the schema version of `data` - has
+    columns of its own.
     """
 
     position = models.BigAutoField(primary_key=True)
+    transaction_id = models.BigIntegerField(db_default=CurrentTransactionId())
     event_id = models.UUIDField(unique=True)
     event_type = models.CharField(max_length=50)
     issue_id = models.UUIDField()  # indexed by event_issue_position, which starts with it
     issue_version = models.PositiveIntegerField()
     actor_role = models.CharField(max_length=10)
     actor_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=20, null=True)
+    correlation_id = models.CharField(max_length=200, null=True)
+    causation_id = models.CharField(max_length=200, null=True)
+    schema_version = models.PositiveSmallIntegerField(db_default=1)
     data = models.JSONField()
     occurred_at = models.DateTimeField()
     recorded_at = models.DateTimeField(auto_now_add=True)
@@ -139,7 +165,10 @@ class RecordedEvent(models.Model):
     class Meta:
         db_table = "issues_recorded_event"
         ordering = ["position"]
-        indexes = [models.Index(fields=["issue_id", "position"], name="event_issue_position")]
+        indexes = [
+            models.Index(fields=["issue_id", "position"], name="event_issue_position"),
+            models.Index(fields=["transaction_id", "position"], name="event_commit_order"),
+        ]
 
     def __str__(self):
         return f"#{self.position} {self.event_type} v{self.issue_version}"

@@ -105,6 +105,10 @@ class DjangoIssueQueries(IssueQueries):
                 actor_name=row.actor_name,
                 actor_role=row.actor_role,
                 data={key: value for key, value in row.data.items() if key != "actor_email"},
+                status=row.status,
+                correlation_id=row.correlation_id,
+                causation_id=row.causation_id,
+                schema_version=row.schema_version,
             )
             for row in RecordedEvent.objects.filter(issue_id=issue_id).order_by("position")
         ]

@@ -1,5 +1,6 @@
 """The unit of work over one Django transaction: the change and its events commit together."""
 
+import dataclasses
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -13,6 +14,7 @@ from issues_adapters.persistence.repository import (
     DjangoIssueLog,
     DjangoStaffDirectory,
 )
+from issues_adapters.tracing import current_correlation_id
 from issues_domain.events import Event
 from issues_service.unit_of_work import UnitOfWork
 
@@ -64,7 +66,7 @@ class DjangoUnitOfWork(UnitOfWork):
 
     def commit(self) -> None:
         changed = [issue for issue in self.issues.seen.values() if issue.events]
-        events = self.issues.save_seen()
+        events = [self._traced(event) for event in self.issues.save_seen()]
         collected = _saved.get()
         if collected is not None:
             collected.update((issue.id, detail_of(issue)) for issue in changed)
@@ -74,6 +76,14 @@ class DjangoUnitOfWork(UnitOfWork):
         if self.after_commit is not None and positions:
             after_commit = self.after_commit
             transaction.on_commit(lambda: after_commit(positions))
+
+    def _traced(self, event: Event) -> Event:
+        """The event with what started the work and what caused it (unless it names them)."""
+        return dataclasses.replace(
+            event,
+            correlation_id=event.correlation_id or current_correlation_id(),
+            causation_id=event.causation_id or self.causation_id,
+        )
 
     def rollback(self) -> None:
         transaction.set_rollback(True)

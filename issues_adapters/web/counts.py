@@ -2,6 +2,9 @@
 
 Counting a million-row table on every page view would make the queue slower as the helpdesk
 grows; instead each event moves an issue between buckets and adjusts two or three counters.
+
+The writes take the tables' names, so that a rebuild (eventing/rebuilds.py) can fill new
+tables while these keep answering, and swap them in once they have caught up.
 """
 
 from django.db import connection, transaction
@@ -67,12 +70,15 @@ def _take(state: QueueIssueState, event: events.Event) -> None:
         status("closed")
 
 
-def _add_all(deltas: dict[str, int]) -> None:
+LIVE = {QueueIssueState: QueueIssueState._meta.db_table, QueueCount: QueueCount._meta.db_table}
+
+
+def _add_all(deltas: dict[str, int], tables: dict) -> None:
     """Move every counter in one statement: an upsert (SQLite >= 3.24 and PostgreSQL)."""
     if not deltas:
         return
     quote = connection.ops.quote_name
-    table, key, count = quote(QueueCount._meta.db_table), quote("key"), quote("count")
+    table, key, count = quote(tables[QueueCount]), quote("key"), quote("count")
     values = ", ".join(["(%s, %s)"] * len(deltas))
     params = [item for pair in sorted(deltas.items()) for item in pair]
     with connection.cursor() as cursor:
@@ -94,10 +100,10 @@ _STATE_FIELDS = (
 )
 
 
-def _states_of(issue_ids) -> dict:
+def _states_of(issue_ids, tables: dict) -> dict:
     """The issues' rows (locked on PostgreSQL), by issue id; plain SQL, one statement."""
     quote = connection.ops.quote_name
-    table = quote(QueueIssueState._meta.db_table)
+    table = quote(tables[QueueIssueState])
     key = QueueIssueState._meta.pk
     ids = list(dict.fromkeys(issue_ids))
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
@@ -117,7 +123,7 @@ def _states_of(issue_ids) -> dict:
     return states
 
 
-def _store_all(states: list[QueueIssueState]) -> None:
+def _store_all(states: list[QueueIssueState], tables: dict) -> None:
     """Insert or update these rows in one statement."""
     quote = connection.ops.quote_name
     names = ("issue_id", *_STATE_FIELDS)
@@ -127,7 +133,7 @@ def _store_all(states: list[QueueIssueState]) -> None:
     row = f"({', '.join(['%s'] * len(columns))})"
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(QueueIssueState._meta.db_table)} ({', '.join(columns)}) "
+            f"INSERT INTO {quote(tables[QueueIssueState])} ({', '.join(columns)}) "
             f"VALUES {', '.join([row] * len(states))} "
             f"ON CONFLICT ({columns[0]}) DO UPDATE SET {updates}",
             [
@@ -142,13 +148,13 @@ def _facts(state: QueueIssueState) -> tuple:
     return tuple(getattr(state, name) for name in _STATE_FIELDS)
 
 
-def apply_all(taken: list[events.Event]) -> None:
+def apply_all(taken: list[events.Event], tables: dict = LIVE) -> None:
     """Take in these events, in this order: three statements however many there are."""
     if not taken:
         return
     # No savepoint of its own: the relay runs each handler in one already.
     with transaction.atomic(savepoint=False):
-        states = _states_of(event.issue_id for event in taken)
+        states = _states_of((event.issue_id for event in taken), tables)
         changed: dict = {}
         deltas: dict[str, int] = {}
         for event in taken:
@@ -166,8 +172,8 @@ def apply_all(taken: list[events.Event]) -> None:
                 deltas[key] = deltas.get(key, 0) + 1
             changed[event.issue_id] = state
         if changed:  # in key order, as every writer takes them: no lock-order deadlock
-            _store_all([changed[issue_id] for issue_id in sorted(changed)])
-        _add_all({key: delta for key, delta in deltas.items() if delta})
+            _store_all([changed[issue_id] for issue_id in sorted(changed)], tables)
+        _add_all({key: delta for key, delta in deltas.items() if delta}, tables)
 
 
 def apply(event: events.Event) -> None:
@@ -175,10 +181,13 @@ def apply(event: events.Event) -> None:
 
 
 class QueueCountsProjection:
-    """The event handler that keeps the counts; `name` is stable (deliveries are kept by it)."""
+    """The event handler that keeps the counts; `name` is stable (deliveries are kept by it).
+
+    A rebuildable read model: `models` are its tables, `apply_into` writes into others."""
 
     name = "web.queue_counts"
     handles = events.ALL_EVENTS
+    models = (QueueIssueState, QueueCount)
 
     def __call__(self, event: events.Event) -> None:
         apply(event)
@@ -186,30 +195,14 @@ class QueueCountsProjection:
     def handle_many(self, taken: list[events.Event]) -> None:
         apply_all(taken)
 
+    def apply_into(self, taken: list[events.Event], tables: dict) -> None:
+        apply_all(taken, tables)
+
 
 def event_handlers() -> dict[type[events.Event], list]:
     """For issues_adapters.wiring.event_handlers()."""
     projection = QueueCountsProjection()
     return {event_type: [projection] for event_type in projection.handles}
-
-
-def rebuild() -> int:
-    """Empty the read model and take in every recorded event again; returns how many."""
-    from issues_adapters.persistence.event_log import to_event
-    from issues_adapters.persistence.models import RecordedEvent
-
-    taken = 0
-    with transaction.atomic():
-        QueueCount.objects.all().delete()
-        QueueIssueState.objects.all().delete()
-        batch = []
-        for row in RecordedEvent.objects.order_by("position").iterator(chunk_size=2000):
-            batch.append(to_event(row))
-            if len(batch) == 500:
-                apply_all(batch)
-                taken, batch = taken + len(batch), []
-        apply_all(batch)
-    return taken + len(batch)
 
 
 def sidebar(username: str) -> dict:

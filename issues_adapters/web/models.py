@@ -4,7 +4,7 @@
 of the event that set it; `QueueCount` holds one counter per bucket ("open", "unassigned",
 "status:resolved", "assignee:alice", "category:printing", "priority:high", ...).
 
-Both tables are disposable: `manage.py rebuild_queue_counts` rebuilds them from the event log.
+Both tables are disposable: `manage.py rebuild web.queue_counts` rebuilds them from the event log.
 Because every fact is taken only from an event newer than the one that set it, applying the
 events in any order, each any number of times, ends in the same tables.
 """

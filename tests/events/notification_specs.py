@@ -3,6 +3,7 @@
 No database and no mail server: the handlers talk to a fake Notifications port.
 """
 
+import dataclasses
 import uuid
 
 from expects import be_empty, contain, equal, expect, have_len
@@ -84,6 +85,16 @@ class When_an_issue_is_reported(With_the_notification_handlers):
         expect((sent.handler, sent.event_id)).to(
             equal(("mail.reporter.report_confirmation", self.event.event_id))
         )
+
+
+class When_the_event_carries_a_correlation_id(With_the_notification_handlers):
+    def because_its_events_are_delivered(self):
+        # As the unit of work stamps it when the event is recorded.
+        self.issue.events[0] = dataclasses.replace(self.issue.events[0], correlation_id="req-42")
+        self.deliver_new_events()
+
+    def it_should_hand_it_to_the_mail(self):
+        expect(self.notifications.sent[0].correlation_id).to(equal("req-42"))
 
 
 class When_somebody_else_assigns_the_issue(With_the_notification_handlers):

@@ -14,11 +14,10 @@ from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend as LocmemBackend
 from django.core.management import call_command
 
-from issues_adapters.eventing import background
 from issues_adapters.eventing.background import DeliveryWorker
 from issues_adapters.eventing.models import Delivery, SentMail
 from issues_adapters.persistence.models import RecordedEvent
-from issues_adapters.wiring import message_bus
+from issues_adapters.wiring import dispatcher, message_bus
 from issues_domain import commands
 from tests.api.contexts import A_REPORT, ISSUES, anonymous
 from tests.events.support import bus_without_delivery, expected_deliveries, make_staff, sent
@@ -76,10 +75,10 @@ def delivery_thread(settings):
     settings.HELPDESK_DELIVER_AFTER_COMMIT = "thread"
     settings.EMAIL_BACKEND = "tests.events.test_background_delivery.GatedBackend"
     mail_gate.set()
-    background.worker().restart()
-    yield background.worker()
+    dispatcher().worker.restart()
+    yield dispatcher().worker
     mail_gate.set()
-    background.worker().restart()
+    dispatcher().worker.restart()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -253,18 +252,16 @@ def test_a_stopped_worker_refuses_new_positions():
 def test_in_scale_out_mode_the_thread_publishes_many_commits_in_one_task(
     delivery_thread, settings, monkeypatch
 ):
-    from issues_adapters.eventing import tasks
+    from issues_adapters.eventing.celery_app import app
 
-    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/13"  # never reached: delay is caught
+    settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/13"  # never reached: send_task is caught
     monkeypatch.setattr(delivery_thread, "linger", 0.5)  # every commit below in one wait
     published = []
-    monkeypatch.setattr(
-        tasks.deliver_events, "delay", lambda positions: published.append(positions)
-    )
+    monkeypatch.setattr(app, "send_task", lambda name, args: published.append(args[0]))
 
     issue_ids = [report(f"Printer {n} on fire.") for n in range(6)]
 
-    assert background.worker().wait_until_idle(WAIT)
+    assert dispatcher().worker.wait_until_idle(WAIT)
     positions = sorted(p for issue_id in issue_ids for p in positions_of(issue_id))
     assert sorted(p for task in published for p in task) == positions
     assert len(published) < len(positions)  # batches, not a task per commit

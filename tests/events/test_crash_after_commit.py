@@ -19,15 +19,14 @@ from tests.support.services import require
 DIES_AFTER_COMMIT = """
 import os, signal, django
 django.setup()
-from issues_adapters.eventing import relay
-from issues_adapters.wiring import message_bus
+from issues_adapters.wiring import dispatcher, message_bus
 from issues_domain.commands import ReportIssue
 
 def die(positions):
     print("committed", positions, flush=True)
     os.kill(os.getpid(), signal.SIGKILL)
 
-relay.after_commit = die
+dispatcher().after_commit = die
 message_bus().handle(ReportIssue(
     reporter_name="Fred", reporter_email="fred{n}@example.org", description="Printer on fire."))
 print("never printed", flush=True)

@@ -12,7 +12,7 @@ from django.db import connection, connections, transaction
 from django.test import override_settings
 from django.utils import timezone
 
-from issues_adapters.eventing import relay
+from issues_adapters.eventing import deliveries, relay
 from issues_adapters.eventing.models import Delivery, SentMail
 from issues_adapters.eventing.notifications import DjangoEmailNotifications, UnknownIssue
 from issues_adapters.persistence.models import RecordedEvent
@@ -36,7 +36,7 @@ from tests.support.services import require
 NO_GRACE = timedelta(0)
 
 
-def deliveries() -> list[tuple[str, int, str]]:
+def delivery_rows() -> list[tuple[str, int, str]]:
     return sorted(Delivery.objects.values_list("handler", "position", "status"))
 
 
@@ -59,8 +59,8 @@ def test_after_commit_each_event_reaches_each_of_its_handlers_once(
         "Fred Bloggs <fred@example.org>",
         "Fred Bloggs <fred@example.org>",
     ]
-    assert {status for _, _, status in deliveries()} == {"done"}
-    assert len(deliveries()) == expected_deliveries() > MAILS_PER_DAY
+    assert {status for _, _, status in delivery_rows()} == {"done"}
+    assert len(delivery_rows()) == expected_deliveries() > MAILS_PER_DAY
 
 
 @pytest.mark.django_db
@@ -133,15 +133,15 @@ def test_events_committed_but_never_delivered_are_delivered_once_by_relay_events
 
     assert len(mail.outbox) == 2 * MAILS_PER_DAY
     assert len(set(sent())) == 2 * MAILS_PER_DAY
-    assert len(deliveries()) == expected_deliveries()
-    assert {status for _, _, status in deliveries()} == {"done"}
+    assert len(delivery_rows()) == expected_deliveries()
+    assert {status for _, _, status in delivery_rows()} == {"done"}
 
 
 @pytest.mark.django_db
 def test_the_sweep_leaves_events_younger_than_the_grace_period_to_the_after_commit_relay(staff):
     a_day_at_the_helpdesk(bus_without_delivery())
 
-    relay.sweep(in_process=True, grace=timedelta(minutes=5))
+    relay.sweep(message_bus(), in_process=True, grace=timedelta(minutes=5))
 
     assert mail.outbox == []
 
@@ -168,14 +168,14 @@ def test_delivered_shuffled_and_three_times_over_is_the_same_as_once(staff):
     random.Random(7).shuffle(shuffled)
 
     for position in shuffled:
-        relay.deliver_positions([position], bus=bus)
-    after_shuffled = (sent(), deliveries())
-    relay.deliver_positions(positions, bus=bus)
+        deliveries.deliver_positions([position], bus=bus)
+    after_shuffled = (sent(), delivery_rows())
+    deliveries.deliver_positions(positions, bus=bus)
 
     assert len(after_shuffled[0]) == 3 * MAILS_PER_DAY
     assert len({message_id for message_id, _, _ in after_shuffled[0]}) == 3 * MAILS_PER_DAY
     assert len(after_shuffled[1]) == expected_deliveries(bus)
-    assert (sent(), deliveries()) == after_shuffled
+    assert (sent(), delivery_rows()) == after_shuffled
     assert sorted(counter.seen) == sorted(RecordedEvent.objects.values_list("event_id", flat=True))
 
 
@@ -203,7 +203,7 @@ def test_a_failing_handler_is_retried_then_parked_and_never_blocks_the_others(st
     a_day_at_the_helpdesk(bus)
 
     for _ in range(5):
-        relay.sweep(bus=bus, in_process=True, grace=NO_GRACE)
+        relay.sweep(bus, in_process=True, grace=NO_GRACE)
 
     parked = Delivery.objects.get(handler="test.flaky")
     assert (parked.status, parked.attempts) == ("parked", 3)
@@ -215,12 +215,12 @@ def test_a_failing_handler_is_retried_then_parked_and_never_blocks_the_others(st
     )
 
     flaky.failing = False
-    relay.sweep(bus=bus, in_process=True, grace=NO_GRACE)
+    relay.sweep(bus, in_process=True, grace=NO_GRACE)
     assert flaky.taken == []  # parked stays parked until somebody retries it
 
-    report = relay.retry_parked(bus=bus)
-    relay.retry_parked(bus=bus)
-    relay.sweep(bus=bus, in_process=True, grace=NO_GRACE)
+    report = relay.retry_parked(bus)
+    relay.retry_parked(bus)
+    relay.sweep(bus, in_process=True, grace=NO_GRACE)
 
     assert report.delivered == 1
     assert len(flaky.taken) == 1
@@ -235,32 +235,13 @@ def test_in_the_request_a_failure_gets_a_few_quick_tries_then_waits_for_the_rela
     bus = bus_without_delivery({events.IssueReported: [flaky]})
     a_day_at_the_helpdesk(bus)
 
-    relay.deliver_positions(all_positions(), bus=bus, quick_attempts=3)
+    deliveries.deliver_positions(all_positions(), bus=bus, quick_attempts=3)
     pending = Delivery.objects.get(handler="test.flaky")
-    relay.sweep(bus=bus, in_process=True, grace=NO_GRACE)  # not due for a minute yet
+    relay.sweep(bus, in_process=True, grace=NO_GRACE)  # not due for a minute yet
 
     assert (pending.status, pending.attempts) == ("pending", 3)
     assert Delivery.objects.get(handler="test.flaky").attempts == 3
     assert pending.next_attempt_at > pending.last_tried_at + timedelta(seconds=40)
-
-
-@pytest.mark.django_db
-def test_replay_redelivers_every_event_to_a_read_model_and_never_sends_mail(staff):
-    counter = Counter()
-    bus = bus_without_delivery({event_type: [counter] for event_type in events.ALL_EVENTS})
-    a_day_at_the_helpdesk(bus)
-    relay.deliver_positions(all_positions(), bus=bus)
-    mails = sent()
-    counter.seen.clear()
-
-    relay.replay(["test.counter"], bus=bus)
-
-    assert counter.seen == list(
-        RecordedEvent.objects.order_by("position").values_list("event_id", flat=True)
-    )
-    assert sent() == mails
-    with pytest.raises(ValueError, match="never sends mail"):
-        relay.replay(["mail.reporter.report_confirmation"], bus=bus)
 
 
 @pytest.mark.django_db(transaction=True)
@@ -282,7 +263,7 @@ def test_concurrent_relays_on_postgresql_deliver_each_mail_once():
             random.Random(seed).shuffle(order)
             start.wait()
             for position in order:
-                relay.deliver_positions([position], bus=bus)
+                deliveries.deliver_positions([position], bus=bus)
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
@@ -293,7 +274,7 @@ def test_concurrent_relays_on_postgresql_deliver_each_mail_once():
         thread.start()
     for thread in threads:
         thread.join()
-    relay.sweep(bus=bus, in_process=True, grace=NO_GRACE)
+    relay.sweep(bus, in_process=True, grace=NO_GRACE)
 
     assert errors == []
     assert len(mail.outbox) == 10 * MAILS_PER_DAY
@@ -305,16 +286,16 @@ def test_concurrent_relays_on_postgresql_deliver_each_mail_once():
 def test_in_scale_out_mode_each_commit_enqueues_one_task_with_its_positions(
     staff, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from issues_adapters.eventing import tasks
+    from issues_adapters.eventing.celery_app import app
 
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/13"
     enqueued = []
-    monkeypatch.setattr(tasks.deliver_events, "delay", lambda positions: enqueued.append(positions))
+    monkeypatch.setattr(app, "send_task", lambda name, args: enqueued.append((name, *args)))
 
     with django_capture_on_commit_callbacks(execute=True):
         a_day_at_the_helpdesk(message_bus())
 
-    assert enqueued == [[position] for position in all_positions()]
+    assert enqueued == [("eventing.deliver_events", [position]) for position in all_positions()]
     assert mail.outbox == []
     assert not Delivery.objects.exists()
 
@@ -323,17 +304,17 @@ def test_in_scale_out_mode_each_commit_enqueues_one_task_with_its_positions(
 def test_a_broker_that_is_down_loses_nothing_the_sweep_delivers_later(
     staff, settings, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from issues_adapters.eventing import tasks
+    from issues_adapters.eventing.celery_app import app
 
-    def broker_down(positions):
+    def broker_down(name, args):
         raise ConnectionError("broker down")
 
     settings.CELERY_BROKER_URL = "redis://127.0.0.1:6379/13"
-    monkeypatch.setattr(tasks.deliver_events, "delay", broker_down)
+    monkeypatch.setattr(app, "send_task", broker_down)
     with django_capture_on_commit_callbacks(execute=True):
         a_day_at_the_helpdesk(message_bus())  # the commands still succeed
 
-    relay.sweep(in_process=True, grace=NO_GRACE)
+    relay.sweep(message_bus(), in_process=True, grace=NO_GRACE)
 
     assert len(mail.outbox) == MAILS_PER_DAY
 
@@ -342,10 +323,10 @@ def test_a_broker_that_is_down_loses_nothing_the_sweep_delivers_later(
 def test_mail_is_keyed_by_event_so_even_lost_tracking_rows_never_mail_twice(staff):
     bus = bus_without_delivery()
     a_day_at_the_helpdesk(bus)
-    relay.deliver_positions(all_positions(), bus=bus)
+    deliveries.deliver_positions(all_positions(), bus=bus)
 
     Delivery.objects.all().delete()
-    relay.deliver_positions(all_positions(), bus=bus)
+    deliveries.deliver_positions(all_positions(), bus=bus)
 
     assert len(mail.outbox) == MAILS_PER_DAY
     assert SentMail.objects.count() == MAILS_PER_DAY
@@ -375,16 +356,16 @@ def test_a_celery_task_retries_its_failing_deliveries_until_they_are_parked(staf
 
     flaky = Flaky()
     bus = bus_without_delivery({events.IssueReported: [flaky]})
-    monkeypatch.setattr(relay, "_bus", lambda: bus)
+    monkeypatch.setattr(tasks, "message_bus", lambda: bus)
     a_day_at_the_helpdesk(bus)
     retried = []
     monkeypatch.setattr(
-        tasks.deliver_pairs_task, "apply_async", lambda args, countdown: retried.append(args)
+        tasks.deliver_pairs, "apply_async", lambda args, countdown: retried.append(args)
     )
 
     tasks.deliver_events.apply(args=[all_positions()])  # as a worker would run it
     (pairs,) = retried[0]
-    result = tasks.deliver_pairs_task.apply(args=[pairs])  # eager: Celery's retries run at once
+    result = tasks.deliver_pairs.apply(args=[pairs])  # eager: Celery's retries run at once
 
     assert pairs == [["test.flaky", all_positions()[0]]]
     assert result.successful(), result.traceback
@@ -405,14 +386,14 @@ def test_a_batch_of_events_is_delivered_in_one_transaction_and_a_failure_stays_w
     for reporter in ("fred@example.org", "jane@example.org"):
         a_day_at_the_helpdesk(bus, reporter=reporter)
     transactions = []
-    deliver_events = relay.deliver_events
+    deliver_events = deliveries.deliver_events
     monkeypatch.setattr(
-        relay,
+        deliveries,
         "deliver_events",
         lambda work, **kw: transactions.append(len(work)) or deliver_events(work, **kw),
     )
 
-    relay.deliver_positions(all_positions(), bus=bus)
+    deliveries.deliver_positions(all_positions(), bus=bus)
 
     assert transactions == [len(all_positions())]
     assert sorted(counter.seen) == sorted(RecordedEvent.objects.values_list("event_id", flat=True))
@@ -432,16 +413,16 @@ def test_a_spent_time_budget_ends_the_transaction_after_one_event(staff, monkeyp
     bus = bus_without_delivery({event_type: [counter] for event_type in events.ALL_EVENTS})
     a_day_at_the_helpdesk(bus)
     transactions = []
-    deliver_events = relay.deliver_events
+    deliver_events = deliveries.deliver_events
 
     def spy(work, **kw):
         results = deliver_events(work, **kw)
         transactions.append(len(results))
         return results
 
-    monkeypatch.setattr(relay, "deliver_events", spy)
+    monkeypatch.setattr(deliveries, "deliver_events", spy)
 
-    relay.deliver_positions(all_positions(), bus=bus)
+    deliveries.deliver_positions(all_positions(), bus=bus)
 
     assert transactions == [1] * len(all_positions())
     assert len(counter.seen) == len(all_positions())
@@ -455,7 +436,9 @@ def a_mail_delivery_left_sending(tried_ago: timedelta) -> Delivery:
         )
     )
     (row,) = RecordedEvent.objects.all()
-    relay.deliver_positions([row.position], handler_names=["web.queue_counts"])
+    deliveries.deliver_positions(
+        [row.position], handler_names=["web.queue_counts"], bus=message_bus()
+    )
     return Delivery.objects.create(
         handler="mail.reporter.report_confirmation",
         position=row.position,
@@ -471,10 +454,10 @@ def a_mail_delivery_left_sending(tried_ago: timedelta) -> Delivery:
 def test_a_mail_another_worker_is_sending_is_left_to_it(staff):
     claimed = a_mail_delivery_left_sending(tried_ago=timedelta(seconds=1))
 
-    report = relay.deliver_positions([claimed.position])
-    relay.sweep(in_process=True, grace=NO_GRACE)
+    report = deliveries.deliver_positions([claimed.position], bus=message_bus())
+    relay.sweep(message_bus(), in_process=True, grace=NO_GRACE)
 
-    assert report.outcomes[relay.Outcome.BUSY] == 1
+    assert report.outcomes[deliveries.Outcome.BUSY] == 1
     assert mail.outbox == []
     claimed.refresh_from_db()
     assert (claimed.status, claimed.attempts) == ("sending", 1)
@@ -485,8 +468,8 @@ def test_a_mail_another_worker_is_sending_is_left_to_it(staff):
 def test_a_mail_whose_worker_died_while_sending_is_sent_by_the_sweep_after_the_lease(staff):
     stuck = a_mail_delivery_left_sending(tried_ago=timedelta(seconds=61))
 
-    relay.sweep(in_process=True, grace=NO_GRACE)
-    relay.sweep(in_process=True, grace=NO_GRACE)
+    relay.sweep(message_bus(), in_process=True, grace=NO_GRACE)
+    relay.sweep(message_bus(), in_process=True, grace=NO_GRACE)
 
     assert len(mail.outbox) == 1
     stuck.refresh_from_db()

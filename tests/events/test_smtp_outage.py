@@ -8,7 +8,7 @@ import pytest
 from aiosmtpd.controller import Controller
 from django.core.management import call_command
 
-from issues_adapters.eventing import relay
+from issues_adapters.eventing import deliveries, relay
 from issues_adapters.eventing.models import Delivery, SentMail
 from issues_adapters.wiring import message_bus
 from tests.events.support import (
@@ -81,7 +81,7 @@ def test_mail_refused_for_a_while_is_retried_parked_and_then_sent_exactly_once(
     mail_deliveries = Delivery.objects.filter(handler__startswith="mail.")
     tried_in_request = mail_server.refused
     for _ in range(4):
-        relay.sweep(in_process=True, grace=timedelta(0))
+        relay.sweep(message_bus(), in_process=True, grace=timedelta(0))
     parked = list(mail_deliveries.filter(status="parked").values_list("attempts", "last_error"))
 
     assert issue_id is not None
@@ -112,7 +112,7 @@ def test_the_mail_of_a_batch_of_events_shares_one_connection(mail_server):
     make_staff("alice", "bob")
     a_day_at_the_helpdesk(bus_without_delivery())
 
-    relay.deliver_positions(all_positions())
+    deliveries.deliver_positions(all_positions(), bus=message_bus())
 
     assert len(mail_server.accepted) == MAILS_PER_DAY
     assert len(mail_server.connections) == 1
@@ -124,9 +124,9 @@ def test_after_a_refused_mail_the_rest_of_the_batch_goes_over_a_new_connection(m
     a_day_at_the_helpdesk(bus_without_delivery())
     mail_server.refuse_next = 1
 
-    report = relay.deliver_positions(all_positions())
+    report = deliveries.deliver_positions(all_positions(), bus=message_bus())
 
-    assert report.outcomes[relay.Outcome.RETRY_LATER] == 1
+    assert report.outcomes[deliveries.Outcome.RETRY_LATER] == 1
     assert len(mail_server.accepted) == MAILS_PER_DAY - 1
     assert len(mail_server.connections) == 2
     assert SentMail.objects.count() == MAILS_PER_DAY - 1

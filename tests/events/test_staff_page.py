@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core import mail
 from django.test import Client
 
-from issues_adapters.eventing import relay
+from issues_adapters.eventing import deliveries
 from issues_adapters.eventing.models import Delivery
 from tests.events.support import a_day_at_the_helpdesk, all_positions, bus_without_delivery
 
@@ -26,7 +26,7 @@ def parked(db, settings):
     working = confirmation.notifications
     confirmation.notifications = BrokenMail()
     a_day_at_the_helpdesk(bus)
-    relay.deliver_positions(all_positions(), bus=bus)
+    deliveries.deliver_positions(all_positions(), bus=bus)
     confirmation.notifications = working
     return Delivery.objects.get(status="parked")
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from issues_adapters.eventing import inbound
+from issues_adapters.tracing import correlation
 from issues_adapters.wiring import message_bus
 
 
@@ -22,7 +23,13 @@ class Command(BaseCommand):
         parser.add_argument("paths", nargs="*", help="Maildir folders or mbox files")
         parser.add_argument("--imap", action="store_true", help="read HELPDESK_IMAP_* instead")
 
-    def handle(self, *args, paths, imap, **options):
+    def handle(self, *args, **options):
+        # The run's own lines (a message that cannot be read, say) carry an id of the run;
+        # each message then runs under one of its own (inbound.take_in).
+        with correlation():
+            self._fetch(**options)
+
+    def _fetch(self, *, paths, imap, **options):
         if not paths and not imap:
             raise CommandError("Give a Maildir or mbox path, or --imap.")
         if imap and not settings.HELPDESK_IMAP_HOST:

@@ -2,9 +2,10 @@
 
     manage.py relay_events            # loop: on start-up, then every --interval seconds
     manage.py relay_events --once     # one pass (after a crash, in a cron job, in tests)
-    manage.py relay_events --replay read_model.issue_counts   # rebuild: every event again
 
-With CELERY_BROKER_URL set, what it finds goes to Celery in batches (unless --in-process).
+A pass that finds a full batch is followed by the next straight away, so a backlog is worked
+off at delivery speed. With CELERY_BROKER_URL set, what it finds goes to Celery in batches
+(unless --in-process). To rebuild a read model, see `manage.py rebuild`.
 """
 
 import time
@@ -13,6 +14,8 @@ from datetime import timedelta
 from django.core.management.base import BaseCommand
 
 from issues_adapters.eventing import relay
+from issues_adapters.tracing import correlation
+from issues_adapters.wiring import message_bus
 
 
 class Command(BaseCommand):
@@ -25,28 +28,21 @@ class Command(BaseCommand):
             "--grace",
             type=float,
             default=None,
-            help="leave events younger than this many seconds to the after-commit relay",
+            help="leave events younger than this many seconds to the after-commit delivery",
         )
         parser.add_argument(
             "--in-process", action="store_true", help="run handlers here even with a broker"
         )
-        parser.add_argument(
-            "--replay",
-            action="append",
-            metavar="HANDLER",
-            help="deliver every event again to this handler (never a mail handler)",
-        )
 
-    def handle(self, *args, once, interval, grace, in_process, replay, **options):
-        if replay:
-            report = relay.replay(replay)
-            self.stdout.write(f"Replayed: {report}")
-            return
+    def handle(self, *args, once, interval, grace, in_process, **options):
         grace_delta = timedelta(seconds=grace) if grace is not None else None
+        bus = message_bus()
         while True:
-            report = relay.sweep(in_process=True if in_process else None, grace=grace_delta)
-            if sum(report.outcomes.values()) or once:
-                self.stdout.write(f"Relayed: {report}")
+            with correlation():
+                done = relay.sweep(bus, in_process=True if in_process else None, grace=grace_delta)
+            if done.found or sum(done.tally.outcomes.values()) or once:
+                self.stdout.write(f"Relayed: {done.tally}")
             if once:
                 return
-            time.sleep(interval)
+            if not done.full:
+                time.sleep(interval)

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 
 from issues_adapters.eventing import relay
 from issues_adapters.eventing.models import Delivery
+from issues_adapters.wiring import message_bus
 
 
 class Command(BaseCommand):
@@ -14,5 +15,5 @@ class Command(BaseCommand):
 
     def handle(self, *args, ids, **options):
         parked = Delivery.objects.filter(status=Delivery.Status.PARKED).count()
-        report = relay.retry_parked(ids or None)
+        report = relay.retry_parked(message_bus(), ids or None)
         self.stdout.write(f"{parked} parked; retried: {report}")

@@ -1,0 +1,152 @@
+"""Reading the event log in commit order, and each handler's checkpoint in it.
+
+Positions come from a sequence, so on PostgreSQL a transaction that took a lower position may
+commit after one that took a higher one: "every position below N is in" is never known from
+positions alone. Every event row therefore also holds the id of the transaction that wrote it
+(`transaction_id`), and the log is read in (transaction id, position) order. PostgreSQL's
+snapshot tells the oldest transaction still running (its xmin): every transaction with a lower
+id has ended, and any transaction that commits later has an id at or above it. So the part of
+the log below the xmin, in that order, is final - nothing can ever commit into it - and a
+checkpoint that only moves through that part can never pass an event that has yet to appear.
+Rolled-back transactions leave gaps in the positions and nothing in the log, so they stall
+nothing. On SQLite writers commit one at a time, every transaction id is 0, and the order is
+the positions'.
+
+A handler's checkpoint only moves past events it has a `Delivery` row for (done, waiting for a
+retry, or parked), so a checkpoint never skips an event; events after it that have no row are
+found by `untracked()`, however many came after them. A transaction that stays open long holds
+the checkpoints back (not the deliveries): the status panel shows it as lag.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.db import connection
+from django.db.models import Exists, Max, OuterRef, Q
+from django.utils import timezone
+
+from issues_adapters.eventing.models import Checkpoint, Delivery
+from issues_adapters.persistence.models import RecordedEvent
+
+
+@dataclass(frozen=True, order=True)
+class Mark:
+    """A place in the log, in commit order: the event at (transaction id, position)."""
+
+    transaction_id: int = 0
+    position: int = 0
+
+
+START = Mark()
+
+
+def mark_of(checkpoint: Checkpoint) -> Mark:
+    return Mark(checkpoint.transaction_id, checkpoint.position)
+
+
+def after(mark: Mark) -> Q:
+    return Q(transaction_id__gt=mark.transaction_id) | Q(
+        transaction_id=mark.transaction_id, position__gt=mark.position
+    )
+
+
+def below_frontier() -> Q:
+    """The final part of the log: events of transactions that can no longer be running."""
+    if connection.vendor != "postgresql":
+        return Q()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_snapshot_xmin(pg_current_snapshot())::text::bigint, "
+            "pg_current_xact_id_if_assigned()::text::bigint"
+        )
+        oldest_running, own = cursor.fetchone()
+    # Our own transaction's events are final to us if nothing older runs (a test's, say).
+    if own is not None and own == oldest_running:
+        return Q(transaction_id__lte=own)
+    return Q(transaction_id__lt=oldest_running)
+
+
+COMMIT_ORDER = ("transaction_id", "position")
+
+
+def head() -> int:
+    """The highest position recorded (0 for an empty log)."""
+    return RecordedEvent.objects.aggregate(top=Max("position"))["top"] or 0
+
+
+def last_mark() -> Mark:
+    row = RecordedEvent.objects.order_by("-transaction_id", "-position").values_list(*COMMIT_ORDER)[
+        :1
+    ]
+    return Mark(*row[0]) if row else START
+
+
+def checkpoint(handler_name: str, *, sends_mail: bool = False) -> Checkpoint:
+    """The handler's checkpoint; a handler seen for the first time starts at the beginning,
+    except one that sends mail and joins a running helpdesk: it starts where the others are,
+    so that it never mails about the past."""
+    found = Checkpoint.objects.filter(handler=handler_name).first()
+    if found is not None:
+        return found
+    start = START
+    if sends_mail:
+        others = Checkpoint.objects.order_by(*COMMIT_ORDER).values_list(*COMMIT_ORDER)[:1]
+        start = Mark(*others[0]) if others else START
+    found, _ = Checkpoint.objects.get_or_create(
+        handler=handler_name,
+        defaults={"transaction_id": start.transaction_id, "position": start.position},
+    )
+    return found
+
+
+def untracked(
+    handler_name: str, event_types: set[str], mark: Mark, *, grace: timedelta, limit: int
+) -> list[int]:
+    """Positions after the mark of events of these types the handler has no Delivery row for,
+    recorded at least `grace` ago (younger ones are the after-commit delivery's), in commit
+    order. Below the frontier or not: every event visible now is committed."""
+    tracked = Delivery.objects.filter(handler=handler_name, position=OuterRef("position"))
+    return list(
+        RecordedEvent.objects.filter(after(mark), event_type__in=event_types)
+        .filter(recorded_at__lte=timezone.now() - grace)
+        .filter(~Exists(tracked))
+        .order_by(*COMMIT_ORDER)
+        .values_list("position", flat=True)[:limit]
+    )
+
+
+def advance(handler_name: str, event_types: set[str], *, limit: int = 10_000) -> bool:
+    """Move the handler's checkpoint over the final events it has taken in: up to the first
+    event of its types without a Delivery row, or the frontier, or `limit` events on. True if
+    it went the whole `limit` (there may be more to pass)."""
+    current = checkpoint(handler_name)
+    mark = new = mark_of(current)
+    tracked = Delivery.objects.filter(handler=handler_name, position=OuterRef("position"))
+    rows = (
+        RecordedEvent.objects.filter(after(mark))
+        .filter(below_frontier())
+        .annotate(tracked=Exists(tracked))
+        .order_by(*COMMIT_ORDER)
+        .values_list("transaction_id", "position", "event_type", "tracked")[:limit]
+    )
+    passed = 0
+    for transaction_id, position, event_type, is_tracked in rows:
+        if event_type in event_types and not is_tracked:
+            break
+        new = Mark(transaction_id, position)
+        passed += 1
+    if new != mark:
+        # Only forward: a relay that read an older mark cannot move it back.
+        Checkpoint.objects.filter(
+            handler=handler_name, transaction_id=mark.transaction_id, position=mark.position
+        ).update(transaction_id=new.transaction_id, position=new.position)
+    return passed == limit
+
+
+def events_after(mark: Mark, *, final_only: bool, limit: int) -> list:
+    """Up to `limit` event rows after the mark, in commit order (final ones only, or every
+    committed one), as (transaction id, position, row) for a read model's rebuild."""
+    rows = RecordedEvent.objects.filter(after(mark))
+    if final_only:
+        rows = rows.filter(below_frontier())
+    return list(rows.order_by(*COMMIT_ORDER)[:limit])
