@@ -61,6 +61,7 @@ def test_no_page_makes_the_browser_refuse_anything(live_server, new_page):
         (staff, "/staff/"),
         (staff, f"/staff/issues/{issue_id}/"),
         (staff, "/staff/deliveries/"),
+        (superuser, "/staff/projections/"),
         (superuser, "/admin/"),
         (superuser, "/admin/auth/user/"),
         (superuser, f"/admin/auth/user/{admin.pk}/change/"),
