@@ -105,5 +105,6 @@ def test_the_admin_login_is_refused_too_while_locked():
     for _ in range(3):
         log_in("lock-8", "guess", "192.0.2.108")
     browser = Client(REMOTE_ADDR="192.0.2.208")
-    browser.post("/admin/login/", {"username": "lock-8", "password": PASSWORD})
+    page = browser.post("/admin/login/", {"username": "lock-8", "password": PASSWORD})
+    assert "Too many failed logins" in page.content.decode()
     assert browser.get("/admin/").status_code == 302  # still sent to the login page
