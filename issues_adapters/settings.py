@@ -9,7 +9,6 @@ import ipaddress
 import os
 from pathlib import Path
 
-import csp.constants
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
@@ -44,7 +43,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "csp",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -60,7 +58,7 @@ MIDDLEWARE = [
     # First, so that every response carries X-Request-ID, even one a later middleware made.
     "issues_adapters.http.request_id.RequestIdInAndOut",
     "django.middleware.security.SecurityMiddleware",
-    "csp.middleware.CSPMiddleware",
+    "issues_adapters.http.content_security_policy.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "issues_adapters.http.oversized_requests.RefuseOversizedRequests",
     "issues_adapters.http.nul_characters.RefuseNulCharacters",
@@ -306,16 +304,14 @@ if not DEBUG:
 # Pages run only this site's own scripts and styles, from files (no inline script or style,
 # no eval), and cannot be framed or post forms elsewhere.
 CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [csp.constants.SELF],
-        "script-src": [csp.constants.SELF],
-        "style-src": [csp.constants.SELF],
-        "img-src": [csp.constants.SELF, "data:"],
-        "object-src": [csp.constants.NONE],
-        "base-uri": [csp.constants.NONE],
-        "frame-ancestors": [csp.constants.NONE],
-        "form-action": [csp.constants.SELF],
-    }
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
 }
 
 # One line a record, with the request's or inbound mail's id (issues_adapters/tracing.py):

@@ -43,3 +43,16 @@ def test_every_response_carries_the_policy(path):
 @pytest.mark.parametrize("template", PAGE_TEMPLATES, ids=lambda path: path.name)
 def test_no_page_template_has_inline_script_or_style(template):
     assert INLINE.findall(template.read_text()) == []
+
+
+def test_a_view_that_sets_its_own_policy_keeps_it():
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from issues_adapters.http.content_security_policy import ContentSecurityPolicy
+
+    def view(request):
+        return HttpResponse(headers={"Content-Security-Policy": "sandbox"})
+
+    response = ContentSecurityPolicy(view)(RequestFactory().get("/"))
+    assert response["Content-Security-Policy"] == "sandbox"
