@@ -94,10 +94,10 @@ def main() -> int:
         token = Token.objects.create(user=user).key
         from issues_adapters.wsgi import application
 
-        if args.delivery == "none":  # the request's own cost: leave delivery to the sweep
-            from issues_adapters.eventing import relay
+        if args.delivery == "none":  # the request's own cost: leave delivery to the relay
+            from django.conf import settings
 
-            relay.after_commit = lambda positions: None
+            settings.HELPDESK_DELIVER_AFTER_COMMIT = "none"
 
         body = json.dumps(REPORT).encode()
         kinds = {
@@ -120,12 +120,9 @@ def main() -> int:
         for make in kinds.values():  # warm up, and 25+ issues for the page
             for _ in range(30):
                 call(make)
-        try:
-            from issues_adapters.eventing import background
+        from issues_adapters.wiring import dispatcher
 
-            background.wait_until_idle(timeout=30)
-        except ImportError:
-            pass
+        dispatcher().worker.wait_until_idle(timeout=30)
         print(
             connection.vendor,
             "delivery:",

@@ -7,9 +7,12 @@ through Celery with two worker processes.
 It makes a scratch database (dropped afterwards), records the events of `--events` commands
 without delivering them (as if the web process died right after commit), then measures:
 
-1. in-process: `relay.deliver_positions` in batches of 100, as `relay_events` does;
-2. Celery, two `--pool=solo` workers over Redis, one task per event (what after-commit sends
-   when each command commits one event) and then one task per 100 events (what the sweep sends).
+1. in-process: `deliveries.deliver_positions` in batches of 100, as the delivery thread does;
+2. catch-up after downtime: the relay's passes (`relay.sweep`, as `relay_events` runs them)
+   from the handlers' checkpoints until nothing is left, then a check that every (event,
+   handler) pair was delivered and every checkpoint reached the head - none skipped;
+3. Celery, two `--pool=solo` workers over Redis, one task per event (what after-commit sends
+   when each command commits one event) and then one task per 100 events (what the relay sends).
 
 Mail goes to Django's in-memory backend, so the figures are the relay's own cost plus
 rendering the mail, not an SMTP server's. Between runs the tracking and sent-mail rows are
@@ -23,6 +26,7 @@ import sys
 import tempfile
 import time
 import uuid
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -96,8 +100,8 @@ def run(args, database_url: str, use_postgres: bool, workers: list) -> None:
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
-    from issues_adapters.eventing import relay
-    from issues_adapters.eventing.models import Delivery, SentMail
+    from issues_adapters.eventing import deliveries, relay
+    from issues_adapters.eventing.models import Checkpoint, Delivery, SentMail
     from issues_adapters.persistence.models import RecordedEvent
     from issues_adapters.persistence.unit_of_work import DjangoUnitOfWork
     from issues_adapters.wiring import event_handlers
@@ -146,16 +150,33 @@ def run(args, database_url: str, use_postgres: bool, workers: list) -> None:
     def reset():
         Delivery.objects.all().delete()
         SentMail.objects.all().delete()
+        Checkpoint.objects.all().delete()
 
     started = time.perf_counter()
     for start in range(0, events, 100):
-        relay.deliver_positions(positions[start : start + 100], bus=bus)
+        deliveries.deliver_positions(positions[start : start + 100], bus=bus)
     took = time.perf_counter() - started
-    deliveries = Delivery.objects.filter(status="done").count()
+    delivered = Delivery.objects.filter(status="done").count()
     print(
         f"in-process:            {events / took:8,.0f} events/s  "
-        f"{deliveries / took:8,.0f} deliveries/s  ({deliveries} deliveries in {took:.2f} s)"
+        f"{delivered / took:8,.0f} deliveries/s  ({delivered} deliveries in {took:.2f} s)"
     )
+
+    reset()
+    started = time.perf_counter()
+    passes = 1
+    while relay.sweep(bus, in_process=True, grace=timedelta(0)).full:
+        passes += 1
+    took = time.perf_counter() - started
+    caught_up = Delivery.objects.filter(status="done").count()
+    marks = set(Checkpoint.objects.values_list("position", flat=True))
+    skipped = delivered - caught_up
+    print(
+        f"catch-up (relay):      {events / took:8,.0f} events/s  "
+        f"{caught_up / took:8,.0f} deliveries/s  ({passes} passes, {took:.2f} s; "
+        f"{skipped} skipped, checkpoints at {sorted(marks)} of head {positions[-1]})"
+    )
+    deliveries_count = delivered
 
     if not use_postgres or not reachable("127.0.0.1", 6379):
         print("Celery: skipped (needs PostgreSQL and Redis on 127.0.0.1)")
@@ -194,7 +215,7 @@ def run(args, database_url: str, use_postgres: bool, workers: list) -> None:
             started = time.perf_counter()
             for start in range(0, events, batch):
                 deliver_events.delay(positions[start : start + batch])
-            expected = deliveries
+            expected = deliveries_count
             while Delivery.objects.filter(status="done").count() < expected:
                 time.sleep(0.05)
             return time.perf_counter() - started, expected

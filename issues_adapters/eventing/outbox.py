@@ -26,6 +26,7 @@ from django.db.models import Exists, Max, OuterRef, Q
 from django.utils import timezone
 
 from issues_adapters.eventing.models import Checkpoint, Delivery
+from issues_adapters.persistence.event_log import EventRow, rows_of
 from issues_adapters.persistence.models import RecordedEvent
 
 
@@ -143,10 +144,10 @@ def advance(handler_name: str, event_types: set[str], *, limit: int = 10_000) ->
     return passed == limit
 
 
-def events_after(mark: Mark, *, final_only: bool, limit: int) -> list:
-    """Up to `limit` event rows after the mark, in commit order (final ones only, or every
-    committed one), as (transaction id, position, row) for a read model's rebuild."""
+def events_after(mark: Mark, *, final_only: bool, limit: int) -> list[EventRow]:
+    """Up to `limit` event rows after the mark, in commit order: the final ones only, or every
+    one committed (for a read model's rebuild)."""
     rows = RecordedEvent.objects.filter(after(mark))
     if final_only:
         rows = rows.filter(below_frontier())
-    return list(rows.order_by(*COMMIT_ORDER)[:limit])
+    return rows_of(rows.order_by(*COMMIT_ORDER)[:limit])

@@ -90,12 +90,12 @@ def decode(
         upcast = UPCASTERS.get((event_type, version_read))
         if upcast is not None:
             upcast(data, envelope)
-    hints = _hints(cls)
+    readers = _readers(cls)
     try:
         own = {
-            name: _from_json(value, hints[name])
+            name: value if value is None or readers[name] is None else readers[name](value)
             for name, value in data.items()
-            if name in hints and name not in _ENVELOPE
+            if name in readers
         }
         return cls(
             event_id=event_id,
@@ -113,8 +113,13 @@ def decode(
 
 
 @functools.cache
-def _hints(cls) -> dict:
-    return typing.get_type_hints(cls)
+def _readers(cls) -> dict:
+    """For each of the class's own fields, what turns its JSON value back (None: as it is)."""
+    return {
+        name: _reader(hint)
+        for name, hint in typing.get_type_hints(cls).items()
+        if name not in _ENVELOPE and name != "schema_version"
+    }
 
 
 def _to_json(value):
@@ -127,13 +132,11 @@ def _to_json(value):
     return value
 
 
-def _from_json(value, hint):
-    if value is None:
-        return None
+def _reader(hint) -> Callable | None:
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
     if isinstance(hint, type) and issubclass(hint, Enum | uuid.UUID):
-        return hint(value)
+        return hint
     if hint is datetime:
-        return datetime.fromisoformat(value)
-    return value
+        return datetime.fromisoformat
+    return None

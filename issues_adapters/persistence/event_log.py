@@ -1,5 +1,8 @@
 """Appending events to the log, and reading them back as domain events."""
 
+from collections import namedtuple
+
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from issues_adapters.persistence import event_codec
@@ -31,7 +34,33 @@ def record_events(events: list[Event]) -> list[int]:
     return positions
 
 
-def to_event(row: RecordedEvent) -> Event:
+# What reading an event needs, without a model instance per row (a rebuild reads millions).
+EventRow = namedtuple(
+    "EventRow",
+    [
+        "transaction_id",
+        "position",
+        "event_id",
+        "event_type",
+        "issue_id",
+        "issue_version",
+        "status",
+        "correlation_id",
+        "causation_id",
+        "schema_version",
+        "actor_role",
+        "actor_name",
+        "data",
+        "occurred_at",
+    ],
+)
+
+
+def rows_of(events: QuerySet) -> list[EventRow]:
+    return [EventRow(*values) for values in events.values_list(*EventRow._fields)]
+
+
+def to_event(row: RecordedEvent | EventRow) -> Event:
     """The domain event a row holds, upcast from the schema it was written in."""
     data = dict(row.data)
     actor_email = data.pop("actor_email", "")

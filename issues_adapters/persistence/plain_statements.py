@@ -36,7 +36,7 @@ _AS_THEY_ARE = (str, int, bool)
 Prepare = Callable[[object], object]
 
 
-def _preparer(field: Field) -> Prepare:
+def preparer(field: Field) -> Prepare:
     """How this column's values reach the driver (for this process's database connection)."""
     kind = field.get_internal_type()
 
@@ -66,7 +66,7 @@ def _columns(
 ) -> tuple[list[str], list[Prepare]]:
     fields = [model._meta.get_field(name) for name in names]
     return [connection.ops.quote_name(field.column) for field in fields], [
-        _preparer(field) for field in fields
+        preparer(field) for field in fields
     ]
 
 

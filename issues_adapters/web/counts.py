@@ -7,16 +7,35 @@ The writes take the tables' names, so that a rebuild (eventing/rebuilds.py) can 
 tables while these keep answering, and swap them in once they have caught up.
 """
 
+import uuid
+from dataclasses import dataclass
+
 from django.db import connection, transaction
 from django.db.models import Q
 
+from issues_adapters.persistence.plain_statements import preparer
 from issues_adapters.web.models import QueueCount, QueueIssueState
 from issues_domain import events
 
 OPEN = frozenset({"reported", "triaged", "assigned"})
 
 
-def buckets(state: QueueIssueState) -> set[str]:
+@dataclass(slots=True)
+class State:
+    """An issue's row of QueueIssueState while events move it (a model instance per issue
+    cost a rebuild more than the counting did)."""
+
+    issue_id: uuid.UUID
+    status: str | None = None
+    status_version: int = 0
+    assignee: str | None = None
+    assignee_version: int = 0
+    category: str | None = None
+    priority: str | None = None
+    triage_version: int = 0
+
+
+def buckets(state: State) -> set[str]:
     if state.status is None:
         return set()
     found = {f"status:{state.status}"}
@@ -30,7 +49,7 @@ def buckets(state: QueueIssueState) -> set[str]:
     return found
 
 
-def _take(state: QueueIssueState, event: events.Event) -> None:
+def _take(state: State, event: events.Event) -> None:
     """Take from the event every fact it states that is newer than what the state holds."""
     version = event.version
 
@@ -105,47 +124,69 @@ def _states_of(issue_ids, tables: dict) -> dict:
     quote = connection.ops.quote_name
     table = quote(tables[QueueIssueState])
     key = QueueIssueState._meta.pk
-    ids = list(dict.fromkeys(issue_ids))
+    ids = [key.get_db_prep_value(issue_id, connection) for issue_id in dict.fromkeys(issue_ids)]
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    if connection.vendor == "postgresql":  # one array, not a parameter per id (see _store_all)
+        which, params = f"= ANY(%s::{key.db_type(connection)}[])", [ids]
+    else:
+        which, params = f"IN ({', '.join(['%s'] * len(ids))})", ids
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {quote(key.column)}, {', '.join(quote(name) for name in _STATE_FIELDS)} "
-            f"FROM {table} WHERE {quote(key.column)} IN ({', '.join(['%s'] * len(ids))}){lock}",
-            [key.get_db_prep_value(issue_id, connection) for issue_id in ids],
+            f"FROM {table} WHERE {quote(key.column)} {which}{lock}",
+            params,
         )
         rows = cursor.fetchall()
     states = {}
     for stored_id, *facts in rows:
         issue_id = key.to_python(stored_id)
-        states[issue_id] = QueueIssueState(
-            issue_id=issue_id, **dict(zip(_STATE_FIELDS, facts, strict=True))
-        )
+        states[issue_id] = State(issue_id, *facts)
     return states
 
 
-def _store_all(states: list[QueueIssueState], tables: dict) -> None:
+def _store_all(states: list[State], tables: dict) -> None:
     """Insert or update these rows in one statement."""
     quote = connection.ops.quote_name
     names = ("issue_id", *_STATE_FIELDS)
     fields = [QueueIssueState._meta.get_field(name) for name in names]
     columns = [quote(field.column) for field in fields]
     updates = ", ".join(f"{column} = excluded.{column}" for column in columns[1:])
-    row = f"({', '.join(['%s'] * len(columns))})"
+    values = [
+        [prepare(getattr(state, name)) for state in states]
+        for name, prepare in zip(names, map(preparer, fields), strict=True)
+    ]
+    if connection.vendor == "postgresql":
+        # A column an array: a rebuild stores thousands of rows a statement, and psycopg's
+        # client-side binding splits and quotes a statement of one parameter per value in
+        # Python (bench/rebuild.py: 5,600 -> 7,800 events/s).
+        rows = (
+            "SELECT * FROM unnest("
+            + ", ".join(f"%s::{field.db_type(connection).split('(')[0]}[]" for field in fields)
+            + ")"
+        )
+        params = values
+    else:
+        row = f"({', '.join(['%s'] * len(columns))})"
+        rows = f"VALUES {', '.join([row] * len(states))}"
+        params = [value for state_values in zip(*values, strict=True) for value in state_values]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {quote(tables[QueueIssueState])} ({', '.join(columns)}) "
-            f"VALUES {', '.join([row] * len(states))} "
+            f"INSERT INTO {quote(tables[QueueIssueState])} ({', '.join(columns)}) {rows} "
             f"ON CONFLICT ({columns[0]}) DO UPDATE SET {updates}",
-            [
-                field.get_db_prep_save(getattr(state, field.attname), connection)
-                for state in states
-                for field in fields
-            ],
+            params,
         )
 
 
-def _facts(state: QueueIssueState) -> tuple:
-    return tuple(getattr(state, name) for name in _STATE_FIELDS)
+def _facts(state: State) -> tuple:
+    return (
+        state.status,
+        state.status_version,
+        state.assignee,
+        state.assignee_version,
+        state.category,
+        state.priority,
+        state.triage_version,
+    )
 
 
 def apply_all(taken: list[events.Event], tables: dict = LIVE) -> None:
@@ -160,7 +201,7 @@ def apply_all(taken: list[events.Event], tables: dict = LIVE) -> None:
         for event in taken:
             state = states.get(event.issue_id)
             if state is None:
-                state = states[event.issue_id] = QueueIssueState(issue_id=event.issue_id)
+                state = states[event.issue_id] = State(event.issue_id)
             facts_before, before = _facts(state), buckets(state)
             _take(state, event)
             if _facts(state) == facts_before:
