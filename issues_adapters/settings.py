@@ -5,6 +5,7 @@ files under var/mail/, DEBUG on. Production sets DEBUG=0, SECRET_KEY, ALLOWED_HO
 usually DATABASE_URL and CELERY_BROKER_URL.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 
@@ -47,6 +48,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "issues_adapters.accounts",
     "issues_adapters.persistence",
     "issues_adapters.eventing",
     "issues_adapters.api",
@@ -57,8 +59,10 @@ MIDDLEWARE = [
     # First, so that every response carries X-Request-ID, even one a later middleware made.
     "issues_adapters.http.request_id.RequestIdInAndOut",
     "django.middleware.security.SecurityMiddleware",
+    "issues_adapters.http.content_security_policy.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "issues_adapters.http.oversized_requests.RefuseOversizedRequests",
+    "issues_adapters.http.nul_characters.RefuseNulCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -129,6 +133,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Failed logins lock the account and the address out for a while (accounts/failed_logins.py).
+AUTHENTICATION_BACKENDS = [
+    "issues_adapters.accounts.backends.RefuseLockedOutLogins",
+    "django.contrib.auth.backends.ModelBackend",
+]
+HELPDESK_LOGIN_FAILURES_PER_ACCOUNT = int(
+    os.environ.get("HELPDESK_LOGIN_FAILURES_PER_ACCOUNT", "5")
+)
+HELPDESK_LOGIN_FAILURES_PER_ADDRESS = int(
+    os.environ.get("HELPDESK_LOGIN_FAILURES_PER_ADDRESS", "20")
+)
+HELPDESK_LOGIN_LOCKOUT_SECONDS = int(os.environ.get("HELPDESK_LOGIN_LOCKOUT_SECONDS", "900"))
 LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
@@ -226,9 +242,9 @@ HELPDESK_IMAP_SSL = env_flag("HELPDESK_IMAP_SSL", True)
 
 # -- API ----------------------------------------------------------------------------------
 
-# The cache holds the report and token rate limits' counts. Unset: each process keeps its own
-# (fine for one process); with several web processes set CACHE_URL (e.g.
-# redis://127.0.0.1:6379/1) so they all count against the same limits.
+# The cache holds the report and token rate limits' counts and the failed logins. Unset: each
+# process keeps its own (fine for one process); with several web processes set CACHE_URL
+# (e.g. redis://127.0.0.1:6379/1) so they all count against the same limits.
 CACHE_URL = os.environ.get("CACHE_URL", "")
 if CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
     CACHES = {
@@ -243,6 +259,19 @@ elif CACHE_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
+# Which reverse proxies stand in front, so that the client's address may be read from
+# X-Forwarded-For (issues_adapters/http/client_address.py): a number of proxies, or a list of
+# their addresses and networks. Unset: nobody is trusted, the socket's address is the client's.
+_TRUSTED_PROXIES = os.environ.get("HELPDESK_TRUSTED_PROXIES", "").strip()
+HELPDESK_TRUSTED_PROXIES: int | list[str] = (
+    int(_TRUSTED_PROXIES)
+    if _TRUSTED_PROXIES.isdigit()
+    else [
+        str(ipaddress.ip_network(entry, strict=False))
+        for entry in env_list("HELPDESK_TRUSTED_PROXIES", "")
+    ]
+)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
@@ -251,6 +280,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAdminUser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "issues_adapters.api.errors.api_exception_handler",
+    "DEFAULT_PARSER_CLASSES": ["issues_adapters.api.parsers.NestingLimitedJSONParser"],
     # Per client address; see issues_adapters/api/throttling.py. Raise them for benchmarks.
     "DEFAULT_THROTTLE_RATES": {
         "report": os.environ.get("HELPDESK_API_REPORT_RATE", "30/minute"),
@@ -289,6 +319,19 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
+
+# Pages run only this site's own scripts and styles, from files (no inline script or style,
+# no eval), and cannot be framed or post forms elsewhere.
+CONTENT_SECURITY_POLICY = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'"],
+    "img-src": ["'self'", "data:"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "frame-ancestors": ["'none'"],
+    "form-action": ["'self'"],
+}
 
 # One line a record, with the request's or inbound mail's id (issues_adapters/tracing.py):
 # 2026-01-31 12:00:00,123 level=INFO logger=issues_adapters.eventing.inbound correlation_id=...

@@ -1,10 +1,17 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from issues_adapters.accounts.views import LoginView
 from issues_adapters.eventing import views as eventing_views
+
+handler400 = "issues_adapters.http.error_pages.bad_request"
+handler403 = "issues_adapters.http.error_pages.permission_denied"
+handler404 = "issues_adapters.http.error_pages.page_not_found"
+handler500 = "issues_adapters.http.error_pages.server_error"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/login/", LoginView.as_view(), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("issues_adapters.api.urls")),
     path("staff/deliveries/", include("issues_adapters.eventing.urls")),

@@ -25,6 +25,16 @@ def _generous_throttle_rates():
         yield
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _generous_login_failure_limits():
+    """Tests fail logins on purpose from one address all session long; the lockout tests
+    lower the limits themselves (tests/web/test_failed_logins.py)."""
+    with override_settings(
+        HELPDESK_LOGIN_FAILURES_PER_ACCOUNT=100_000, HELPDESK_LOGIN_FAILURES_PER_ADDRESS=100_000
+    ):
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _reference_data_after_flush(request):
     """A transactional test empties every table afterwards, the migrations' categories too;

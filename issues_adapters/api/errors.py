@@ -8,6 +8,10 @@ Bodies, for every endpoint:
 - anything else: `{"code": "<snake_case>", "detail": "<human message>"}`, e.g. 404
   `issue_not_found`, 409 `issue_already_resolved`, 412 `stale_version`, 401
   `not_authenticated`, 403 `permission_denied`, 429 `throttled` (with `Retry-After`).
+
+What DRF's views do not answer (a path no view serves, a server error) gets the same shapes
+from issues_adapters/http/error_pages.py, e.g. 404 `not_found`, 500 `server_error`; a body
+nested too deep is a 400 under `non_field_errors` (parsers.py).
 """
 
 from django.http import Http404

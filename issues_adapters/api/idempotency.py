@@ -18,13 +18,13 @@ How a POST with `Idempotency-Key: <key>` goes:
    PostgreSQL's jsonb cannot hold it. Not kept, claim released so a retry runs afresh: a 5xx or
    crash (the transaction rolled back, nothing happened) and a transient refusal
    (`concurrent_update`). A claim left `running` by a process that died is taken over after
-   `LEASE`.
+   `lease()` (LEASE_SECONDS, 120 s): until then a retry gets 409 `idempotency_key_in_use`.
 
 The caller is `user:<id>` when authenticated, else `anon:<client address>` (the address the
-throttle uses, REMOTE_ADDR or X-Forwarded-For under NUM_PROXIES): an anonymous key only
-replays to the same address. Clients should use random keys (UUIDs). Keys expire after 24
-hours: an expired row is ignored and replaced, and `manage.py purge_idempotency_keys` deletes
-them.
+throttles use, issues_adapters/http/client_address.py): an anonymous key only replays to the
+same address, and a made-up X-Forwarded-For cannot reach another address's keys. Clients
+should use random keys (UUIDs). Keys expire after 24 hours: an expired row is ignored and
+replaced, and `manage.py purge_idempotency_keys` deletes them.
 """
 
 import hashlib
@@ -41,16 +41,19 @@ from django.utils import timezone
 from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import BaseThrottle
 
 from issues_adapters.api.errors import TRANSIENT_CODES, IdempotencyKeyInUse, IdempotencyKeyReused
 from issues_adapters.api.models import IdempotencyRecord
+from issues_adapters.http.client_address import client_address
 from issues_adapters.persistence.plain_statements import insert, update
 
 HEADER = "Idempotency-Key"
 REPLAYED_HEADER = "Idempotent-Replayed"
 KEPT_HEADERS = ("Location", "ETag")
-_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")  # visible ASCII, as in a header token
+KEY_MAX_LENGTH = 255
+KEY_PATTERN = rf"[!-~]{{1,{KEY_MAX_LENGTH}}}"  # visible ASCII, as in a header token
+_KEY = re.compile(KEY_PATTERN)
+LEASE_SECONDS = 120
 
 
 def ttl() -> timedelta:
@@ -58,7 +61,7 @@ def ttl() -> timedelta:
 
 
 def lease() -> timedelta:
-    return timedelta(seconds=getattr(settings, "HELPDESK_IDEMPOTENCY_LEASE_SECONDS", 120))
+    return timedelta(seconds=getattr(settings, "HELPDESK_IDEMPOTENCY_LEASE_SECONDS", LEASE_SECONDS))
 
 
 def idempotent(request: Request, run: Callable[[], Response]) -> Response:
@@ -66,7 +69,7 @@ def idempotent(request: Request, run: Callable[[], Response]) -> Response:
     key = request.headers.get(HEADER)
     if key is None:
         return run()
-    if not _KEY.match(key):
+    if not _KEY.fullmatch(key):
         raise exceptions.ValidationError(
             {HEADER: ["Use 1 to 255 visible ASCII characters, such as a UUID."]}
         )
@@ -91,7 +94,7 @@ def idempotent(request: Request, run: Callable[[], Response]) -> Response:
 def caller_of(request: Request) -> str:
     if request.user and request.user.is_authenticated:
         return f"user:{request.user.pk}"
-    return f"anon:{BaseThrottle().get_ident(request)}"
+    return f"anon:{client_address(request)}"
 
 
 def fingerprint(request: Request) -> str:

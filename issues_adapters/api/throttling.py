@@ -1,5 +1,9 @@
 """Anonymous reporting and token requests are rate-limited per client address.
 
+The address is `client_address(request)`: the socket's, or X-Forwarded-For's only as far as
+HELPDESK_TRUSTED_PROXIES trusts it. (DRF's own `get_ident` takes a client-supplied
+X-Forwarded-For as it comes, so a new made-up header per request escaped every rate.)
+
 The rates are REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"]["report"] and ["token"] (settings, from
 HELPDESK_API_REPORT_RATE and HELPDESK_API_TOKEN_RATE). They are read on every request, so
 `override_settings` in a test takes effect at once. The public report form counts against the
@@ -11,10 +15,15 @@ CACHE_URL to a Redis URL, or each process counts on its own.
 from rest_framework.settings import api_settings
 from rest_framework.throttling import AnonRateThrottle, SimpleRateThrottle
 
+from issues_adapters.http.client_address import client_address
+
 
 class _RateFromSettings(SimpleRateThrottle):
     def get_rate(self):
         return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
+
+    def get_ident(self, request):
+        return client_address(request)
 
 
 class AnonymousReportThrottle(_RateFromSettings, AnonRateThrottle):

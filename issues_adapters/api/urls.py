@@ -1,5 +1,5 @@
 from django.urls import path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from issues_adapters.api import projections, views
 
@@ -30,7 +30,12 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(authentication_classes=[]), name="schema"),
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api:schema", authentication_classes=[]),
+        # Split: the page loads its script from a URL, as the Content-Security-Policy requires.
+        SpectacularSwaggerSplitView.as_view(
+            url_name="api:schema",
+            authentication_classes=[],
+            template_name="api/swagger_ui.html",
+        ),
         name="docs",
     ),
 ]

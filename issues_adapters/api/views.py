@@ -14,7 +14,8 @@ domain; errors become HTTP in errors.py.
   rather not store passwords' fingerprints or tokens in another table.
 - `POST /api/auth/token/` gives a token to active staff only; anybody else, wrong password,
   inactive or not staff, gets the same 400, so the endpoint does not reveal which accounts
-  exist.
+  exist. Failed logins lock the account and the address out for a while, here as on the login
+  page (429; accounts/failed_logins.py).
 - GET and POST on `/api/issues/` share one URL, hence one view class with two operations,
   each with its own serializer, permission and throttle.
 """
@@ -26,10 +27,9 @@ import uuid
 from django.contrib.auth import authenticate
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -37,7 +37,15 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from issues_adapters.api.idempotency import REPLAYED_HEADER, idempotent
+from issues_adapters.accounts import failed_logins
+from issues_adapters.api.idempotency import (
+    KEY_MAX_LENGTH,
+    KEY_PATTERN,
+    LEASE_SECONDS,
+    REPLAYED_HEADER,
+    idempotent,
+)
+from issues_adapters.api.parsers import NestingLimitedJSONParser
 from issues_adapters.api.permissions import IsActiveStaff
 from issues_adapters.api.serializers import (
     VALIDATION_ERROR_SCHEMA,
@@ -84,13 +92,26 @@ IF_MATCH = OpenApiParameter(
     description='The ETag you read, e.g. `"3"`: act only if the issue is still at that '
     "version, else 412 and nothing changes. `*` or none: no check. Malformed: 400.",
 )
+KEY_IN_USE = (
+    "`idempotency_key_in_use`: a request with this Idempotency-Key is still running, or "
+    f"crashed mid-request less than {LEASE_SECONDS} seconds ago; retry after a moment for "
+    "the real answer."
+)
 IDEMPOTENCY_KEY = OpenApiParameter(
     "Idempotency-Key",
-    str,
+    {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": KEY_MAX_LENGTH,
+        "pattern": f"^{KEY_PATTERN}$",
+    },
     OpenApiParameter.HEADER,
-    description="A random key (a UUID) to make retries safe: the same key from the same "
-    "caller gets the first response again and executes nothing; with a different request, 422; "
-    "while the first is still running, 409. Keys expire after 24 hours.",
+    description=f"1 to {KEY_MAX_LENGTH} visible ASCII characters (no spaces), best a random "
+    "UUID; anything else is a 400. It makes retries safe: the same key from the same caller "
+    "gets the first response again (`Idempotent-Replayed: true`) and executes nothing; with a "
+    "different request, 422. While the first request still runs, and for up to "
+    f"{LEASE_SECONDS} seconds after it crashed mid-request, 409 `idempotency_key_in_use`: "
+    "retry later. Keys expire after 24 hours.",
 )
 ETAG = OpenApiParameter(
     "ETag",
@@ -121,7 +142,7 @@ STAFF_ERRORS = {
 IDEMPOTENCY_ERRORS = {
     409: _error(
         "Refused by the issue's state (e.g. `issue_already_resolved`); `concurrent_update` "
-        "when others kept changing it (retry); or `idempotency_key_in_use`."
+        f"when others kept changing it (retry); or {KEY_IN_USE}"
     ),
     415: _error("The body is not JSON."),
     422: _error("`idempotency_key_reused`: this key was used for a different request."),
@@ -141,7 +162,7 @@ COMMAND_ERRORS = {
 class ApiView(APIView):
     authentication_classes = [TokenAuthentication, SessionAuthentication]
     permission_classes = [IsActiveStaff]
-    parser_classes = [JSONParser]
+    parser_classes = [NestingLimitedJSONParser]
     renderer_classes = [JSONRenderer]
     throttle_classes: list = []
 
@@ -335,7 +356,7 @@ class IssuesApi(ApiView):
             201: OpenApiResponse(IssueOutput, description="Reported; Location is its URL."),
             400: BAD_REQUEST,
             **IDEMPOTENCY_ERRORS,
-            409: _error("`idempotency_key_in_use`: the first request with this key still runs."),
+            409: _error(KEY_IN_USE),
             429: _error("Too many reports from this address; see Retry-After."),
         },
     )
@@ -562,12 +583,21 @@ class ObtainTokenApi(ApiView):
             200: TokenOutput,
             400: BAD_REQUEST,
             415: _error("The body is not JSON."),
-            429: _error("Too many attempts from this address; see Retry-After."),
+            429: _error(
+                "`throttled`: too many token requests from this address, or too many failed "
+                "logins for this account or from this address (refused even with the right "
+                "password until the lockout ends); see Retry-After."
+            ),
         },
         auth=[],
     )
     def post(self, request):
-        user = authenticate(request=request._request, **validated(self.TokenInput, request.data))
+        credentials = validated(self.TokenInput, request.data)
+        if failed_logins.locked_out(request, credentials["username"]):
+            raise exceptions.Throttled(
+                wait=failed_logins.period_seconds(), detail=failed_logins.refusal_message()
+            )
+        user = authenticate(request=request._request, **credentials)
         if user is None or not (user.is_active and user.is_staff):
             raise serializers.ValidationError(
                 {api_settings.NON_FIELD_ERRORS_KEY: ["Unable to log in with these credentials."]}

@@ -6,8 +6,8 @@ a program a JSON error, the same in DEBUG and production, and reads none of the 
 """
 
 from django.conf import settings
-from django.http import JsonResponse
-from django.shortcuts import render
+
+from issues_adapters.http.refusals import refuse
 
 
 class RefuseOversizedRequests:
@@ -16,15 +16,14 @@ class RefuseOversizedRequests:
 
     def __call__(self, request):
         if self._too_large(request):
-            if request.path.startswith("/api/"):
-                return JsonResponse(
-                    {
-                        "code": "request_too_large",
-                        "detail": "The request body is larger than this server accepts.",
-                    },
-                    status=413,
-                )
-            return render(request, "400.html", status=400)
+            return refuse(
+                request,
+                {
+                    "code": "request_too_large",
+                    "detail": "The request body is larger than this server accepts.",
+                },
+                api_status=413,
+            )
         return self.get_response(request)
 
     @staticmethod

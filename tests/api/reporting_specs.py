@@ -182,6 +182,33 @@ class When_text_has_characters_no_one_can_store:
 
 
 @pytest.mark.django_db
+class When_the_reporter_email_is_not_one_plain_address:
+    def because_a_display_name_and_a_list_are_posted(self):
+        self.responses = [
+            anonymous().post(ISSUES, A_REPORT | {"reporter_email": email}, format="json")
+            for email in ('"x"<a@b.org>', "x@evil.org,z")
+        ]
+
+    def it_should_refuse_both_with_400_on_the_field(self):
+        expect([(r.status_code, list(r.json())) for r in self.responses]).to(
+            equal([(400, ["reporter_email"])] * 2)
+        )
+
+    def it_should_store_nothing(self):
+        expect(IssueRecord.objects.count()).to(equal(0))
+
+
+@pytest.mark.django_db
+class When_the_reporter_email_has_a_domain_in_capitals:
+    def because_it_is_reported(self):
+        report = A_REPORT | {"reporter_email": "Fred@Example.ORG"}
+        self.response = anonymous().post(ISSUES, report, format="json")
+
+    def it_should_keep_the_domain_in_lower_case(self):
+        expect(self.response.json()["reporter_email"]).to(equal("Fred@example.org"))
+
+
+@pytest.mark.django_db
 class When_one_address_reports_more_often_than_the_rate_allows:
     def because_it_posts_three_reports_at_two_a_minute(self):
         client = anonymous("192.0.2.10")

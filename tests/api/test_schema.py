@@ -97,15 +97,32 @@ def test_the_error_bodies_are_documented_by_shape():
 
 
 @pytest.mark.django_db
+def test_the_idempotency_key_is_described_as_the_server_checks_it():
+    schema = anonymous().get("/api/schema/?format=json").json()
+    for path, method in [("/api/issues/", "post"), ("/api/issues/{issue_id}/resolve/", "post")]:
+        operation = schema["paths"][path][method]
+        (key,) = [p for p in operation["parameters"] if p["name"] == "Idempotency-Key"]
+        expect(key["schema"]).to(
+            equal({"type": "string", "minLength": 1, "maxLength": 255, "pattern": "^[!-~]{1,255}$"})
+        )
+        expect(key["description"]).to(contain("120 seconds after it crashed mid-request, 409"))
+        expect(operation["responses"]["409"]["description"]).to(
+            contain("`idempotency_key_in_use`", "crashed mid-request less than 120 seconds ago")
+        )
+
+
+@pytest.mark.django_db
 def test_the_docs_page_loads_its_assets_from_this_server():
     page = anonymous().get("/api/docs/")
     html = page.content.decode()
 
     expect(page.status_code).to(equal(200))
     expect(html).to(contain("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui.css"))
-    expect(html).to(contain("/api/schema/"))
+    expect(html).to(contain('<script src="/api/docs/?script='))
+    script = anonymous().get("/api/docs/?script=").content.decode()
+    expect(script).to(contain("/api/schema/"))
     for cdn in ("cdn.jsdelivr", "unpkg.com", "cdnjs"):
-        expect(html).not_to(contain(cdn))
+        expect(html + script).not_to(contain(cdn))
 
 
 def test_the_docs_assets_are_installed():

@@ -82,6 +82,64 @@ class When_a_reporter_gives_an_email_longer_than_254_characters(With_bad_input):
         self.error = catch(lambda: IssueReporter.create("Fred", "f" * 243 + "@example.org"))
 
 
+class When_a_reporter_gives_an_address_with_a_display_name(With_bad_input):
+    field = "reporter_email"
+
+    def because_it_is_checked(self):
+        self.error = catch(lambda: IssueReporter.create("Fred", '"x"<a@b.org>'))
+
+
+class When_a_reporter_gives_a_list_of_addresses(With_bad_input):
+    field = "reporter_email"
+
+    def because_it_is_checked(self):
+        self.error = catch(lambda: IssueReporter.create("Fred", "x@evil.org,z"))
+
+
+class When_a_reporter_gives_an_email_with_a_quoted_local_part(With_bad_input):
+    field = "reporter_email"
+
+    def because_it_is_checked(self):
+        self.error = catch(lambda: IssueReporter.create("Fred", '"fred"@example.org'))
+
+
+class When_a_reporter_gives_an_email_at_an_ip_address(With_bad_input):
+    field = "reporter_email"
+
+    def because_it_is_checked(self):
+        self.error = catch(lambda: IssueReporter.create("Fred", "fred@[192.0.2.1]"))
+
+
+class When_a_reporter_gives_an_email_with_an_ideographic_space_in_the_domain(With_bad_input):
+    field = "reporter_email"
+
+    def because_it_is_checked(self):
+        self.error = catch(lambda: IssueReporter.create("Fred", "fred@example\u3000.org"))
+
+
+class When_a_reporter_gives_an_email_with_a_local_part_over_64_characters(With_bad_input):
+    field = "reporter_email"
+
+    def because_it_is_checked(self):
+        self.error = catch(lambda: IssueReporter.create("Fred", "f" * 65 + "@example.org"))
+
+
+class When_a_reporter_gives_an_email_with_a_domain_in_capitals:
+    def because_it_is_checked(self):
+        self.reporter = IssueReporter.create("Fred", "Fred.Bloggs@Mail.EXAMPLE.org")
+
+    def it_should_keep_the_local_part_as_typed_and_lower_the_domain(self):
+        expect(self.reporter.email).to(equal("Fred.Bloggs@mail.example.org"))
+
+
+class When_a_reporter_gives_an_email_at_an_internationalised_domain:
+    def because_it_is_checked(self):
+        self.reporter = IssueReporter.create("Fred", "fred@Bücher.example")
+
+    def it_should_be_accepted_in_lower_case(self):
+        expect(self.reporter.email).to(equal("fred@bücher.example"))
+
+
 # -- the reporter's name -----------------------------------------------------------------------
 
 

@@ -58,6 +58,8 @@ def test_the_report_form_renders_with_the_active_categories():
         ({"description": ""}, "This field is required."),
         ({"description": "   "}, "This field is required."),
         ({"email": "not-an-email"}, "Enter a valid email address"),
+        ({"email": '"x"<a@b.org>'}, "Enter a valid email address"),
+        ({"email": "x@evil.org,z"}, "Enter a valid email address"),
         ({"name": ""}, "This field is required."),
         ({"category": "no-such-category"}, "Select a valid choice"),
         ({"description": "x" * 10_001}, "At most 10,000 characters"),

@@ -1,0 +1,16 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "issues_adapters.accounts"
+    label = "accounts"
+
+    def ready(self):
+        from django.contrib import admin
+        from django.contrib.auth.signals import user_login_failed
+
+        from issues_adapters.accounts import failed_logins
+        from issues_adapters.accounts.views import AdminLoginForm
+
+        user_login_failed.connect(failed_logins.count_failure, dispatch_uid="count_failed_logins")
+        admin.site.login_form = AdminLoginForm
