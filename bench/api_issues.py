@@ -20,7 +20,9 @@ the same throwaway database; they are measured one after the other in the same r
   to its handlers after the commit: "product" (the default embedded mode: the positions go to
   the process's delivery thread, which delivers them in batches beside the requests; mail to
   the dummy backend), "handlers inline" (HELPDESK_DELIVER_AFTER_COMMIT=inline: the request
-  runs them before it answers, as before), and "scale-out" (CELERY_BROKER_URL set: the
+  runs them before it answers, as before), "none + relay" (HELPDESK_DELIVER_AFTER_COMMIT=none:
+  the web processes only record, and a `relay_events --interval 0.2` process beside them
+  delivers everything from the handlers' checkpoints), and "scale-out" (CELERY_BROKER_URL set: the
   delivery thread publishes the commits' events, one Celery task a batch, to a queue of its
   own that nobody consumes; only when Redis answers). "+ Idempotency-Key" is the product
   with a fresh key per request. For the lines that deliver in-process, "caught up" is how
@@ -368,6 +370,7 @@ def main() -> int:
         api = "issues_adapters.wsgi:application"
         bare = {"DJANGO_SETTINGS_MODULE": "bench.api_bare_insert"}
         inline = {"HELPDESK_DELIVER_AFTER_COMMIT": "inline"}
+        recorded_only = {"HELPDESK_DELIVER_AFTER_COMMIT": "none"}
         stack = bare | {"BARE_INSERT_STACK": "startproject"}
         lines = [
             ("bare insert", "bench.api_bare_insert:application", "POST", "/insert/", REPORT,
@@ -380,6 +383,8 @@ def main() -> int:
             ("  + Idempotency-Key", api, "POST", "/api/issues/", REPORT, {}, True, {}),
             ("POST /api/issues/ (handlers inline)", api, "POST", "/api/issues/", REPORT, {},
              False, inline),
+            ("POST /api/issues/ (none + relay)", api, "POST", "/api/issues/", REPORT, {}, False,
+             recorded_only),
         ]  # fmt: skip
         if scale_out:
             lines += [
@@ -396,6 +401,12 @@ def main() -> int:
             port = free_port()
             server = start_gunicorn(app, env | extra_env, port, args.workers, args.threads)
             servers.append(server)
+            relay = None
+            if extra_env is recorded_only:  # the web processes only record: a relay delivers
+                relay = subprocess.Popen(
+                    [PYTHON, "manage.py", "relay_events", "--interval", "0.2"],
+                    env=env | extra_env, cwd=PROJECT, stdout=subprocess.DEVNULL,
+                )  # fmt: skip
             delivers = app == api and method == "POST" and not extra_env.get("CELERY_BROKER_URL")
             try:
                 warm_up(port, method, path, body, headers)
@@ -404,7 +415,7 @@ def main() -> int:
                         catch_up(database_url)
                         mark = top_position(database_url)
                         events_before = undelivered(database_url)[0]
-                    cpu_before = cpu_seconds(server.pid)
+                    cpu_before = cpu_seconds(server.pid) + (cpu_seconds(relay.pid) if relay else 0)
                     results[(name, clients)] = result = load(
                         port, method, path, clients=clients, seconds=args.seconds, body=body,
                         headers=headers, fresh_key=fresh_key,
@@ -414,10 +425,13 @@ def main() -> int:
                         events = undelivered(database_url)[0] - events_before
                         result["events_rate"] = events / (args.seconds + result["caught_up"])
                     # The servers' CPU per request, delivery of the events included.
-                    result["cpu_ms"] = (cpu_seconds(server.pid) - cpu_before) / max(
+                    cpu_after = cpu_seconds(server.pid) + (cpu_seconds(relay.pid) if relay else 0)
+                    result["cpu_ms"] = (cpu_after - cpu_before) / max(
                         1, result["requests"]) * 1000  # fmt: skip
             finally:
                 stop(server)
+                if relay is not None:
+                    stop(relay)
     finally:
         for server in servers:
             if server.poll() is None:
