@@ -27,7 +27,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail import get_connection as get_mail_connection
-from django.db import connection, transaction
+from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
@@ -235,17 +235,6 @@ def _sent_already_and_issue_facts(notification: Notification) -> tuple[bool, dic
 
 
 def _record_sent(**values) -> None:
-    """Record the mail as sent (a row already there is left as it is), as soon as the server
-    took it.
-
-    On PostgreSQL this commit does not wait for the disk (synchronous_commit off): it is one
-    a mail, and waiting for each flush made delivery fall behind reporting under load. What it
-    risks is the database server itself crashing in the next fraction of a second, before a
-    later commit flushes it: the mail is then sent again on redelivery, with its Message-ID.
-    """
+    """Record the mail as sent (one statement; a row already there is left as it is)."""
     now = timezone.now()
-    with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SET LOCAL synchronous_commit TO OFF")
-        insert_new(SentMail, [values | {"claimed_at": now, "sent_at": now}])
+    insert_new(SentMail, [values | {"claimed_at": now, "sent_at": now}])
