@@ -212,6 +212,10 @@ HELPDESK_DELIVERY_QUEUE = int(os.environ.get("HELPDESK_DELIVERY_QUEUE", "10000")
 # How long the delivery thread waits for more events to deliver with the first (a batch).
 HELPDESK_DELIVERY_LINGER_SECONDS = float(os.environ.get("HELPDESK_DELIVERY_LINGER_SECONDS", "0.02"))
 HELPDESK_DELIVERY_DRAIN_SECONDS = float(os.environ.get("HELPDESK_DELIVERY_DRAIN_SECONDS", "10"))
+# A request whose process has more events than this waiting for its delivery thread waits (up
+# to a second) for it to catch up: under overload reporting slows to delivery's pace instead of
+# mail lagging without bound. 0: never wait.
+HELPDESK_DELIVERY_BACKLOG = int(os.environ.get("HELPDESK_DELIVERY_BACKLOG", "200"))
 # Deliveries: quick tries right after commit (embedded mode), then retries with exponential back-off
 # from the relay loop or the Celery workers, parked after the last one (see eventing/relay.py).
 HELPDESK_INLINE_ATTEMPTS = int(os.environ.get("HELPDESK_INLINE_ATTEMPTS", "3"))

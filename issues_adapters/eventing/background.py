@@ -45,10 +45,14 @@ class DeliveryWorker:
         batch_size: int = 100,
         queue_size: int = 10_000,
         linger: float = 0.0,
+        backlog: int = 0,
+        backlog_wait: float = 1.0,
         name: str = "helpdesk-delivery",
     ):
         self._deliver = deliver
         self.batch_size = batch_size
+        self.backlog = backlog
+        self.backlog_wait = backlog_wait
         self.linger = linger
         self.queue_size = queue_size
         self.name = name
@@ -66,7 +70,12 @@ class DeliveryWorker:
     # -- the request's side ----------------------------------------------------------------
 
     def submit(self, positions: Iterable[int]) -> bool:
-        """Queue these positions; never blocks, never raises. False: left to the sweep."""
+        """Queue these positions; never raises. False: left to the relay.
+
+        With a `backlog` limit, a submitter whose process already has more events than that
+        waiting for delivery waits (up to `backlog_wait` seconds) for the thread to catch up
+        first: under a load the delivery cannot keep up with, requests slow down to its pace
+        instead of mail falling further behind without end."""
         positions = list(positions)
         if not positions:
             return True
@@ -76,6 +85,11 @@ class DeliveryWorker:
                     self._reset()
                 if self._stopped:
                     return False
+                if self.backlog and self._outstanding > self.backlog and self.running:
+                    self._idle.wait_for(
+                        lambda: self._outstanding <= self.backlog or not self.running,
+                        timeout=self.backlog_wait,
+                    )
                 self._queue.put_nowait(positions)
                 self._outstanding += len(positions)
                 self._ensure_running()
@@ -149,8 +163,7 @@ class DeliveryWorker:
         finally:
             with self._lock:
                 self._outstanding -= len(positions)
-                if self._outstanding <= 0:
-                    self._idle.notify_all()
+                self._idle.notify_all()  # a waiting submitter, or wait_until_idle
 
     # -- control ---------------------------------------------------------------------------
 

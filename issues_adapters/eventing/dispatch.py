@@ -58,6 +58,7 @@ class Dispatcher:
             batch_size=settings.HELPDESK_DELIVERY_BATCH,
             queue_size=settings.HELPDESK_DELIVERY_QUEUE,
             linger=settings.HELPDESK_DELIVERY_LINGER_SECONDS,
+            backlog=settings.HELPDESK_DELIVERY_BACKLOG,
         )
 
     def deliver(self, positions: list[int]) -> None:

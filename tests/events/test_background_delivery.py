@@ -181,6 +181,49 @@ def test_a_full_queue_refuses_at_once_and_leaves_the_events_to_the_sweep():
         worker.stop(timeout=WAIT)
 
 
+def test_a_submitter_waits_while_its_process_is_too_far_behind_then_goes_on():
+    """Under a load delivery cannot keep up with, requests slow to its pace instead of the
+    backlog (and the mail's lag) growing without end."""
+    gate = threading.Event()
+    worker = DeliveryWorker(lambda positions: gate.wait(WAIT), backlog=3, backlog_wait=WAIT)
+    try:
+        worker.submit([1])  # the thread takes it and blocks on the gate
+        assert wait_for(lambda: worker._queue.empty())
+        assert worker.submit([2, 3, 4])  # 4 outstanding now: over the backlog of 3
+        waited = []
+
+        def fifth():
+            began = time.monotonic()
+            worker.submit([5])
+            waited.append(time.monotonic() - began)
+
+        submitter = threading.Thread(target=fifth)
+        submitter.start()
+        time.sleep(0.3)
+        assert waited == []  # still waiting for the delivery thread
+        gate.set()
+        submitter.join(WAIT)
+        assert waited and 0.25 < waited[0] < WAIT
+        assert worker.wait_until_idle(WAIT)
+    finally:
+        gate.set()
+        worker.stop(timeout=WAIT)
+
+
+def test_a_submitter_waits_no_longer_than_the_backlog_wait():
+    gate = threading.Event()
+    worker = DeliveryWorker(lambda positions: gate.wait(WAIT), backlog=1, backlog_wait=0.2)
+    try:
+        worker.submit([1, 2])
+        assert wait_for(lambda: worker._queue.empty())
+        began = time.monotonic()
+        assert worker.submit([3])  # queued after the wait, never refused for the backlog
+        assert 0.15 < time.monotonic() - began < 1.0
+    finally:
+        gate.set()
+        worker.stop(timeout=WAIT)
+
+
 @pytest.mark.filterwarnings("ignore::pytest.PytestUnhandledThreadExceptionWarning")
 def test_a_thread_that_died_is_replaced_at_the_next_submit():
     taken = []
