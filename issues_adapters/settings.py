@@ -232,6 +232,8 @@ HELPDESK_RELAY_GRACE_SECONDS = float(os.environ.get("HELPDESK_RELAY_GRACE_SECOND
 # A rebuild whose worker has not reported for this long is taken for dead and may start again.
 HELPDESK_REBUILD_STALE_SECONDS = float(os.environ.get("HELPDESK_REBUILD_STALE_SECONDS", "60"))
 HELPDESK_SWEEP_SECONDS = float(os.environ.get("HELPDESK_SWEEP_SECONDS", "30"))
+# /health/ answers 503 once an event handler is this far behind (issues_adapters/http/health.py).
+HELPDESK_HEALTH_MAX_LAG_SECONDS = float(os.environ.get("HELPDESK_HEALTH_MAX_LAG_SECONDS", "300"))
 # Inbound mail over IMAP (manage.py fetch_mail --imap); Maildir/mbox paths need none of these.
 HELPDESK_IMAP_HOST = os.environ.get("HELPDESK_IMAP_HOST", "")
 HELPDESK_IMAP_PORT = int(os.environ.get("HELPDESK_IMAP_PORT", "993"))
@@ -313,6 +315,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
+    # Health probes come over plain HTTP from inside (a load balancer, a container's check).
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
