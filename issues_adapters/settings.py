@@ -244,7 +244,7 @@ HELPDESK_IMAP_SSL = env_flag("HELPDESK_IMAP_SSL", True)
 
 # -- API ----------------------------------------------------------------------------------
 
-# The cache holds the report and token rate limits' counts and the failed logins. Unset: each
+# The cache holds the rate limits' counts and the failed logins. Unset: each
 # process keeps its own (fine for one process); with several web processes set CACHE_URL
 # (e.g. redis://127.0.0.1:6379/1) so they all count against the same limits.
 CACHE_URL = os.environ.get("CACHE_URL", "")
@@ -283,10 +283,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "issues_adapters.api.errors.api_exception_handler",
     "DEFAULT_PARSER_CLASSES": ["issues_adapters.api.parsers.NestingLimitedJSONParser"],
-    # Per client address; see issues_adapters/api/throttling.py. Raise them for benchmarks.
+    # Per client address, tracking token or email; see issues_adapters/api/throttling.py.
+    # Raise them for benchmarks.
     "DEFAULT_THROTTLE_RATES": {
         "report": os.environ.get("HELPDESK_API_REPORT_RATE", "30/minute"),
         "token": os.environ.get("HELPDESK_API_TOKEN_RATE", "20/minute"),
+        "reporter_comment": os.environ.get("HELPDESK_REPORTER_COMMENT_RATE", "10/hour"),
+        "password_reset": os.environ.get("HELPDESK_PASSWORD_RESET_RATE", "3/hour"),
+        "password_reset_address": os.environ.get("HELPDESK_PASSWORD_RESET_ADDRESS_RATE", "20/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from issues_adapters.accounts.views import LoginView
+from issues_adapters.accounts.views import LoginView, PasswordResetView
 from issues_adapters.eventing import views as eventing_views
 from issues_adapters.http.health import health
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("accounts/login/", LoginView.as_view(), name="login"),
+    path("accounts/password_reset/", PasswordResetView.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("api/", include("issues_adapters.api.urls")),
     path("staff/deliveries/", include("issues_adapters.eventing.urls")),
