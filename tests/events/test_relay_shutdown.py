@@ -41,7 +41,23 @@ def shared_database():
         pytest.skip("the relay process needs a database it can share; run with DATABASE_URL set")
 
 
-def start_relay(tmp_path: Path) -> subprocess.Popen:
+@pytest.fixture
+def start_relay(tmp_path: Path):
+    """Starts the relay; kills it after the test if the test left it running."""
+    started = []
+
+    def start() -> subprocess.Popen:
+        started.append(_relay_process(tmp_path))
+        return started[-1]
+
+    yield start
+    for relay in started:
+        if relay.poll() is None:
+            relay.kill()
+            relay.communicate()
+
+
+def _relay_process(tmp_path: Path) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "manage.py", "relay_events", "--grace", "0", "--interval", "60"],
         cwd=PROJECT,
@@ -83,7 +99,9 @@ def stopped(relay: subprocess.Popen) -> tuple[int, float, str]:
     return code, time.monotonic() - sent_at, out + err
 
 
-def test_sigterm_in_the_middle_of_a_pass_lets_it_finish_then_exits_0(shared_database, tmp_path):
+def test_sigterm_in_the_middle_of_a_pass_lets_it_finish_then_exits_0(
+    shared_database, start_relay, tmp_path
+):
     bus = bus_without_delivery()
     for n in range(3):
         bus.handle(
@@ -91,7 +109,7 @@ def test_sigterm_in_the_middle_of_a_pass_lets_it_finish_then_exits_0(shared_data
                 reporter_name="Fred", reporter_email=f"fred{n}@example.org", description="Fire."
             )
         )
-    relay = start_relay(tmp_path)
+    relay = start_relay()
     wait_for(lambda: (tmp_path / "sending").exists())
 
     code, _, output = stopped(relay)
@@ -103,8 +121,10 @@ def test_sigterm_in_the_middle_of_a_pass_lets_it_finish_then_exits_0(shared_data
     assert Delivery.objects.filter(status="done").count() == expected_deliveries()
 
 
-def test_sigterm_between_passes_exits_0_without_waiting_for_the_interval(shared_database, tmp_path):
-    relay = start_relay(tmp_path)
+def test_sigterm_between_passes_exits_0_without_waiting_for_the_interval(
+    shared_database, start_relay
+):
+    relay = start_relay()
     wait_for(lambda: said(relay, "Relaying every 60 s"))
 
     code, took, output = stopped(relay)
