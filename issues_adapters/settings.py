@@ -236,6 +236,8 @@ HELPDESK_RELAY_GRACE_SECONDS = float(os.environ.get("HELPDESK_RELAY_GRACE_SECOND
 # A rebuild whose worker has not reported for this long is taken for dead and may start again.
 HELPDESK_REBUILD_STALE_SECONDS = float(os.environ.get("HELPDESK_REBUILD_STALE_SECONDS", "60"))
 HELPDESK_SWEEP_SECONDS = float(os.environ.get("HELPDESK_SWEEP_SECONDS", "30"))
+# /health/ answers 503 once an event handler is this far behind (issues_adapters/http/health.py).
+HELPDESK_HEALTH_MAX_LAG_SECONDS = float(os.environ.get("HELPDESK_HEALTH_MAX_LAG_SECONDS", "300"))
 # Inbound mail over IMAP (manage.py fetch_mail --imap); Maildir/mbox paths need none of these.
 HELPDESK_IMAP_HOST = os.environ.get("HELPDESK_IMAP_HOST", "")
 HELPDESK_IMAP_PORT = int(os.environ.get("HELPDESK_IMAP_PORT", "993"))
@@ -246,7 +248,7 @@ HELPDESK_IMAP_SSL = env_flag("HELPDESK_IMAP_SSL", True)
 
 # -- API ----------------------------------------------------------------------------------
 
-# The cache holds the report and token rate limits' counts and the failed logins. Unset: each
+# The cache holds the rate limits' counts and the failed logins. Unset: each
 # process keeps its own (fine for one process); with several web processes set CACHE_URL
 # (e.g. redis://127.0.0.1:6379/1) so they all count against the same limits.
 CACHE_URL = os.environ.get("CACHE_URL", "")
@@ -285,10 +287,14 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "issues_adapters.api.errors.api_exception_handler",
     "DEFAULT_PARSER_CLASSES": ["issues_adapters.api.parsers.NestingLimitedJSONParser"],
-    # Per client address; see issues_adapters/api/throttling.py. Raise them for benchmarks.
+    # Per client address, tracking token or email; see issues_adapters/api/throttling.py.
+    # Raise them for benchmarks.
     "DEFAULT_THROTTLE_RATES": {
         "report": os.environ.get("HELPDESK_API_REPORT_RATE", "30/minute"),
         "token": os.environ.get("HELPDESK_API_TOKEN_RATE", "20/minute"),
+        "reporter_comment": os.environ.get("HELPDESK_REPORTER_COMMENT_RATE", "10/hour"),
+        "password_reset": os.environ.get("HELPDESK_PASSWORD_RESET_RATE", "3/hour"),
+        "password_reset_address": os.environ.get("HELPDESK_PASSWORD_RESET_ADDRESS_RATE", "20/hour"),
     },
 }
 SPECTACULAR_SETTINGS = {
@@ -317,6 +323,8 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_flag("SECURE_SSL_REDIRECT", True)
+    # Health probes come over plain HTTP from inside (a load balancer, a container's check).
+    SECURE_REDIRECT_EXEMPT = [r"^health/$"]
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True

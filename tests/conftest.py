@@ -17,11 +17,17 @@ def _deliver_events_inline():
 
 @pytest.fixture(scope="session", autouse=True)
 def _generous_throttle_rates():
-    """Tests report anonymously from one address many times a minute, through the API and the
-    form; the throttling tests lower the rates themselves (tests.api.contexts.rates)."""
+    """Tests report, comment and ask for password resets anonymously from one address many
+    times a minute; the throttling tests lower the rates themselves (tests.api.contexts.rates)."""
     from tests.api.contexts import rates
 
-    with rates(report="100000/minute", token="100000/minute"):
+    with rates(
+        report="100000/minute",
+        token="100000/minute",
+        reporter_comment="100000/minute",
+        password_reset="100000/minute",
+        password_reset_address="100000/minute",
+    ):
         yield
 
 

@@ -1,11 +1,15 @@
 """The login pages say so when failed logins have locked them: the staff login with 429, the
-admin's login form with its own error instead of "wrong password"."""
+admin's login form with its own error instead of "wrong password". Password reset requests are
+rate-limited per email address and per client address, since each one mails the account."""
+
+import math
 
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
 
 from issues_adapters.accounts import failed_logins
+from issues_adapters.api.throttling import PasswordResetAddressThrottle, PasswordResetThrottle
 
 
 class LoginView(auth_views.LoginView):
@@ -24,3 +28,24 @@ class AdminLoginForm(AdminAuthenticationForm):
         if failed_logins.locked_out(self.request, self.cleaned_data.get("username")):
             raise ValidationError(failed_logins.refusal_message(), code="locked_out")
         return super().clean()
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    def form_valid(self, form):
+        # Counted whether or not an account has that address, so a refusal reveals none.
+        throttles = [
+            PasswordResetThrottle(form.cleaned_data["email"]),
+            PasswordResetAddressThrottle(),
+        ]
+        refused = next((t for t in throttles if not t.allow_request(self.request, self)), None)
+        if refused is None:
+            return super().form_valid(form)
+        seconds = max(1, math.ceil(refused.wait() or 1))
+        form.add_error(
+            "email",
+            "Several password resets were asked for this address or from yours in a short time. "
+            f"Nothing was sent; please try again in {math.ceil(seconds / 60)} minutes.",
+        )
+        response = self.render_to_response(self.get_context_data(form=form), status=429)
+        response["Retry-After"] = str(seconds)
+        return response

@@ -249,8 +249,16 @@ def test_the_rates_can_be_set_in_the_environment():
         "DJANGO_SETTINGS_MODULE": "issues_adapters.settings",
         "HELPDESK_API_REPORT_RATE": "7/hour",
         "HELPDESK_API_TOKEN_RATE": "3/minute",
+        "HELPDESK_REPORTER_COMMENT_RATE": "4/hour",
+        "HELPDESK_PASSWORD_RESET_RATE": "2/day",
+        "HELPDESK_PASSWORD_RESET_ADDRESS_RATE": "9/hour",
     }
     out = subprocess.run(
         [sys.executable, "-c", script], env=env, capture_output=True, text=True, check=True
     ).stdout
-    expect(out.strip()).to(equal("{'report': '7/hour', 'token': '3/minute'}"))
+    expect(out.strip()).to(
+        equal(
+            "{'report': '7/hour', 'token': '3/minute', 'reporter_comment': '4/hour', "
+            "'password_reset': '2/day', 'password_reset_address': '9/hour'}"
+        )
+    )

@@ -334,3 +334,25 @@ def test_a_slow_mail_server_holds_up_no_other_write(delivery_thread):
     positions = positions_of(first) + positions_of(second)
     assert wait_for(lambda: delivered(positions))
     assert len(mail.outbox) == 2 == len(set(sent()))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_gunicorn_worker_exiting_drains_its_delivery_thread_first(delivery_thread):
+    import logging
+    import runpy
+    from pathlib import Path
+    from types import SimpleNamespace
+
+    worker_exit = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))["worker_exit"]
+    bus = bus_without_delivery()
+    positions = [p for n in range(3) for p in positions_of(report(f"Printer {n}.", bus))]
+    mail_gate.clear()
+    assert delivery_thread.submit(positions)
+    assert mail_at_the_gate.wait(WAIT)
+    threading.Timer(0.2, mail_gate.set).start()
+
+    worker_exit(SimpleNamespace(log=logging.getLogger("gunicorn")), SimpleNamespace(pid=1))
+
+    assert not delivery_thread.running
+    assert delivered(positions)
+    assert len(mail.outbox) == 3

@@ -269,3 +269,48 @@ def test_the_form_and_the_api_share_one_rate_per_address():
         )
         third = Client(REMOTE_ADDR="192.0.2.42").post("/", GOOD)
     assert (by_form.status_code, by_api.status_code, third.status_code) == (302, 201, 429)
+
+
+def test_forty_comments_in_one_go_from_a_tracking_page_mail_the_assignee_only_up_to_the_rate(
+    django_capture_on_commit_callbacks,
+):
+    from django.core import mail
+
+    from tests.api.contexts import rates
+    from tests.web.support import make_user
+
+    make_user("alice")
+    issue_id = issue_in("assigned", assignee="alice")
+    other_issue = issue_in("assigned", assignee="alice")
+    mail.outbox.clear()
+    comment_on = f"/track/{token(issue_id)}/comment/"
+    with rates(reporter_comment="5/hour"), django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            Client().post(comment_on, {"body": f"Jams ({n})."}).status_code for n in range(40)
+        ]
+        from_elsewhere = Client(REMOTE_ADDR="192.0.2.77").post(comment_on, {"body": "And again."})
+        on_another_issue = Client().post(f"/track/{token(other_issue)}/comment/", {"body": "Hi."})
+
+    assert answers == [302] * 5 + [429] * 35
+    assert from_elsewhere.status_code == 429  # counted per tracking token, not per address
+    assert on_another_issue.status_code == 302
+    assert CommentRecord.objects.filter(issue_id=issue_id).count() == 5
+    to_alice = [m for m in mail.outbox if "alice@example.org" in m.to[0]]
+    assert len(to_alice) == 6, [m.to for m in mail.outbox]  # 5 on this issue, 1 on the other
+
+
+def test_a_comment_past_the_rate_is_kept_on_the_page_with_when_to_send_it():
+    from tests.api.contexts import rates
+
+    issue_id = issue_in("assigned")
+    comment_on = f"/track/{token(issue_id)}/comment/"
+    with rates(reporter_comment="1/hour"):
+        Client().post(comment_on, {"body": "First."})
+        refused = Client().post(comment_on, {"body": "The scanner is on fire too."})
+
+    assert refused.status_code == 429
+    assert 1 <= int(refused["Retry-After"]) <= 3600
+    html = refused.content.decode()
+    assert "This one was not sent yet" in html
+    assert "The scanner is on fire too.</textarea>" in html
+    assert CommentRecord.objects.filter(body="The scanner is on fire too.").count() == 0

@@ -11,7 +11,7 @@ from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
-from issues_adapters.api.throttling import AnonymousReportThrottle
+from issues_adapters.api.throttling import AnonymousReportThrottle, ReporterCommentThrottle
 from issues_adapters.web import forms, selectors
 from issues_adapters.web.presentation import reporter_can_comment, reporter_can_reopen
 from issues_adapters.wiring import issue_queries, message_bus
@@ -138,6 +138,9 @@ def track_comment(request, token):
         return _render_track(request, issue, alert=TOO_BIG, status=400)
     form = forms.ReporterCommentForm(data)
     if form.is_valid():
+        throttle = ReporterCommentThrottle(token)
+        if not throttle.allow_request(request, None):
+            return _comments_too_often(request, issue, form, throttle.wait())
         command = CommentOnIssue(
             issue_id=issue.id,
             author=_reporter(issue),
@@ -154,6 +157,25 @@ def track_comment(request, token):
             messages.success(request, "Thank you: your comment was added.")
             return redirect("track_issue", token=token)
     return _render_track(request, issue, comment_form=form, status=400)
+
+
+def _comments_too_often(request, issue, form, wait: float | None):
+    """Each comment mails the assignee: past the rate, the page comes back with the comment as
+    it was typed, and when to send it."""
+    seconds = max(1, math.ceil(wait or 1))
+    alert = (
+        "You have sent several comments on this issue in a short time. This one was not sent "
+        f"yet: please send it again in {_in_words(seconds)}."
+    )
+    response = _render_track(request, issue, comment_form=form, alert=alert, status=429)
+    response["Retry-After"] = str(seconds)
+    return response
+
+
+def _in_words(seconds: int) -> str:
+    if seconds < 120:
+        return f"{seconds} seconds"
+    return f"{math.ceil(seconds / 60)} minutes"
 
 
 @require_POST

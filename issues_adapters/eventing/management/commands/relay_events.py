@@ -6,8 +6,14 @@
 A pass that finds a full batch is followed by the next straight away, so a backlog is worked
 off at delivery speed. With CELERY_BROKER_URL set, what it finds goes to Celery in batches
 (unless --in-process). To rebuild a read model, see `manage.py rebuild`.
+
+SIGTERM or SIGINT (a supervisor stopping it, Ctrl-C) lets the pass under way finish - its mail
+sent and recorded, its checkpoints moved - and then exits 0, so a restart never finds a
+delivery this process left half-done.
 """
 
+import contextlib
+import signal
 import time
 from datetime import timedelta
 
@@ -37,12 +43,46 @@ class Command(BaseCommand):
     def handle(self, *args, once, interval, grace, in_process, **options):
         grace_delta = timedelta(seconds=grace) if grace is not None else None
         bus = message_bus()
-        while True:
+
+        def one_pass() -> relay.Pass:
             with correlation():
                 done = relay.sweep(bus, in_process=True if in_process else None, grace=grace_delta)
             if done.found or sum(done.tally.outcomes.values()) or once:
                 self.stdout.write(f"Relayed: {done.tally}")
-            if once:
-                return
-            if not done.full:
-                time.sleep(interval)
+            return done
+
+        if once:
+            one_pass()
+            return
+        stop = StopRequest()
+        with stop.on_signals(signal.SIGTERM, signal.SIGINT):
+            self.stdout.write(f"Relaying every {interval:g} s; SIGTERM stops it after its pass.")
+            while not stop.requested:
+                if not one_pass().full:
+                    stop.sleep(interval)
+        self.stdout.write("Stopped: the last pass finished.")
+
+
+class StopRequest:
+    """Set by a signal; the loop looks at it between passes, never in the middle of one."""
+
+    def __init__(self):
+        self.requested = False
+
+    @contextlib.contextmanager
+    def on_signals(self, *signal_numbers):
+        previous = {number: signal.signal(number, self._request) for number in signal_numbers}
+        try:
+            yield
+        finally:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+    def _request(self, *_):
+        self.requested = True
+
+    def sleep(self, seconds: float) -> None:
+        # In short steps: a signal does not cut time.sleep short (PEP 475).
+        deadline = time.monotonic() + seconds
+        while not self.requested and (left := deadline - time.monotonic()) > 0:
+            time.sleep(min(left, 0.1))
