@@ -15,7 +15,7 @@ from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
 PROCESSES = {
-    "web": "gunicorn -c gunicorn.conf.py issues_adapters.wsgi",
+    "web": "gunicorn -c deploy/gunicorn.conf.py issues_adapters.wsgi",
     "relay": "python manage.py relay_events",
     "worker": "celery -A issues_adapters.eventing.celery_app worker",
     "beat": "celery -A issues_adapters.eventing.celery_app beat",
@@ -97,7 +97,7 @@ def test_a_systemd_unit_runs_each_process_as_the_procfile_does(process):
 
 
 def test_gunicorn_gives_a_stopping_worker_time_to_drain_its_deliveries():
-    config = runpy.run_path(str(ROOT / "gunicorn.conf.py"))
+    config = runpy.run_path(str(ROOT / "deploy" / "gunicorn.conf.py"))
     assert isinstance(config["graceful_timeout"], int)  # gunicorn refuses a float
     assert config["graceful_timeout"] > config["timeout"] + settings.HELPDESK_DELIVERY_DRAIN_SECONDS
     assert callable(config["worker_exit"])

@@ -343,7 +343,8 @@ def test_a_gunicorn_worker_exiting_drains_its_delivery_thread_first(delivery_thr
     from pathlib import Path
     from types import SimpleNamespace
 
-    worker_exit = runpy.run_path(str(Path(__file__).parents[2] / "gunicorn.conf.py"))["worker_exit"]
+    config = Path(__file__).parents[2] / "deploy" / "gunicorn.conf.py"
+    worker_exit = runpy.run_path(str(config))["worker_exit"]
     bus = bus_without_delivery()
     positions = [p for n in range(3) for p in positions_of(report(f"Printer {n}.", bus))]
     mail_gate.clear()

@@ -1,10 +1,16 @@
-"""gunicorn's settings for the web process: `gunicorn -c gunicorn.conf.py issues_adapters.wsgi`.
+"""gunicorn's settings for the web process:
+
+    gunicorn -c deploy/gunicorn.conf.py issues_adapters.wsgi
+
 
 It listens on 0.0.0.0:$PORT when PORT is set (127.0.0.1:8000 otherwise; `--bind` overrides),
 with $WEB_CONCURRENCY processes (gunicorn reads both itself). A stopping worker (SIGTERM,
 a restart, max_requests) first finishes its requests, then `worker_exit` lets its delivery
 thread deliver what it holds for up to HELPDESK_DELIVERY_DRAIN_SECONDS; what is left then is
 the relay's. graceful_timeout leaves room for both before the master kills a worker.
+
+It lives under deploy/ and is named with -c, not found in the working directory by gunicorn
+itself, so that another app served from this folder (bench/'s bare inserts) never takes it.
 """
 
 import math
