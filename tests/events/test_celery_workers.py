@@ -141,3 +141,65 @@ def test_two_workers_deliver_500_commands_exactly_once(tmp_path):
     assert not Delivery.objects.exclude(status="done").exists()
     assert not RecordedEvent.objects.filter(data__reporter_email="ghost@example.org").exists()
     print(f"500 commands took {commands_took:.1f} s in the test process")
+
+
+RABBITMQ = "amqp://guest:guest@127.0.0.1:5672//"
+
+
+@pytest.mark.services
+@pytest.mark.django_db(transaction=True)
+def test_over_rabbitmq_the_relay_hands_what_nobody_delivered_to_the_workers(tmp_path):
+    """Delivery `none` scaled out: web processes only record, the relay finds the events from
+    the checkpoints and publishes them over RabbitMQ, two workers deliver each once."""
+    require("postgres")
+    require("rabbitmq")
+    if connection.vendor != "postgresql":
+        pytest.skip("workers share the test database only on PostgreSQL; set DATABASE_URL")
+    from datetime import timedelta
+
+    from issues_adapters.eventing import relay
+    from tests.events.support import bus_without_delivery
+
+    queue = f"helpdesk-test-{uuid.uuid4().hex[:8]}"
+    mail_folder = tmp_path / "mail"
+    mail_folder.mkdir()
+    make_staff("alice", "bob")
+    bus = bus_without_delivery()
+    for number in range(20):
+        a_day_at_the_helpdesk(bus, reporter=f"reporter{number}@example.org")
+    previous = {
+        "broker_url": app.conf.broker_url,
+        "task_default_queue": app.conf.task_default_queue,
+    }
+    app.conf.update(broker_url=RABBITMQ, task_default_queue=queue)
+    workers = [
+        start_worker(
+            f"r{number}-{queue}",
+            queue,
+            CELERY_BROKER_URL=RABBITMQ,
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(mail_folder),
+        )
+        for number in range(2)
+    ]
+    try:
+        with override_settings(CELERY_BROKER_URL=RABBITMQ):
+            handed = relay.sweep(message_bus(), in_process=False, grace=timedelta(0))
+            expected = expected_deliveries()
+            done = Delivery.objects.filter(status="done")
+            wait_until(
+                lambda: done.count() == expected,
+                timeout=120,
+                what=f"{expected} deliveries over RabbitMQ",
+                workers=workers,
+            )
+            relay.sweep(message_bus(), in_process=False, grace=timedelta(0))  # nothing left
+    finally:
+        logs = [stop(worker) for worker in workers]
+        app.conf.update(previous)
+
+    mails = mail_files_message_ids(mail_folder)
+    assert handed.found == len(all_positions()), logs
+    assert len(mails) == len(set(mails)) == 20 * MAILS_PER_DAY
+    assert set(mails) == set(SentMail.objects.values_list("message_id", flat=True))
+    assert not Delivery.objects.exclude(status="done").exists()
