@@ -161,3 +161,16 @@ def test_the_delivery_link_is_in_the_staff_navigation(helpdesk):
     staff = Client()
     staff.force_login(get_user_model().objects.get(username="alice"))
     assert 'href="/staff/projections/"' in staff.get("/staff/").content.decode()
+
+
+@pytest.mark.django_db
+def test_a_running_rebuild_shows_its_progress_and_offers_no_second_one(helpdesk):
+    Rebuild.objects.create(handler="web.queue_counts", events_total=10, events_done=4)
+    boss = Client()
+    boss.force_login(admin())
+    html = boss.get(PAGE).content.decode()
+
+    assert '<progress max="100" value="40"' in html
+    assert "4 of 10" in html
+    assert "Rebuild</button>" not in html
+    assert '<meta http-equiv="refresh"' in html  # the page follows the rebuild by itself
