@@ -21,7 +21,7 @@ the checkpoints back (not the deliveries): the status panel shows it as lag.
 from dataclasses import dataclass
 from datetime import timedelta
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import BooleanField, Exists, Max, OuterRef, Q
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -152,10 +152,29 @@ def advance(handler_name: str, event_types: set[str], *, limit: int = 10_000) ->
     return passed == limit
 
 
-def events_after(mark: Mark, *, final_only: bool, limit: int) -> list[EventRow]:
-    """Up to `limit` event rows after the mark, in commit order: the final ones only, or every
-    one committed (for a read model's rebuild)."""
-    rows = RecordedEvent.objects.filter(after(mark))
-    if final_only:
-        rows = rows.filter(below_frontier())
-    return rows_of(rows.order_by(*COMMIT_ORDER)[:limit])
+def events_after(mark: Mark, *, limit: int) -> tuple[list[EventRow], set[int]]:
+    """Up to `limit` committed events after the mark in commit order, and the ids of the
+    transactions still running when they were read, both as of one snapshot: an event those
+    transactions commit later may fall before the mark, and is theirs (a rebuild reads them
+    again by transaction id, rebuilds.py). Nothing else can: a transaction that starts later
+    takes a higher id than every event read."""
+    rows = RecordedEvent.objects.filter(after(mark)).order_by(*COMMIT_ORDER)[:limit]
+    if connection.vendor != "postgresql":
+        return rows_of(rows), set()
+    nested = connection.in_atomic_block
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if not nested:  # a test's own transaction has its snapshot already
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SELECT pg_snapshot_xip(pg_current_snapshot())::text::bigint")
+            running = {transaction_id for (transaction_id,) in cursor.fetchall()}
+        return rows_of(rows), running
+
+
+def events_of(transaction_ids: set[int], *, limit: int, after_position: int = 0) -> list[EventRow]:
+    """The events these transactions recorded, in position order from `after_position`."""
+    return rows_of(
+        RecordedEvent.objects.filter(
+            transaction_id__in=transaction_ids, position__gt=after_position
+        ).order_by("position")[:limit]
+    )

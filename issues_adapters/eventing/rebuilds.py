@@ -3,13 +3,14 @@
 1. New tables are made beside the live ones (`<table>__r<rebuild id>`), and the live model
    goes on answering and taking in events as before.
 2. The log is read into the new tables in commit order, a batch a short transaction (no lock
-   that a reporter or the live delivery would wait for), up to the final part of the log
-   (outbox.py); the rebuild's row shows the progress.
+   that a reporter or the live delivery would wait for); the rebuild's row shows the progress.
+   With each batch it notes the transactions still running (outbox.events_after): one of them
+   may yet commit an event that falls before what was read.
 3. Swap: in one transaction the live tables are locked against writes (PostgreSQL waits for
    the live deliveries in flight; SQLite has one writer anyway), the new tables take in every
-   event committed since, and the tables are renamed - the new ones under the live names, the
-   old ones dropped. An event that commits after the swap is delivered to the new tables by
-   the live delivery, as any other.
+   event committed since and every event of the transactions noted, and the tables are renamed
+   - the new ones under the live names, the old ones dropped. An event that commits after the
+   swap is delivered to the new tables by the live delivery, as any other.
 
 Read models are built so that taking in an event twice or out of order changes nothing (the
 "triple shuffle"), so the live model's delivery rows stay true for the new tables.
@@ -126,9 +127,10 @@ def run(rebuild: Rebuild, model: ReadModel, *, progress: Progress | None = None)
     try:
         _drop(shadow.values())
         _create(model, shadow)
-        mark = outbox.START
+        mark, late = outbox.START, set()
         while True:
-            rows = outbox.events_after(mark, final_only=True, limit=BATCH)
+            rows, running = outbox.events_after(mark, limit=BATCH)
+            late |= running
             if not rows:
                 break
             with transaction.atomic():
@@ -143,7 +145,7 @@ def run(rebuild: Rebuild, model: ReadModel, *, progress: Progress | None = None)
             mark = outbox.Mark(rows[-1].transaction_id, rows[-1].position)
             if progress:
                 progress(rebuild)
-        _swap(model, shadow, mark, rebuild)
+        _swap(model, shadow, mark, late, rebuild)
     except Exception as error:
         logger.exception("Rebuild of %s failed", rebuild.handler)
         _drop(shadow.values())
@@ -169,7 +171,9 @@ def _decoded(rows) -> list[Event]:
     return taken
 
 
-def _swap(model: ReadModel, shadow: dict, mark: outbox.Mark, rebuild: Rebuild) -> None:
+def _swap(
+    model: ReadModel, shadow: dict, mark: outbox.Mark, late: set[int], rebuild: Rebuild
+) -> None:
     quote = connection.ops.quote_name
     live = {table: table._meta.db_table for table in model.models}
     with transaction.atomic():
@@ -180,10 +184,14 @@ def _swap(model: ReadModel, shadow: dict, mark: outbox.Mark, rebuild: Rebuild) -
                 cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
         started = time.monotonic()
         caught_up = 0
-        while rows := outbox.events_after(mark, final_only=False, limit=BATCH):
+        while rows := outbox.events_after(mark, limit=BATCH)[0]:
             model.apply_into(_decoded(rows), shadow)
             mark = outbox.Mark(rows[-1].transaction_id, rows[-1].position)
             caught_up += len(rows)
+        position = 0  # events taken in twice change nothing: read models are built so
+        while late and (rows := outbox.events_of(late, limit=BATCH, after_position=position)):
+            model.apply_into(_decoded(rows), shadow)
+            position = rows[-1].position
         with connection.cursor() as cursor:
             for table, name in live.items():
                 retired = f"{name}__old{rebuild.id}"

@@ -236,3 +236,41 @@ def test_a_rebuild_that_cannot_be_is_a_one_line_error(helpdesk, name, message):
     with pytest.raises(CommandError, match=message):
         call_command("rebuild", name)
     assert not Rebuild.objects.exists()
+
+
+def test_on_postgresql_an_event_committed_late_behind_what_the_build_read_is_taken_in(
+    helpdesk, monkeypatch
+):
+    """A transaction took its position first and commits last, after the build read past it
+    in commit order and before the swap: the build noted it running, the swap reads it."""
+    require("postgres")
+    if connection.vendor != "postgresql":
+        pytest.skip("commit order differs from position order on PostgreSQL only")
+    from tests.events.test_no_event_skipped import insert_closed_event, raw_connection
+
+    late, other = raw_connection(), raw_connection()
+    try:
+        with late.cursor() as cursor:
+            lower = insert_closed_event(cursor)  # its transaction id is the lower one
+        with other.cursor() as cursor:
+            higher = insert_closed_event(cursor)
+        other.commit()
+        swap = rebuilds._swap
+
+        def commit_late_then_swap(*args):
+            late.commit()
+            swap(*args)
+
+        monkeypatch.setattr(rebuilds, "_swap", commit_late_then_swap)
+        call_command("rebuild", COUNTS)
+    finally:
+        late.close()
+        other.close()
+
+    from issues_adapters.persistence.models import RecordedEvent
+
+    rebuilt = set(QueueIssueState.objects.values_list("issue_id", flat=True))
+    assert lower < higher
+    assert {
+        RecordedEvent.objects.get(position=position).issue_id for position in (lower, higher)
+    } <= rebuilt
