@@ -27,6 +27,7 @@ from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from issues_adapters.eventing.models import Checkpoint, Delivery
+from issues_adapters.persistence.event_codec import EVENT_TYPES
 from issues_adapters.persistence.event_log import EventRow, rows_of
 from issues_adapters.persistence.models import RecordedEvent
 
@@ -127,7 +128,10 @@ def untracked(
 def advance(handler_name: str, event_types: set[str], *, limit: int = 10_000) -> bool:
     """Move the handler's checkpoint over the final events it has taken in: up to the first
     event of its types without a Delivery row, or the frontier, or `limit` events on. True if
-    it went the whole `limit` (there may be more to pass)."""
+    it went the whole `limit` (there may be more to pass).
+
+    An event of a type this code does not know stops it too: newer code (a rolling deploy)
+    may have a handler of this name that takes it, and must find it after the checkpoint."""
     current = checkpoint(handler_name)
     mark = new = mark_of(current)
     tracked = Delivery.objects.filter(handler=handler_name, position=OuterRef("position"))
@@ -140,7 +144,7 @@ def advance(handler_name: str, event_types: set[str], *, limit: int = 10_000) ->
     )
     passed = 0
     for transaction_id, position, event_type, is_tracked in rows:
-        if event_type in event_types and not is_tracked:
+        if (event_type in event_types or event_type not in EVENT_TYPES) and not is_tracked:
             break
         new = Mark(transaction_id, position)
         passed += 1

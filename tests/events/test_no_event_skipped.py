@@ -315,3 +315,17 @@ def test_a_slow_mail_batch_keeps_its_lease_and_no_mail_goes_twice(mail_server, s
     assert len(mail_server.accepted) == MAILS_PER_DAY
     assert len(set(mail_server.message_ids)) == MAILS_PER_DAY
     assert set(Delivery.objects.values_list("status", flat=True)) == {"done"}
+
+
+@pytest.mark.django_db
+def test_an_event_of_a_type_this_code_does_not_know_holds_every_checkpoint_before_it():
+    """Newer code (a rolling deploy) may have handlers for it: older code must not pass it."""
+    relay.sweep(message_bus(), in_process=True, grace=NO_GRACE)
+    before = RecordedEvent.objects.bulk_create([closed_event_row()])
+    RecordedEvent.objects.bulk_create([closed_event_row(event_type="IssueEscalated")])
+    RecordedEvent.objects.bulk_create([closed_event_row()])
+
+    relay.sweep(message_bus(), in_process=True, grace=NO_GRACE)
+
+    assert set(Checkpoint.objects.values_list("position", flat=True)) == {before[0].position}
+    assert Delivery.objects.filter(status="done", handler="web.queue_counts").count() == 2
