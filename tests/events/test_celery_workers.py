@@ -54,6 +54,35 @@ def wait_until(condition, *, timeout: float, what: str, workers=()):
         time.sleep(0.2)
 
 
+def switch_broker(conf: dict) -> None:
+    """Publish to another broker from this process: Celery keeps its connection and producer
+    pools for the first broker it used, whatever broker_url says later."""
+    app.conf.update(conf)
+    app._pool = None
+    app.amqp._producer_pool = None
+
+
+def two_workers(broker: str, queue: str, mail_folder: Path) -> tuple[list, dict]:
+    """Two worker processes on `queue` of `broker`, mailing to files; this process publishes
+    there too. Returns the workers and the app's settings to put back."""
+    previous = {
+        "broker_url": app.conf.broker_url,
+        "task_default_queue": app.conf.task_default_queue,
+    }
+    switch_broker({"broker_url": broker, "task_default_queue": queue})
+    workers = [
+        start_worker(
+            f"w{number}-{queue}",
+            queue,
+            CELERY_BROKER_URL=broker,
+            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
+            EMAIL_FILE_PATH=str(mail_folder),
+        )
+        for number in range(2)
+    ]
+    return workers, previous
+
+
 def queue_is_drained(redis, queue: str) -> bool:
     return redis.llen(queue) == 0 and redis.hlen("unacked") == 0
 
@@ -72,21 +101,7 @@ def test_two_workers_deliver_500_commands_exactly_once(tmp_path):
     mail_folder = tmp_path / "mail"
     mail_folder.mkdir()
     make_staff("alice", "bob")
-    previous = {
-        "broker_url": app.conf.broker_url,
-        "task_default_queue": app.conf.task_default_queue,
-    }
-    app.conf.update(broker_url=BROKER, task_default_queue=queue)
-    workers = [
-        start_worker(
-            f"w{number}-{queue}",
-            queue,
-            CELERY_BROKER_URL=BROKER,
-            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-            EMAIL_FILE_PATH=str(mail_folder),
-        )
-        for number in range(2)
-    ]
+    workers, previous = two_workers(BROKER, queue, mail_folder)
     try:
         with override_settings(CELERY_BROKER_URL=BROKER):
             bus = message_bus()
@@ -129,7 +144,7 @@ def test_two_workers_deliver_500_commands_exactly_once(tmp_path):
     finally:
         logs = [stop(worker) for worker in workers]
         redis.delete(queue)
-        app.conf.update(previous)
+        switch_broker(previous)
 
     assert len(first_mails) == ISSUES * MAILS_PER_DAY, logs
     assert len(set(first_mails)) == ISSUES * MAILS_PER_DAY
@@ -167,21 +182,7 @@ def test_over_rabbitmq_the_relay_hands_what_nobody_delivered_to_the_workers(tmp_
     bus = bus_without_delivery()
     for number in range(20):
         a_day_at_the_helpdesk(bus, reporter=f"reporter{number}@example.org")
-    previous = {
-        "broker_url": app.conf.broker_url,
-        "task_default_queue": app.conf.task_default_queue,
-    }
-    app.conf.update(broker_url=RABBITMQ, task_default_queue=queue)
-    workers = [
-        start_worker(
-            f"r{number}-{queue}",
-            queue,
-            CELERY_BROKER_URL=RABBITMQ,
-            EMAIL_BACKEND="django.core.mail.backends.filebased.EmailBackend",
-            EMAIL_FILE_PATH=str(mail_folder),
-        )
-        for number in range(2)
-    ]
+    workers, previous = two_workers(RABBITMQ, queue, mail_folder)
     try:
         with override_settings(CELERY_BROKER_URL=RABBITMQ):
             handed = relay.sweep(message_bus(), in_process=False, grace=timedelta(0))
@@ -196,7 +197,7 @@ def test_over_rabbitmq_the_relay_hands_what_nobody_delivered_to_the_workers(tmp_
             relay.sweep(message_bus(), in_process=False, grace=timedelta(0))  # nothing left
     finally:
         logs = [stop(worker) for worker in workers]
-        app.conf.update(previous)
+        switch_broker(previous)
 
     mails = mail_files_message_ids(mail_folder)
     assert handed.found == len(all_positions()), logs
