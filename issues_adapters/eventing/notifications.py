@@ -188,7 +188,17 @@ class DjangoEmailNotifications(Notifications):
             message_id=message_id,
             recipient=address,
             subject=subject[:250],
+            tells_of=[str(event_id) for event_id in notification.tells_of],
         )
+
+    def told_about(self, handler: str, issue_id: uuid.UUID) -> set[uuid.UUID]:
+        told = set()
+        for event_id, tells_of in SentMail.objects.filter(
+            handler=handler, issue_id=issue_id
+        ).values_list("event_id", "tells_of"):
+            told.add(event_id)
+            told.update(uuid.UUID(other) for other in tells_of)
+        return told
 
     def _address(self, recipient: Recipient, issue: dict) -> str:
         if recipient.username:
