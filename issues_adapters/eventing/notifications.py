@@ -12,7 +12,8 @@ finds it there and sends nothing. If the process dies after the mail server acce
 but before the record, the redelivery sends it again - with the same Message-ID, which clients
 collapse into one. We prefer that (at least once, deduplicated by the receiver) to losing a
 mail that carries the reporter's only tracking link. The window is one SMTP reply plus one
-INSERT.
+INSERT, and a dead worker's mail is sent again only once its lease has run out
+(HELPDESK_RELAY_LEASE_SECONDS; README, "Mail goes out at least once").
 """
 
 import logging
