@@ -515,3 +515,43 @@ def test_a_handler_that_says_not_yet_is_tried_again_at_its_time_and_no_attempt_i
     assert patient.taken == [RecordedEvent.objects.order_by("position")[0].event_id]
     done = Delivery.objects.get(handler=patient.name)
     assert (done.status, done.attempts) == ("done", 1)
+
+
+@pytest.mark.django_db
+@override_settings(HELPDESK_RELAY_LEASE_SECONDS=60)
+def test_a_mail_sent_but_not_recorded_by_a_dead_worker_goes_again_after_the_lease_same_message_id(
+    staff, monkeypatch
+):
+    from issues_adapters.eventing import notifications
+
+    class Killed(BaseException):
+        """The process dies between the mail server's reply and the INSERT."""
+
+    def die(**values):
+        raise Killed
+
+    bus = bus_without_delivery()
+    bus.handle(
+        commands.ReportIssue(
+            reporter_name="Fred", reporter_email="fred@example.org", description="On fire."
+        )
+    )
+    monkeypatch.setattr(notifications, "_record_sent", die)
+    with pytest.raises(Killed):
+        deliveries.deliver_positions(all_positions(), bus=bus)
+    monkeypatch.undo()
+    (first,) = mail.outbox
+    claimed = Delivery.objects.get(handler="mail.reporter.report_confirmation")
+
+    relay.sweep(message_bus(), in_process=True, grace=NO_GRACE)
+    within_the_lease = len(mail.outbox)
+    Delivery.objects.filter(id=claimed.id).update(
+        last_tried_at=timezone.now() - timedelta(seconds=61)
+    )
+    relay.sweep(message_bus(), in_process=True, grace=NO_GRACE)
+    relay.sweep(message_bus(), in_process=True, grace=NO_GRACE)
+
+    assert (claimed.status, within_the_lease) == ("sending", 1)
+    _, second = mail.outbox
+    assert second.extra_headers["Message-ID"] == first.extra_headers["Message-ID"]
+    assert SentMail.objects.get().message_id == first.extra_headers["Message-ID"]
