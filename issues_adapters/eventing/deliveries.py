@@ -64,16 +64,20 @@ class Tally:
 
     outcomes: dict[Outcome, int] = field(default_factory=lambda: defaultdict(int))
     retry_later: list[tuple[str, int]] = field(default_factory=list)
+    not_yet: list[tuple[str, int]] = field(default_factory=list)
 
     def add(self, outcome: Outcome, handler: str, position: int) -> None:
         self.outcomes[outcome] += 1
         if outcome == Outcome.RETRY_LATER:
             self.retry_later.append((handler, position))
+        elif outcome == Outcome.NOT_YET:
+            self.not_yet.append((handler, position))
 
     def merge(self, other: "Tally") -> None:
         for outcome, count in other.outcomes.items():
             self.outcomes[outcome] += count
         self.retry_later.extend(other.retry_later)
+        self.not_yet.extend(other.not_yet)
 
     @property
     def delivered(self) -> int:

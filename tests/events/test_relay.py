@@ -555,3 +555,21 @@ def test_a_mail_sent_but_not_recorded_by_a_dead_worker_goes_again_after_the_leas
     _, second = mail.outbox
     assert second.extra_headers["Message-ID"] == first.extra_headers["Message-ID"]
     assert SentMail.objects.get().message_id == first.extra_headers["Message-ID"]
+
+
+@pytest.mark.django_db
+def test_a_celery_task_hands_a_delivery_that_said_not_yet_back_at_its_time(staff, monkeypatch):
+    from issues_adapters.eventing import tasks
+
+    patient = Patient("test.patient", sends_mail=False)
+    bus = bus_without_delivery({events.IssueReported: [patient]})
+    monkeypatch.setattr(tasks, "message_bus", lambda: bus)
+    a_day_at_the_helpdesk(bus)
+    scheduled = []
+    monkeypatch.setattr(
+        tasks.deliver_pairs, "apply_async", lambda args, eta: scheduled.append((args, eta))
+    )
+
+    tasks.deliver_events.apply(args=[all_positions()])
+
+    assert scheduled == [([[["test.patient", all_positions()[0]]]], patient.ready_at)]
