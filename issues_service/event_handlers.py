@@ -9,7 +9,7 @@ of a comment younger than the coalescing window raises NotYet, and is tried agai
 window is over.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 from issues_domain import audience, digest
@@ -22,7 +22,7 @@ from issues_domain.events import (
     IssueResolved,
 )
 from issues_domain.ports import IssueHistory
-from issues_service.messagebus import NotYet
+from issues_service.messagebus import EventHandler, NotYet
 from issues_service.notifications import Notification, Notifications, Recipient
 
 
@@ -174,7 +174,7 @@ def notification_handlers(
     *,
     reporter_comment_window: timedelta,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
-) -> Iterable:
+) -> list[EventHandler]:
     return [
         *(handler_class(notifications) for handler_class in NOTIFICATION_HANDLERS),
         TellAssigneeAboutReporterComments(notifications, history, reporter_comment_window, clock),
