@@ -5,6 +5,10 @@ five, not five mails. Each comment waits until it is `window` old; then, unless 
 already told of it, one digest tells the assignee every comment addressed to them (by the
 event as it was recorded) that no digest has told yet, oldest first. A later comment of
 the same burst finds itself told and mails nobody.
+
+The digest is the first untold comment's to send. A later comment's delivery sends it only if
+the first's has not, a window after it was due (its delivery failing or late): two workers
+taking a burst's comments at the same moment would otherwise both send it.
 """
 
 import uuid
@@ -54,4 +58,8 @@ def reporter_comment_digest(
         for earlier in [*comments_so_far, comment]
         if earlier.event_id not in told and assignee_of_reporter_comment(earlier) == to
     }
-    return Digest(to, tuple(sorted(untold.values(), key=lambda earlier: earlier.version)))
+    digest = Digest(to, tuple(sorted(untold.values(), key=lambda earlier: earlier.version)))
+    taken_over_at = digest.first.occurred_at + 2 * window
+    if digest.first != comment and now < taken_over_at:
+        return Wait(taken_over_at)
+    return digest

@@ -93,11 +93,21 @@ class When_a_second_burst_follows_a_told_one(With_a_burst_of_reporter_comments):
         expect(self.result.comments).to(equal(tuple(self.comments[-2:])))
 
 
-class When_the_first_comment_s_own_mail_never_went(With_a_burst_of_reporter_comments):
-    """Its delivery failed: the next comment's delivery tells of it too, under its name."""
+class When_a_later_comment_is_due_while_the_first_is_untold(With_a_burst_of_reporter_comments):
+    """The first comment's delivery may be sending the digest right now."""
 
     def because_the_second_comment_is_delivered_after_its_window(self):
         self.result = self.digest_for(self.by_fred[1], at_second=130)
+
+    def it_should_leave_the_digest_to_the_first_for_a_window(self):
+        expect(self.result).to(equal(Wait(T0 + 2 * WINDOW)))
+
+
+class When_the_first_comment_s_own_mail_never_went(With_a_burst_of_reporter_comments):
+    """Its delivery failed: a later comment's delivery tells of it too, under its name."""
+
+    def because_the_second_comment_is_delivered_a_window_after_the_first_was_due(self):
+        self.result = self.digest_for(self.by_fred[1], at_second=240)
 
     def it_should_tell_the_whole_burst_named_after_the_first(self):
         expect((self.result.first, self.result.comments)).to(
