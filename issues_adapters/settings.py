@@ -233,6 +233,10 @@ HELPDESK_DELIVERY_TRANSACTION_SECONDS = float(
 # take it over. Events younger than the grace are left to after-commit delivery.
 HELPDESK_RELAY_LEASE_SECONDS = float(os.environ.get("HELPDESK_RELAY_LEASE_SECONDS", "60"))
 HELPDESK_RELAY_GRACE_SECONDS = float(os.environ.get("HELPDESK_RELAY_GRACE_SECONDS", "5"))
+# Reporter comments within this many seconds of the first reach the assignee in one mail.
+HELPDESK_REPORTER_COMMENT_COALESCE_SECONDS = float(
+    os.environ.get("HELPDESK_REPORTER_COMMENT_COALESCE_SECONDS", "120")
+)
 # A rebuild whose worker has not reported for this long is taken for dead and may start again.
 HELPDESK_REBUILD_STALE_SECONDS = float(os.environ.get("HELPDESK_REBUILD_STALE_SECONDS", "60"))
 HELPDESK_SWEEP_SECONDS = float(os.environ.get("HELPDESK_SWEEP_SECONDS", "30"))

@@ -7,6 +7,7 @@ replaying old events skips them.
 """
 
 import functools
+from datetime import timedelta
 
 from issues_adapters.eventing.dispatch import Dispatcher
 from issues_adapters.persistence.queries import DjangoIssueQueries
@@ -19,13 +20,22 @@ from issues_service.queries import IssueQueries
 
 def event_handlers() -> dict[type[events.Event], list[EventHandler]]:
     """Every event handler, by the event type it handles."""
+    from django.conf import settings
+
     from issues_adapters.eventing.notifications import DjangoEmailNotifications
+    from issues_adapters.persistence.event_log import DjangoIssueHistory
     from issues_service import event_handlers as mail
 
     handlers: dict[type[events.Event], list[EventHandler]] = {
         event_type: [] for event_type in events.ALL_EVENTS
     }
-    for handler in mail.notification_handlers(DjangoEmailNotifications()):
+    for handler in mail.notification_handlers(
+        DjangoEmailNotifications(),
+        DjangoIssueHistory(),
+        reporter_comment_window=timedelta(
+            seconds=settings.HELPDESK_REPORTER_COMMENT_COALESCE_SECONDS
+        ),
+    ):
         for event_type in handler.handles:
             handlers[event_type].append(handler)
     # Read models (web): the queue's side-bar counts.

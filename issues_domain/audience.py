@@ -3,7 +3,8 @@
 - the reporter gets a confirmation when they report, a mail on each public staff comment, and
   one on resolution; internal notes never reach them;
 - the assignee gets a mail when somebody else assigns (or reassigns) the issue to them, and on
-  each comment by the reporter; picking an issue yourself tells nobody;
+  comments by the reporter, a burst in one mail (issues_domain.digest); picking an issue
+  yourself tells nobody;
 - nobody is mailed about their own action.
 
 Recipients come from the event as it was recorded, so a later change (a new assignee) never

@@ -5,6 +5,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from issues_domain.events import IssueCommented
     from issues_domain.issue import Issue
 
 
@@ -35,3 +36,11 @@ class CategoryCatalogue(abc.ABC):
 
     @abc.abstractmethod
     def is_known(self, category: str) -> bool: ...
+
+
+class IssueHistory(abc.ABC):
+    """The events recorded about an issue, as they were recorded."""
+
+    @abc.abstractmethod
+    def comments_on(self, issue_id: uuid.UUID) -> list["IssueCommented"]:
+        """Every comment on the issue so far, notes included, oldest first."""

@@ -3,11 +3,16 @@
 
 A handler's `name` is stable: deliveries and sent mail are tracked under it. These handlers have
 `sends_mail = True`, so replaying old events (to rebuild a read model) never runs them.
+
+Reporter comments reach the assignee a burst at a time (issues_domain.digest): the delivery
+of a comment younger than the coalescing window raises NotYet, and is tried again when the
+window is over.
 """
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
-from issues_domain import audience
+from issues_domain import audience, digest
 from issues_domain.events import (
     Event,
     IssueAssigned,
@@ -16,6 +21,8 @@ from issues_domain.events import (
     IssueReported,
     IssueResolved,
 )
+from issues_domain.ports import IssueHistory
+from issues_service.messagebus import EventHandler, NotYet
 from issues_service.notifications import Notification, Notifications, Recipient
 
 
@@ -98,14 +105,59 @@ class TellAssigneeAboutAssignment(NotificationHandler):
         }
 
 
-class TellAssigneeAboutReporterComment(NotificationHandler):
+class TellAssigneeAboutReporterComments:
+    """One mail to the assignee for a burst of reporter comments, listing them."""
+
     name = "mail.assignee.reporter_comment"
     handles = (IssueCommented,)
     template = "reporter_comment"
-    recipient_for = audience.assignee_of_reporter_comment
+    sends_mail = True
 
-    def context_for(self, event: IssueCommented) -> dict:
-        return {"author": event.actor.name, "body": event.body}
+    def __init__(
+        self,
+        notifications: Notifications,
+        history: IssueHistory,
+        window: timedelta,
+        clock: Callable[[], datetime],
+    ):
+        self.notifications, self.history = notifications, history
+        self.window, self.clock = window, clock
+
+    def __call__(self, event: IssueCommented) -> None:
+        if audience.assignee_of_reporter_comment(event) is None:
+            return  # a staff comment or a note: no need to read the issue's history
+        to_tell = digest.reporter_comment_digest(
+            event,
+            comments_so_far=self.history.comments_on(event.issue_id),
+            told=self.notifications.told_about(self.name, event.issue_id),
+            now=self.clock(),
+            window=self.window,
+        )
+        if isinstance(to_tell, digest.Wait):
+            raise NotYet(to_tell.until)
+        if to_tell is None:
+            return
+        self.notifications.send(
+            Notification(
+                handler=self.name,
+                event_id=to_tell.first.event_id,
+                issue_id=event.issue_id,
+                template=self.template,
+                to=to_tell.to,
+                context={
+                    "author": to_tell.first.actor.name,
+                    "comments": [
+                        {"body": comment.body, "occurred_at": comment.occurred_at}
+                        for comment in to_tell.comments
+                    ],
+                },
+                correlation_id=to_tell.first.correlation_id,
+                tells_of=tuple(comment.event_id for comment in to_tell.comments),
+            )
+        )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
 
 
 NOTIFICATION_HANDLERS: tuple[type[NotificationHandler], ...] = (
@@ -113,9 +165,17 @@ NOTIFICATION_HANDLERS: tuple[type[NotificationHandler], ...] = (
     TellReporterAboutPublicComment,
     TellReporterAboutResolution,
     TellAssigneeAboutAssignment,
-    TellAssigneeAboutReporterComment,
 )
 
 
-def notification_handlers(notifications: Notifications) -> Iterable[NotificationHandler]:
-    return [handler_class(notifications) for handler_class in NOTIFICATION_HANDLERS]
+def notification_handlers(
+    notifications: Notifications,
+    history: IssueHistory,
+    *,
+    reporter_comment_window: timedelta,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+) -> list[EventHandler]:
+    return [
+        *(handler_class(notifications) for handler_class in NOTIFICATION_HANDLERS),
+        TellAssigneeAboutReporterComments(notifications, history, reporter_comment_window, clock),
+    ]

@@ -4,12 +4,13 @@ A command whose write turned out stale (somebody else changed the issue first) i
 fresh state a few times, then refused with ConcurrentUpdate. Events are recorded with the change
 and delivered after commit by the adapters' relay (issues_adapters/eventing), which asks the
 bus who handles each; a failing handler is retried with back-off there and never stops the
-others.
+others, and a handler that raises NotYet is tried again at the time it names.
 """
 
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 import tenacity
@@ -20,6 +21,15 @@ from issues_domain.events import Event
 from issues_service.unit_of_work import StaleWrite
 
 logger = logging.getLogger(__name__)
+
+
+class NotYet(Exception):
+    """Raised by an event handler that has nothing to do with the event before `due_at`:
+    the delivery is tried again then, and the try is not counted as a failed attempt."""
+
+    def __init__(self, due_at: datetime):
+        super().__init__(f"not before {due_at.isoformat()}")
+        self.due_at = due_at
 
 
 class EventHandler(Protocol):

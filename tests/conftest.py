@@ -32,6 +32,14 @@ def _generous_throttle_rates():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _reporter_comments_mailed_at_once():
+    """Most tests look at the assignee's mail right after a reporter comment; the digest tests
+    set a coalescing window themselves (tests/events/test_reporter_comment_digest.py)."""
+    with override_settings(HELPDESK_REPORTER_COMMENT_COALESCE_SECONDS=0):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _generous_login_failure_limits():
     """Tests fail logins on purpose from one address all session long; the lockout tests
     lower the limits themselves (tests/web/test_failed_logins.py)."""

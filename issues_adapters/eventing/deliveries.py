@@ -16,7 +16,9 @@ worker died is handed back after HELPDESK_RELAY_LEASE_SECONDS (retries.release_s
 
 An event this code cannot decode is parked for each of its handlers, with the reason, and the
 other events go on. A handler that raises gets its row back as pending, with its next try after
-a back-off, or parked after HELPDESK_DELIVERY_MAX_ATTEMPTS (retries.py).
+a back-off, or parked after HELPDESK_DELIVERY_MAX_ATTEMPTS (retries.py). A handler that raises
+NotYet (nothing to do before a time it names) gets its row back as pending, due then, with the
+try not counted: the relay's retries take it up once it is due.
 """
 
 import logging
@@ -42,7 +44,7 @@ from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.persistence.plain_statements import insert_new
 from issues_adapters.tracing import correlation
 from issues_domain.events import Event
-from issues_service.messagebus import EventHandler, MessageBus
+from issues_service.messagebus import EventHandler, MessageBus, NotYet
 
 logger = logging.getLogger(__name__)
 
@@ -52,6 +54,7 @@ class Outcome(StrEnum):
     ALREADY_DONE = "already_done"
     BUSY = "busy"  # another worker holds it right now
     RETRY_LATER = "retry_later"
+    NOT_YET = "not_yet"  # the handler named a time to be tried again at
     PARKED = "parked"
 
 
@@ -61,16 +64,20 @@ class Tally:
 
     outcomes: dict[Outcome, int] = field(default_factory=lambda: defaultdict(int))
     retry_later: list[tuple[str, int]] = field(default_factory=list)
+    not_yet: list[tuple[str, int]] = field(default_factory=list)
 
     def add(self, outcome: Outcome, handler: str, position: int) -> None:
         self.outcomes[outcome] += 1
         if outcome == Outcome.RETRY_LATER:
             self.retry_later.append((handler, position))
+        elif outcome == Outcome.NOT_YET:
+            self.not_yet.append((handler, position))
 
     def merge(self, other: "Tally") -> None:
         for outcome, count in other.outcomes.items():
             self.outcomes[outcome] += count
         self.retry_later.extend(other.retry_later)
+        self.not_yet.extend(other.not_yet)
 
     @property
     def delivered(self) -> int:
@@ -104,6 +111,12 @@ def _try(
                     handler(event)
             else:
                 handler(event)
+    except NotYet as not_yet:
+        delivery.attempts -= 1
+        delivery.status = Delivery.Status.PENDING
+        delivery.next_attempt_at = not_yet.due_at
+        delivery.last_error = ""
+        return Outcome.NOT_YET
     except Exception as error:
         logger.warning(
             "Handler %s failed on event #%s (attempt %s): %r",
@@ -288,7 +301,8 @@ def _record_tries(tried: list[Delivery], now: datetime, *, claimed: bool = False
             **{name: getattr(delivery, name) for name in _TRIED_FIELDS}
         )
     for delivery in failed:
-        _note_error(delivery.handler, delivery.last_error, now)
+        if delivery.last_error:  # not a handler that said "not yet"
+            _note_error(delivery.handler, delivery.last_error, now)
 
 
 def _note_error(handler_name: str, error: str, now: datetime) -> None:

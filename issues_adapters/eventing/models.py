@@ -7,7 +7,8 @@
   a handler's effects inside our database commit in the same transaction that marks it done
   (a mail handler's send happens between two short transactions, marked `sending`).
   It also carries the retry state (attempts, next try) and, when the relay gives up, `parked`.
-- `SentMail`: one row per mail, keyed (handler, event_id) and by its Message-ID.
+- `SentMail`: one row per mail, keyed (handler, event_id) and by its Message-ID; a digest also
+  lists every event it told of (`tells_of`).
 - `InboundMessage`: one row per message read from the mailbox, keyed by its Message-ID, so a
   message read twice (or by two fetchers at once) makes one issue or comment.
 """
@@ -111,6 +112,9 @@ class SentMail(models.Model):
     message_id = models.CharField(max_length=250, unique=True)
     recipient = models.CharField(max_length=254)
     subject = models.CharField(max_length=250)
+    tells_of = models.JSONField(
+        default=list, blank=True, help_text="The events a digest told of (their ids), in order."
+    )
     claimed_at = models.DateTimeField()
     sent_at = models.DateTimeField(null=True, blank=True)
 

@@ -12,7 +12,8 @@ finds it there and sends nothing. If the process dies after the mail server acce
 but before the record, the redelivery sends it again - with the same Message-ID, which clients
 collapse into one. We prefer that (at least once, deduplicated by the receiver) to losing a
 mail that carries the reporter's only tracking link. The window is one SMTP reply plus one
-INSERT.
+INSERT, and a dead worker's mail is sent again only once its lease has run out
+(HELPDESK_RELAY_LEASE_SECONDS; README, "Mail goes out at least once").
 """
 
 import logging
@@ -188,7 +189,17 @@ class DjangoEmailNotifications(Notifications):
             message_id=message_id,
             recipient=address,
             subject=subject[:250],
+            tells_of=[str(event_id) for event_id in notification.tells_of],
         )
+
+    def told_about(self, handler: str, issue_id: uuid.UUID) -> set[uuid.UUID]:
+        told = set()
+        for event_id, tells_of in SentMail.objects.filter(
+            handler=handler, issue_id=issue_id
+        ).values_list("event_id", "tells_of"):
+            told.add(event_id)
+            told.update(uuid.UUID(other) for other in tells_of)
+        return told
 
     def _address(self, recipient: Recipient, issue: dict) -> str:
         if recipient.username:

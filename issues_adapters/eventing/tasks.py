@@ -3,13 +3,16 @@ milliseconds, see dispatch.py), never one per handler. Published by name.
 
 A delivery that fails stays pending with its next attempt time; `deliver_pairs` then retries
 just those (handler, event) pairs with Celery's own back-off. Deliveries that reach the last
-attempt are parked instead, which ends the retries.
+attempt are parked instead, which ends the retries. A delivery whose handler said "not yet" is
+handed to `deliver_pairs` at the time the handler named (the relay takes only what is overdue
+by a lease in this mode).
 """
 
 from django.conf import settings
 
 from issues_adapters.eventing import deliveries, relay
 from issues_adapters.eventing.celery_app import app
+from issues_adapters.eventing.models import Delivery
 from issues_adapters.wiring import message_bus
 
 
@@ -25,7 +28,21 @@ def deliver_events(positions: list[int]) -> str:
             args=[[list(pair) for pair in tally.retry_later]],
             countdown=settings.HELPDESK_RETRY_BASE_SECONDS,
         )
+    _at_their_time(tally.not_yet)
     return str(tally)
+
+
+def _at_their_time(pairs: list[tuple[str, int]]) -> None:
+    for handler, position in pairs:
+        due = (
+            Delivery.objects.filter(
+                handler=handler, position=position, status=Delivery.Status.PENDING
+            )
+            .values_list("next_attempt_at", flat=True)
+            .first()
+        )
+        if due is not None:
+            deliver_pairs.apply_async(args=[[[handler, position]]], eta=due)
 
 
 @app.task(
@@ -40,6 +57,7 @@ def deliver_pairs(pairs: list[list]) -> str:
     tally = deliveries.deliver_pairs(
         ((name, position) for name, position in pairs), bus=message_bus()
     )
+    _at_their_time(tally.not_yet)
     if tally.retry_later:
         raise DeliveriesToRetry(str(tally))
     return str(tally)

@@ -8,7 +8,8 @@ from django.utils import timezone
 from issues_adapters.persistence import event_codec
 from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.persistence.plain_statements import insert
-from issues_domain.events import Event
+from issues_domain.events import Event, IssueCommented
+from issues_domain.ports import IssueHistory
 
 
 def record_events(events: list[Event]) -> list[int]:
@@ -79,3 +80,9 @@ def to_event(row: RecordedEvent | EventRow) -> Event:
         actor_name=row.actor_name,
         actor_email=actor_email,
     )
+
+
+class DjangoIssueHistory(IssueHistory):
+    def comments_on(self, issue_id) -> list[IssueCommented]:
+        rows = RecordedEvent.objects.filter(issue_id=issue_id, event_type=IssueCommented.__name__)
+        return [to_event(row) for row in rows_of(rows.order_by("position"))]

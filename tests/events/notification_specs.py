@@ -5,12 +5,16 @@ No database and no mail server: the handlers talk to a fake Notifications port.
 
 import dataclasses
 import uuid
+from datetime import UTC, datetime, timedelta
 
 from expects import be_empty, contain, equal, expect, have_len
 
+from issues_domain.events import IssueCommented
 from issues_domain.issue import Issue
+from issues_domain.ports import IssueHistory
 from issues_domain.values import Actor, IssueReporter
 from issues_service.event_handlers import notification_handlers
+from issues_service.messagebus import NotYet
 from issues_service.notifications import Notification, Notifications, Recipient
 from tests.fakes import FakeCategories, FakeStaffDirectory
 
@@ -28,11 +32,43 @@ class FakeNotifications(Notifications):
     def send(self, notification: Notification) -> None:
         self.sent.append(notification)
 
+    def told_about(self, handler: str, issue_id: uuid.UUID) -> set[uuid.UUID]:
+        return {
+            told
+            for sent in self.sent
+            if (sent.handler, sent.issue_id) == (handler, issue_id)
+            for told in (sent.event_id, *sent.tells_of)
+        }
+
+
+class FakeIssueHistory(IssueHistory):
+    def __init__(self):
+        self.recorded = []
+
+    def comments_on(self, issue_id: uuid.UUID) -> list[IssueCommented]:
+        return [
+            event
+            for event in self.recorded
+            if isinstance(event, IssueCommented) and event.issue_id == issue_id
+        ]
+
+
+WINDOW = timedelta(minutes=2)
+
 
 class With_the_notification_handlers:
     def given_the_handlers_on_a_fake_port(self):
         self.notifications = FakeNotifications()
-        self.handlers = notification_handlers(self.notifications)
+        self.history = FakeIssueHistory()
+        # Unless a spec says otherwise, each event is delivered once its window is over.
+        self.now = datetime.now(UTC) + timedelta(days=1)
+        self.handlers = notification_handlers(
+            self.notifications,
+            self.history,
+            reporter_comment_window=WINDOW,
+            clock=lambda: self.now,
+        )
+        self.not_yet: list[NotYet] = []
         self.issue = Issue.report(
             issue_id=uuid.uuid4(),
             reference="HD-1042",
@@ -46,10 +82,14 @@ class With_the_notification_handlers:
 
     def deliver_new_events(self):
         """Hand every event raised so far to every handler that handles it, then forget them."""
+        self.history.recorded.extend(self.issue.events)
         for event in self.issue.events:
             for handler in self.handlers:
                 if isinstance(event, handler.handles):
-                    handler(event)
+                    try:
+                        handler(event)
+                    except NotYet as not_yet:
+                        self.not_yet.append(not_yet)
         self.issue.events.clear()
 
     def forget_what_was_sent(self):
@@ -172,6 +212,41 @@ class When_the_reporter_comments(With_an_issue_assigned_to_bob):
     def it_should_mail_the_assignee_only(self):
         expect(self.recipients).to(equal([Recipient.staff("bob")]))
         expect(self.templates).to(equal(["reporter_comment"]))
+
+
+class When_the_reporter_comments_three_times_in_a_row(With_an_issue_assigned_to_bob):
+    def because_fred_comments_three_times_and_each_is_delivered_after_its_window(self):
+        for body in ("It is still smoking.", "Now there are flames.", "Never mind, it's out."):
+            self.issue.comment(uuid.uuid4(), FRED, body, "public")
+        self.first = self.issue.events[0]
+        self.deliver_new_events()
+
+    def it_should_mail_the_assignee_once(self):
+        expect(self.recipients).to(equal([Recipient.staff("bob")]))
+
+    def it_should_list_the_three_comments_in_order(self):
+        expect([comment["body"] for comment in self.notifications.sent[0].context["comments"]]).to(
+            equal(["It is still smoking.", "Now there are flames.", "Never mind, it's out."])
+        )
+
+    def it_should_be_named_after_the_first_comment(self):
+        expect(self.notifications.sent[0].event_id).to(equal(self.first.event_id))
+
+
+class When_a_reporter_comment_is_delivered_within_its_window(With_an_issue_assigned_to_bob):
+    def because_fred_s_comment_is_delivered_at_once(self):
+        self.issue.comment(uuid.uuid4(), FRED, "It is still smoking.", "public")
+        self.comment = self.issue.events[0]
+        self.now = self.comment.occurred_at
+        self.deliver_new_events()
+
+    def it_should_mail_nobody_yet(self):
+        expect(self.notifications.sent).to(be_empty)
+
+    def it_should_ask_to_be_tried_again_when_the_window_is_over(self):
+        expect([not_yet.due_at for not_yet in self.not_yet]).to(
+            equal([self.comment.occurred_at + WINDOW])
+        )
 
 
 class When_the_reporter_comments_on_an_unassigned_issue(With_the_notification_handlers):

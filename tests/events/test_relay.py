@@ -13,13 +13,14 @@ from django.test import override_settings
 from django.utils import timezone
 
 from issues_adapters.eventing import deliveries, relay
-from issues_adapters.eventing.models import Delivery, SentMail
+from issues_adapters.eventing.models import Checkpoint, Delivery, SentMail
 from issues_adapters.eventing.notifications import DjangoEmailNotifications, UnknownIssue
 from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.wiring import message_bus
 from issues_domain import commands, events
 from issues_domain.audience import Recipient
 from issues_domain.errors import IssueAlreadyResolved
+from issues_service.messagebus import NotYet
 from issues_service.notifications import Notification
 from tests.events.support import (
     BOB,
@@ -475,3 +476,100 @@ def test_a_mail_whose_worker_died_while_sending_is_sent_by_the_sweep_after_the_l
     stuck.refresh_from_db()
     assert (stuck.status, stuck.attempts) == ("done", 2)
     assert SentMail.objects.get().handler == "mail.reporter.report_confirmation"
+
+
+class Patient:
+    """A handler with nothing to do before `ready_at`, and says so."""
+
+    def __init__(self, name: str, *, sends_mail: bool):
+        self.name, self.sends_mail = name, sends_mail
+        self.ready_at = timezone.now() + timedelta(hours=1)
+        self.taken: list = []
+
+    def __call__(self, event):
+        if timezone.now() < self.ready_at:
+            raise NotYet(self.ready_at)
+        self.taken.append(event.event_id)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("sends_mail", [False, True], ids=["in the transaction", "sending mail"])
+def test_a_handler_that_says_not_yet_is_tried_again_at_its_time_and_no_attempt_is_counted(
+    staff, sends_mail
+):
+    patient = Patient("test.patient", sends_mail=sends_mail)
+    bus = bus_without_delivery({events.IssueReported: [patient]})
+    a_day_at_the_helpdesk(bus)
+
+    tally = deliveries.deliver_positions(all_positions(), bus=bus, quick_attempts=3)
+    relay.sweep(bus, in_process=True, grace=NO_GRACE)
+    waiting = Delivery.objects.get(handler=patient.name)
+    patient.ready_at = timezone.now()
+    Delivery.objects.filter(id=waiting.id).update(next_attempt_at=patient.ready_at)
+    relay.sweep(bus, in_process=True, grace=NO_GRACE)
+
+    assert tally.outcomes[deliveries.Outcome.NOT_YET] == 1
+    assert (waiting.status, waiting.attempts, waiting.last_error) == ("pending", 0, "")
+    assert waiting.next_attempt_at > timezone.now() + timedelta(minutes=59)
+    assert Checkpoint.objects.get(handler=patient.name).last_error == ""
+    assert patient.taken == [RecordedEvent.objects.order_by("position")[0].event_id]
+    done = Delivery.objects.get(handler=patient.name)
+    assert (done.status, done.attempts) == ("done", 1)
+
+
+@pytest.mark.django_db
+@override_settings(HELPDESK_RELAY_LEASE_SECONDS=60)
+def test_a_mail_sent_but_not_recorded_by_a_dead_worker_goes_again_after_the_lease_same_message_id(
+    staff, monkeypatch
+):
+    from issues_adapters.eventing import notifications
+
+    class Killed(BaseException):
+        """The process dies between the mail server's reply and the INSERT."""
+
+    def die(**values):
+        raise Killed
+
+    bus = bus_without_delivery()
+    bus.handle(
+        commands.ReportIssue(
+            reporter_name="Fred", reporter_email="fred@example.org", description="On fire."
+        )
+    )
+    monkeypatch.setattr(notifications, "_record_sent", die)
+    with pytest.raises(Killed):
+        deliveries.deliver_positions(all_positions(), bus=bus)
+    monkeypatch.undo()
+    (first,) = mail.outbox
+    claimed = Delivery.objects.get(handler="mail.reporter.report_confirmation")
+
+    relay.sweep(message_bus(), in_process=True, grace=NO_GRACE)
+    within_the_lease = len(mail.outbox)
+    Delivery.objects.filter(id=claimed.id).update(
+        last_tried_at=timezone.now() - timedelta(seconds=61)
+    )
+    relay.sweep(message_bus(), in_process=True, grace=NO_GRACE)
+    relay.sweep(message_bus(), in_process=True, grace=NO_GRACE)
+
+    assert (claimed.status, within_the_lease) == ("sending", 1)
+    _, second = mail.outbox
+    assert second.extra_headers["Message-ID"] == first.extra_headers["Message-ID"]
+    assert SentMail.objects.get().message_id == first.extra_headers["Message-ID"]
+
+
+@pytest.mark.django_db
+def test_a_celery_task_hands_a_delivery_that_said_not_yet_back_at_its_time(staff, monkeypatch):
+    from issues_adapters.eventing import tasks
+
+    patient = Patient("test.patient", sends_mail=False)
+    bus = bus_without_delivery({events.IssueReported: [patient]})
+    monkeypatch.setattr(tasks, "message_bus", lambda: bus)
+    a_day_at_the_helpdesk(bus)
+    scheduled = []
+    monkeypatch.setattr(
+        tasks.deliver_pairs, "apply_async", lambda args, eta: scheduled.append((args, eta))
+    )
+
+    tasks.deliver_events.apply(args=[all_positions()])
+
+    assert scheduled == [([[["test.patient", all_positions()[0]]]], patient.ready_at)]
