@@ -317,15 +317,42 @@ def _post(connection, body: bytes, key: str):
     return response.status, parsed, response.getheader("Idempotent-Replayed") == "true", raw
 
 
+class _Connection:
+    """One keep-alive connection of a reporter, which retries a failed request with its key."""
+
+    def __init__(self, port: int, load: Load):
+        self.port, self.load = port, load
+        self.http = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+
+    def send(self, key: str) -> int:
+        for _attempt in range(4):
+            try:
+                status, body, replayed, _raw = _post(self.http, self.load.bodies[key], key)
+            except (OSError, http.client.HTTPException):
+                self.http.close()
+                self.http = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+                self.load.record(Answer(key, 0, None, False))
+                time.sleep(0.2)
+                continue
+            self.load.record(Answer(key, status, body, replayed))
+            return status
+        return 0
+
+    def close(self) -> None:
+        self.http.close()
+
+
 def report_concurrently(
     port: int, *, clients: int, seconds: float, during=None, seed: int = 11
 ) -> Load:
     """`clients` anonymous reporters, each on a keep-alive connection, for `seconds`.
 
-    Each report has a fresh Idempotency-Key; one in four is sent again at once with the same
-    key (a client retrying), and one in eight re-sends a key another reporter used (a retry
-    racing the first try). A request whose connection fails is retried with its key, as a
-    client should, up to three times. `during(elapsed)` is called about every 0.1 s.
+    Each report has a fresh Idempotency-Key. One in four is sent again with the same key once
+    answered (a client retrying); one in eight is sent on two connections at the same moment
+    (a retry racing the first try: one runs, the other gets 409 or the replay); one in eight
+    turns re-sends a key another reporter used. A request whose connection fails is retried
+    with its key, as a client should, up to three times. `during(elapsed)` is called about
+    every 0.1 s.
     """
     load = Load()
     stop_at = time.monotonic() + seconds
@@ -334,37 +361,28 @@ def report_concurrently(
 
     def client(index: int) -> None:
         rng = random.Random(seed * 100 + index)
-        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-
-        def send(key: str) -> int:
-            nonlocal connection
-            for _attempt in range(4):
-                try:
-                    status, body, replayed, _raw = _post(connection, load.bodies[key], key)
-                except (OSError, http.client.HTTPException):
-                    connection.close()
-                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-                    load.record(Answer(key, 0, None, False))
-                    time.sleep(0.2)
-                    continue
-                load.record(Answer(key, status, body, replayed))
-                return status
-            return 0
-
+        connection, twin = _Connection(port, load), _Connection(port, load)
         start.wait()
         while time.monotonic() < stop_at:
             if sent_keys and rng.random() < 0.125:
-                send(rng.choice(sent_keys))
+                connection.send(rng.choice(sent_keys))
                 continue
             key = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             report = REPORT | {"description": f"Reliability probe {key}: the printer is on fire."}
             with load.lock:
                 load.bodies[key] = json.dumps(report).encode()
-            send(key)
+            if rng.random() < 0.125:
+                racing = threading.Thread(target=twin.send, args=(key,))
+                racing.start()
+                connection.send(key)
+                racing.join()
+            else:
+                connection.send(key)
             sent_keys.append(key)
             if rng.random() < 0.25:
-                send(key)
+                connection.send(key)
         connection.close()
+        twin.close()
 
     threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
     for thread in threads:
