@@ -57,8 +57,12 @@ def database_url(name: str) -> str:
     return POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
 
 
+STAFF_TOKEN = "reliability0staff0token0000000000000000000"[:40]
+
+
 def create_template(env: dict) -> str:
-    """A migrated database to copy each scenario's database from; returns its name."""
+    """A migrated database to copy each scenario's database from, with a staff member whose
+    API token is STAFF_TOKEN; returns its name."""
     name = f"reliability_{os.getpid()}_template"
     _admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     _admin(f'CREATE DATABASE "{name}"')
@@ -68,6 +72,20 @@ def create_template(env: dict) -> str:
         cwd=PROJECT,
         check=True,
         timeout=300,
+    )
+    script = (
+        "import django; django.setup();"
+        "from django.contrib.auth import get_user_model;"
+        "from rest_framework.authtoken.models import Token;"
+        "u = get_user_model().objects.create_user('alice', password='x', is_staff=True);"
+        f"Token.objects.create(user=u, key={STAFF_TOKEN!r})"
+    )
+    subprocess.run(
+        [str(BIN / "python"), "-c", script],
+        env=env | {"DATABASE_URL": database_url(name)},
+        cwd=PROJECT,
+        check=True,
+        timeout=120,
     )
     return name
 
@@ -291,6 +309,7 @@ class Load:
     answers: list[Answer] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     bodies: dict[str, bytes] = field(default_factory=dict)  # key -> the one body sent with it
+    notes: list[tuple[str, Answer]] = field(default_factory=list)  # (issue id, answer)
 
     def record(self, answer: Answer) -> None:
         with self.lock:
@@ -301,12 +320,12 @@ class Load:
         return collections.Counter(answer.status for answer in self.answers)
 
 
-def _post(connection, body: bytes, key: str):
+def _post(connection, body: bytes, key: str, path: str = "/api/issues/", headers=None):
     connection.request(
         "POST",
-        "/api/issues/",
+        path,
         body=body,
-        headers={"Content-Type": "application/json", "Idempotency-Key": key},
+        headers={"Content-Type": "application/json", "Idempotency-Key": key} | (headers or {}),
     )
     response = connection.getresponse()
     raw = response.read()
@@ -356,8 +375,38 @@ def report_concurrently(
     """
     load = Load()
     stop_at = time.monotonic() + seconds
-    start = threading.Barrier(clients + 1)
+    start = threading.Barrier(clients + 3)
     sent_keys: list[str] = []
+
+    def staff(index: int) -> None:
+        """Internal notes (mailed to nobody) on the last few issues reported, by two staff
+        clients at once, as the reporters go on: each issue's versions grow under concurrent
+        writers."""
+        rng = random.Random(seed * 1000 + index)
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        auth = {"Authorization": f"Token {STAFF_TOKEN}"}
+        start.wait()
+        while time.monotonic() < stop_at:
+            answered = [a.body["id"] for a in load.answers[-10:] if a.status == 201]
+            if not answered:
+                time.sleep(0.05)
+                continue
+            issue_id = rng.choice(answered)
+            key = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            body = json.dumps({"body": f"Note {key}", "visibility": "internal"}).encode()
+            path = f"/api/issues/{issue_id}/comments/"
+            for _attempt in range(4):
+                try:
+                    status, parsed, replayed, _raw = _post(connection, body, key, path, auth)
+                except (OSError, http.client.HTTPException):
+                    connection.close()
+                    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                    load.notes.append((issue_id, Answer(key, 0, None, False)))
+                    time.sleep(0.2)
+                    continue
+                load.notes.append((issue_id, Answer(key, status, parsed, replayed)))
+                break
+        connection.close()
 
     def client(index: int) -> None:
         rng = random.Random(seed * 100 + index)
@@ -385,6 +434,7 @@ def report_concurrently(
         twin.close()
 
     threads = [threading.Thread(target=client, args=(n,), daemon=True) for n in range(clients)]
+    threads += [threading.Thread(target=staff, args=(n,), daemon=True) for n in range(2)]
     for thread in threads:
         thread.start()
     start.wait()
@@ -435,6 +485,25 @@ def check_invariants(load: Load, url: str, mail: MailServer, *, doubled_allowed:
     assert set(reported_issues) == stored
     assert max(reported_issues.values(), default=1) == 1, "an issue reported twice"
 
+    note_errors = [(i, a) for i, a in load.notes if a.status >= 500]
+    assert not note_errors, f"5xx answers to staff notes: {note_errors[:5]}"
+    notes_answered: dict[str, set[str]] = collections.defaultdict(set)  # issue -> note keys
+    for issue_id, answer in load.notes:
+        assert answer.status in (0, 201, 409), (issue_id, answer)
+        if answer.status == 201:
+            notes_answered[issue_id].add(answer.key)
+    notes_stored = collections.Counter(
+        str(issue_id) for (issue_id,) in query(url, "SELECT issue_id FROM issues_comment")
+    )
+    notes_recorded = collections.Counter(
+        str(issue_id)
+        for (issue_id,) in query(
+            url, "SELECT issue_id FROM issues_recorded_event WHERE event_type = 'IssueCommented'"
+        )
+    )
+    answered_notes = collections.Counter({i: len(keys) for i, keys in notes_answered.items()})
+    assert notes_stored == answered_notes == notes_recorded, "notes answered, stored, recorded"
+
     versions: dict[str, list[int]] = collections.defaultdict(list)
     for issue_id, version in query(
         url, "SELECT issue_id, issue_version FROM issues_recorded_event ORDER BY position"
@@ -460,6 +529,8 @@ def check_invariants(load: Load, url: str, mail: MailServer, *, doubled_allowed:
         "statuses": dict(sorted(load.statuses.items())),
         "replayed": sum(a.replayed for a in load.answers),
         "issues": len(stored),
+        "notes": sum(notes_stored.values()),
+        "highest version": max((len(v) for v in versions.values()), default=0),
         "mails accepted": len(mail.accepted),
         "mails refused": mail.refused,
         "doubled": doubled,
