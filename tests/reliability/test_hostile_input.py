@@ -91,6 +91,18 @@ def _with_nul_in_the_path(route, values: dict) -> str:
     return (path[:-1] + "%00/") if path.endswith("/") else path + "%00"
 
 
+def _error_shape(response) -> str:
+    """The API's error shapes (README): {"code", "detail"}, or {"field": [messages]}."""
+    if not response.get("Content-Type", "").startswith("application/json"):
+        return f"not JSON: {response.get('Content-Type')}"
+    body = json.loads(response.content)
+    if isinstance(body, dict) and set(body) == {"code", "detail"}:
+        return "problem"
+    if isinstance(body, dict) and body and all(isinstance(v, list) for v in body.values()):
+        return "fields"
+    return f"another shape: {body!r:.80}"
+
+
 def test_every_route_refuses_hostile_input_with_a_4xx_and_writes_nothing(world):
     admin, values = world
     routes = all_routes()
@@ -107,13 +119,13 @@ def test_every_route_refuses_hostile_input_with_a_4xx_and_writes_nothing(world):
                 response = client.get(address)
             else:
                 response = client.post(address, body, content_type=content_type)
-            answers[(route.template, name)] = response.status_code, response.get("Content-Type")
+            shape = _error_shape(response) if route.is_api else "page"
+            answers[(route.template, name)] = response.status_code, shape
 
     wrong = {
         where: answer
         for where, answer in answers.items()
-        if not 400 <= answer[0] < 500
-        or (where[0].startswith("api/") and not answer[1].startswith("application/json"))
+        if not 400 <= answer[0] < 500 or answer[1] not in ("page", "problem", "fields")
     }
     assert not wrong, "\n".join(f"{answer} {where}" for where, answer in sorted(wrong.items()))
     assert table_counts() == before
