@@ -339,11 +339,25 @@ def _post(connection, body: bytes, key: str, path: str = "/api/issues/", headers
 class _Connection:
     """One keep-alive connection of a reporter, which retries a failed request with its key."""
 
+    # gunicorn closes a keep-alive connection idle for 2 s (its default keepalive); a request
+    # sent as it does fails without the server having seen it. Clients reconnect before that.
+    IDLE_SECONDS = 1.0
+
     def __init__(self, port: int, load: Load):
         self.port, self.load = port, load
         self.http = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        self.used = time.monotonic()
 
     def send(self, key: str) -> int:
+        if time.monotonic() - self.used > self.IDLE_SECONDS:
+            self.http.close()
+            self.http = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        try:
+            return self._send(key)
+        finally:
+            self.used = time.monotonic()
+
+    def _send(self, key: str) -> int:
         for _attempt in range(4):
             try:
                 status, body, replayed, _raw = _post(self.http, self.load.bodies[key], key)
@@ -386,6 +400,7 @@ def report_concurrently(
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         auth = {"Authorization": f"Token {STAFF_TOKEN}"}
         start.wait()
+        used = time.monotonic()
         while time.monotonic() < stop_at:
             answered = [a.body["id"] for a in load.answers[-10:] if a.status == 201]
             if not answered:
@@ -395,6 +410,9 @@ def report_concurrently(
             key = str(uuid.UUID(int=rng.getrandbits(128), version=4))
             body = json.dumps({"body": f"Note {key}", "visibility": "internal"}).encode()
             path = f"/api/issues/{issue_id}/comments/"
+            if time.monotonic() - used > _Connection.IDLE_SECONDS:
+                connection.close()
+                connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
             for _attempt in range(4):
                 try:
                     status, parsed, replayed, _raw = _post(connection, body, key, path, auth)
@@ -406,6 +424,7 @@ def report_concurrently(
                     continue
                 load.notes.append((issue_id, Answer(key, status, parsed, replayed)))
                 break
+            used = time.monotonic()
         connection.close()
 
     def client(index: int) -> None:
