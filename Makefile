@@ -9,7 +9,7 @@ POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint test-sqlite test-postgres bench clean
+.PHONY: install run test lint test-sqlite test-postgres reliability bench clean
 
 $(RUNTIME_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -56,6 +56,13 @@ test-postgres: install
 	if [ $$status -eq 0 ]; then \
 		DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest -m "not browser" \
 			--ignore=tests/domain --ignore=tests/service --ignore=tests/test_spec_runner.py; \
+	elif [ $$status -eq 1 ]; then exit 1; fi
+
+# The reliability suite alone (tests/reliability/), on PostgreSQL; `make test` runs it too.
+reliability: install
+	@status=0; $(BIN)/python -m tests.support.services postgres || status=$$?; \
+	if [ $$status -eq 0 ]; then \
+		DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest -m reliability -p no:cacheprovider; \
 	elif [ $$status -eq 1 ]; then exit 1; fi
 
 clean:

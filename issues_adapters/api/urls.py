@@ -1,9 +1,29 @@
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.renderers import JSONRenderer
 
 from issues_adapters.api import projections, views
 
 app_name = "api"
+
+
+class ErrorsInJson:
+    """The schema answers YAML and the docs HTML, but their errors (a POST's 405) are JSON in
+    the API's shape, like every other error under /api/."""
+
+    def handle_exception(self, exc):
+        self.request.accepted_renderer = JSONRenderer()
+        self.request.accepted_media_type = JSONRenderer.media_type
+        return super().handle_exception(exc)
+
+
+class SchemaView(ErrorsInJson, SpectacularAPIView):
+    pass
+
+
+class DocsView(ErrorsInJson, SpectacularSwaggerSplitView):
+    pass
+
 
 urlpatterns = [
     path("issues/", views.IssuesApi.as_view(), name="issues"),
@@ -27,11 +47,11 @@ urlpatterns = [
         projections.RebuildProjectionApi.as_view(),
         name="projection-rebuild",
     ),
-    path("schema/", SpectacularAPIView.as_view(authentication_classes=[]), name="schema"),
+    path("schema/", SchemaView.as_view(authentication_classes=[]), name="schema"),
     path(
         "docs/",
         # Split: the page loads its script from a URL, as the Content-Security-Policy requires.
-        SpectacularSwaggerSplitView.as_view(
+        DocsView.as_view(
             url_name="api:schema",
             authentication_classes=[],
             template_name="api/swagger_ui.html",

@@ -102,3 +102,30 @@ def test_a_bad_host_under_api_is_a_json_400(settings):
         400,
         {"non_field_errors": ["The request could not be understood."]},
     )
+
+
+@pytest.mark.parametrize(
+    ("body", "status"), [(nested(1000), 400), ('{"x": ', 400)], ids=["deep", "malformed"]
+)
+def test_a_rebuild_request_with_a_bad_body_is_refused_before_anything_starts(body, status):
+    """It answered 202 and started a rebuild: the view never looked at its body."""
+    from django.contrib.auth import get_user_model
+
+    from issues_adapters.eventing.models import Rebuild
+
+    admin = get_user_model().objects.create_superuser("root", "root@example.org", "pw")
+    client = token_client(admin)
+    client.raise_request_exception = False
+    response = post_raw(client, "/api/projections/web.queue_counts/rebuild/", body)
+    assert response.status_code == status
+    assert set(response.json()) == {"non_field_errors"}
+    assert not Rebuild.objects.exists()
+
+
+@pytest.mark.parametrize("path", ["/api/schema/", "/api/docs/"])
+def test_the_schema_and_the_docs_refuse_a_post_in_json(path):
+    """They answered their 405 in YAML and in HTML."""
+    response = APIClient(raise_request_exception=False).post(path, {}, format="json")
+    assert response.status_code == 405
+    assert response["Content-Type"].startswith("application/json")
+    assert set(response.json()) == {"code", "detail"}
