@@ -7,17 +7,21 @@ on a 2-core machine shared with other work. Runs in the PostgreSQL pass of `make
 
 import os
 import signal
+import subprocess
 import sys
 import time
+import uuid
 
 import pytest
 
 from tests.reliability import harness
+from tests.support.services import require
 
 pytestmark = [pytest.mark.reliability, pytest.mark.postgres, pytest.mark.usefixtures("on_postgres")]
 
 CLIENTS = 4
 SECONDS = 5.0
+BROKER = "redis://127.0.0.1:6379/12"
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +112,60 @@ def test_a_worker_killed_mid_load_and_a_mail_server_down_then_back(scenario):
     assert figures["issues"] > 0
     _report(
         "worker killed, SMTP down then back",
+        figures,
+        relay_seconds=round(relayed_in, 1),
+        total_seconds=round(time.monotonic() - began, 1),
+    )
+
+
+def _celery_worker(env: dict, queue: str, name: str, log) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "issues_adapters.eventing.celery_app", "worker",
+         "--pool=solo", f"--hostname={name}@%h", f"--queues={queue}", "--without-gossip",
+         "--without-mingle", "--without-heartbeat", "--loglevel=WARNING"],
+        env=env, cwd=harness.PROJECT, stdout=log.open("w"), stderr=subprocess.STDOUT,
+    )  # fmt: skip
+
+
+@pytest.mark.services
+def test_scale_out_with_a_celery_worker_killed_mid_load(scenario):
+    """Delivery by two Celery workers over Redis; one is SIGKILLed mid-load and replaced."""
+    require("redis")
+    began = time.monotonic()
+    url, mail, env, servers, folder = scenario
+    queue = f"reliability-{uuid.uuid4().hex[:8]}"
+    env = env | {"CELERY_BROKER_URL": BROKER, "CELERY_TASK_DEFAULT_QUEUE": queue}
+    workers = [_celery_worker(env, queue, f"w{n}-{queue}", folder / f"w{n}.log") for n in (0, 1)]
+    server = harness.Gunicorn(env, folder / "gunicorn.log")
+    servers.append(server)
+    killed: list[int] = []
+
+    def trouble(elapsed: float) -> None:
+        if elapsed > 2.0 and not killed:
+            killed.append(workers[0].pid)
+            workers[0].kill()  # mid-task: acks_late, and the relay takes over its deliveries
+            workers.append(_celery_worker(env, queue, f"w2-{queue}", folder / "w2.log"))
+
+    try:
+        load = harness.report_concurrently(
+            server.port, clients=CLIENTS, seconds=SECONDS, during=trouble, seed=21
+        )
+        server.stop()
+        relayed_in = harness.relay_until_drained(env, url, folder / "relay.log")
+    finally:
+        for worker in workers:
+            worker.kill()
+            worker.wait()
+        import redis
+
+        client = redis.Redis.from_url(BROKER)
+        client.delete(queue, *client.keys(f"{queue}*"))
+
+    assert killed
+    figures = harness.check_invariants(load, url, mail, doubled_allowed=1)
+    assert figures["issues"] > 0
+    _report(
+        "Celery worker killed",
         figures,
         relay_seconds=round(relayed_in, 1),
         total_seconds=round(time.monotonic() - began, 1),
