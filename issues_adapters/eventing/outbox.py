@@ -84,13 +84,6 @@ def head() -> int:
     return RecordedEvent.objects.aggregate(top=Max("position"))["top"] or 0
 
 
-def last_mark() -> Mark:
-    row = RecordedEvent.objects.order_by("-transaction_id", "-position").values_list(*COMMIT_ORDER)[
-        :1
-    ]
-    return Mark(*row[0]) if row else START
-
-
 def checkpoint(handler_name: str, *, sends_mail: bool = False) -> Checkpoint:
     """The handler's checkpoint; a handler seen for the first time starts at the beginning,
     except one that sends mail and joins a running helpdesk: it starts where the others are,
