@@ -8,6 +8,8 @@ still decides, and a refused command is shown as such.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from issues_service.queries import IssueSummary, RecordedEventView
 
 OPEN_STATUSES = ("reported", "triaged", "assigned")
@@ -97,3 +99,27 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         internal=internal,
         public_comment=public_comment,
     )
+
+
+def change_phrase(actor: str, kind: str, data: dict) -> str:
+    """One change in a sentence for the collision notice: "carol resolved it"."""
+    if kind == "IssueCommented" and data.get("visibility") == "internal":
+        kind = "InternalNote"
+    phrase = {
+        "IssueTriaged": _("%(actor)s triaged it"),
+        "IssueAssigned": _("%(actor)s assigned it to %(assignee)s"),
+        "IssueReassigned": _("%(actor)s reassigned it to %(assignee)s"),
+        "IssuePicked": _("%(actor)s picked it"),
+        "IssueCommented": _("%(actor)s replied"),
+        "InternalNote": _("%(actor)s added an internal note"),
+        "IssueResolved": _("%(actor)s resolved it"),
+        "IssueReopened": _("%(actor)s reopened it"),
+        "IssueClosed": _("%(actor)s closed it"),
+    }.get(kind, _("%(actor)s changed it"))
+    return phrase % {"actor": actor, "assignee": data.get("assignee", "")}
+
+
+def looking_text(names: list[str]) -> str:
+    if not names:
+        return ""
+    return _("Also looking at this issue: %(names)s") % {"names": ", ".join(names)}

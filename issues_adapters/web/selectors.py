@@ -55,3 +55,13 @@ def latest_change(issue_id: uuid.UUID) -> dict | None:
         "change": row["event_type"],
         "changed_at": row["occurred_at"].isoformat(),
     }
+
+
+def changes_since(issue_id: uuid.UUID, version: int, limit: int = 5) -> list[dict]:
+    """The latest changes made after `version`, oldest first: what the collision notice tells."""
+    rows = (
+        RecordedEvent.objects.filter(issue_id=issue_id, issue_version__gt=version)
+        .order_by("-position")
+        .values("actor_name", "event_type", "data")[:limit]
+    )
+    return list(reversed(rows))

@@ -93,6 +93,9 @@ def test_two_staff_on_one_issue_see_the_collision_notice(live_server, new_page, 
     alice.goto(f"{base}/staff/issues/{issue.id}/")
     bob.goto(f"{base}/staff/issues/{issue.id}/")
     expect(alice.locator("#collision-notice")).to_be_hidden()
+    # Each sees that the other has the issue open.
+    expect(alice.locator("#looking")).to_have_text("Also looking at this issue: bob", timeout=8_000)
+    expect(bob.locator("#looking")).to_have_text("Also looking at this issue: alice")
 
     # Alice starts typing a resolution while Bob picks the issue.
     alice.locator("#resolve-form").get_by_label("Resolution").fill("Restarted the access point.")
@@ -101,7 +104,7 @@ def test_two_staff_on_one_issue_see_the_collision_notice(live_server, new_page, 
 
     notice = alice.locator("#collision-notice")
     expect(notice).to_be_visible(timeout=8_000)
-    expect(notice).to_contain_text("bob changed this issue")
+    expect(notice).to_contain_text("bob picked it")
     screenshot(alice, "07-collision-notice")
 
     # Her form, posted against the old version, is refused and keeps what she typed.

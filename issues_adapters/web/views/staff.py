@@ -19,8 +19,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET, require_POST
 
 from issues_adapters.persistence.queries import InvalidCursor
-from issues_adapters.web import counts, forms, kept_forms, selectors
-from issues_adapters.web.presentation import OPEN_STATUSES, staff_actions, timeline
+from issues_adapters.web import counts, forms, kept_forms, presence, selectors
+from issues_adapters.web.presentation import (
+    OPEN_STATUSES,
+    change_phrase,
+    looking_text,
+    staff_actions,
+    timeline,
+)
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
 from issues_domain.errors import CommandRefused, InvalidInput, IssueNotFound, StaleVersion
@@ -294,6 +300,7 @@ def _render_issue(request, issue_id):
         "alert": refused["alert"] if refused else "",
         "stale": refused["stale"] if refused else None,
         "me": request.user.get_username(),
+        "looking": looking_text(presence.look(issue_id, request.user.get_username())),
     }
     return render(request, "web/issue.html", context)
 
@@ -346,10 +353,19 @@ def issue_action(request, issue_id, action):
 @require_GET
 @staff_required
 def issue_version(request, issue_id):
-    """What the collision notice polls: the current version and who changed it last."""
+    """What the issue page polls: the current version, what changed since the version the page
+    shows (`?since=`), and which other staff have the issue open."""
     change = selectors.latest_change(issue_id)
     if change is None:
         raise Http404("There is no such issue.")
+    since = request.GET.get("since", "")
+    if since.isdigit() and int(since) < change["version"]:
+        change["changes"] = [
+            change_phrase(row["actor_name"], row["event_type"], row["data"])
+            for row in selectors.changes_since(issue_id, int(since))
+        ]
+    change["looking"] = presence.look(issue_id, request.user.get_username())
+    change["looking_text"] = looking_text(change["looking"])
     return JsonResponse(change, headers={"Cache-Control": "no-store"})
 
 

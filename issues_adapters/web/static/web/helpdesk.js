@@ -144,21 +144,32 @@
     }
   });
 
-  // -- collision notice: poll the issue's version ---------------------------------------------
+  // -- collision notice and who else is looking: poll the issue's version ---------------------
   if (issue) {
     var shown = parseInt(issue.getAttribute("data-version"), 10);
-    var url = issue.getAttribute("data-version-url");
+    var url = issue.getAttribute("data-version-url") + "?since=" + shown;
     var notice = document.getElementById("collision-notice");
+    var looking = document.getElementById("looking");
     var interval = parseInt(issue.getAttribute("data-poll-ms") || "3000", 10);
+    var showLooking = function (text) {
+      if (!looking) return;
+      text = text || "";
+      if (looking.textContent !== text) looking.textContent = text;
+      looking.hidden = !text;
+    };
     var poll = function () {
       if (document.hidden) return;
       fetch(url, {headers: {"Accept": "application/json"}, credentials: "same-origin"})
         .then(function (response) { return response.ok ? response.json() : null; })
         .then(function (change) {
-          if (!change || change.version === shown) return;
+          if (!change) return;
+          showLooking(change.looking_text);
+          if (change.version === shown) return;
+          var told = (change.changes && change.changes.length)
+            ? change.changes.join("; ") + ". "
+            : change.changed_by + " changed this issue. ";
           notice.textContent = "";
-          notice.appendChild(document.createTextNode(
-            change.changed_by + " changed this issue. "));
+          notice.appendChild(document.createTextNode(told));
           var link = document.createElement("a");
           link.href = window.location.pathname;
           link.textContent = "Reload to see the changes";
