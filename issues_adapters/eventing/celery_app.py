@@ -15,6 +15,8 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 
+from issues_adapters.accounts.housekeeping import CLEAR_SESSIONS_SECONDS  # noqa: E402
+
 app = Celery("helpdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.conf.update(
@@ -38,7 +40,11 @@ app.conf.update(
         "sweep-undelivered-events": {
             "task": "eventing.sweep",
             "schedule": settings.HELPDESK_SWEEP_SECONDS,
-        }
+        },
+        "clear-expired-sessions": {
+            "task": "housekeeping.clear_expired_sessions",
+            "schedule": CLEAR_SESSIONS_SECONDS,
+        },
     },
     include=["issues_adapters.eventing.tasks"],
 )

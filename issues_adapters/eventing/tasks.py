@@ -10,6 +10,7 @@ by a lease in this mode).
 
 from django.conf import settings
 
+from issues_adapters.accounts import housekeeping
 from issues_adapters.eventing import deliveries, relay
 from issues_adapters.eventing.celery_app import app
 from issues_adapters.eventing.models import Delivery
@@ -74,3 +75,8 @@ def rebuild(rebuild_id: int) -> str:
     from issues_adapters.wiring import read_models
 
     return str(rebuilds.run_by_id(rebuild_id, read_models()))
+
+
+@app.task(name="housekeeping.clear_expired_sessions")
+def clear_expired_sessions() -> str:
+    return f"{housekeeping.clear_expired_sessions()} expired sessions cleared"

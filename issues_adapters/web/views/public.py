@@ -3,6 +3,7 @@
 import math
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import RequestDataTooBig
 from django.http import Http404
@@ -19,7 +20,11 @@ from issues_domain.commands import CommentOnIssue, ReopenIssue, ReportIssue
 from issues_domain.errors import CommandRefused, InvalidInput, StaleVersion
 from issues_domain.values import Actor, IssueReporter
 
-_SESSION_KEY = "web.reported_issue"
+# The confirmation page finds the just-reported issue in a signed cookie, not the session, so
+# that an anonymous report writes nothing to the database but the issue.
+_REPORTED_COOKIE = "reported_issue"
+_REPORTED_SALT = "web.reported_issue"
+_REPORTED_SECONDS = 3600
 TOO_BIG = (
     "What you sent is too large for us to accept. Please shorten the description "
     "(at most 10,000 characters) and send it again."
@@ -61,8 +66,17 @@ def report(request):
         except InvalidInput as error:
             form.add_domain_errors(error)
         else:
-            request.session[_SESSION_KEY] = str(issue_id)
-            return redirect("reported")
+            response = redirect("reported")
+            response.set_signed_cookie(
+                _REPORTED_COOKIE,
+                str(issue_id),
+                salt=_REPORTED_SALT,
+                max_age=_REPORTED_SECONDS,
+                secure=settings.SESSION_COOKIE_SECURE,
+                httponly=True,
+                samesite="Lax",
+            )
+            return response
     return render(request, "web/report.html", {"form": form}, status=400)
 
 
@@ -87,9 +101,11 @@ def _too_often(request, form, wait: float | None):
 
 
 def reported(request):
-    """The confirmation, for the browser that just reported (the id is kept in its session)."""
-    issue_id = request.session.get(_SESSION_KEY)
-    found = selectors.reference_and_token(uuid.UUID(issue_id)) if issue_id else None
+    """The confirmation, for the browser that just reported (the id is in a signed cookie)."""
+    issue_id = request.get_signed_cookie(
+        _REPORTED_COOKIE, default=None, salt=_REPORTED_SALT, max_age=_REPORTED_SECONDS
+    )
+    found = selectors.reference_and_token(_uuid_or_none(issue_id)) if issue_id else None
     if found is None:
         return redirect("report")
     reference, token = found
@@ -97,6 +113,13 @@ def reported(request):
     return render(
         request, "web/reported.html", {"reference": reference, "tracking_url": tracking_url}
     )
+
+
+def _uuid_or_none(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None
 
 
 def _issue_for(token: str):

@@ -9,7 +9,7 @@ off at delivery speed. With CELERY_BROKER_URL set, what it finds goes to Celery 
 
 SIGTERM or SIGINT (a supervisor stopping it, Ctrl-C) lets the pass under way finish - its mail
 sent and recorded, its checkpoints moved - and then exits 0, so a restart never finds a
-delivery this process left half-done.
+delivery this process left half-done. The loop also clears expired sessions once an hour.
 """
 
 import contextlib
@@ -19,6 +19,7 @@ from datetime import timedelta
 
 from django.core.management.base import BaseCommand
 
+from issues_adapters.accounts import housekeeping
 from issues_adapters.eventing import relay
 from issues_adapters.tracing import correlation
 from issues_adapters.wiring import message_bus
@@ -55,9 +56,12 @@ class Command(BaseCommand):
             one_pass()
             return
         stop = StopRequest()
+        sessions = housekeeping.Every(housekeeping.CLEAR_SESSIONS_SECONDS)
         with stop.on_signals(signal.SIGTERM, signal.SIGINT):
             self.stdout.write(f"Relaying every {interval:g} s; SIGTERM stops it after its pass.")
             while not stop.requested:
+                if sessions.due() and (cleared := housekeeping.clear_expired_sessions()):
+                    self.stdout.write(f"Cleared {cleared} expired sessions.")
                 if not one_pass().full:
                     stop.sleep(interval)
         self.stdout.write("Stopped: the last pass finished.")
