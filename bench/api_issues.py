@@ -272,7 +272,8 @@ def stop(server) -> None:
 def load(port: int, method: str, path: str, *, clients: int, seconds: float, body=None,
          headers=None, fresh_key=False) -> dict:  # fmt: skip
     """`clients` threads, each on one keep-alive connection, for `seconds`; latencies in ms."""
-    payload = json.dumps(body).encode() if body is not None else None
+    # bytes are sent as they are (a form post); anything else as JSON.
+    payload = body if isinstance(body, bytes) or body is None else json.dumps(body).encode()
     base = {"Content-Type": "application/json"} | (headers or {})
     latencies: list[list[float]] = [[] for _ in range(clients)]
     failures = [0] * clients
