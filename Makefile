@@ -9,7 +9,7 @@ POSTGRES_TEST_URL ?= postgres://postgres@127.0.0.1:5432/helpdesk
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install run test lint test-sqlite test-postgres reliability bench clean
+.PHONY: install run test lint test-sqlite test-postgres reliability bench clean messages compilemessages
 
 $(RUNTIME_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,19 @@ reliability: install
 	if [ $$status -eq 0 ]; then \
 		DATABASE_URL=$(POSTGRES_TEST_URL) $(BIN)/pytest -m reliability -p no:cacheprovider; \
 	elif [ $$status -eq 1 ]; then exit 1; fi
+
+# Translations (docs/configuration.md, "Languages"): `make messages` refreshes the catalogues
+# under locale/ from the code and templates, `make compilemessages` compiles them. Both need
+# Debian's gettext. The compiled .mo files are committed, so `make run` needs no gettext.
+LOCALES ?= de
+I18N_IGNORE := --ignore=.venv --ignore=var --ignore=tests --ignore=bench --ignore=deploy
+
+messages: $(DEV_STAMP)
+	$(BIN)/python manage.py makemessages $(foreach l,$(LOCALES),--locale=$(l)) --domain=django \
+		--add-location=file --no-obsolete $(I18N_IGNORE)
+
+compilemessages: $(RUNTIME_STAMP)
+	$(BIN)/python manage.py compilemessages $(foreach l,$(LOCALES),--locale=$(l)) $(I18N_IGNORE)
 
 clean:
 	rm -rf $(VENV) var

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(os.environ.get("HELPDESK_VAR_DIR", BASE_DIR / "var"))
@@ -64,9 +65,13 @@ MIDDLEWARE = [
     "issues_adapters.http.oversized_requests.RefuseOversizedRequests",
     "issues_adapters.http.nul_characters.RefuseNulCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The browser's language (Accept-Language), after the session and before CommonMiddleware.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A staff member's chosen language wins over their browser's (/staff/settings/language/).
+    "issues_adapters.accounts.languages.StaffLanguage",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "issues_adapters.web.error_pages.ProductErrorPages",
@@ -149,7 +154,11 @@ LOGIN_URL = "/accounts/login/"
 LOGIN_REDIRECT_URL = "/staff/"
 LOGOUT_REDIRECT_URL = "/accounts/login/"
 
+# The languages pages and mail speak (docs/configuration.md: adding one). A reporter's is
+# taken from their browser and kept with the issue; a staff member chooses theirs.
 LANGUAGE_CODE = "en-gb"
+LANGUAGES = [("en-gb", _("English")), ("de", _("German"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = os.environ.get("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True

@@ -24,6 +24,8 @@ class ReportIssue(Command):
     description: str
     category: str | None = None
     priority: str | None = None
+    # The reporter's language tag (their browser's, their mail's); none: English.
+    language: str | None = None
     # Chosen by the caller so that it knows the new issue's id without asking again.
     issue_id: uuid.UUID = field(default_factory=uuid.uuid4)
 

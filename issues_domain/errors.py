@@ -1,23 +1,29 @@
-"""Domain errors. Each has a stable snake_case `code` that adapters show to clients."""
+"""Domain errors. Each has a stable snake_case `code` that adapters show to clients.
+
+Their messages are English `Text`s marked for translation; the adapters translate them.
+"""
+
+from issues_domain.texts import Text, gettext_noop
 
 
 class DomainError(Exception):
     code = "domain_error"
-    message = "The helpdesk refused this."
+    message = gettext_noop("The helpdesk refused this.")
 
     def __init__(self, message: str | None = None):
-        super().__init__(message or self.message)
+        super().__init__(message or Text(self.message))
 
     @property
     def detail(self) -> str:
-        return str(self)
+        """The message (a `Text` when the domain wrote it, which an adapter can translate)."""
+        return self.args[0] if self.args else str(self)
 
 
 class InvalidInput(DomainError):
     """Bad input; `errors` maps each field to its messages."""
 
     code = "invalid_input"
-    message = "Some fields are not valid."
+    message = gettext_noop("Some fields are not valid.")
 
     def __init__(self, errors: dict[str, list[str]]):
         self.errors = errors
@@ -30,7 +36,7 @@ class InvalidInput(DomainError):
 
 class IssueNotFound(DomainError):
     code = "issue_not_found"
-    message = "There is no such issue."
+    message = gettext_noop("There is no such issue.")
 
 
 class CommandRefused(DomainError):
@@ -41,50 +47,55 @@ class CommandRefused(DomainError):
 
 class IssueAlreadyResolved(CommandRefused):
     code = "issue_already_resolved"
-    message = "This issue is already resolved."
+    message = gettext_noop("This issue is already resolved.")
 
 
 class IssueIsClosed(CommandRefused):
     code = "issue_closed"
-    message = "This issue is closed; nothing more can be done with it."
+    message = gettext_noop("This issue is closed; nothing more can be done with it.")
 
 
 class IssueNotResolved(CommandRefused):
     code = "issue_not_resolved"
-    message = "Only a resolved issue can be reopened or closed."
+    message = gettext_noop("Only a resolved issue can be reopened or closed.")
 
 
 class IssueAlreadyAssigned(CommandRefused):
     code = "issue_already_assigned"
-    message = "Somebody is already assigned to this issue; it cannot be picked."
+    message = gettext_noop("Somebody is already assigned to this issue; it cannot be picked.")
 
 
 class AlreadyTheAssignee(CommandRefused):
     code = "already_the_assignee"
 
     def __init__(self, username: str):
-        super().__init__(f"This issue is already assigned to {username}.")
+        super().__init__(
+            Text(gettext_noop("This issue is already assigned to %(username)s."), username=username)
+        )
 
 
 class AssigneeNotActiveStaff(InvalidInput):
     code = "assignee_not_active_staff"
 
     def __init__(self, username: str):
-        super().__init__({"assignee": [f"{username!r} is not an active staff member."]})
+        message = gettext_noop("'%(username)s' is not an active staff member.")
+        super().__init__({"assignee": [Text(message, username=username)]})
 
 
 class UnknownCategory(InvalidInput):
     code = "unknown_category"
 
     def __init__(self, category: str):
-        super().__init__({"category": [f"{category!r} is not a known category."]})
+        message = gettext_noop("'%(category)s' is not a known category.")
+        super().__init__({"category": [Text(message, category=category)]})
 
 
 class ReporterNotesArePublic(InvalidInput):
     code = "reporter_notes_are_public"
 
     def __init__(self):
-        super().__init__({"visibility": ["A reporter's comment is always public."]})
+        message = gettext_noop("A reporter's comment is always public.")
+        super().__init__({"visibility": [Text(message)]})
 
 
 class StaleVersion(DomainError):
@@ -94,14 +105,17 @@ class StaleVersion(DomainError):
 
     def __init__(self, expected: int, actual: int):
         self.expected, self.actual = expected, actual
-        super().__init__(
-            f"You acted on version {expected} of this issue, but it is now at version {actual}: "
-            "somebody else changed it. Reload it and try again."
+        message = gettext_noop(
+            "You acted on version %(expected)s of this issue, but it is now at version "
+            "%(actual)s: somebody else changed it. Reload it and try again."
         )
+        super().__init__(Text(message, expected=expected, actual=actual))
 
 
 class ConcurrentUpdate(CommandRefused):
     """Another writer kept winning the race for this issue; the command was retried and gave up."""
 
     code = "concurrent_update"
-    message = "Somebody else kept changing this issue at the same time; please try again."
+    message = gettext_noop(
+        "Somebody else kept changing this issue at the same time; please try again."
+    )

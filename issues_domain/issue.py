@@ -21,8 +21,10 @@ from issues_domain.events import (
 from issues_domain.ports import CategoryCatalogue, StaffDirectory
 from issues_domain.values import (
     COMMENT_MAX_LENGTH,
+    DEFAULT_LANGUAGE,
     DESCRIPTION_MAX_LENGTH,
     REASON_MAX_LENGTH,
+    REQUIRED,
     RESOLUTION_MAX_LENGTH,
     Actor,
     Comment,
@@ -30,6 +32,7 @@ from issues_domain.values import (
     IssueStatus,
     Priority,
     Visibility,
+    clean_language,
     clean_text,
     validate_all,
 )
@@ -43,7 +46,7 @@ def _known_category(category: str | None, categories: CategoryCatalogue, *, requ
     slug = (category or "").strip()
     if not slug:
         if required:
-            raise errors.InvalidInput.on("category", "This field is required.")
+            raise errors.InvalidInput.on("category", REQUIRED)
         return None
     if not categories.is_known(slug):
         raise errors.UnknownCategory(slug)
@@ -65,6 +68,8 @@ class Issue:
     reported_at: datetime = field(default_factory=_now)
     updated_at: datetime = field(default_factory=_now)
     tracking_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
+    # The reporter's language: every page and mail meant for them speaks it.
+    language: str = DEFAULT_LANGUAGE
     comments: list[Comment] = field(default_factory=list)
     # Events raised since the issue was loaded; the unit of work records them with the change.
     events: list[Event] = field(default_factory=list, repr=False)
@@ -83,6 +88,7 @@ class Issue:
         category: str | None,
         priority: str | None,
         categories: CategoryCatalogue,
+        language: str | None = None,
     ) -> "Issue":
         fields = validate_all(
             reporter=lambda: IssueReporter.create(reporter_name, reporter_email),
@@ -91,6 +97,7 @@ class Issue:
             ),
             category=lambda: _known_category(category, categories, required=False),
             priority=lambda: Priority.parse(priority),
+            language=lambda: clean_language(language),
         )
         issue = cls(id=issue_id, reference=reference, **fields)
         issue._record(
@@ -102,6 +109,7 @@ class Issue:
             description=issue.description,
             category=issue.category,
             priority=issue.priority,
+            language=issue.language,
         )
         # The issue's times are its first event's, so a read model rebuilt from events agrees.
         issue.reported_at = issue.updated_at
@@ -217,7 +225,7 @@ class Issue:
 
     @staticmethod
     def _required(field_name: str):
-        raise errors.InvalidInput.on(field_name, "This field is required.")
+        raise errors.InvalidInput.on(field_name, REQUIRED)
 
     def _record(self, event_class: type[Event], actor: Actor, **data):
         now = _now()

@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from issues_domain.errors import InvalidInput
+from issues_domain.texts import Text, gettext_noop
 
 DESCRIPTION_MAX_LENGTH = 10_000
 NAME_MAX_LENGTH = 200
@@ -33,6 +34,10 @@ _DOMAIN = re.compile(
     re.I,
 )
 LOCAL_PART_MAX_LENGTH = 64  # RFC 5321 section 4.5.3.1.1
+REQUIRED = Text(gettext_noop("This field is required."))
+# The language a reporter reads: a lower-case language tag ("en", "de", "pt-br").
+DEFAULT_LANGUAGE = "en"
+_LANGUAGE_TAG = re.compile(r"[a-z]{2,3}(-[a-z0-9]{2,8}){0,3}")
 
 
 class IssueStatus(StrEnum):
@@ -61,7 +66,8 @@ class Priority(StrEnum):
             return cls(value)
         except ValueError:
             choices = ", ".join(p.value for p in cls)
-            raise InvalidInput.on(field, f"Choose one of: {choices}.") from None
+            message = Text(gettext_noop("Choose one of: %(choices)s."), choices=choices)
+            raise InvalidInput.on(field, message) from None
 
 
 class Visibility(StrEnum):
@@ -73,7 +79,8 @@ class Visibility(StrEnum):
         try:
             return cls(value)
         except ValueError:
-            raise InvalidInput.on("visibility", "Choose public or internal.") from None
+            message = Text(gettext_noop("Choose public or internal."))
+            raise InvalidInput.on("visibility", message) from None
 
 
 class ActorRole(StrEnum):
@@ -87,11 +94,13 @@ def clean_text(
     """Strip surrounding space and refuse what no person would mean to send."""
     text = (value or "").strip()
     if required and not text:
-        raise InvalidInput.on(field, "This field is required.")
+        raise InvalidInput.on(field, REQUIRED)
     if len(text) > max_length:
-        raise InvalidInput.on(field, f"At most {max_length:,} characters, please ({len(text):,}).")
+        message = gettext_noop("At most %(max_length)s characters, please (%(length)s).")
+        raise InvalidInput.on(field, Text(message, max_length=max_length, length=len(text)))
     if _CONTROL_CHARACTERS.search(text) or (one_line and ("\n" in text or "\r" in text)):
-        raise InvalidInput.on(field, "Contains control characters that cannot be stored.")
+        message = gettext_noop("Contains control characters that cannot be stored.")
+        raise InvalidInput.on(field, Text(message))
     return text
 
 
@@ -106,8 +115,20 @@ def clean_email(value: str | None, field: str = "email") -> str:
         and _DOMAIN.fullmatch(domain)
         and not any(character.isspace() for character in domain)
     ):
-        raise InvalidInput.on(field, "Enter a valid email address, like name@example.com.")
+        message = gettext_noop("Enter a valid email address, like name@example.com.")
+        raise InvalidInput.on(field, Text(message))
     return f"{local}@{domain.lower()}"
+
+
+def clean_language(value: str | None, field: str = "language") -> str:
+    """A language tag in lower case with hyphens; none given: English."""
+    tag = (value or "").strip().lower().replace("_", "-")
+    if not tag:
+        return DEFAULT_LANGUAGE
+    if not _LANGUAGE_TAG.fullmatch(tag):
+        message = gettext_noop("Give a language tag such as en or de.")
+        raise InvalidInput.on(field, Text(message))
+    return tag
 
 
 def validate_all(**checks: Callable[[], Any]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ class ReportIssueHandler(CommandHandler):
                 category=cmd.category,
                 priority=cmd.priority,
                 categories=self.uow.categories,
+                language=cmd.language,
             )
             self.uow.issues.add(issue)
             self.uow.commit()

@@ -64,6 +64,7 @@ class CommentView:
 class IssueDetail(IssueSummary):
     resolution: str | None = None
     comments: list[CommentView] = field(default_factory=list)
+    language: str = "en"  # the reporter's
 
 
 @dataclass(frozen=True)

@@ -18,13 +18,9 @@ import hashlib
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.cache import cache
+from django.utils.translation import ngettext
 
 from issues_adapters.http.client_address import client_address
-
-MESSAGE = (
-    "Too many failed logins for this account or from this address. Logins are refused for "
-    "now, even with the right password; please try again in {minutes} minutes."
-)
 
 
 def period_seconds() -> int:
@@ -32,7 +28,14 @@ def period_seconds() -> int:
 
 
 def refusal_message() -> str:
-    return MESSAGE.format(minutes=max(1, round(period_seconds() / 60)))
+    minutes = max(1, round(period_seconds() / 60))
+    return ngettext(
+        "Too many failed logins for this account or from this address. Logins are refused for "
+        "now, even with the right password; please try again in %(minutes)d minute.",
+        "Too many failed logins for this account or from this address. Logins are refused for "
+        "now, even with the right password; please try again in %(minutes)d minutes.",
+        minutes,
+    ) % {"minutes": minutes}
 
 
 def locked_out(request, username: str | None) -> bool:

@@ -7,6 +7,7 @@ import math
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth import views as auth_views
 from django.core.exceptions import ValidationError
+from django.utils.translation import ngettext
 
 from issues_adapters.accounts import failed_logins
 from issues_adapters.api.throttling import PasswordResetAddressThrottle, PasswordResetThrottle
@@ -41,10 +42,17 @@ class PasswordResetView(auth_views.PasswordResetView):
         if refused is None:
             return super().form_valid(form)
         seconds = max(1, math.ceil(refused.wait() or 1))
+        minutes = math.ceil(seconds / 60)
         form.add_error(
             "email",
-            "Several password resets were asked for this address or from yours in a short time. "
-            f"Nothing was sent; please try again in {math.ceil(seconds / 60)} minutes.",
+            ngettext(
+                "Several password resets were asked for this address or from yours in a short "
+                "time. Nothing was sent; please try again in %(minutes)d minute.",
+                "Several password resets were asked for this address or from yours in a short "
+                "time. Nothing was sent; please try again in %(minutes)d minutes.",
+                minutes,
+            )
+            % {"minutes": minutes},
         )
         response = self.render_to_response(self.get_context_data(form=form), status=429)
         response["Retry-After"] = str(seconds)

@@ -21,6 +21,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from issues_adapters.persistence.queries import InvalidCursor
+from issues_adapters.texts import translated, translated_errors
 from issues_domain.errors import (
     CommandRefused,
     InvalidInput,
@@ -57,20 +58,20 @@ def _problem(status_code: int, code: str, detail: str, headers=None) -> Response
 
 def api_exception_handler(exc, context):
     if isinstance(exc, InvalidInput):
-        return Response(exc.errors, status=status.HTTP_400_BAD_REQUEST)
+        return Response(translated_errors(exc.errors), status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, InvalidCursor):
         return Response({"cursor": [str(exc)]}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, IssueNotFound):
-        return _problem(status.HTTP_404_NOT_FOUND, exc.code, exc.detail)
+        return _problem(status.HTTP_404_NOT_FOUND, exc.code, translated(exc.detail))
     if isinstance(exc, StaleVersion):
         return _problem(
             status.HTTP_412_PRECONDITION_FAILED,
             exc.code,
-            exc.detail,
+            translated(exc.detail),
             headers={"ETag": f'"{exc.actual}"'},
         )
     if isinstance(exc, CommandRefused):
-        return _problem(status.HTTP_409_CONFLICT, exc.code, exc.detail)
+        return _problem(status.HTTP_409_CONFLICT, exc.code, translated(exc.detail))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
     if isinstance(exc, exceptions.ParseError):

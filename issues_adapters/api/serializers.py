@@ -53,6 +53,7 @@ class IssueSummaryOutput(serializers.Serializer):
 class IssueOutput(IssueSummaryOutput):
     resolution = serializers.CharField(allow_null=True)
     comments = CommentOutput(many=True)
+    language = serializers.CharField(help_text="The reporter's language tag.")
 
 
 @lru_cache(maxsize=8)
@@ -121,6 +122,7 @@ def issue_detail_data(issue, request) -> dict:
             }
             for comment in issue.comments
         ],
+        "language": _text(issue.language),
     }
 
 

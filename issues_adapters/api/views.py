@@ -24,7 +24,10 @@ import functools
 import re
 import uuid
 
+from django.conf import settings
 from django.contrib.auth import authenticate
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import exceptions, serializers, status
@@ -37,6 +40,7 @@ from rest_framework.settings import api_settings
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
+from issues_adapters import languages
 from issues_adapters.accounts import failed_logins
 from issues_adapters.api.idempotency import (
     KEY_MAX_LENGTH,
@@ -315,6 +319,26 @@ class ReportInput(serializers.Serializer):
     priority = serializers.ChoiceField(
         choices=PRIORITIES, required=False, allow_null=True, allow_blank=True
     )
+    language = text(
+        35,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="The reporter's language tag (e.g. `de`); their mail speaks it. "
+        "None given: the request's Accept-Language, else English.",
+    )
+
+    def validate_language(self, value):
+        if not value:
+            return None
+        found = languages.supported(value)
+        if found is None:
+            choices = ", ".join(code for code, _name in settings.LANGUAGES)
+            raise serializers.ValidationError(
+                _("We do not speak this language; choose one of: %(choices)s.")
+                % {"choices": choices}
+            )
+        return found
 
 
 class IssuesApi(ApiView):
@@ -364,7 +388,9 @@ class IssuesApi(ApiView):
         return idempotent(request, lambda: self.answering_errors(self.report, request))
 
     def report(self, request) -> Response:
-        command = commands.ReportIssue(**validated(ReportInput, request.data))
+        given = validated(ReportInput, request.data)
+        given["language"] = given.get("language") or languages.spoken(get_language())
+        command = commands.ReportIssue(**given)
         location = issue_url(command.issue_id, request)
         return handle_and_answer(
             request, command, status_code=status.HTTP_201_CREATED, headers={"Location": location}

@@ -33,6 +33,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils.html import strip_tags
 
+from issues_adapters import languages
 from issues_adapters.eventing.models import InboundMessage, SentMail
 from issues_adapters.eventing.notifications import mail_domain
 from issues_adapters.persistence.models import IssueRecord, RecordedEvent
@@ -193,6 +194,9 @@ def _act(bus: MessageBus, message: EmailMessage, message_id: str, row: InboundMe
             reporter_name=(name or sender.split("@")[0])[:200],
             reporter_email=sender,
             description=description,
+            # The mail's language, when it says one we speak; else the default.
+            language=languages.first_of_header(message.get("Content-Language"))
+            or settings.LANGUAGE_CODE,
             issue_id=uuid.uuid5(INBOUND_NAMESPACE, message_id),
         )
     )

@@ -31,8 +31,10 @@ from django.core.mail import get_connection as get_mail_connection
 from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
+from issues_adapters import languages
+from issues_adapters.accounts.languages import language_of_staff
 from issues_adapters.eventing.models import SentMail
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.plain_statements import insert_new
@@ -156,13 +158,16 @@ class DjangoEmailNotifications(Notifications):
             "staff_url": staff_url(notification.issue_id),
             "recipient": notification.to,
         }
-        subject = " ".join(
-            render_to_string(f"email/{notification.template}.subject.txt", context).split()
-        )
+        with translation.override(_language_for(notification.to, issue)):
+            subject, text, html = (
+                render_to_string(f"email/{notification.template}.{part}", context)
+                for part in ("subject.txt", "txt", "html")
+            )
+        subject = " ".join(subject.split())
         message_id = message_id_for(notification.event_id, notification.to.role.value)
         email = EmailMultiAlternatives(
             subject=subject,
-            body=render_to_string(f"email/{notification.template}.txt", context),
+            body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
             to=[address],
             headers={
@@ -174,9 +179,7 @@ class DjangoEmailNotifications(Notifications):
         )
         if notification.correlation_id:
             email.extra_headers["X-Correlation-ID"] = notification.correlation_id
-        email.attach_alternative(
-            render_to_string(f"email/{notification.template}.html", context), "text/html"
-        )
+        email.attach_alternative(html, "text/html")
         shared = _shared_connection.get()
         if shared is not None:
             shared.send(email)
@@ -217,7 +220,14 @@ class DjangoEmailNotifications(Notifications):
         return formataddr((name, recipient.email)) if name else recipient.email
 
 
-_ISSUE_FACTS = ("reference", "tracking_token", "reporter_name")
+_ISSUE_FACTS = ("reference", "tracking_token", "reporter_name", "language")
+
+
+def _language_for(recipient: Recipient, issue: dict) -> str:
+    """Staff read their chosen language; the reporter and watchers the reporter's."""
+    if recipient.username:
+        return language_of_staff(recipient.username) or settings.LANGUAGE_CODE
+    return languages.spoken(issue["language"])
 
 
 def _sent_already_and_issue_facts(notification: Notification) -> tuple[bool, dict | None]:

@@ -32,6 +32,8 @@ from django.conf import settings
 from django.db import IntegrityError, connection, models, transaction
 from django.db.migrations.state import ModelState
 from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.translation import gettext as _
 
 from issues_adapters.eventing import outbox
 from issues_adapters.eventing.models import Rebuild
@@ -79,10 +81,15 @@ def _stale() -> timedelta:
 
 def check(name: str, read_models: dict[str, ReadModel], mail_handlers: set[str]) -> ReadModel:
     if name in mail_handlers:
-        raise SendsMail(f"{name} sends mail: replaying events never sends mail")
+        raise SendsMail(
+            _("%(name)s sends mail: replaying events never sends mail") % {"name": name}
+        )
     if name not in read_models:
         known = ", ".join(sorted(read_models)) or "none"
-        raise UnknownReadModel(f"No read model is called {name!r}; known: {known}")
+        raise UnknownReadModel(
+            _("No read model is called '%(name)s'; known: %(known)s")
+            % {"name": name, "known": known}
+        )
     return read_models[name]
 
 
@@ -99,8 +106,15 @@ def start(
     if running is not None:
         if running.heartbeat_at > timezone.now() - _stale():
             raise AlreadyRunning(
-                f"A rebuild of {name} is running ({running.events_done:,} of "
-                f"{running.events_total:,} events); wait for it to finish"
+                _(
+                    "A rebuild of %(name)s is running (%(done)s of %(total)s events); "
+                    "wait for it to finish"
+                )
+                % {
+                    "name": name,
+                    "done": number_format(running.events_done, force_grouping=True),
+                    "total": number_format(running.events_total, force_grouping=True),
+                }
             )
         _give_up(running, model, "its worker stopped reporting; started again")
     try:
@@ -111,7 +125,9 @@ def start(
                 requested_by=requested_by,
             )
     except IntegrityError as error:  # another start won the race
-        raise AlreadyRunning(f"A rebuild of {name} has just started") from error
+        raise AlreadyRunning(
+            _("A rebuild of %(name)s has just started") % {"name": name}
+        ) from error
 
 
 def _give_up(rebuild: Rebuild, model: ReadModel, why: str) -> None:

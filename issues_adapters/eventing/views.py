@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from issues_adapters.eventing import dispatch, rebuilds, relay, status
@@ -46,11 +47,11 @@ def parked_deliveries(request):
 def retry_delivery(request, delivery_id: int):
     report = relay.retry_parked(message_bus(), [delivery_id], in_process=not dispatch.scale_out())
     if report.delivered:
-        messages.success(request, "Delivered.")
+        messages.success(request, _("Delivered."))
     elif dispatch.scale_out():
-        messages.info(request, "Handed to the workers; it will be retried with back-off.")
+        messages.info(request, _("Handed to the workers; it will be retried with back-off."))
     else:
-        messages.warning(request, "It failed again; it will be retried with back-off.")
+        messages.warning(request, _("It failed again; it will be retried with back-off."))
     return redirect("eventing:parked_deliveries")
 
 
@@ -58,7 +59,7 @@ def retry_delivery(request, delivery_id: int):
 @staff_required
 def retry_all(request):
     report = relay.retry_parked(message_bus(), in_process=not dispatch.scale_out())
-    messages.info(request, f"Retried: {report}.")
+    messages.info(request, _("Retried: %(report)s.") % {"report": report})
     return redirect("eventing:parked_deliveries")
 
 
@@ -92,6 +93,8 @@ def rebuild(request, name: str):
     else:
         rebuilds.launch(started, known)
         messages.success(
-            request, f"Rebuilding {name}; the live read model answers until the new one is in."
+            request,
+            _("Rebuilding %(name)s; the live read model answers until the new one is in.")
+            % {"name": name},
         )
     return redirect("projections")

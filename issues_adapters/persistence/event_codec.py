@@ -15,7 +15,7 @@ from datetime import datetime
 from enum import Enum
 
 from issues_domain.events import ALL_EVENTS, Event
-from issues_domain.values import Actor, ActorRole, IssueStatus
+from issues_domain.values import DEFAULT_LANGUAGE, Actor, ActorRole, IssueStatus
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.__name__: cls for cls in ALL_EVENTS}
 _ENVELOPE = {
@@ -43,10 +43,15 @@ def _status_into_envelope(data: dict, envelope: dict) -> None:
         envelope["status"] = status
 
 
+def _language_english(data: dict, envelope: dict) -> None:
+    data.setdefault("language", DEFAULT_LANGUAGE)
+
+
 # (event type, the schema version it reads) -> what turns that data into the next version's.
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("IssueTriaged", 1): _status_into_envelope,
     ("IssueReopened", 1): _status_into_envelope,
+    ("IssueReported", 1): _language_english,
 }
 
 

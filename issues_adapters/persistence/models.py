@@ -50,6 +50,8 @@ class IssueRecord(models.Model):
     )
     reporter_name = models.CharField(max_length=200)
     reporter_email = models.EmailField(max_length=254)
+    # The reporter's language tag: their tracking page and mail speak it.
+    language = models.CharField(max_length=35, default="en")
     description = models.TextField()
     category = models.ForeignKey(
         Category,

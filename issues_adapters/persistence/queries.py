@@ -127,7 +127,12 @@ def _detail(**lookup) -> IssueDetail | None:
     """One issue and its comments in one statement (a LEFT JOIN: a row per comment)."""
     rows = list(
         IssueRecord.objects.filter(**lookup)
-        .values(*_SUMMARY_FIELDS, "resolution", *(f"comments__{f}" for f in _COMMENT_FIELDS))
+        .values(
+            *_SUMMARY_FIELDS,
+            "resolution",
+            "language",
+            *(f"comments__{f}" for f in _COMMENT_FIELDS),
+        )
         .order_by("comments__created_at", "comments__id")
     )
     if not rows:
@@ -136,6 +141,7 @@ def _detail(**lookup) -> IssueDetail | None:
     return IssueDetail(
         **_renamed({name: first[name] for name in _SUMMARY_FIELDS}),
         resolution=first["resolution"],
+        language=first["language"],
         comments=[
             CommentView(**{name: row[f"comments__{name}"] for name in _COMMENT_FIELDS})
             for row in rows
@@ -160,6 +166,7 @@ def detail_of(issue: Issue) -> IssueDetail:
         reported_at=issue.reported_at,
         updated_at=issue.updated_at,
         resolution=issue.resolution,
+        language=issue.language,
         comments=[
             CommentView(
                 id=comment.id,

@@ -129,6 +129,7 @@ def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
         reported_at=row.reported_at,
         updated_at=row.updated_at,
         tracking_token=row.tracking_token,
+        language=row.language,
         comments=[
             Comment(
                 id=comment.id,
@@ -152,6 +153,7 @@ def from_domain(issue: Issue) -> dict:
         "status": issue.status.value,
         "reporter_name": issue.reporter.name,
         "reporter_email": issue.reporter.email,
+        "language": issue.language,
         "description": issue.description,
         "category_id": issue.category,
         "priority": issue.priority.value if issue.priority else None,

@@ -6,11 +6,15 @@ when a command is refused as invalid input.
 """
 
 from django import forms
+from django.conf import settings
+from django.utils.translation import get_language_info
+from django.utils.translation import gettext_lazy as _
 
+from issues_adapters.texts import translated
+from issues_adapters.web.labels import PRIORITY_LABELS
 from issues_domain.errors import InvalidInput
-from issues_domain.values import Priority
 
-PRIORITY_CHOICES = [(p.value, p.name.title()) for p in Priority]
+PRIORITY_CHOICES = list(PRIORITY_LABELS.items())
 
 
 class DomainErrorsMixin:
@@ -21,7 +25,7 @@ class DomainErrorsMixin:
     def add_domain_errors(self, error: InvalidInput) -> None:
         for field, messages in error.errors.items():
             name = self.domain_fields.get(field, field)
-            self.add_error(name if name in self.fields else None, list(messages))
+            self.add_error(name if name in self.fields else None, [translated(m) for m in messages])
 
 
 class VersionedForm(DomainErrorsMixin, forms.Form):
@@ -33,29 +37,29 @@ class VersionedForm(DomainErrorsMixin, forms.Form):
 class ReportForm(DomainErrorsMixin, forms.Form):
     domain_fields = {"reporter_name": "name", "reporter_email": "email"}
 
-    name = forms.CharField(label="Your name", max_length=200)
+    name = forms.CharField(label=_("Your name"), max_length=200)
     email = forms.CharField(
-        label="Your email address",
+        label=_("Your email address"),
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
-        help_text="We send the reference and your private tracking link here.",
+        help_text=_("We send the reference and your private tracking link here."),
     )
     description = forms.CharField(
-        label="What is the problem?",
+        label=_("What is the problem?"),
         widget=forms.Textarea(attrs={"rows": 8}),
-        help_text="What happened, where, and what you expected instead.",
+        help_text=_("What happened, where, and what you expected instead."),
     )
-    category = forms.ChoiceField(label="Category (optional)", required=False)
+    category = forms.ChoiceField(label=_("Category (optional)"), required=False)
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["category"].choices = [("", "I don't know"), *categories]
+        self.fields["category"].choices = [("", _("I don't know")), *categories]
         self.fields["name"].widget.attrs["autocomplete"] = "name"
 
 
 class TriageForm(VersionedForm):
-    category = forms.ChoiceField(label="Category")
-    priority = forms.ChoiceField(label="Priority", choices=PRIORITY_CHOICES)
+    category = forms.ChoiceField(label=_("Category"))
+    priority = forms.ChoiceField(label=_("Priority"), choices=PRIORITY_CHOICES)
 
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -63,7 +67,7 @@ class TriageForm(VersionedForm):
 
 
 class AssignForm(VersionedForm):
-    assignee = forms.ChoiceField(label="Assign to")
+    assignee = forms.ChoiceField(label=_("Assign to"))
 
     def __init__(self, *args, staff=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -75,12 +79,12 @@ class PickForm(VersionedForm):
 
 
 class CommentForm(VersionedForm):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 4}))
     visibility = forms.ChoiceField(
-        label="Who can read it",
+        label=_("Who can read it"),
         choices=[
-            ("public", "Public reply: the reporter sees it"),
-            ("internal", "Internal note: staff only"),
+            ("public", _("Public reply: the reporter sees it")),
+            ("internal", _("Internal note: staff only")),
         ],
         initial="public",
         widget=forms.RadioSelect,
@@ -89,12 +93,14 @@ class CommentForm(VersionedForm):
 
 class ResolveForm(VersionedForm):
     resolution = forms.CharField(
-        label="Resolution", widget=forms.Textarea(attrs={"rows": 3}), help_text="What was done."
+        label=_("Resolution"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What was done."),
     )
 
 
 class ReopenForm(VersionedForm):
-    reason = forms.CharField(label="Why reopen it?", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(label=_("Why reopen it?"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class CloseForm(VersionedForm):
@@ -102,27 +108,44 @@ class CloseForm(VersionedForm):
 
 
 class ReporterCommentForm(DomainErrorsMixin, forms.Form):
-    body = forms.CharField(label="Add a comment", widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(label=_("Add a comment"), widget=forms.Textarea(attrs={"rows": 4}))
 
 
 class ReporterReopenForm(DomainErrorsMixin, forms.Form):
     expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
-    reason = forms.CharField(label="What is still wrong?", widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.CharField(
+        label=_("What is still wrong?"), widget=forms.Textarea(attrs={"rows": 3})
+    )
 
 
-BULK_ACTIONS = [("assign", "Assign to"), ("triage", "Triage as"), ("resolve", "Resolve")]
+BULK_ACTIONS = [
+    ("assign", _("Assign to")),
+    ("triage", _("Triage as")),
+    ("resolve", _("Resolve")),
+]
 
 
 class BulkForm(DomainErrorsMixin, forms.Form):
-    action = forms.ChoiceField(label="Action", choices=BULK_ACTIONS)
-    assignee = forms.ChoiceField(label="Assignee", required=False)
-    category = forms.ChoiceField(label="Category", required=False)
+    action = forms.ChoiceField(label=_("Action"), choices=BULK_ACTIONS)
+    assignee = forms.ChoiceField(label=_("Assignee"), required=False)
+    category = forms.ChoiceField(label=_("Category"), required=False)
     priority = forms.ChoiceField(
-        label="Priority", required=False, choices=[("", "—"), *PRIORITY_CHOICES]
+        label=_("Priority"), required=False, choices=[("", "—"), *PRIORITY_CHOICES]
     )
-    resolution = forms.CharField(label="Resolution", required=False, max_length=10_000)
+    resolution = forms.CharField(label=_("Resolution"), required=False, max_length=10_000)
 
     def __init__(self, *args, staff=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = [("", "—"), *((n, n) for n in staff)]
         self.fields["category"].choices = [("", "—"), *categories]
+
+
+class LanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Language of the staff pages and your mail"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Each language by its own name, so that anyone finds theirs.
+        self.fields["language"].choices = [
+            (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
+        ]

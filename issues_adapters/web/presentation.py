@@ -10,6 +10,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from issues_adapters.web.labels import priority_label, status_label
 from issues_service.queries import IssueSummary, RecordedEventView
 
 OPEN_STATUSES = ("reported", "triaged", "assigned")
@@ -60,32 +61,40 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
     data, kind = event.data, event.event_type
     body, internal, public_comment = "", False, False
     if kind == "IssueReported":
-        title = "Reported"
+        title = _("Reported")
         body = data.get("description", "")
     elif kind == "IssueTriaged":
         category = categories.get(data.get("category"), data.get("category"))
-        title = f"Triaged: {category}, priority {data.get('priority')}"
+        title = _("Triaged: %(category)s, priority %(priority)s") % {
+            "category": category,
+            "priority": priority_label(data.get("priority")),
+        }
     elif kind == "IssueAssigned":
-        title = f"Assigned to {data.get('assignee')}"
+        title = _("Assigned to %(assignee)s") % {"assignee": data.get("assignee")}
     elif kind == "IssueReassigned":
-        title = f"Reassigned from {data.get('previous_assignee')} to {data.get('assignee')}"
+        title = _("Reassigned from %(previous)s to %(assignee)s") % {
+            "previous": data.get("previous_assignee"),
+            "assignee": data.get("assignee"),
+        }
     elif kind == "IssuePicked":
-        title = f"Picked by {data.get('engineer')}"
+        title = _("Picked by %(engineer)s") % {"engineer": data.get("engineer")}
     elif kind == "IssueCommented":
         internal = data.get("visibility") == "internal"
         public_comment = not internal
-        title = "Internal note (staff only)" if internal else "Public reply"
+        title = _("Internal note (staff only)") if internal else _("Public reply")
         if event.actor_role == "reporter":
-            title = "Comment from the reporter"
+            title = _("Comment from the reporter")
         body = data.get("body", "")
     elif kind == "IssueResolved":
-        title = "Resolved"
+        title = _("Resolved")
         body = data.get("resolution", "")
     elif kind == "IssueReopened":
-        title = f"Reopened (now {data.get('status')})"
+        title = _("Reopened (now %(status)s)") % {
+            "status": status_label(event.status or data.get("status"))
+        }
         body = data.get("reason", "")
     elif kind == "IssueClosed":
-        title = "Closed"
+        title = _("Closed")
     else:
         title = kind
     return TimelineEntry(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from issues_adapters.web.views import public, staff
+from issues_adapters.web.views import public, staff, staff_language
 
 urlpatterns = [
     path("", public.report, name="report"),
@@ -11,6 +11,7 @@ urlpatterns = [
     path("track/<str:token>/reopen/", public.track_reopen, name="track_reopen"),
     path("staff/", staff.queue, name="staff_queue"),
     path("staff/bulk/", staff.bulk, name="staff_bulk"),
+    path("staff/settings/language/", staff_language.staff_language, name="staff_language"),
     path("staff/issues/<uuid:issue_id>/", staff.issue_page, name="staff_issue"),
     path("staff/issues/<uuid:issue_id>/version/", staff.issue_version, name="staff_issue_version"),
     path(

@@ -11,7 +11,7 @@ from django.apps import apps
 from issues_adapters.persistence.event_codec import UndecodableEvent
 from issues_adapters.persistence.event_log import to_event
 from issues_adapters.persistence.models import RecordedEvent
-from issues_domain.events import IssueReopened, IssueTriaged
+from issues_domain.events import IssueReopened, IssueReported, IssueTriaged
 from issues_domain.values import IssueStatus, Priority
 
 AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -109,3 +109,25 @@ def test_a_row_this_code_cannot_read_says_why(event_type, schema_version, data, 
     unreadable = row(event_type, 1, data, schema_version=schema_version)
     with pytest.raises(UndecodableEvent, match=reason):
         to_event(unreadable)
+
+
+@pytest.mark.django_db
+def test_a_report_of_schema_1_is_read_as_made_in_english():
+    old = row(
+        "IssueReported",
+        1,
+        {
+            "reference": "HD-1001",
+            "reporter_name": "Fred",
+            "reporter_email": "fred@example.org",
+            "description": "Broken.",
+            "category": None,
+            "priority": None,
+        },
+        schema_version=1,
+    )
+
+    event = to_event(old)
+
+    assert isinstance(event, IssueReported)
+    assert (event.reference, event.language) == ("HD-1001", "en")

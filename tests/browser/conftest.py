@@ -59,9 +59,12 @@ def new_page(browser):
     """Opens pages in separate browser contexts (separate cookies: separate people)."""
     contexts = []
 
-    def open_page(width: int = 1280, height: int = 900, color_scheme: str = "light"):
+    def open_page(
+        width: int = 1280, height: int = 900, color_scheme: str = "light", locale: str = "en-GB"
+    ):
+        # locale sets the browser's Accept-Language and its own formats.
         context = browser.new_context(
-            viewport={"width": width, "height": height}, color_scheme=color_scheme
+            viewport={"width": width, "height": height}, color_scheme=color_scheme, locale=locale
         )
         context.set_default_timeout(10_000)
         contexts.append(context)

@@ -154,3 +154,30 @@ class When_reporting_an_issue_with_everything_wrong:
         expect(sorted(self.error.errors)).to(
             equal(["category", "description", "priority", "reporter_email", "reporter_name"])
         )
+
+
+class When_reporting_an_issue_in_a_language:
+    def because_the_reporters_browser_asks_for_german(self):
+        self.issue = report_an_issue(language="DE_at")
+
+    def it_should_keep_the_language_as_a_lower_case_tag(self):
+        expect(self.issue.language).to(equal("de-at"))
+
+    def it_should_raise_issue_reported_with_it(self):
+        expect(self.issue).to(have_raised(IssueReported, language="de-at"))
+
+
+class When_reporting_an_issue_without_a_language:
+    def because_nothing_says_which(self):
+        self.issue = report_an_issue(language="")
+
+    def it_should_speak_english(self):
+        expect(self.issue.language).to(equal("en"))
+
+
+class When_reporting_an_issue_in_something_that_is_no_language:
+    def because_the_tag_is_malformed(self):
+        self.error = catch(lambda: report_an_issue(language="<script>"))
+
+    def it_should_be_refused_as_invalid_input_on_the_language(self):
+        expect(self.error.errors).to(equal({"language": ["Give a language tag such as en or de."]}))

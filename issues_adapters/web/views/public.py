@@ -10,9 +10,14 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.templatetags.static import static
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
+from issues_adapters import languages
 from issues_adapters.api.throttling import AnonymousReportThrottle, ReporterCommentThrottle
+from issues_adapters.texts import translated
 from issues_adapters.web import forms, selectors
 from issues_adapters.web.presentation import reporter_can_comment, reporter_can_reopen
 from issues_adapters.wiring import issue_queries, message_bus
@@ -25,7 +30,7 @@ from issues_domain.values import Actor, IssueReporter
 _REPORTED_COOKIE = "reported_issue"
 _REPORTED_SALT = "web.reported_issue"
 _REPORTED_SECONDS = 3600
-TOO_BIG = (
+TOO_BIG = gettext_lazy(
     "What you sent is too large for us to accept. Please shorten the description "
     "(at most 10,000 characters) and send it again."
 )
@@ -61,6 +66,8 @@ def report(request):
                     reporter_email=fields["email"],
                     description=fields["description"],
                     category=fields["category"] or None,
+                    # The browser's language (LocaleMiddleware read Accept-Language).
+                    language=translation.get_language(),
                 )
             )
         except InvalidInput as error:
@@ -89,10 +96,14 @@ def _too_often(request, form, wait: float | None):
         "web/report.html",
         {
             "form": form,
-            "too_often": (
+            "too_often": ngettext(
                 "We have received several reports from your address in a short time. Your "
-                f"report was not sent yet: please send it again in {seconds} seconds."
-            ),
+                "report was not sent yet: please send it again in %(seconds)d second.",
+                "We have received several reports from your address in a short time. Your "
+                "report was not sent yet: please send it again in %(seconds)d seconds.",
+                seconds,
+            )
+            % {"seconds": seconds},
         },
         status=429,
     )
@@ -125,11 +136,20 @@ def _uuid_or_none(value: str) -> uuid.UUID | None:
 def _issue_for(token: str):
     issue = issue_queries().issue_by_tracking_token(token)
     if issue is None:
-        raise Http404("No such page.")
+        raise Http404
     return issue
 
 
 def _render_track(request, issue, *, comment_form=None, reopen_form=None, alert="", status=200):
+    """The page speaks the language the reporter reported in, whatever this browser says."""
+    language = languages.spoken(issue.language)
+    with translation.override(language):
+        response = _render_track_page(request, issue, comment_form, reopen_form, alert, status)
+    response["Content-Language"] = language
+    return response
+
+
+def _render_track_page(request, issue, comment_form, reopen_form, alert, status):
     context = {
         "issue": issue,
         "token": request.resolver_match.kwargs["token"],
@@ -147,6 +167,12 @@ def _render_track(request, issue, *, comment_form=None, reopen_form=None, alert=
 
 def track(request, token):
     return _render_track(request, _issue_for(token))
+
+
+def _tell(request, issue, message) -> None:
+    """A note for the next page, in the reporter's language as that page is."""
+    with translation.override(languages.spoken(issue.language)):
+        messages.success(request, str(message))
 
 
 def _reporter(issue) -> Actor:
@@ -175,9 +201,10 @@ def track_comment(request, token):
         except InvalidInput as error:
             form.add_domain_errors(error)
         except CommandRefused as error:
-            return _render_track(request, issue, comment_form=form, alert=error.detail, status=409)
+            alert = translated(error.detail)
+            return _render_track(request, issue, comment_form=form, alert=alert, status=409)
         else:
-            messages.success(request, "Thank you: your comment was added.")
+            _tell(request, issue, gettext_lazy("Thank you: your comment was added."))
             return redirect("track_issue", token=token)
     return _render_track(request, issue, comment_form=form, status=400)
 
@@ -186,10 +213,10 @@ def _comments_too_often(request, issue, form, wait: float | None):
     """Each comment mails the assignee: past the rate, the page comes back with the comment as
     it was typed, and when to send it."""
     seconds = max(1, math.ceil(wait or 1))
-    alert = (
+    alert = _(
         "You have sent several comments on this issue in a short time. This one was not sent "
-        f"yet: please send it again in {_in_words(seconds)}."
-    )
+        "yet: please send it again in %(wait)s."
+    ) % {"wait": _in_words(seconds)}
     response = _render_track(request, issue, comment_form=form, alert=alert, status=429)
     response["Retry-After"] = str(seconds)
     return response
@@ -197,8 +224,9 @@ def _comments_too_often(request, issue, form, wait: float | None):
 
 def _in_words(seconds: int) -> str:
     if seconds < 120:
-        return f"{seconds} seconds"
-    return f"{math.ceil(seconds / 60)} minutes"
+        return ngettext("%(count)d second", "%(count)d seconds", seconds) % {"count": seconds}
+    minutes = math.ceil(seconds / 60)
+    return ngettext("%(count)d minute", "%(count)d minutes", minutes) % {"count": minutes}
 
 
 @require_POST
@@ -223,13 +251,18 @@ def track_reopen(request, token):
             fresh = _issue_for(token)
             kept = data.copy()
             kept["expected_version"] = str(fresh.version)
-            alert = "The helpdesk changed this issue while you were writing; please check it."
+            alert = _("The helpdesk changed this issue while you were writing; please check it.")
             reopen_form = forms.ReporterReopenForm(kept)
             return _render_track(request, fresh, reopen_form=reopen_form, alert=alert, status=409)
         except CommandRefused as error:
-            return _render_track(request, issue, reopen_form=form, alert=error.detail, status=409)
+            alert = translated(error.detail)
+            return _render_track(request, issue, reopen_form=form, alert=alert, status=409)
         else:
-            messages.success(request, "The issue is open again; the helpdesk will look at it.")
+            _tell(
+                request,
+                issue,
+                gettext_lazy("The issue is open again; the helpdesk will look at it."),
+            )
             return redirect("track_issue", token=token)
     return _render_track(request, issue, reopen_form=form, status=400)
 

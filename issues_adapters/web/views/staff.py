@@ -16,10 +16,14 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from issues_adapters.persistence.queries import InvalidCursor
+from issues_adapters.texts import explanation, translated, translated_errors
 from issues_adapters.web import counts, forms, kept_forms, presence, selectors
+from issues_adapters.web.labels import ORDERING_LABELS, PRIORITY_LABELS
 from issues_adapters.web.presentation import (
     OPEN_STATUSES,
     change_phrase,
@@ -42,7 +46,7 @@ def staff_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         if not (request.user.is_active and request.user.is_staff):
-            raise PermissionDenied("Only helpdesk staff can see this page.")
+            raise PermissionDenied(_("Only helpdesk staff can see this page."))
         return view(request, *args, **kwargs)
 
     return wrapped
@@ -52,15 +56,15 @@ def staff_required(view):
 
 VIEWS = {
     # name: (label, status filter, assignee filter; "me" is the signed-in user)
-    "open": ("All open", ",".join(OPEN_STATUSES), None),
-    "unassigned": ("Unassigned", ",".join(OPEN_STATUSES), "none"),
-    "mine": ("Mine", ",".join(OPEN_STATUSES), "me"),
-    "resolved": ("Resolved", "resolved", None),
-    "closed": ("Closed", "closed", None),
-    "all": ("Everything", None, None),
+    "open": (gettext_lazy("All open"), ",".join(OPEN_STATUSES), None),
+    "unassigned": (gettext_lazy("Unassigned"), ",".join(OPEN_STATUSES), "none"),
+    "mine": (gettext_lazy("Mine"), ",".join(OPEN_STATUSES), "me"),
+    "resolved": (gettext_lazy("Resolved"), "resolved", None),
+    "closed": (gettext_lazy("Closed"), "closed", None),
+    "all": (gettext_lazy("Everything"), None, None),
 }
 NOT_SET = "none"  # the priority filter's value for issues nobody has given a priority yet
-PRIORITY_VIEWS = [*((p.value, p.value.capitalize()) for p in Priority), (NOT_SET, "Not set")]
+PRIORITY_VIEWS = [*PRIORITY_LABELS.items(), (NOT_SET, gettext_lazy("Not set"))]
 STATUS_CHOICES = ["reported", "triaged", "assigned", "resolved", "closed"]
 FILTER_PARAMS = ("view", "status", "category", "priority", "assignee", "q", "sort")
 
@@ -163,7 +167,9 @@ def queue(request):
         "staff": staff,
         "statuses": STATUS_CHOICES,
         "priorities": PRIORITY_VIEWS,
-        "orderings": QUEUE_ORDERINGS,
+        "orderings": {
+            key: ORDERING_LABELS.get(key, label) for key, label in QUEUE_ORDERINGS.items()
+        },
         "sort_links": _sort_links(chosen),
         "next_url": _query_string(chosen, cursor=page.next_cursor) if page.next_cursor else "",
         "previous_url": _query_string(chosen, cursor=page.previous_cursor)
@@ -186,7 +192,7 @@ def _actor(request) -> Actor:
 ACTIONS = {
     "triage": (
         forms.TriageForm,
-        "Triaged.",
+        gettext_lazy("Triaged."),
         lambda request, issue_id, data: commands.TriageIssue(
             issue_id=issue_id,
             category=data["category"],
@@ -197,7 +203,7 @@ ACTIONS = {
     ),
     "assign": (
         forms.AssignForm,
-        "Assigned.",
+        gettext_lazy("Assigned."),
         lambda request, issue_id, data: commands.AssignIssue(
             issue_id=issue_id,
             assignee=data["assignee"],
@@ -207,7 +213,7 @@ ACTIONS = {
     ),
     "pick": (
         forms.PickForm,
-        "You picked this issue: it is yours now.",
+        gettext_lazy("You picked this issue: it is yours now."),
         lambda request, issue_id, data: commands.PickIssue(
             issue_id=issue_id,
             engineer=request.user.get_username(),
@@ -216,7 +222,7 @@ ACTIONS = {
     ),
     "comment": (
         forms.CommentForm,
-        "Comment added.",
+        gettext_lazy("Comment added."),
         lambda request, issue_id, data: commands.CommentOnIssue(
             issue_id=issue_id,
             author=_actor(request),
@@ -227,7 +233,7 @@ ACTIONS = {
     ),
     "resolve": (
         forms.ResolveForm,
-        "Resolved.",
+        gettext_lazy("Resolved."),
         lambda request, issue_id, data: commands.MarkIssueAsResolved(
             issue_id=issue_id,
             resolution=data["resolution"],
@@ -237,7 +243,7 @@ ACTIONS = {
     ),
     "reopen": (
         forms.ReopenForm,
-        "Reopened.",
+        gettext_lazy("Reopened."),
         lambda request, issue_id, data: commands.ReopenIssue(
             issue_id=issue_id,
             reason=data["reason"],
@@ -247,7 +253,7 @@ ACTIONS = {
     ),
     "close": (
         forms.CloseForm,
-        "Closed.",
+        gettext_lazy("Closed."),
         lambda request, issue_id, data: commands.CloseIssue(
             issue_id=issue_id, actor=_actor(request), expected_version=data["expected_version"]
         ),
@@ -340,12 +346,14 @@ def issue_action(request, issue_id, action):
         change = selectors.latest_change(issue_id) or {}
         kept = request.POST.copy()
         kept["expected_version"] = str(change.get("version", ""))
-        stale = {"changed_by": change.get("changed_by", "Somebody")}
+        stale = {"changed_by": change.get("changed_by", _("Somebody"))}
         return _refused(request, issue_id, action, kept, stale=stale)
     except InvalidInput as error:
-        return _refused(request, issue_id, action, request.POST, errors=error.errors)
+        errors = translated_errors(error.errors)
+        return _refused(request, issue_id, action, request.POST, errors=errors)
     except CommandRefused as error:
-        return _refused(request, issue_id, action, request.POST, alert=error.detail)
+        alert = translated(error.detail)
+        return _refused(request, issue_id, action, request.POST, alert=alert)
     messages.success(request, done)
     return redirect("staff_issue", issue_id=issue_id)
 
@@ -417,14 +425,16 @@ def bulk(request):
     )
     issue_ids = _parse_ids(request.POST.getlist("issues"))[:100]
     if not issue_ids:
-        messages.error(request, "Choose at least one issue for a bulk action.")
+        messages.error(request, _("Choose at least one issue for a bulk action."))
         return redirect(_safe_next(request))
     if not form.is_valid():
-        messages.error(request, "Choose a bulk action.")
+        messages.error(request, _("Choose a bulk action."))
         return redirect(_safe_next(request))
     action = form.cleaned_data["action"]
     for issue_id in issue_ids:
-        label = request.POST.get(f"reference:{issue_id}", "")[:20] or f"Issue {issue_id}"
+        label = request.POST.get(f"reference:{issue_id}", "")[:20] or _("Issue %(id)s") % {
+            "id": issue_id
+        }
         version_text = request.POST.get(f"version:{issue_id}", "")
         version = int(version_text) if version_text.isdigit() else None
         try:
@@ -432,9 +442,15 @@ def bulk(request):
                 _bulk_command(request, action, issue_id, version, form.cleaned_data)
             )
         except StaleVersion:
-            messages.error(request, f"{label}: not changed; somebody else changed it meanwhile.")
+            messages.error(
+                request,
+                _("%(issue)s: not changed; somebody else changed it meanwhile.") % {"issue": label},
+            )
         except (InvalidInput, CommandRefused, IssueNotFound) as error:
-            messages.error(request, f"{label}: not changed. {error.detail}")
+            messages.error(
+                request,
+                _("%(issue)s: not changed. %(why)s") % {"issue": label, "why": explanation(error)},
+            )
         else:
-            messages.success(request, f"{label}: done.")
+            messages.success(request, _("%(issue)s: done.") % {"issue": label})
     return redirect(_safe_next(request))

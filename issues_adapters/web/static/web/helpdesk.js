@@ -58,7 +58,10 @@
     if (!panel) return;
     var chosen = boxes().filter(function (box) { return box.checked; }).length;
     panel.classList.toggle("active", chosen > 0);
-    document.getElementById("selected-count").textContent = chosen + " selected";
+    var count = document.getElementById("selected-count");
+    // The page gives the words in the reader's language (templates/web/queue.html).
+    count.textContent = (count.getAttribute("data-text") || "%(count)s selected")
+      .replace("%(count)s", chosen);
     if (selectAll) selectAll.checked = chosen > 0 && chosen === boxes().length;
   }
   var selectAll = document.getElementById("select-all");
@@ -167,12 +170,13 @@
           if (change.version === shown) return;
           var told = (change.changes && change.changes.length)
             ? change.changes.join("; ") + ". "
-            : change.changed_by + " changed this issue. ";
+            : (issue.getAttribute("data-text-changed") || "%(name)s changed this issue.")
+              .replace("%(name)s", change.changed_by) + " ";
           notice.textContent = "";
           notice.appendChild(document.createTextNode(told));
           var link = document.createElement("a");
           link.href = window.location.pathname;
-          link.textContent = "Reload to see the changes";
+          link.textContent = issue.getAttribute("data-text-reload") || "Reload to see the changes";
           notice.appendChild(link);
           notice.hidden = false;
         })

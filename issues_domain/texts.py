@@ -1,0 +1,25 @@
+"""What the domain says to people, in English, kept translatable without Django.
+
+`gettext_noop` only marks a text for the catalogues (makemessages knows the name); a `Text`
+is the English sentence that the domain's errors carry, with its template and values kept, so
+that an adapter can say it in the reader's language (issues_adapters/texts.py).
+"""
+
+
+def gettext_noop(template: str) -> str:
+    return template
+
+
+def _english(value):
+    return f"{value:,}" if isinstance(value, int) else value
+
+
+class Text(str):
+    template: str
+    values: dict
+
+    def __new__(cls, template: str, **values) -> "Text":
+        english = template % {k: _english(v) for k, v in values.items()} if values else template
+        text = super().__new__(cls, english)
+        text.template, text.values = template, values
+        return text
