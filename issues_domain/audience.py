@@ -1,7 +1,7 @@
 """Who hears about what happened to an issue (docs/lifecycle.md), read off the event alone.
 
 - the reporter gets a confirmation when they report, a mail on each public staff comment, and
-  one on resolution; internal notes never reach them;
+  one on resolution, and one when staff wait for their answer; internal notes never reach them;
 - the assignee gets a mail when somebody else assigns (or reassigns) the issue to them, and on
   comments by the reporter, a burst in one mail (issues_domain.digest); picking an issue
   yourself tells nobody;
@@ -17,6 +17,7 @@ from enum import StrEnum
 from issues_domain.events import (
     Event,
     IssueAssigned,
+    IssueAwaitingReporter,
     IssueCommented,
     IssueReassigned,
     IssueReported,
@@ -65,6 +66,12 @@ def reporter_of_public_comment(event: IssueCommented) -> Recipient | None:
 
 
 def reporter_of_resolution(event: IssueResolved) -> Recipient | None:
+    if _acted_from(event, event.reporter_email):
+        return None
+    return Recipient.reporter(event.reporter_email)
+
+
+def reporter_awaited(event: IssueAwaitingReporter) -> Recipient | None:
     if _acted_from(event, event.reporter_email):
         return None
     return Recipient.reporter(event.reporter_email)

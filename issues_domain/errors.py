@@ -59,6 +59,16 @@ class IssueAlreadyAssigned(CommandRefused):
     message = "Somebody is already assigned to this issue; it cannot be picked."
 
 
+class IssueIsWaitingOnReporter(CommandRefused):
+    code = "issue_waiting_on_reporter"
+    message = "This issue is waiting for the reporter's answer."
+
+
+class IssueCannotAwaitReporter(CommandRefused):
+    code = "issue_cannot_await_reporter"
+    message = "Only a triaged or assigned issue can wait for the reporter's answer."
+
+
 class AlreadyTheAssignee(CommandRefused):
     code = "already_the_assignee"
 
@@ -85,6 +95,20 @@ class ReporterNotesArePublic(InvalidInput):
 
     def __init__(self):
         super().__init__({"visibility": ["A reporter's comment is always public."]})
+
+
+class FollowUpNeedsPublicReply(InvalidInput):
+    code = "follow_up_needs_public_reply"
+
+    def __init__(self):
+        super().__init__(
+            {
+                "visibility": [
+                    "Waiting for the reporter or resolving tells the reporter: "
+                    "send it as a public reply."
+                ]
+            }
+        )
 
 
 class StaleVersion(DomainError):

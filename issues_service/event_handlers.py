@@ -16,6 +16,7 @@ from issues_domain import audience, digest
 from issues_domain.events import (
     Event,
     IssueAssigned,
+    IssueAwaitingReporter,
     IssueCommented,
     IssueReassigned,
     IssueReported,
@@ -92,6 +93,16 @@ class TellReporterAboutResolution(NotificationHandler):
         return {"resolved_by": event.actor.name, "resolution": event.resolution}
 
 
+class TellReporterWeAwaitTheirAnswer(NotificationHandler):
+    name = "mail.reporter.awaiting_reporter"
+    handles = (IssueAwaitingReporter,)
+    template = "awaiting_reporter"
+    recipient_for = audience.reporter_awaited
+
+    def context_for(self, event: IssueAwaitingReporter) -> dict:
+        return {"author": event.actor.name, "body": event.comment}
+
+
 class TellAssigneeAboutAssignment(NotificationHandler):
     name = "mail.assignee.assignment"
     handles = (IssueAssigned, IssueReassigned)
@@ -164,6 +175,7 @@ NOTIFICATION_HANDLERS: tuple[type[NotificationHandler], ...] = (
     SendReportConfirmation,
     TellReporterAboutPublicComment,
     TellReporterAboutResolution,
+    TellReporterWeAwaitTheirAnswer,
     TellAssigneeAboutAssignment,
 )
 

@@ -297,3 +297,18 @@ class When_the_handlers_are_listed(With_the_notification_handlers):
 
     def it_should_mark_every_one_as_sending_mail_so_replay_skips_them(self):
         expect([handler.sends_mail for handler in self.handlers]).not_to(contain(False))
+
+
+class When_staff_wait_on_the_reporter(With_an_issue_assigned_to_bob):
+    def because_bob_asks_the_reporter(self):
+        self.issue.await_reporter(uuid.uuid4(), "Which printer model?", BOB)
+        self.deliver_new_events()
+
+    def it_should_mail_the_reporter_that_we_wait_on_them(self):
+        expect(self.recipients).to(equal([Recipient.reporter("fred@example.org")]))
+        expect(self.templates).to(equal(["awaiting_reporter"]))
+
+    def it_should_carry_the_question(self):
+        expect(self.notifications.sent[0].context).to(
+            equal({"author": "bob", "body": "Which printer model?"})
+        )
