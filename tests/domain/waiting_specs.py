@@ -190,7 +190,9 @@ class When_resolving_a_waiting_issue(With_an_assigned_issue_waiting_on_the_repor
         expect(self.issue.status).to(equal(IssueStatus.RESOLVED))
 
 
-class When_picking_a_waiting_issue_nobody_has(Refused, With_a_triaged_issue_waiting_on_the_reporter):
+class When_picking_a_waiting_issue_nobody_has(
+    Refused, With_a_triaged_issue_waiting_on_the_reporter
+):
     def because_bob_tries_to_pick_it(self):
         self.error = catch(lambda: self.issue.pick("bob"))
 
