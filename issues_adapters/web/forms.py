@@ -6,9 +6,10 @@ when a command is refused as invalid input.
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from issues_domain.errors import InvalidInput
-from issues_domain.values import Priority
+from issues_domain.values import FollowUp, Priority
 
 PRIORITY_CHOICES = [(p.value, p.name.title()) for p in Priority]
 
@@ -85,6 +86,32 @@ class CommentForm(VersionedForm):
         initial="public",
         widget=forms.RadioSelect,
     )
+
+
+class ComposerForm(VersionedForm):
+    """The issue page's one composer; the button clicked says what follows the reply."""
+
+    body = forms.CharField(
+        label=_("Reply or note"),
+        widget=forms.Textarea(attrs={"rows": 5, "id": "composer-body"}),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can read it"),
+        choices=[
+            ("public", _("Public reply: the reporter sees it")),
+            ("internal", _("Internal note: staff only")),
+        ],
+        initial="public",
+        widget=forms.RadioSelect,
+    )
+    follow_up = forms.ChoiceField(
+        choices=[(f.value, f.value) for f in FollowUp],
+        required=False,
+        widget=forms.HiddenInput,  # the submit buttons carry it; kept for a refused form
+    )
+
+    def clean_follow_up(self):
+        return self.cleaned_data.get("follow_up") or FollowUp.NONE.value
 
 
 class ResolveForm(VersionedForm):

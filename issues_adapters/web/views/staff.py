@@ -16,15 +16,17 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from issues_adapters.persistence.queries import InvalidCursor
 from issues_adapters.web import counts, forms, kept_forms, selectors
-from issues_adapters.web.presentation import OPEN_STATUSES, staff_actions, timeline
+from issues_adapters.web.presentation import kept_text, staff_actions, timeline
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
 from issues_domain.errors import CommandRefused, InvalidInput, IssueNotFound, StaleVersion
-from issues_domain.values import Actor, Priority
+from issues_domain.lifecycle import OPEN_STATUSES, Action
+from issues_domain.values import Actor, IssueStatus, Priority
 from issues_service.queries import DEFAULT_ORDERING, QUEUE_ORDERINGS, QueueFilters
 
 
@@ -44,18 +46,20 @@ def staff_required(view):
 
 # -- the queue --------------------------------------------------------------------------------
 
+OPEN = ",".join(OPEN_STATUSES)
 VIEWS = {
     # name: (label, status filter, assignee filter; "me" is the signed-in user)
-    "open": ("All open", ",".join(OPEN_STATUSES), None),
-    "unassigned": ("Unassigned", ",".join(OPEN_STATUSES), "none"),
-    "mine": ("Mine", ",".join(OPEN_STATUSES), "me"),
+    "open": ("All open", OPEN, None),
+    "unassigned": ("Unassigned", OPEN, "none"),
+    "mine": ("Mine", OPEN, "me"),
+    "waiting": (gettext_lazy("Waiting on reporter"), IssueStatus.WAITING.value, None),
     "resolved": ("Resolved", "resolved", None),
     "closed": ("Closed", "closed", None),
     "all": ("Everything", None, None),
 }
 NOT_SET = "none"  # the priority filter's value for issues nobody has given a priority yet
 PRIORITY_VIEWS = [*((p.value, p.value.capitalize()) for p in Priority), (NOT_SET, "Not set")]
-STATUS_CHOICES = ["reported", "triaged", "assigned", "resolved", "closed"]
+STATUS_CHOICES = [status.value for status in IssueStatus]
 FILTER_PARAMS = ("view", "status", "category", "priority", "assignee", "q", "sort")
 
 
@@ -208,6 +212,18 @@ ACTIONS = {
             expected_version=data["expected_version"],
         ),
     ),
+    "reply": (
+        forms.ComposerForm,
+        gettext_lazy("Sent."),
+        lambda request, issue_id, data: commands.ReplyToIssue(
+            issue_id=issue_id,
+            author=_actor(request),
+            body=data["body"],
+            visibility=data["visibility"],
+            follow_up=data["follow_up"],
+            expected_version=data["expected_version"],
+        ),
+    ),
     "comment": (
         forms.CommentForm,
         "Comment added.",
@@ -257,8 +273,53 @@ def _form_kwargs(action: str, categories, staff) -> dict:
     return {}
 
 
+# The side panel's forms; replying, waiting and resolving are the composer's.
+SIDE_PANEL = (Action.PICK, Action.ASSIGN, Action.TRIAGE, Action.REOPEN, Action.CLOSE)
+# A refused form of these actions comes back as the composer, holding what was typed.
+COMPOSER_ACTIONS = {"reply": "body", "comment": "body", "resolve": "resolution"}
+
+
+def _page_forms(request, issue, allowed, categories, staff) -> dict:
+    action_forms = {}
+    for action in SIDE_PANEL:
+        if action not in allowed:
+            continue
+        initial = {"expected_version": issue.version}
+        if action == Action.TRIAGE:
+            initial |= {"category": issue.category, "priority": issue.priority or "normal"}
+        if action == Action.ASSIGN:
+            initial |= {"assignee": issue.assignee or request.user.get_username()}
+        action_forms[action.value] = ACTIONS[action][0](
+            initial=initial, **_form_kwargs(action, categories, staff)
+        )
+    if Action.COMMENT in allowed:
+        action_forms["reply"] = forms.ComposerForm(initial={"expected_version": issue.version})
+    return action_forms
+
+
+def _kept_form(refused, action_forms, categories, staff):
+    """The refused form as it was sent, if the issue still allows it; else None."""
+    action, data = refused["action"], refused["data"]
+    if action in COMPOSER_ACTIONS and "reply" in action_forms:
+        data = data.copy()
+        data.setdefault("body", data.get(COMPOSER_ACTIONS[action], ""))
+        data.setdefault("follow_up", "resolve" if action == "resolve" else "send")
+        action = "reply"
+    if action not in action_forms:
+        return None
+    form = ACTIONS[action][0](data, **_form_kwargs(action, categories, staff))
+    form.is_valid()
+    if refused["errors"]:
+        form.add_domain_errors(InvalidInput(refused["errors"]))
+    action_forms[action] = form
+    return action
+
+
 def _render_issue(request, issue_id):
-    """The issue page, with a refused form as it was sent when the address names one."""
+    """The issue page, with a refused form as it was sent when the address names one.
+
+    Only what the lifecycle allows now is offered, also after a refusal: a refused form that
+    the issue no longer allows comes back as its text, to copy, not as a form to send."""
     issue = issue_queries().issue(issue_id)
     if issue is None:
         raise Http404("There is no such issue.")
@@ -266,31 +327,23 @@ def _render_issue(request, issue_id):
     categories = selectors.active_categories()
     names = selectors.category_names()
     staff = selectors.active_staff()
-    action_forms = {}
-    for action in staff_actions(issue):
-        form_class = ACTIONS[action][0]
-        initial = {"expected_version": issue.version}
-        if action == "triage":
-            initial |= {"category": issue.category, "priority": issue.priority or "normal"}
-        if action == "assign":
-            initial |= {"assignee": issue.assignee or request.user.get_username()}
-        action_forms[action] = form_class(
-            initial=initial, **_form_kwargs(action, categories, staff)
-        )
+    allowed = staff_actions(issue)
+    action_forms = _page_forms(request, issue, allowed, categories, staff)
     refused = kept_forms.kept(request, issue_id)
+    bound, kept = "", ""
     if refused is not None and refused["action"] in ACTIONS:
-        action = refused["action"]
-        form = ACTIONS[action][0](refused["data"], **_form_kwargs(action, categories, staff))
-        form.is_valid()
-        if refused["errors"]:
-            form.add_domain_errors(InvalidInput(refused["errors"]))
-        action_forms[action] = form
+        bound = _kept_form(refused, action_forms, categories, staff) or ""
+        if not bound:
+            kept = kept_text(refused["data"])
     context = {
         "issue": issue,
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
         "timeline": timeline(history, names),
         "forms": action_forms,
-        "bound_action": refused["action"] if refused else "",
+        "can_await": Action.AWAIT_REPORTER in allowed,
+        "can_resolve": Action.RESOLVE in allowed,
+        "kept_text": kept,
+        "bound_action": bound,
         "alert": refused["alert"] if refused else "",
         "stale": refused["stale"] if refused else None,
         "me": request.user.get_username(),

@@ -104,7 +104,7 @@
     }
   }
   function reply() {
-    var box = document.querySelector('#comment-form textarea');
+    var box = document.getElementById("composer-body");
     if (box) { box.focus(); box.scrollIntoView({block: "center"}); }
   }
   if (issue && window.location.hash === "#reply") reply();
