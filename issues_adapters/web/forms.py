@@ -8,6 +8,7 @@ when a command is refused as invalid input.
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from issues_adapters.accounts.models import NotificationSettings
 from issues_domain.errors import InvalidInput
 from issues_domain.values import FollowUp, Priority
 
@@ -153,3 +154,28 @@ class BulkForm(DomainErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["assignee"].choices = [("", "—"), *((n, n) for n in staff)]
         self.fields["category"].choices = [("", "—"), *categories]
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    new_issue_categories = forms.MultipleChoiceField(
+        label=_("Categories"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Used when you chose the categories above."),
+    )
+
+    class Meta:
+        model = NotificationSettings
+        fields = ["new_issues", "new_issue_categories", "on_assignment", "on_reporter_reply"]
+        fields += ["on_reopen"]
+        labels = {
+            "new_issues": _("New issues"),
+            "on_assignment": _("Mail me when somebody assigns an issue to me"),
+            "on_reporter_reply": _("Mail me when a reporter replies on my issue"),
+            "on_reopen": _("Mail me when a reporter reopens my issue"),
+        }
+        widgets = {"new_issues": forms.RadioSelect}
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_issue_categories"].choices = list(categories)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from issues_adapters.web.views import public, staff
+from issues_adapters.web.views import public, settings, staff
 
 urlpatterns = [
     path("", public.report, name="report"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("track/<str:token>/comment/", public.track_comment, name="track_comment"),
     path("track/<str:token>/reopen/", public.track_reopen, name="track_reopen"),
     path("staff/", staff.queue, name="staff_queue"),
+    path("staff/settings/", settings.staff_settings, name="staff_settings"),
+    path("unsubscribe/<str:token>/", settings.unsubscribe, name="unsubscribe"),
     path("staff/bulk/", staff.bulk, name="staff_bulk"),
     path("staff/issues/<uuid:issue_id>/", staff.issue_page, name="staff_issue"),
     path("staff/issues/<uuid:issue_id>/version/", staff.issue_version, name="staff_issue_version"),
