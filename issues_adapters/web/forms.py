@@ -138,7 +138,13 @@ class ReporterReopenForm(DomainErrorsMixin, forms.Form):
     reason = forms.CharField(label="What is still wrong?", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-BULK_ACTIONS = [("assign", "Assign to"), ("triage", "Triage as"), ("resolve", "Resolve")]
+BULK_ACTIONS = [
+    ("assign", "Assign to"),
+    ("triage", "Triage as"),
+    ("resolve", "Resolve"),
+    ("await_reporter", _("Wait for the reporter")),
+    ("close", _("Close")),
+]
 
 
 class BulkForm(DomainErrorsMixin, forms.Form):
@@ -149,6 +155,13 @@ class BulkForm(DomainErrorsMixin, forms.Form):
         label="Priority", required=False, choices=[("", "—"), *PRIORITY_CHOICES]
     )
     resolution = forms.CharField(label="Resolution", required=False, max_length=10_000)
+    comment = forms.CharField(
+        label=_("Question to each reporter"), required=False, max_length=10_000
+    )
+    # Every issue the queue's filter matches, across its pages, rather than the boxes ticked.
+    all_matching = forms.BooleanField(required=False)
+    filter = forms.CharField(required=False, max_length=2000)
+    confirmed = forms.BooleanField(required=False)
 
     def __init__(self, *args, staff=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from issues_adapters.web.views import public, settings, staff
+from issues_adapters.web.views import bulk, public, settings, staff
 
 urlpatterns = [
     path("", public.report, name="report"),
@@ -12,7 +12,7 @@ urlpatterns = [
     path("staff/", staff.queue, name="staff_queue"),
     path("staff/settings/", settings.staff_settings, name="staff_settings"),
     path("unsubscribe/<str:token>/", settings.unsubscribe, name="unsubscribe"),
-    path("staff/bulk/", staff.bulk, name="staff_bulk"),
+    path("staff/bulk/", bulk.bulk, name="staff_bulk"),
     path("staff/issues/<uuid:issue_id>/", staff.issue_page, name="staff_issue"),
     path("staff/issues/<uuid:issue_id>/version/", staff.issue_version, name="staff_issue_version"),
     path(

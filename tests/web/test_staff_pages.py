@@ -466,16 +466,19 @@ def bulk(client, ids, **data):
     return client.post("/staff/bulk/", payload, follow=True)
 
 
-def test_bulk_assign_assigns_each_and_reports_each():
+def test_bulk_assign_assigns_each_and_sums_up_in_one_banner():
     client = staff_client()
     make_user("bob")
     ids = [report(), report(), issue_in("resolved")]
-    response = bulk(client, ids, action="assign", assignee="bob")
+    response = bulk(client, ids, action="assign", assignee="bob", confirmed="on")
     assert response.redirect_chain[-1][0] == "/staff/?view=all"
     html = response.content.decode()
     assert [row(i).assignee for i in ids[:2]] == ["bob", "bob"]
-    assert f"{row(ids[0]).reference}: done." in html
-    assert f"{row(ids[2]).reference}: not changed. This issue is already resolved." in html
+    assert (
+        f"2 assigned, 1 not changed: {row(ids[2]).reference} "
+        "(This issue is already resolved.)." in html
+    )
+    assert html.count('<li class="message ') == 1
     assert row(ids[2]).assignee == "alice"
 
 
@@ -484,14 +487,16 @@ def test_bulk_triage_and_resolve():
     ids = [report(), report()]
     bulk(client, ids, action="triage", category="network", priority="low")
     assert {row(i).status for i in ids} == {"triaged"}
-    bulk(client, ids, action="resolve", resolution="Fixed the switch.")
+    bulk(client, ids, action="resolve", resolution="Fixed the switch.", confirmed="on")
     assert {row(i).status for i in ids} == {"resolved"}
 
 
 def test_bulk_resolve_without_a_resolution_explains_per_issue():
     client = staff_client()
     issue_id = report()
-    html = bulk(client, [issue_id], action="resolve", resolution="").content.decode()
+    html = bulk(
+        client, [issue_id], action="resolve", resolution="", confirmed="on"
+    ).content.decode()
     assert "not changed" in html and "required" in html
     assert row(issue_id).status == "reported"
 

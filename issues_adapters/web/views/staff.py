@@ -6,7 +6,6 @@ what the user typed and the domain's own explanation, and changes nothing.
 """
 
 import functools
-import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
@@ -46,6 +44,8 @@ def staff_required(view):
 
 # -- the queue --------------------------------------------------------------------------------
 
+BULK_LIMIT = 500  # at most this many issues in one bulk action over "all matching"
+
 OPEN = ",".join(OPEN_STATUSES)
 VIEWS = {
     # name: (label, status filter, assignee filter; "me" is the signed-in user)
@@ -63,13 +63,17 @@ STATUS_CHOICES = [status.value for status in IssueStatus]
 FILTER_PARAMS = ("view", "status", "category", "priority", "assignee", "q", "sort")
 
 
-def _param(request, name: str) -> str:
-    return (request.GET.get(name) or "").strip()[:200]
+def _param(params, name: str) -> str:
+    return (params.get(name) or "").strip()[:200]
 
 
 def queue_filters(request) -> tuple[QueueFilters, dict]:
     """The queue's filters from the URL (so a view can be bookmarked), and what was chosen."""
-    chosen = {name: _param(request, name) for name in FILTER_PARAMS}
+    return filters_from(request.GET, request.user.get_username())
+
+
+def filters_from(params, username: str) -> tuple[QueueFilters, dict]:
+    chosen = {name: _param(params, name) for name in FILTER_PARAMS}
     view = chosen["view"] if chosen["view"] in VIEWS else "open"
     chosen["view"] = view
     _label, status, assignee = VIEWS[view]
@@ -80,7 +84,7 @@ def queue_filters(request) -> tuple[QueueFilters, dict]:
     if chosen["assignee"]:
         assignee = chosen["assignee"]
     if assignee == "me":
-        assignee = request.user.get_username()
+        assignee = username
     if chosen["priority"] not in {p.value for p in Priority} | {NOT_SET}:
         chosen["priority"] = ""
     sort = chosen["sort"] if chosen["sort"] in QUEUE_ORDERINGS else DEFAULT_ORDERING
@@ -92,7 +96,7 @@ def queue_filters(request) -> tuple[QueueFilters, dict]:
         assignee=assignee,
         q=chosen["q"] or None,
         ordering=sort,
-        cursor=_param(request, "cursor") or None,
+        cursor=_param(params, "cursor") or None,
         page_size=25,
     )
     return filters, chosen
@@ -169,6 +173,12 @@ def queue(request):
         else "",
         "here": request.get_full_path(),
         "bulk_form": forms.BulkForm(staff=staff, categories=categories),
+        "bulk_filter": urlencode({k: v for k, v in chosen.items() if v}),
+        # Only when the filter spans pages: a capped count, never COUNT(*) of everything.
+        "matching_count": issue_queries().count_matching(filters, BULK_LIMIT + 1)
+        if page.next_cursor or page.previous_cursor
+        else 0,
+        "bulk_limit": BULK_LIMIT,
         "query_string": _query_string(chosen),
     }
     return render(request, "web/queue.html", context)
@@ -404,74 +414,3 @@ def issue_version(request, issue_id):
     if change is None:
         raise Http404("There is no such issue.")
     return JsonResponse(change, headers={"Cache-Control": "no-store"})
-
-
-# -- bulk actions -----------------------------------------------------------------------------
-
-
-def _bulk_command(request, action: str, issue_id, version, data):
-    actor = _actor(request)
-    if action == "assign":
-        return commands.AssignIssue(
-            issue_id=issue_id, assignee=data["assignee"], actor=actor, expected_version=version
-        )
-    if action == "triage":
-        return commands.TriageIssue(
-            issue_id=issue_id,
-            category=data["category"],
-            priority=data["priority"],
-            actor=actor,
-            expected_version=version,
-        )
-    return commands.MarkIssueAsResolved(
-        issue_id=issue_id, resolution=data["resolution"], actor=actor, expected_version=version
-    )
-
-
-def _safe_next(request) -> str:
-    target = request.POST.get("next") or reverse("staff_queue")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return reverse("staff_queue")
-    return target
-
-
-def _parse_ids(values) -> list[uuid.UUID]:
-    ids = []
-    for value in values:
-        try:
-            ids.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    return ids
-
-
-@require_POST
-@staff_required
-def bulk(request):
-    """Each chosen issue gets its own command; the result is reported issue by issue."""
-    form = forms.BulkForm(
-        request.POST, staff=selectors.active_staff(), categories=selectors.active_categories()
-    )
-    issue_ids = _parse_ids(request.POST.getlist("issues"))[:100]
-    if not issue_ids:
-        messages.error(request, "Choose at least one issue for a bulk action.")
-        return redirect(_safe_next(request))
-    if not form.is_valid():
-        messages.error(request, "Choose a bulk action.")
-        return redirect(_safe_next(request))
-    action = form.cleaned_data["action"]
-    for issue_id in issue_ids:
-        label = request.POST.get(f"reference:{issue_id}", "")[:20] or f"Issue {issue_id}"
-        version_text = request.POST.get(f"version:{issue_id}", "")
-        version = int(version_text) if version_text.isdigit() else None
-        try:
-            message_bus().handle(
-                _bulk_command(request, action, issue_id, version, form.cleaned_data)
-            )
-        except StaleVersion:
-            messages.error(request, f"{label}: not changed; somebody else changed it meanwhile.")
-        except (InvalidInput, CommandRefused, IssueNotFound) as error:
-            messages.error(request, f"{label}: not changed. {error.detail}")
-        else:
-            messages.success(request, f"{label}: done.")
-    return redirect(_safe_next(request))

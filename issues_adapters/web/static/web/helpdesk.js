@@ -57,8 +57,10 @@
   function selectionChanged() {
     if (!panel) return;
     var chosen = boxes().filter(function (box) { return box.checked; }).length;
-    panel.classList.toggle("active", chosen > 0);
-    document.getElementById("selected-count").textContent = chosen + " selected";
+    var everyPage = document.getElementById("all-matching");
+    panel.classList.toggle("active", chosen > 0 || (everyPage && everyPage.checked));
+    document.getElementById("selected-count").textContent =
+      everyPage && everyPage.checked ? everyPage.parentNode.textContent.trim() : chosen + " selected";
     if (selectAll) selectAll.checked = chosen > 0 && chosen === boxes().length;
   }
   var selectAll = document.getElementById("select-all");
@@ -68,6 +70,8 @@
       selectionChanged();
     });
   }
+  var allMatching = document.getElementById("all-matching");
+  if (allMatching) allMatching.addEventListener("change", selectionChanged);
   if (table) table.addEventListener("change", function (event) {
     if (event.target.name === "issues") selectionChanged();
   });
