@@ -174,9 +174,11 @@ def queue(request):
         "here": request.get_full_path(),
         "bulk_form": forms.BulkForm(staff=staff, categories=categories),
         "bulk_filter": urlencode({k: v for k, v in chosen.items() if v}),
-        # Only when the filter spans pages: a capped count, never COUNT(*) of everything.
-        "matching_count": issue_queries().count_matching(filters, BULK_LIMIT + 1)
-        if page.next_cursor or page.previous_cursor
+        # Offered when the filter spans pages; a capped count, never COUNT(*) of everything
+        # (asked on every page, so that a page costs the same number of queries).
+        "matching_count": matching
+        if (matching := issue_queries().count_matching(filters, BULK_LIMIT + 1))
+        and (page.next_cursor or page.previous_cursor)
         else 0,
         "bulk_limit": BULK_LIMIT,
         "query_string": _query_string(chosen),
