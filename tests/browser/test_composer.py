@@ -25,6 +25,7 @@ def test_compose_and_resolve_in_one_click(live_server, new_page, screenshot):
     page.get_by_role("button", name="Send and resolve").click()
     expect(page.locator("#status")).to_have_text("Resolved")
     expect(page.locator("#timeline")).to_contain_text("Replaced the drum")
+    expect(page.locator(".messages")).to_contain_text("Sent and resolved.")
     assert len(loads) == 1, loads
     # Resolved: the composer no longer offers waiting or resolving; the side panel reopens.
     expect(page.locator("#send-and-resolve-button")).to_have_count(0)

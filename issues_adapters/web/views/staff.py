@@ -285,6 +285,10 @@ def _form_kwargs(action: str, categories, staff) -> dict:
     return {}
 
 
+REPLY_DONE = {
+    "await_reporter": gettext_lazy("Sent; the issue waits for the reporter's answer."),
+    "resolve": gettext_lazy("Sent and resolved."),
+}
 # The side panel's forms; replying, waiting and resolving are the composer's.
 SIDE_PANEL = (Action.PICK, Action.ASSIGN, Action.TRIAGE, Action.REOPEN, Action.CLOSE)
 # A refused form of these actions comes back as the composer, holding what was typed.
@@ -404,7 +408,7 @@ def issue_action(request, issue_id, action):
         return _refused(request, issue_id, action, request.POST, errors=error.errors)
     except CommandRefused as error:
         return _refused(request, issue_id, action, request.POST, alert=error.detail)
-    messages.success(request, done)
+    messages.success(request, REPLY_DONE.get(form.cleaned_data.get("follow_up"), done))
     return redirect("staff_issue", issue_id=issue_id)
 
 
