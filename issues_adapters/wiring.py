@@ -22,6 +22,7 @@ def event_handlers() -> dict[type[events.Event], list[EventHandler]]:
     """Every event handler, by the event type it handles."""
     from django.conf import settings
 
+    from issues_adapters.accounts.preferences import DjangoStaffPreferences
     from issues_adapters.eventing.notifications import DjangoEmailNotifications
     from issues_adapters.persistence.event_log import DjangoIssueHistory
     from issues_service import event_handlers as mail
@@ -35,6 +36,7 @@ def event_handlers() -> dict[type[events.Event], list[EventHandler]]:
         reporter_comment_window=timedelta(
             seconds=settings.HELPDESK_REPORTER_COMMENT_COALESCE_SECONDS
         ),
+        preferences=DjangoStaffPreferences(),
     ):
         for event_type in handler.handles:
             handlers[event_type].append(handler)

@@ -1,10 +1,13 @@
 """Who hears about what happened to an issue (docs/lifecycle.md), read off the event alone.
 
 - the reporter gets a confirmation when they report, a mail on each public staff comment, and
-  one on resolution; internal notes never reach them;
+  one on resolution, and one when staff wait for their answer; internal notes never reach them;
 - the assignee gets a mail when somebody else assigns (or reassigns) the issue to them, and on
   comments by the reporter, a burst in one mail (issues_domain.digest); picking an issue
   yourself tells nobody;
+- the assignee hears when the reporter reopens their issue;
+- staff who chose it (/staff/settings/) hear of each new issue, of all or of chosen categories,
+  and may turn off the assignee's mails above;
 - nobody is mailed about their own action.
 
 Recipients come from the event as it was recorded, so a later change (a new assignee) never
@@ -17,8 +20,10 @@ from enum import StrEnum
 from issues_domain.events import (
     Event,
     IssueAssigned,
+    IssueAwaitingReporter,
     IssueCommented,
     IssueReassigned,
+    IssueReopened,
     IssueReported,
     IssueResolved,
 )
@@ -28,6 +33,7 @@ from issues_domain.values import Visibility
 class RecipientRole(StrEnum):
     REPORTER = "reporter"
     ASSIGNEE = "assignee"
+    STAFF = "staff"  # a staff member who chose to hear of it (/staff/settings/)
 
 
 @dataclass(frozen=True)
@@ -46,6 +52,10 @@ class Recipient:
     @classmethod
     def staff(cls, username: str) -> "Recipient":
         return cls(RecipientRole.ASSIGNEE, username=username)
+
+    @classmethod
+    def subscriber(cls, username: str) -> "Recipient":
+        return cls(RecipientRole.STAFF, username=username)
 
 
 def _acted_from(event: Event, email: str) -> bool:
@@ -70,6 +80,12 @@ def reporter_of_resolution(event: IssueResolved) -> Recipient | None:
     return Recipient.reporter(event.reporter_email)
 
 
+def reporter_awaited(event: IssueAwaitingReporter) -> Recipient | None:
+    if _acted_from(event, event.reporter_email):
+        return None
+    return Recipient.reporter(event.reporter_email)
+
+
 def new_assignee(event: IssueAssigned | IssueReassigned) -> Recipient | None:
     if event.actor.is_staff and event.actor.name == event.assignee:
         return None
@@ -77,6 +93,12 @@ def new_assignee(event: IssueAssigned | IssueReassigned) -> Recipient | None:
 
 
 def assignee_of_reporter_comment(event: IssueCommented) -> Recipient | None:
+    if event.actor.is_staff or event.assignee is None:
+        return None
+    return Recipient.staff(event.assignee)
+
+
+def assignee_of_reporter_reopen(event: IssueReopened) -> Recipient | None:
     if event.actor.is_staff or event.assignee is None:
         return None
     return Recipient.staff(event.assignee)

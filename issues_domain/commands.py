@@ -8,7 +8,7 @@ refuses the command (the HTTP adapter fills it from `If-Match`).
 import uuid
 from dataclasses import dataclass, field
 
-from issues_domain.values import Actor
+from issues_domain.values import Actor, FollowUp
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -85,3 +85,27 @@ class CloseIssue(Command):
     issue_id: uuid.UUID
     actor: Actor
     expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AwaitReporter(Command):
+    """Ask the reporter something (a public comment) and wait for their answer."""
+
+    issue_id: uuid.UUID
+    comment: str
+    actor: Actor
+    expected_version: int | None = None
+    comment_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReplyToIssue(Command):
+    """The issue page's composer: a reply or a note, and what follows it in the same change."""
+
+    issue_id: uuid.UUID
+    author: Actor
+    body: str
+    visibility: str = "public"
+    follow_up: FollowUp = FollowUp.NONE
+    expected_version: int | None = None
+    comment_id: uuid.UUID = field(default_factory=uuid.uuid4)

@@ -65,6 +65,16 @@ class IssueAlreadyAssigned(CommandRefused):
     message = gettext_noop("Somebody is already assigned to this issue; it cannot be picked.")
 
 
+class IssueIsWaitingOnReporter(CommandRefused):
+    code = "issue_waiting_on_reporter"
+    message = "This issue is waiting for the reporter's answer."
+
+
+class IssueCannotAwaitReporter(CommandRefused):
+    code = "issue_cannot_await_reporter"
+    message = "Only a triaged or assigned issue can wait for the reporter's answer."
+
+
 class AlreadyTheAssignee(CommandRefused):
     code = "already_the_assignee"
 
@@ -96,6 +106,20 @@ class ReporterNotesArePublic(InvalidInput):
     def __init__(self):
         message = gettext_noop("A reporter's comment is always public.")
         super().__init__({"visibility": [Text(message)]})
+
+
+class FollowUpNeedsPublicReply(InvalidInput):
+    code = "follow_up_needs_public_reply"
+
+    def __init__(self):
+        super().__init__(
+            {
+                "visibility": [
+                    "Waiting for the reporter or resolving tells the reporter: "
+                    "send it as a public reply."
+                ]
+            }
+        )
 
 
 class StaleVersion(DomainError):

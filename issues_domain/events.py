@@ -107,6 +107,22 @@ class IssueClosed(Event):
     pass
 
 
+@dataclass(frozen=True, kw_only=True)
+class IssueAwaitingReporter(Event):
+    """Staff asked the reporter something (the public comment) and wait for the answer."""
+
+    comment_id: uuid.UUID
+    comment: str
+    reporter_email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReporterAnswered(Event):
+    """The reporter commented on an issue waiting for them: it went back to `returned_to`."""
+
+    returned_to: IssueStatus
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     IssueReported,
     IssueTriaged,
@@ -117,4 +133,6 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     IssueResolved,
     IssueReopened,
     IssueClosed,
+    IssueAwaitingReporter,
+    ReporterAnswered,
 )

@@ -9,6 +9,7 @@ from issues_domain import errors
 from issues_domain.events import (
     Event,
     IssueAssigned,
+    IssueAwaitingReporter,
     IssueClosed,
     IssueCommented,
     IssuePicked,
@@ -17,7 +18,9 @@ from issues_domain.events import (
     IssueReported,
     IssueResolved,
     IssueTriaged,
+    ReporterAnswered,
 )
+from issues_domain.lifecycle import Action, allowed_actions
 from issues_domain.ports import CategoryCatalogue, StaffDirectory
 from issues_domain.values import (
     COMMENT_MAX_LENGTH,
@@ -28,6 +31,7 @@ from issues_domain.values import (
     RESOLUTION_MAX_LENGTH,
     Actor,
     Comment,
+    FollowUp,
     IssueReporter,
     IssueStatus,
     Priority,
@@ -118,7 +122,7 @@ class Issue:
     # -- staff work ------------------------------------------------------------------------
 
     def triage(self, category: str, priority: str, actor: Actor, categories: CategoryCatalogue):
-        self._refuse_unless_open()
+        self._require(Action.TRIAGE)
         fields = validate_all(
             category=lambda: _known_category(category, categories, required=True),
             priority=lambda: Priority.parse(priority) or self._required("priority"),
@@ -129,29 +133,28 @@ class Issue:
         self._record(IssueTriaged, actor, category=self.category, priority=self.priority)
 
     def assign(self, assignee: str, actor: Actor, staff: StaffDirectory):
-        self._refuse_unless_open()
+        self._require(Action.ASSIGN)
         username = clean_text(assignee, "assignee", max_length=150, one_line=True)
         if username == self.assignee:
             raise errors.AlreadyTheAssignee(username)
         if not staff.is_active_staff(username):
             raise errors.AssigneeNotActiveStaff(username)
-        previous, self.assignee, self.status = self.assignee, username, IssueStatus.ASSIGNED
+        previous, self.assignee = self.assignee, username
+        if self.status != IssueStatus.WAITING:  # still waiting; the answer returns it to assigned
+            self.status = IssueStatus.ASSIGNED
         if previous is None:
             self._record(IssueAssigned, actor, assignee=username)
         else:
             self._record(IssueReassigned, actor, assignee=username, previous_assignee=previous)
 
     def pick(self, engineer: str):
-        self._refuse_unless_open()
-        if self.assignee is not None:
-            raise errors.IssueAlreadyAssigned()
+        self._require(Action.PICK)
         engineer = clean_text(engineer, "engineer", max_length=150, one_line=True)
         self.assignee, self.status = engineer, IssueStatus.ASSIGNED
         self._record(IssuePicked, Actor.staff(engineer), engineer=engineer)
 
     def comment(self, comment_id: uuid.UUID, author: Actor, body: str, visibility: str):
-        if self.status == IssueStatus.CLOSED:
-            raise errors.IssueIsClosed()
+        self._require(Action.COMMENT)
         fields = validate_all(
             body=lambda: clean_text(body, "body", max_length=COMMENT_MAX_LENGTH),
             visibility=lambda: Visibility.parse(visibility),
@@ -171,9 +174,46 @@ class Issue:
         self.comments.append(
             Comment(comment_id, author, fields["body"], fields["visibility"], self.updated_at)
         )
+        if not author.is_staff and self.status == IssueStatus.WAITING:
+            self.status = self._status_to_return_to()
+            self._record(ReporterAnswered, author, returned_to=self.status)
+
+    def await_reporter(self, comment_id: uuid.UUID, comment: str, actor: Actor):
+        """Ask the reporter (a public comment, part of the change) and wait for the answer."""
+        self._require(Action.AWAIT_REPORTER)
+        body = clean_text(comment, "comment", max_length=COMMENT_MAX_LENGTH)
+        self.status = IssueStatus.WAITING
+        self._record(
+            IssueAwaitingReporter,
+            actor,
+            comment_id=comment_id,
+            comment=body,
+            reporter_email=self.reporter.email,
+        )
+        self.comments.append(Comment(comment_id, actor, body, Visibility.PUBLIC, self.updated_at))
+
+    def reply(
+        self,
+        comment_id: uuid.UUID,
+        author: Actor,
+        body: str,
+        visibility: str,
+        follow_up: FollowUp | str = FollowUp.NONE,
+    ):
+        """The composer: a reply or note, or a public reply that also waits or resolves.
+
+        A reply that resolves is the resolution (one message, one mail to the reporter)."""
+        follow_up = FollowUp.parse(follow_up)
+        if follow_up == FollowUp.NONE:
+            return self.comment(comment_id, author, body, visibility)
+        if Visibility.parse(visibility) != Visibility.PUBLIC:
+            raise errors.FollowUpNeedsPublicReply()
+        if follow_up == FollowUp.AWAIT_REPORTER:
+            return self.await_reporter(comment_id, body, author)
+        return self.mark_as_resolved(body, author)
 
     def mark_as_resolved(self, resolution: str, actor: Actor):
-        self._refuse_unless_open()
+        self._require(Action.RESOLVE)
         self.resolution = clean_text(resolution, "resolution", max_length=RESOLUTION_MAX_LENGTH)
         self.status = IssueStatus.RESOLVED
         self._record(
@@ -181,16 +221,14 @@ class Issue:
         )
 
     def reopen(self, reason: str, actor: Actor):
-        if self.status != IssueStatus.RESOLVED:
-            raise self._closed_or(errors.IssueNotResolved)
+        self._require(Action.REOPEN)
         reason = clean_text(reason, "reason", max_length=REASON_MAX_LENGTH)
-        self.status = self._status_before_resolution()
+        self.status = self._status_to_return_to()
         self.resolution = None
         self._record(IssueReopened, actor, reason=reason, assignee=self.assignee)
 
     def close(self, actor: Actor):
-        if self.status != IssueStatus.RESOLVED:
-            raise self._closed_or(errors.IssueNotResolved)
+        self._require(Action.CLOSE)
         self.status = IssueStatus.CLOSED
         self._record(IssueClosed, actor)
 
@@ -201,22 +239,35 @@ class Issue:
 
     # -- what a reader may ask -------------------------------------------------------------
 
+    def allowed_actions(self) -> frozenset[Action]:
+        return allowed_actions(self.status, self.assignee)
+
     @property
     def public_comments(self) -> list[Comment]:
         return [comment for comment in self.comments if comment.is_public]
 
     # -- the rules' plumbing ---------------------------------------------------------------
 
-    def _refuse_unless_open(self):
-        if self.status == IssueStatus.RESOLVED:
-            raise errors.IssueAlreadyResolved()
+    def _require(self, action: Action):
+        """Refuse, with the reason that fits, what the lifecycle table does not allow."""
+        if action in self.allowed_actions():
+            return
         if self.status == IssueStatus.CLOSED:
             raise errors.IssueIsClosed()
+        if action in (Action.REOPEN, Action.CLOSE):
+            raise errors.IssueNotResolved()
+        if self.status == IssueStatus.RESOLVED:
+            raise errors.IssueAlreadyResolved()
+        if action == Action.PICK and self.assignee is not None:
+            raise errors.IssueAlreadyAssigned()
+        if self.status == IssueStatus.WAITING:
+            raise errors.IssueIsWaitingOnReporter()
+        if action == Action.AWAIT_REPORTER:
+            raise errors.IssueCannotAwaitReporter()
+        raise errors.CommandRefused(f"A {self.status} issue does not allow {action}.")
 
-    def _closed_or(self, error_class: type[errors.DomainError]) -> errors.DomainError:
-        return errors.IssueIsClosed() if self.status == IssueStatus.CLOSED else error_class()
-
-    def _status_before_resolution(self) -> IssueStatus:
+    def _status_to_return_to(self) -> IssueStatus:
+        """After a resolution or a wait: where the issue stood, read off what it has."""
         if self.assignee is not None:
             return IssueStatus.ASSIGNED
         if self.category is not None:

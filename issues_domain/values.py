@@ -44,12 +44,9 @@ class IssueStatus(StrEnum):
     REPORTED = "reported"
     TRIAGED = "triaged"
     ASSIGNED = "assigned"
+    WAITING = "waiting"  # on the reporter's answer
     RESOLVED = "resolved"
     CLOSED = "closed"
-
-    @property
-    def is_open(self) -> bool:
-        return self in (IssueStatus.REPORTED, IssueStatus.TRIAGED, IssueStatus.ASSIGNED)
 
 
 class Priority(StrEnum):
@@ -81,6 +78,22 @@ class Visibility(StrEnum):
         except ValueError:
             message = Text(gettext_noop("Choose public or internal."))
             raise InvalidInput.on("visibility", message) from None
+
+
+class FollowUp(StrEnum):
+    """What a reply from the composer does besides being sent."""
+
+    NONE = "send"
+    AWAIT_REPORTER = "await_reporter"
+    RESOLVE = "resolve"
+
+    @classmethod
+    def parse(cls, value: "str | FollowUp") -> "FollowUp":
+        try:
+            return cls(value)
+        except ValueError:
+            choices = ", ".join(f.value for f in cls)
+            raise InvalidInput.on("follow_up", f"Choose one of: {choices}.") from None
 
 
 class ActorRole(StrEnum):

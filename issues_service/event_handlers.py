@@ -16,14 +16,23 @@ from issues_domain import audience, digest
 from issues_domain.events import (
     Event,
     IssueAssigned,
+    IssueAwaitingReporter,
     IssueCommented,
     IssueReassigned,
+    IssueReopened,
     IssueReported,
     IssueResolved,
 )
 from issues_domain.ports import IssueHistory
 from issues_service.messagebus import EventHandler, NotYet
-from issues_service.notifications import Notification, Notifications, Recipient
+from issues_service.notifications import (
+    DefaultPreferences,
+    Notification,
+    Notifications,
+    Recipient,
+    StaffMail,
+    StaffPreferences,
+)
 
 
 class NotificationHandler:
@@ -32,14 +41,18 @@ class NotificationHandler:
     template: str
     # The domain's rule (issues_domain.audience) for who hears about the event, if anybody.
     recipient_for: Callable[[Event], Recipient | None]
+    # A staff mail its recipient may turn off (/staff/settings/); None: always sent.
+    staff_mail: StaffMail | None = None
     sends_mail = True
 
-    def __init__(self, notifications: Notifications):
-        self.notifications = notifications
+    def __init__(self, notifications: Notifications, preferences: StaffPreferences):
+        self.notifications, self.preferences = notifications, preferences
 
     def __call__(self, event: Event) -> None:
         recipient = type(self).recipient_for(event)
         if recipient is None:
+            return
+        if self.staff_mail and not self.preferences.wants(recipient.username, self.staff_mail):
             return
         self.notifications.send(
             Notification(
@@ -50,6 +63,7 @@ class NotificationHandler:
                 to=recipient,
                 context=self.context_for(event),
                 correlation_id=event.correlation_id,
+                unsubscribe=self.staff_mail,
             )
         )
 
@@ -92,17 +106,76 @@ class TellReporterAboutResolution(NotificationHandler):
         return {"resolved_by": event.actor.name, "resolution": event.resolution}
 
 
+class TellReporterWeAwaitTheirAnswer(NotificationHandler):
+    name = "mail.reporter.awaiting_reporter"
+    handles = (IssueAwaitingReporter,)
+    template = "awaiting_reporter"
+    recipient_for = audience.reporter_awaited
+
+    def context_for(self, event: IssueAwaitingReporter) -> dict:
+        return {"author": event.actor.name, "body": event.comment}
+
+
 class TellAssigneeAboutAssignment(NotificationHandler):
     name = "mail.assignee.assignment"
     handles = (IssueAssigned, IssueReassigned)
     template = "assignment"
     recipient_for = audience.new_assignee
+    staff_mail = StaffMail.ASSIGNMENT
 
     def context_for(self, event: IssueAssigned | IssueReassigned) -> dict:
         return {
             "assigned_by": event.actor.name,
             "previous_assignee": getattr(event, "previous_assignee", None),
         }
+
+
+class TellAssigneeAboutReopen(NotificationHandler):
+    """The reporter reopened the assignee's issue: why, in their words."""
+
+    name = "mail.assignee.reopen"
+    handles = (IssueReopened,)
+    template = "reopened"
+    recipient_for = audience.assignee_of_reporter_reopen
+    staff_mail = StaffMail.REOPEN
+
+    def context_for(self, event: IssueReopened) -> dict:
+        return {"author": event.actor.name, "reason": event.reason}
+
+
+class TellStaffAboutNewIssue:
+    """Each staff member who chose it hears of a new issue (of all, or of their categories)."""
+
+    name = "mail.staff.new_issue"
+    handles = (IssueReported,)
+    template = "staff_new_issue"
+    sends_mail = True
+
+    def __init__(self, notifications: Notifications, preferences: StaffPreferences):
+        self.notifications, self.preferences = notifications, preferences
+
+    def __call__(self, event: IssueReported) -> None:
+        for username in self.preferences.new_issue_subscribers(event.category):
+            self.notifications.send(
+                Notification(
+                    # One mail per staff member and event, each kept once.
+                    handler=f"{self.name}:{username}"[:100],
+                    event_id=event.event_id,
+                    issue_id=event.issue_id,
+                    template=self.template,
+                    to=Recipient.subscriber(username),
+                    context={
+                        "reporter_name": event.reporter_name,
+                        "description": event.description,
+                        "category": event.category,
+                    },
+                    correlation_id=event.correlation_id,
+                    unsubscribe=StaffMail.NEW_ISSUE,
+                )
+            )
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
 
 
 class TellAssigneeAboutReporterComments:
@@ -119,13 +192,17 @@ class TellAssigneeAboutReporterComments:
         history: IssueHistory,
         window: timedelta,
         clock: Callable[[], datetime],
+        preferences: StaffPreferences,
     ):
         self.notifications, self.history = notifications, history
-        self.window, self.clock = window, clock
+        self.window, self.clock, self.preferences = window, clock, preferences
 
     def __call__(self, event: IssueCommented) -> None:
-        if audience.assignee_of_reporter_comment(event) is None:
+        recipient = audience.assignee_of_reporter_comment(event)
+        if recipient is None:
             return  # a staff comment or a note: no need to read the issue's history
+        if not self.preferences.wants(recipient.username, StaffMail.REPORTER_REPLY):
+            return
         to_tell = digest.reporter_comment_digest(
             event,
             comments_so_far=self.history.comments_on(event.issue_id),
@@ -153,6 +230,7 @@ class TellAssigneeAboutReporterComments:
                 },
                 correlation_id=to_tell.first.correlation_id,
                 tells_of=tuple(comment.event_id for comment in to_tell.comments),
+                unsubscribe=StaffMail.REPORTER_REPLY,
             )
         )
 
@@ -164,7 +242,9 @@ NOTIFICATION_HANDLERS: tuple[type[NotificationHandler], ...] = (
     SendReportConfirmation,
     TellReporterAboutPublicComment,
     TellReporterAboutResolution,
+    TellReporterWeAwaitTheirAnswer,
     TellAssigneeAboutAssignment,
+    TellAssigneeAboutReopen,
 )
 
 
@@ -174,8 +254,13 @@ def notification_handlers(
     *,
     reporter_comment_window: timedelta,
     clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    preferences: StaffPreferences | None = None,
 ) -> list[EventHandler]:
+    preferences = preferences or DefaultPreferences()
     return [
-        *(handler_class(notifications) for handler_class in NOTIFICATION_HANDLERS),
-        TellAssigneeAboutReporterComments(notifications, history, reporter_comment_window, clock),
+        *(handler_class(notifications, preferences) for handler_class in NOTIFICATION_HANDLERS),
+        TellStaffAboutNewIssue(notifications, preferences),
+        TellAssigneeAboutReporterComments(
+            notifications, history, reporter_comment_window, clock, preferences
+        ),
     ]

@@ -105,6 +105,28 @@ class CloseIssueHandler(CommandHandler):
         return issue.id
 
 
+class AwaitReporterHandler(CommandHandler):
+    def __call__(self, cmd: commands.AwaitReporter) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.await_reporter(cmd.comment_id, cmd.comment, cmd.actor)
+            self.uow.commit()
+        return issue.id
+
+
+class ReplyToIssueHandler(CommandHandler):
+    """The composer's one round: the reply and what follows it, in one unit of work."""
+
+    def __call__(self, cmd: commands.ReplyToIssue) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.reply(cmd.comment_id, cmd.author, cmd.body, cmd.visibility, cmd.follow_up)
+            self.uow.commit()
+        return issue.id
+
+
 COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.ReportIssue: ReportIssueHandler,
     commands.TriageIssue: TriageIssueHandler,
@@ -114,4 +136,6 @@ COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.MarkIssueAsResolved: MarkIssueAsResolvedHandler,
     commands.ReopenIssue: ReopenIssueHandler,
     commands.CloseIssue: CloseIssueHandler,
+    commands.AwaitReporter: AwaitReporterHandler,
+    commands.ReplyToIssue: ReplyToIssueHandler,
 }

@@ -11,6 +11,7 @@ several events (a digest of reporter comments) is named after the first and list
 import abc
 import uuid
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from issues_domain.audience import Recipient, RecipientRole
 
@@ -27,9 +28,49 @@ class Notification:
     correlation_id: str | None = None
     # Every event the mail tells of, when more than its own (a digest).
     tells_of: tuple[uuid.UUID, ...] = ()
+    # The kind of staff mail it is, which its recipient may turn off with one click.
+    unsubscribe: "StaffMail | None" = None
 
 
-__all__ = ["Notification", "Notifications", "Recipient", "RecipientRole"]
+class StaffMail(StrEnum):
+    """The mail a staff member chooses to get, or not, at /staff/settings/."""
+
+    NEW_ISSUE = "new_issue"
+    ASSIGNMENT = "assignment"
+    REPORTER_REPLY = "reporter_reply"
+    REOPEN = "reopen"
+
+
+class StaffPreferences(abc.ABC):
+    """Who among staff wants which mail."""
+
+    @abc.abstractmethod
+    def wants(self, username: str, mail: StaffMail) -> bool: ...
+
+    @abc.abstractmethod
+    def new_issue_subscribers(self, category: str | None) -> list[str]:
+        """The usernames of staff who want a mail on each new issue of this category."""
+
+
+class DefaultPreferences(StaffPreferences):
+    """What nobody has chosen: the assignee's mails on, no mail on new issues."""
+
+    def wants(self, username: str, mail: StaffMail) -> bool:
+        return mail != StaffMail.NEW_ISSUE
+
+    def new_issue_subscribers(self, category: str | None) -> list[str]:
+        return []
+
+
+__all__ = [
+    "DefaultPreferences",
+    "Notification",
+    "Notifications",
+    "Recipient",
+    "RecipientRole",
+    "StaffMail",
+    "StaffPreferences",
+]
 
 
 class Notifications(abc.ABC):

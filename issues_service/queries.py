@@ -103,3 +103,15 @@ class IssueQueries(abc.ABC):
 
     @abc.abstractmethod
     def history(self, issue_id: uuid.UUID) -> list[RecordedEventView]: ...
+
+    @abc.abstractmethod
+    def summaries(self, issue_ids: list[uuid.UUID]) -> list[IssueSummary]:
+        """These issues (those that exist), in the order asked."""
+
+    @abc.abstractmethod
+    def matching(self, filters: QueueFilters, at_most: int) -> list[IssueSummary]:
+        """Every issue the filters match, across pages, in their order: at most `at_most`."""
+
+    @abc.abstractmethod
+    def count_matching(self, filters: QueueFilters, at_most: int) -> int:
+        """How many issues the filters match, counted up to `at_most` (then `at_most`)."""

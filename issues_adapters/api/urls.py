@@ -40,6 +40,11 @@ urlpatterns = [
     path("issues/<str:issue_id>/resolve/", views.ResolveIssueApi.as_view(), name="issue-resolve"),
     path("issues/<str:issue_id>/reopen/", views.ReopenIssueApi.as_view(), name="issue-reopen"),
     path("issues/<str:issue_id>/close/", views.CloseIssueApi.as_view(), name="issue-close"),
+    path(
+        "issues/<str:issue_id>/await-reporter/",
+        views.AwaitReporterApi.as_view(),
+        name="issue-await-reporter",
+    ),
     path("auth/token/", views.ObtainTokenApi.as_view(), name="token"),
     path("projections/", projections.ProjectionsApi.as_view(), name="projections"),
     path(

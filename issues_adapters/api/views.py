@@ -587,6 +587,29 @@ class CloseIssueApi(IssueCommandApi):
         )
 
 
+class AwaitReporterApi(IssueCommandApi):
+    class AwaitReporterInput(serializers.Serializer):
+        comment = text(
+            COMMENT_MAX_LENGTH, help_text="The public comment to the reporter: what we ask."
+        )
+
+    input_serializer = AwaitReporterInput
+
+    @command_schema(
+        "await_reporter", "Ask the reporter and wait for their answer", AwaitReporterInput
+    )
+    def post(self, request, issue_id: str):
+        return super().post(request, issue_id)
+
+    def command(self, issue_id, given, username, expected):
+        return commands.AwaitReporter(
+            issue_id=issue_id,
+            comment=given["comment"],
+            actor=Actor.staff(username),
+            expected_version=expected,
+        )
+
+
 # -- tokens -------------------------------------------------------------------------------
 
 

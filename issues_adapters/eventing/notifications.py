@@ -16,6 +16,7 @@ INSERT, and a dead worker's mail is sent again only once its lease has run out
 (HELPDESK_RELAY_LEASE_SECONDS; README, "Mail goes out at least once").
 """
 
+import hashlib
 import logging
 import uuid
 from collections.abc import Iterator
@@ -35,10 +36,17 @@ from django.utils import timezone, translation
 
 from issues_adapters import languages
 from issues_adapters.accounts.languages import language_of_staff
+from issues_adapters.accounts.preferences import unsubscribe_token
 from issues_adapters.eventing.models import SentMail
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.plain_statements import insert_new
-from issues_service.notifications import Notification, Notifications, Recipient
+from issues_service.notifications import (
+    Notification,
+    Notifications,
+    Recipient,
+    RecipientRole,
+    StaffMail,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +94,18 @@ def tracking_url(token: str) -> str:
 
 def staff_url(issue_id: uuid.UUID) -> str:
     return _page_url("staff_issue", _ISSUE_ID, f"/staff/issues/{_ISSUE_ID}/", issue_id)
+
+
+def unsubscribe_url(username: str, mail: StaffMail) -> str:
+    token = unsubscribe_token(username, mail)
+    return _page_url("unsubscribe", _TOKEN, f"/unsubscribe/{_TOKEN}/", token)
+
+
+def _message_role(recipient: Recipient) -> str:
+    """The Message-ID's role part: a staff member who chose a mail gets one of their own."""
+    if recipient.role == RecipientRole.STAFF:
+        return f"staff-{hashlib.sha256(recipient.username.encode()).hexdigest()[:16]}"
+    return recipient.role.value
 
 
 class UnknownIssue(Exception):
@@ -151,12 +171,18 @@ class DjangoEmailNotifications(Notifications):
         if not address:
             logger.info("No address for %s; %s not sent", notification.to, notification.template)
             return
+        unsubscribe = (
+            unsubscribe_url(notification.to.username, notification.unsubscribe)
+            if notification.unsubscribe and notification.to.username
+            else ""
+        )
         context = {
             **notification.context,
             "reference": issue["reference"],
             "tracking_url": tracking_url(issue["tracking_token"]),
             "staff_url": staff_url(notification.issue_id),
             "recipient": notification.to,
+            "unsubscribe_url": unsubscribe,
         }
         with translation.override(_language_for(notification.to, issue)):
             subject, text, html = (
@@ -164,7 +190,7 @@ class DjangoEmailNotifications(Notifications):
                 for part in ("subject.txt", "txt", "html")
             )
         subject = " ".join(subject.split())
-        message_id = message_id_for(notification.event_id, notification.to.role.value)
+        message_id = message_id_for(notification.event_id, _message_role(notification.to))
         email = EmailMultiAlternatives(
             subject=subject,
             body=text,
@@ -179,6 +205,9 @@ class DjangoEmailNotifications(Notifications):
         )
         if notification.correlation_id:
             email.extra_headers["X-Correlation-ID"] = notification.correlation_id
+        if unsubscribe:  # one click, no login (RFC 8058)
+            email.extra_headers["List-Unsubscribe"] = f"<{unsubscribe}>"
+            email.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         email.attach_alternative(html, "text/html")
         shared = _shared_connection.get()
         if shared is not None:

@@ -6,6 +6,7 @@ objects, and nothing outside issues_adapters ever sees them.
 
 from django.db import models
 
+from issues_domain.lifecycle import OPEN_STATUSES
 from issues_domain.values import ActorRole, IssueStatus, Priority, Visibility
 
 PRIORITY_RANK = {None: 0, Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority.URGENT: 4}
@@ -87,7 +88,7 @@ class IssueRecord(models.Model):
             # only open issues, so a staff member's thousands of closed ones are never walked.
             models.Index(
                 fields=["assignee", "-reported_at", "id"],
-                condition=models.Q(status__in=["reported", "triaged", "assigned"]),
+                condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
                 name="issue_open_assignee_newest",
             ),
         ]

@@ -119,6 +119,23 @@ class DjangoIssueQueries(IssueQueries):
             for row in RecordedEvent.objects.filter(issue_id=issue_id).order_by("position")
         ]
 
+    def summaries(self, issue_ids: list[uuid.UUID]) -> list[IssueSummary]:
+        found = {
+            row["id"]: _summary(row)
+            for row in IssueRecord.objects.filter(id__in=issue_ids).values(*_SUMMARY_FIELDS)
+        }
+        return [found[issue_id] for issue_id in issue_ids if issue_id in found]
+
+    def matching(self, filters: QueueFilters, at_most: int) -> list[IssueSummary]:
+        ordering = filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
+        column, descending = _ORDER_COLUMNS[ordering]
+        order = [f"-{column}", "-id"] if descending else [column, "id"]
+        rows = _filtered(IssueRecord.objects.all(), filters).order_by(*order)
+        return [_summary(row) for row in rows.values(*_SUMMARY_FIELDS)[:at_most]]
+
+    def count_matching(self, filters: QueueFilters, at_most: int) -> int:
+        return _filtered(IssueRecord.objects.all(), filters)[:at_most].count()
+
 
 _COMMENT_FIELDS = ["id", "author_name", "author_role", "body", "visibility", "created_at"]
 

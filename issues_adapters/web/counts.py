@@ -16,8 +16,7 @@ from django.db.models import Q
 from issues_adapters.persistence.plain_statements import preparer
 from issues_adapters.web.models import QueueCount, QueueIssueState
 from issues_domain import events
-
-OPEN = frozenset({"reported", "triaged", "assigned"})
+from issues_domain.lifecycle import is_open
 
 
 @dataclass(slots=True)
@@ -39,7 +38,7 @@ def buckets(state: State) -> set[str]:
     if state.status is None:
         return set()
     found = {f"status:{state.status}"}
-    if state.status in OPEN:
+    if is_open(state.status):
         found.add("open")
         found.add("unassigned" if state.assignee is None else f"assignee:{state.assignee}")
         if state.category:
@@ -66,26 +65,17 @@ def _take(state: State, event: events.Event) -> None:
             state.priority = str(priority) if priority else None
             state.triage_version = version
 
+    if event.status is not None:  # every event says the status it left the issue in
+        status(event.status)
     if isinstance(event, events.IssueReported):
-        status("reported")
         assignee(None)
         triage(event.category, event.priority)
     elif isinstance(event, events.IssueTriaged):
-        status(event.status)
         triage(event.category, event.priority)
-    elif isinstance(event, events.IssueAssigned | events.IssueReassigned):
-        status("assigned")
+    elif isinstance(event, events.IssueAssigned | events.IssueReassigned | events.IssueReopened):
         assignee(event.assignee)
     elif isinstance(event, events.IssuePicked):
-        status("assigned")
         assignee(event.engineer)
-    elif isinstance(event, events.IssueResolved):
-        status("resolved")
-    elif isinstance(event, events.IssueReopened):
-        status(event.status)
-        assignee(event.assignee)
-    elif isinstance(event, events.IssueClosed):
-        status("closed")
 
 
 LIVE = {QueueIssueState: QueueIssueState._meta.db_table, QueueCount: QueueCount._meta.db_table}
@@ -249,7 +239,7 @@ def sidebar(username: str) -> dict:
     """Every count the side bar shows, in one query."""
     rows = dict(
         QueueCount.objects.filter(
-            Q(key__in=["open", "unassigned", "status:resolved", "status:closed"])
+            Q(key__in=["open", "unassigned", "status:waiting", "status:resolved", "status:closed"])
             | Q(key=f"assignee:{username}")
             | Q(key__startswith="category:")
             | Q(key__startswith="priority:")
@@ -259,6 +249,7 @@ def sidebar(username: str) -> dict:
         "open": rows.get("open", 0),
         "unassigned": rows.get("unassigned", 0),
         "mine": rows.get(f"assignee:{username}", 0),
+        "waiting": rows.get("status:waiting", 0),
         "resolved": rows.get("status:resolved", 0),
         "closed": rows.get("status:closed", 0),
         "all": rows.get("open", 0) + rows.get("status:resolved", 0) + rows.get("status:closed", 0),

@@ -10,9 +10,11 @@ from django.conf import settings
 from django.utils.translation import get_language_info
 from django.utils.translation import gettext_lazy as _
 
+from issues_adapters.accounts.models import NotificationSettings
 from issues_adapters.texts import translated
 from issues_adapters.web.labels import PRIORITY_LABELS
 from issues_domain.errors import InvalidInput
+from issues_domain.values import FollowUp
 
 PRIORITY_CHOICES = list(PRIORITY_LABELS.items())
 
@@ -91,6 +93,32 @@ class CommentForm(VersionedForm):
     )
 
 
+class ComposerForm(VersionedForm):
+    """The issue page's one composer; the button clicked says what follows the reply."""
+
+    body = forms.CharField(
+        label=_("Reply or note"),
+        widget=forms.Textarea(attrs={"rows": 5, "id": "composer-body"}),
+    )
+    visibility = forms.ChoiceField(
+        label=_("Who can read it"),
+        choices=[
+            ("public", _("Public reply: the reporter sees it")),
+            ("internal", _("Internal note: staff only")),
+        ],
+        initial="public",
+        widget=forms.RadioSelect,
+    )
+    follow_up = forms.ChoiceField(
+        choices=[(f.value, f.value) for f in FollowUp],
+        required=False,
+        widget=forms.HiddenInput,  # the submit buttons carry it; kept for a refused form
+    )
+
+    def clean_follow_up(self):
+        return self.cleaned_data.get("follow_up") or FollowUp.NONE.value
+
+
 class ResolveForm(VersionedForm):
     resolution = forms.CharField(
         label=_("Resolution"),
@@ -122,6 +150,8 @@ BULK_ACTIONS = [
     ("assign", _("Assign to")),
     ("triage", _("Triage as")),
     ("resolve", _("Resolve")),
+    ("await_reporter", _("Wait for the reporter")),
+    ("close", _("Close")),
 ]
 
 
@@ -149,3 +179,28 @@ class LanguageForm(forms.Form):
         self.fields["language"].choices = [
             (code, get_language_info(code)["name_local"]) for code, _name in settings.LANGUAGES
         ]
+
+
+class NotificationSettingsForm(forms.ModelForm):
+    new_issue_categories = forms.MultipleChoiceField(
+        label=_("Categories"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Used when you chose the categories above."),
+    )
+
+    class Meta:
+        model = NotificationSettings
+        fields = ["new_issues", "new_issue_categories", "on_assignment", "on_reporter_reply"]
+        fields += ["on_reopen"]
+        labels = {
+            "new_issues": _("New issues"),
+            "on_assignment": _("Mail me when somebody assigns an issue to me"),
+            "on_reporter_reply": _("Mail me when a reporter replies on my issue"),
+            "on_reopen": _("Mail me when a reporter reopens my issue"),
+        }
+        widgets = {"new_issues": forms.RadioSelect}
+
+    def __init__(self, *args, categories=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_issue_categories"].choices = list(categories)

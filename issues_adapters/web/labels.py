@@ -7,6 +7,7 @@ STATUS_LABELS = {
     "reported": pgettext_lazy("status", "Reported"),
     "triaged": pgettext_lazy("status", "Triaged"),
     "assigned": pgettext_lazy("status", "Assigned"),
+    "waiting": pgettext_lazy("status", "Waiting"),
     "resolved": pgettext_lazy("status", "Resolved"),
     "closed": pgettext_lazy("status", "Closed"),
 }

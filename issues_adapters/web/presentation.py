@@ -1,8 +1,8 @@
 """Turns read-side data into what the pages show: the timeline, labels, which forms to offer.
 
-Which forms a page offers is presentation only: it mirrors the lifecycle table in
-docs/lifecycle.md so that nobody is offered a button that cannot work, but the Issue aggregate
-still decides, and a refused command is shown as such.
+Which forms a page offers comes from the domain's lifecycle table (issues_domain.lifecycle), so
+nobody is offered a button that cannot work; the Issue aggregate still decides, and a refused
+command is shown as such.
 """
 
 from dataclasses import dataclass
@@ -11,33 +11,59 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from issues_adapters.web.labels import priority_label, status_label
+from issues_domain.lifecycle import ALLOWED, Action, allowed_actions
+from issues_domain.values import IssueStatus
 from issues_service.queries import IssueSummary, RecordedEventView
 
-OPEN_STATUSES = ("reported", "triaged", "assigned")
-
-# status -> the staff actions offered on the issue page
-STAFF_ACTIONS = {
-    "reported": ("triage", "assign", "pick", "comment", "resolve"),
-    "triaged": ("triage", "assign", "pick", "comment", "resolve"),
-    "assigned": ("triage", "assign", "comment", "resolve"),
-    "resolved": ("comment", "reopen", "close"),
-    "closed": (),
-}
+# The fields of a refused form that hold what somebody wrote, in the order they are shown.
+_TEXT_FIELDS = ("body", "resolution", "reason", "comment")
 
 
-def staff_actions(issue: IssueSummary) -> tuple[str, ...]:
-    actions = STAFF_ACTIONS.get(issue.status, ())
-    if issue.assignee:
-        actions = tuple(a for a in actions if a != "pick")
-    return actions
+def staff_actions(issue: IssueSummary) -> frozenset[Action]:
+    return allowed_actions(issue.status, issue.assignee)
 
 
 def reporter_can_comment(status: str) -> bool:
-    return status != "closed"
+    return Action.COMMENT in ALLOWED[IssueStatus(status)]
 
 
 def reporter_can_reopen(status: str) -> bool:
-    return status == "resolved"
+    return Action.REOPEN in ALLOWED[IssueStatus(status)]
+
+
+@dataclass(frozen=True)
+class ConversationEntry:
+    """One message on the tracking page: a public comment, or the reporter's reopen reason."""
+
+    author_name: str
+    author_role: str
+    body: str
+    created_at: datetime
+    reopened: bool = False
+
+
+def conversation(comments, history: list[RecordedEventView]) -> list[ConversationEntry]:
+    """The reporter's view: public comments and their own reasons for reopening, in order."""
+    entries = [
+        ConversationEntry(c.author_name, c.author_role, c.body, c.created_at) for c in comments
+    ]
+    entries += [
+        ConversationEntry(
+            event.actor_name,
+            event.actor_role,
+            event.data.get("reason", ""),
+            event.occurred_at,
+            True,
+        )
+        for event in history
+        if event.event_type == "IssueReopened" and event.actor_role == "reporter"
+    ]
+    return sorted(entries, key=lambda entry: entry.created_at)
+
+
+def kept_text(data) -> str:
+    """What somebody wrote into a form that can no longer be sent, so it is not lost."""
+    return "\n\n".join(data.get(name) for name in _TEXT_FIELDS if data.get(name))
 
 
 @dataclass(frozen=True)
@@ -89,12 +115,20 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         title = _("Resolved")
         body = data.get("resolution", "")
     elif kind == "IssueReopened":
-        title = _("Reopened (now %(status)s)") % {
-            "status": status_label(event.status or data.get("status"))
-        }
+        status = {"status": status_label(event.status or data.get("status"))}
+        title = _("Reopened (now %(status)s)") % status
+        if event.actor_role == "reporter":
+            title = _("Reopened by the reporter (now %(status)s)") % status
         body = data.get("reason", "")
     elif kind == "IssueClosed":
         title = _("Closed")
+    elif kind == "IssueAwaitingReporter":
+        title = _("Public reply; waiting for the reporter's answer")
+        body, public_comment = data.get("comment", ""), True
+    elif kind == "ReporterAnswered":
+        title = _("The reporter answered (now %(status)s)") % {
+            "status": status_label(data.get("returned_to"))
+        }
     else:
         title = kind
     return TimelineEntry(
@@ -124,6 +158,8 @@ def change_phrase(actor: str, kind: str, data: dict) -> str:
         "IssueResolved": _("%(actor)s resolved it"),
         "IssueReopened": _("%(actor)s reopened it"),
         "IssueClosed": _("%(actor)s closed it"),
+        "IssueAwaitingReporter": _("%(actor)s asked the reporter and waits for the answer"),
+        "ReporterAnswered": _("%(actor)s answered"),
     }.get(kind, _("%(actor)s changed it"))
     return phrase % {"actor": actor, "assignee": data.get("assignee", "")}
 

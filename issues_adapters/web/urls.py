@@ -1,6 +1,6 @@
 from django.urls import path
 
-from issues_adapters.web.views import public, staff, staff_language
+from issues_adapters.web.views import bulk, public, settings, staff, staff_language
 
 urlpatterns = [
     path("", public.report, name="report"),
@@ -10,8 +10,10 @@ urlpatterns = [
     path("track/<str:token>/comment/", public.track_comment, name="track_comment"),
     path("track/<str:token>/reopen/", public.track_reopen, name="track_reopen"),
     path("staff/", staff.queue, name="staff_queue"),
-    path("staff/bulk/", staff.bulk, name="staff_bulk"),
+    path("staff/settings/", settings.staff_settings, name="staff_settings"),
     path("staff/settings/language/", staff_language.staff_language, name="staff_language"),
+    path("unsubscribe/<str:token>/", settings.unsubscribe, name="unsubscribe"),
+    path("staff/bulk/", bulk.bulk, name="staff_bulk"),
     path("staff/issues/<uuid:issue_id>/", staff.issue_page, name="staff_issue"),
     path("staff/issues/<uuid:issue_id>/version/", staff.issue_version, name="staff_issue_version"),
     path(

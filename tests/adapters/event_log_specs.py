@@ -8,6 +8,7 @@ from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.persistence.unit_of_work import DjangoUnitOfWork
 from issues_domain.commands import (
     AssignIssue,
+    AwaitReporter,
     CloseIssue,
     CommentOnIssue,
     MarkIssueAsResolved,
@@ -17,7 +18,10 @@ from issues_domain.commands import (
     TriageIssue,
 )
 from issues_domain.events import ALL_EVENTS
+from issues_domain.values import Actor, IssueReporter
 from tests.adapters.contexts import ALICE, make_staff
+
+FRED = Actor.reporter(IssueReporter("Fred", "fred@example.org"))
 
 
 class RememberingUnitOfWork(DjangoUnitOfWork):
@@ -52,6 +56,8 @@ class When_every_kind_of_event_is_recorded_and_read_back:
             AssignIssue(issue_id=issue_id, assignee="bob", actor=ALICE),
             TriageIssue(issue_id=issue_id, category="network", priority="low", actor=ALICE),
             CommentOnIssue(issue_id=issue_id, author=ALICE, body="hi", visibility="internal"),
+            AwaitReporter(issue_id=issue_id, comment="Which one?", actor=ALICE),
+            CommentOnIssue(issue_id=issue_id, author=FRED, body="The left one."),
             MarkIssueAsResolved(issue_id=issue_id, resolution="done", actor=ALICE),
             ReopenIssue(issue_id=issue_id, reason="not done", actor=ALICE),
             MarkIssueAsResolved(issue_id=issue_id, resolution="done now", actor=ALICE),

@@ -11,6 +11,8 @@ from expects import equal, expect
 from rest_framework.test import APIClient
 
 from issues_adapters.persistence.models import IssueRecord
+from issues_adapters.wiring import message_bus
+from issues_domain import commands
 from tests.api.contexts import (
     A_REPORT,
     ISSUES,
@@ -51,6 +53,10 @@ def _resolved(issue_id):
     resolve(issue_id, by="bob")
 
 
+def _picked(issue_id):
+    message_bus().handle(commands.PickIssue(issue_id=issue_id, engineer="bob"))
+
+
 # name: (method, path, body, arrange the issue, status for active staff)
 ENDPOINTS = {
     "report": ("post", lambda i: ISSUES, A_REPORT, _open, 201),
@@ -70,6 +76,13 @@ ENDPOINTS = {
     "resolve": ("post", lambda i: issue_url(i, "resolve"), {"resolution": "Ok"}, _open, 200),
     "reopen": ("post", lambda i: issue_url(i, "reopen"), {"reason": "No"}, _resolved, 200),
     "close": ("post", lambda i: issue_url(i, "close"), {}, _resolved, 200),
+    "await-reporter": (
+        "post",
+        lambda i: issue_url(i, "await-reporter"),
+        {"comment": "Which?"},
+        _picked,
+        200,
+    ),
     "schema": ("get", lambda i: "/api/schema/", None, _open, 200),
     "docs": ("get", lambda i: "/api/docs/", None, _open, 200),
 }

@@ -45,20 +45,22 @@ def test_reporter_staff_reporter_journey(live_server, new_page, screenshot):
     staff.get_by_role("button", name="Assign to me (pick)").click()
     expect(staff.locator("#assignee")).to_have_text("alice")
 
-    comment_form = staff.locator("#comment-form")
-    comment_form.get_by_label("Comment").fill("We are ordering a new feed roller.")
-    comment_form.get_by_label("Public reply: the reporter sees it").check()
-    comment_form.get_by_role("button", name="Add comment").click()
+    composer = staff.locator("#composer-form")
+    composer.get_by_label("Reply or note").fill("We are ordering a new feed roller.")
+    composer.get_by_label("Public reply: the reporter sees it").check()
+    composer.get_by_role("button", name="Send", exact=True).click()
     expect(staff.locator("#timeline")).to_contain_text("We are ordering a new feed roller.")
 
-    comment_form = staff.locator("#comment-form")
-    comment_form.get_by_label("Comment").fill("Third roller this year; talk to the vendor.")
-    comment_form.get_by_label("Internal note: staff only").check()
-    comment_form.get_by_role("button", name="Add comment").click()
+    composer = staff.locator("#composer-form")
+    composer.get_by_label("Reply or note").fill("Third roller this year; talk to the vendor.")
+    composer.get_by_label("Internal note: staff only").check()
+    composer.get_by_role("button", name="Send", exact=True).click()
     expect(staff.locator("#timeline li.internal")).to_contain_text("Third roller this year")
 
-    staff.locator("#resolve-form").get_by_label("Resolution").fill("Replaced the feed roller.")
-    staff.get_by_role("button", name="Mark as resolved").click()
+    composer = staff.locator("#composer-form")
+    composer.get_by_label("Reply or note").fill("Replaced the feed roller.")
+    composer.get_by_label("Public reply: the reporter sees it").check()
+    composer.get_by_role("button", name="Send and resolve").click()
     expect(staff.locator("#status")).to_have_text("Resolved")
     screenshot(staff, "05-staff-issue-page")
 
@@ -98,7 +100,7 @@ def test_two_staff_on_one_issue_see_the_collision_notice(live_server, new_page, 
     expect(bob.locator("#looking")).to_have_text("Also looking at this issue: alice")
 
     # Alice starts typing a resolution while Bob picks the issue.
-    alice.locator("#resolve-form").get_by_label("Resolution").fill("Restarted the access point.")
+    alice.locator("#composer-body").fill("Restarted the access point.")
     bob.get_by_role("button", name="Assign to me (pick)").click()
     expect(bob.locator("#assignee")).to_have_text("bob")
 
@@ -108,18 +110,14 @@ def test_two_staff_on_one_issue_see_the_collision_notice(live_server, new_page, 
     screenshot(alice, "07-collision-notice")
 
     # Her form, posted against the old version, is refused and keeps what she typed.
-    alice.get_by_role("button", name="Mark as resolved").click()
+    alice.get_by_role("button", name="Send and resolve").click()
     expect(alice.locator("#stale-notice")).to_contain_text("bob changed this issue")
-    expect(alice.locator("#resolve-form").get_by_label("Resolution")).to_have_value(
-        "Restarted the access point."
-    )
+    expect(alice.locator("#composer-body")).to_have_value("Restarted the access point.")
     expect(alice.locator("#stale-notice")).to_be_focused()
     # The address is the issue page's, so reloading shows it again and sends nothing.
-    assert "/resolve/" not in alice.url
+    assert "/reply/" not in alice.url
     alice.reload()
-    expect(alice.locator("#resolve-form").get_by_label("Resolution")).to_have_value(
-        "Restarted the access point."
-    )
+    expect(alice.locator("#composer-body")).to_have_value("Restarted the access point.")
     issue.refresh_from_db()
     assert (issue.status, issue.assignee) == ("assigned", "bob")
 
@@ -143,5 +141,5 @@ def test_keyboard_shortcuts_on_the_queue(live_server, new_page):
     current = page.locator("#queue tbody tr.current")
     reference = current.locator("a.issue-link").inner_text()
     page.keyboard.press("a")
-    expect(page.locator(".messages")).to_contain_text(f"{reference}: done.")
+    expect(page.locator(".messages")).to_contain_text("1 assigned.")
     assert IssueRecord.objects.get(reference=reference).assignee == "alice"

@@ -91,6 +91,8 @@ def test_the_bulk_panel_appears_only_while_issues_are_selected(queue_of_30, new_
     rows.nth(1).locator("input[type=checkbox]").check()
     expect(panel).to_be_visible()
     expect(panel).to_contain_text("2 selected")
+    # The filter spans two pages: every issue it matches can be chosen at once.
+    expect(panel.locator("#all-matching-label")).to_contain_text("issues matching this filter")
     screenshot(page, "13-queue-bulk-panel")
     # Only the fields of the chosen action.
     panel.get_by_label("Action").select_option("assign")
@@ -98,7 +100,7 @@ def test_the_bulk_panel_appears_only_while_issues_are_selected(queue_of_30, new_
     expect(panel.get_by_label("Resolution")).to_be_hidden()
     panel.get_by_label("Assignee").select_option("alice")
     panel.get_by_role("button", name="Apply to selected").click()
-    expect(page.locator(".messages")).to_contain_text("done.")
+    expect(page.locator(".messages")).to_contain_text("2 assigned.")
     expect(panel).to_be_hidden()
     rows.nth(0).locator("input[type=checkbox]").check()
     rows.nth(0).locator("input[type=checkbox]").uncheck()

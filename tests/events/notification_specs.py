@@ -15,7 +15,13 @@ from issues_domain.ports import IssueHistory
 from issues_domain.values import Actor, IssueReporter
 from issues_service.event_handlers import notification_handlers
 from issues_service.messagebus import NotYet
-from issues_service.notifications import Notification, Notifications, Recipient
+from issues_service.notifications import (
+    Notification,
+    Notifications,
+    Recipient,
+    StaffMail,
+    StaffPreferences,
+)
 from tests.fakes import FakeCategories, FakeStaffDirectory
 
 CATEGORIES = FakeCategories("hardware")
@@ -297,3 +303,123 @@ class When_the_handlers_are_listed(With_the_notification_handlers):
 
     def it_should_mark_every_one_as_sending_mail_so_replay_skips_them(self):
         expect([handler.sends_mail for handler in self.handlers]).not_to(contain(False))
+
+
+class When_staff_wait_on_the_reporter(With_an_issue_assigned_to_bob):
+    def because_bob_asks_the_reporter(self):
+        self.issue.await_reporter(uuid.uuid4(), "Which printer model?", BOB)
+        self.deliver_new_events()
+
+    def it_should_mail_the_reporter_that_we_wait_on_them(self):
+        expect(self.recipients).to(equal([Recipient.reporter("fred@example.org")]))
+        expect(self.templates).to(equal(["awaiting_reporter"]))
+
+    def it_should_carry_the_question(self):
+        expect(self.notifications.sent[0].context).to(
+            equal({"author": "bob", "body": "Which printer model?"})
+        )
+
+
+# -- staff choices (/staff/settings/) -------------------------------------------------------
+
+
+class FakePreferences(StaffPreferences):
+    def __init__(self, turned_off=(), new_issues=None):
+        self.turned_off = set(turned_off)  # (username, StaffMail)
+        self.new_issues = new_issues or {}  # username -> None (all) or a set of categories
+
+    def wants(self, username, mail):
+        return (username, mail) not in self.turned_off
+
+    def new_issue_subscribers(self, category):
+        return [
+            username
+            for username, categories in self.new_issues.items()
+            if categories is None or category in categories
+        ]
+
+
+class With_staff_choices(With_the_notification_handlers):
+    preferences = FakePreferences()
+
+    def given_the_handlers_with_these_choices(self):
+        self.handlers = notification_handlers(
+            self.notifications,
+            self.history,
+            reporter_comment_window=WINDOW,
+            clock=lambda: self.now,
+            preferences=self.preferences,
+        )
+
+
+class When_an_issue_is_reported_to_staff_who_chose_new_issues(With_staff_choices):
+    preferences = FakePreferences(new_issues={"alice": None, "bob": {"network"}, "carol": set()})
+
+    def because_its_events_are_delivered(self):
+        self.deliver_new_events()
+
+    def it_should_mail_each_who_chose_all_or_its_category(self):
+        staff = [n.to for n in self.notifications.sent if n.template == "staff_new_issue"]
+        expect(staff).to(equal([Recipient.subscriber("alice")]))
+
+    def it_should_key_each_mail_by_its_recipient_and_offer_unsubscribing(self):
+        sent = next(n for n in self.notifications.sent if n.template == "staff_new_issue")
+        expect((sent.handler, sent.unsubscribe)).to(
+            equal(("mail.staff.new_issue:alice", StaffMail.NEW_ISSUE))
+        )
+
+
+class When_an_issue_is_assigned_to_somebody_who_turned_that_off(With_staff_choices):
+    preferences = FakePreferences(turned_off={("bob", StaffMail.ASSIGNMENT)})
+
+    def because_alice_assigns_it_to_bob(self):
+        self.forget_what_was_sent()
+        self.issue.assign("bob", ALICE, STAFF)
+        self.deliver_new_events()
+
+    def it_should_mail_nobody(self):
+        expect(self.notifications.sent).to(be_empty)
+
+
+class When_the_reporter_reopens_the_assignees_issue(With_staff_choices):
+    def because_fred_reopens_it(self):
+        self.issue.assign("bob", ALICE, STAFF)
+        self.issue.mark_as_resolved("Replaced the fuser.", BOB)
+        self.forget_what_was_sent()
+        self.issue.reopen("Still on fire.", FRED)
+        self.deliver_new_events()
+
+    def it_should_mail_the_assignee_the_reason(self):
+        expect(self.templates).to(equal(["reopened"]))
+        expect(self.recipients).to(equal([Recipient.staff("bob")]))
+        expect(self.notifications.sent[0].context).to(
+            equal({"author": "Fred Bloggs", "reason": "Still on fire."})
+        )
+
+    def it_should_offer_unsubscribing(self):
+        expect(self.notifications.sent[0].unsubscribe).to(equal(StaffMail.REOPEN))
+
+
+class When_staff_reopen_the_issue_themselves(With_staff_choices):
+    def because_alice_reopens_it(self):
+        self.issue.assign("bob", ALICE, STAFF)
+        self.issue.mark_as_resolved("Replaced the fuser.", BOB)
+        self.forget_what_was_sent()
+        self.issue.reopen("Not really fixed.", ALICE)
+        self.deliver_new_events()
+
+    def it_should_not_mail_about_a_reopen(self):
+        expect(self.templates).not_to(contain("reopened"))
+
+
+class When_the_reporter_comments_and_the_assignee_turned_that_off(With_staff_choices):
+    preferences = FakePreferences(turned_off={("bob", StaffMail.REPORTER_REPLY)})
+
+    def because_fred_comments(self):
+        self.issue.assign("bob", ALICE, STAFF)
+        self.forget_what_was_sent()
+        self.issue.comment(uuid.uuid4(), FRED, "Any news?", "public")
+        self.deliver_new_events()
+
+    def it_should_mail_nobody(self):
+        expect(self.notifications.sent).to(be_empty)

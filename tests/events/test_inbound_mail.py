@@ -182,3 +182,36 @@ def test_two_fetchers_at_once_on_postgresql_make_one_issue():
     assert errors == []
     assert IssueRecord.objects.count() == 20
     assert InboundMessage.objects.filter(status="reported").count() == 20
+
+
+@pytest.mark.django_db
+def test_a_reply_by_mail_to_a_waiting_issue_returns_it_to_where_it_was(tmp_path):
+    from issues_adapters.persistence.models import RecordedEvent
+    from issues_domain.values import Actor
+
+    issue = reported_by_fred()
+    bus = message_bus()
+    bus.handle(
+        commands.TriageIssue(
+            issue_id=issue.id, category="printing", priority="low", actor=Actor.staff("alice")
+        )
+    )
+    bus.handle(
+        commands.AwaitReporter(issue_id=issue.id, comment="Which?", actor=Actor.staff("alice"))
+    )
+    reply = a_message(
+        sender="fred@example.org",
+        subject=f"Re: [{issue.reference}] The helpdesk is waiting for your answer",
+        body="The one by the door.",
+    )
+
+    call_command("fetch_mail", a_maildir(tmp_path, reply))
+
+    issue.refresh_from_db()
+    assert issue.status == "triaged"
+    last = RecordedEvent.objects.filter(issue_id=issue.id).last()
+    assert (last.event_type, last.status, last.data["returned_to"]) == (
+        "ReporterAnswered",
+        "triaged",
+        "triaged",
+    )

@@ -18,6 +18,7 @@ from issues_adapters.web.models import QueueCount, QueueIssueState
 from issues_adapters.wiring import mail_handler_names, message_bus, read_models
 from issues_domain import commands
 from issues_domain.errors import DomainError
+from issues_domain.lifecycle import OPEN_STATUSES
 from tests.events.support import ALICE, make_staff
 from tests.support.services import require
 
@@ -38,12 +39,13 @@ def tables():
 def truth() -> dict:
     """The counts as the issue rows themselves say."""
     rows = list(IssueRecord.objects.values_list("status", "assignee", "category_id", "priority"))
-    open_rows = [row for row in rows if row[0] in counts.OPEN]
+    open_rows = [row for row in rows if row[0] in OPEN_STATUSES]
     found = {
         "open": len(open_rows),
         "unassigned": sum(row[1] is None for row in open_rows),
         "resolved": sum(row[0] == "resolved" for row in rows),
         "closed": sum(row[0] == "closed" for row in rows),
+        "waiting": sum(row[0] == "waiting" for row in rows),
     }
     for _, _, category, _ in open_rows:
         if category:
@@ -53,7 +55,7 @@ def truth() -> dict:
 
 def counted() -> dict:
     sidebar = counts.sidebar("nobody")
-    found = {key: sidebar[key] for key in ("open", "unassigned", "resolved", "closed")}
+    found = {key: sidebar[key] for key in ("open", "unassigned", "resolved", "closed", "waiting")}
     found |= {f"category:{key}": value for key, value in sidebar["category"].items() if value}
     return found
 
@@ -86,6 +88,7 @@ def staff_work(issue_ids, seed: int) -> None:
                 ),
                 commands.MarkIssueAsResolved(issue_id=issue_id, resolution="Done.", actor=ALICE),
                 commands.CloseIssue(issue_id=issue_id, actor=ALICE),
+                commands.AwaitReporter(issue_id=issue_id, comment="Which one?", actor=ALICE),
             ],
             2,
         ):

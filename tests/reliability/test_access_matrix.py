@@ -73,6 +73,9 @@ MATRIX = {
     # Staff pages.
     "staff/": [row("get", *STAFF_PAGE)],
     "staff/bulk/": [row("post", *STAFF_ACTION)],
+    "staff/settings/": [row("get", *STAFF_PAGE)],
+    # The unsubscribe link is its own credential (signed); a tracking token is not one.
+    "unsubscribe/<str:token>/": [row("get", *("404",) * 4), row("post", *("404",) * 4)],
     "staff/issues/<uuid:issue_id>/": [row("get", *STAFF_PAGE)],
     "staff/issues/<uuid:issue_id>/version/": [row("get", *STAFF_PAGE)],
     "staff/issues/<uuid:issue_id>/<slug:action>/": [row("post", *STAFF_ACTION)],
@@ -98,7 +101,16 @@ MATRIX = {
     "api/issues/<str:issue_id>/events/": [row("get", *STAFF_API)],
     **{
         f"api/issues/<str:issue_id>/{command}/": [row("post", *STAFF_API, body={})]
-        for command in ("triage", "assign", "pick", "comments", "resolve", "reopen", "close")
+        for command in (
+            "triage",
+            "assign",
+            "pick",
+            "comments",
+            "resolve",
+            "reopen",
+            "close",
+            "await-reporter",
+        )
     },
     "api/auth/token/": [row("post", *("refused",) * 4, body={})],  # no credentials given
     "api/projections/": [row("get", *STAFF_API)],

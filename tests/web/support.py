@@ -48,6 +48,9 @@ def issue_in(status: str, *, assignee: str = "alice", **overrides) -> uuid.UUID:
     bus.handle(commands.PickIssue(issue_id=issue_id, engineer=assignee))
     if status == "assigned":
         return issue_id
+    if status == "waiting":
+        bus.handle(commands.AwaitReporter(issue_id=issue_id, comment="Which one?", actor=actor))
+        return issue_id
     bus.handle(commands.MarkIssueAsResolved(issue_id=issue_id, resolution="New drum.", actor=actor))
     if status == "resolved":
         return issue_id

@@ -11,6 +11,7 @@ from issues_adapters.persistence.event_log import to_event
 from issues_adapters.persistence.models import IssueRecord, RecordedEvent
 from issues_adapters.web import counts
 from issues_adapters.web.models import QueueCount, QueueIssueState
+from issues_domain.lifecycle import OPEN_STATUSES
 from tests.web.support import issue_in, make_user, report, row, staff_client
 
 
@@ -27,13 +28,14 @@ def _tables():
 
 def _expected_from_issue_rows(username: str) -> dict:
     rows = IssueRecord.objects.all()
-    open_rows = [r for r in rows if r.status in counts.OPEN]
+    open_rows = [r for r in rows if r.status in OPEN_STATUSES]
     return {
         "open": len(open_rows),
         "unassigned": sum(r.assignee is None for r in open_rows),
         "mine": sum(r.assignee == username for r in open_rows),
         "resolved": sum(r.status == "resolved" for r in rows),
         "closed": sum(r.status == "closed" for r in rows),
+        "waiting": sum(r.status == "waiting" for r in rows),
     }
 
 
@@ -45,7 +47,7 @@ def test_seed_demo_creates_the_login_and_issues_in_every_status_once(capsys):
     assert demo.is_staff and demo.is_superuser
     assert "username 'demo', password 'helpdesk-demo'" in first
     statuses = set(IssueRecord.objects.values_list("status", flat=True))
-    assert statuses == {"reported", "triaged", "assigned", "resolved", "closed"}
+    assert statuses == {"reported", "triaged", "assigned", "waiting", "resolved", "closed"}
     issues, events = IssueRecord.objects.count(), RecordedEvent.objects.count()
     assert issues >= 30 and events > issues
 

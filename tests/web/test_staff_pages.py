@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 
 from issues_adapters.persistence.models import CommentRecord, RecordedEvent
+from issues_domain.lifecycle import allowed_actions
 from tests.web.support import comment, issue_in, make_user, report, row, staff_client
 
 pytestmark = pytest.mark.django_db
@@ -191,8 +192,7 @@ class When_staff_open_a_reported_issue:
         assert 'id="status">Reported' in self.html
 
     def it_should_offer_triage_assign_pick_comment_and_resolve(self):
-        for form in ("triage", "assign", "pick", "comment", "resolve"):
-            assert f'id="{form}-form"' in self.html, form
+        assert offered(self.html) == {"triage", "assign", "pick", "comment", "resolve"}
 
     def it_should_not_offer_reopen_or_close(self):
         assert 'id="reopen-form"' not in self.html
@@ -214,20 +214,40 @@ class When_staff_open_a_reported_issue:
         assert self.html.count("event-IssueCommented") == 2
 
 
+# What the page offers: side-panel forms, the composer and its buttons, by their ids.
+OFFERS = {
+    "triage": 'id="triage-form"',
+    "assign": 'id="assign-form"',
+    "pick": 'id="pick-form"',
+    "reopen": 'id="reopen-form"',
+    "close": 'id="close-form"',
+    "comment": 'id="composer-form"',
+    "await_reporter": 'id="send-and-wait-button"',
+    "resolve": 'id="send-and-resolve-button"',
+}
+
+
+def offered(html: str) -> set[str]:
+    return {action for action, marker in OFFERS.items() if marker in html}
+
+
 @pytest.mark.parametrize(
-    ("status", "offered"),
+    ("status", "expected"),
     [
-        ("triaged", {"triage", "assign", "pick", "comment", "resolve"}),
-        ("assigned", {"triage", "assign", "comment", "resolve"}),
+        ("triaged", {"triage", "assign", "pick", "comment", "resolve", "await_reporter"}),
+        ("assigned", {"triage", "assign", "comment", "resolve", "await_reporter"}),
+        ("waiting", {"triage", "assign", "comment", "resolve"}),
         ("resolved", {"comment", "reopen", "close"}),
         ("closed", set()),
     ],
 )
-def test_the_issue_page_offers_only_the_commands_allowed_now(status, offered):
+def test_the_issue_page_offers_only_the_commands_allowed_now(status, expected):
     client = staff_client()
-    html = client.get(issue_url(issue_in(status))).content.decode()
-    for form in ("triage", "assign", "pick", "comment", "resolve", "reopen", "close"):
-        assert (f'id="{form}-form"' in html) == (form in offered), form
+    issue_id = issue_in(status)
+    html = client.get(issue_url(issue_id)).content.decode()
+    assert offered(html) == expected
+    row_ = row(issue_id)
+    assert offered(html) == set(allowed_actions(row_.status, row_.assignee))
 
 
 def test_an_unknown_issue_is_404():
@@ -446,16 +466,19 @@ def bulk(client, ids, **data):
     return client.post("/staff/bulk/", payload, follow=True)
 
 
-def test_bulk_assign_assigns_each_and_reports_each():
+def test_bulk_assign_assigns_each_and_sums_up_in_one_banner():
     client = staff_client()
     make_user("bob")
     ids = [report(), report(), issue_in("resolved")]
-    response = bulk(client, ids, action="assign", assignee="bob")
+    response = bulk(client, ids, action="assign", assignee="bob", confirmed="on")
     assert response.redirect_chain[-1][0] == "/staff/?view=all"
     html = response.content.decode()
     assert [row(i).assignee for i in ids[:2]] == ["bob", "bob"]
-    assert f"{row(ids[0]).reference}: done." in html
-    assert f"{row(ids[2]).reference}: not changed. This issue is already resolved." in html
+    assert (
+        f"2 assigned, 1 not changed: {row(ids[2]).reference} "
+        "(This issue is already resolved.)." in html
+    )
+    assert html.count('<li class="message ') == 1
     assert row(ids[2]).assignee == "alice"
 
 
@@ -464,14 +487,16 @@ def test_bulk_triage_and_resolve():
     ids = [report(), report()]
     bulk(client, ids, action="triage", category="network", priority="low")
     assert {row(i).status for i in ids} == {"triaged"}
-    bulk(client, ids, action="resolve", resolution="Fixed the switch.")
+    bulk(client, ids, action="resolve", resolution="Fixed the switch.", confirmed="on")
     assert {row(i).status for i in ids} == {"resolved"}
 
 
 def test_bulk_resolve_without_a_resolution_explains_per_issue():
     client = staff_client()
     issue_id = report()
-    html = bulk(client, [issue_id], action="resolve", resolution="").content.decode()
+    html = bulk(
+        client, [issue_id], action="resolve", resolution="", confirmed="on"
+    ).content.decode()
     assert "not changed" in html and "required" in html
     assert row(issue_id).status == "reported"
 

@@ -19,7 +19,11 @@ from issues_adapters import languages
 from issues_adapters.api.throttling import AnonymousReportThrottle, ReporterCommentThrottle
 from issues_adapters.texts import translated
 from issues_adapters.web import forms, selectors
-from issues_adapters.web.presentation import reporter_can_comment, reporter_can_reopen
+from issues_adapters.web.presentation import (
+    conversation,
+    reporter_can_comment,
+    reporter_can_reopen,
+)
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain.commands import CommentOnIssue, ReopenIssue, ReportIssue
 from issues_domain.errors import CommandRefused, InvalidInput, StaleVersion
@@ -153,7 +157,8 @@ def _render_track_page(request, issue, comment_form, reopen_form, alert, status)
     context = {
         "issue": issue,
         "token": request.resolver_match.kwargs["token"],
-        "comments": issue.comments,  # the reporter's view holds public comments only
+        # The reporter's view holds public comments only, and their own reopen reasons.
+        "comments": conversation(issue.comments, issue_queries().history(issue.id)),
         "category_name": selectors.category_names().get(issue.category) if issue.category else "",
         "comment_form": comment_form or forms.ReporterCommentForm(),
         "reopen_form": reopen_form

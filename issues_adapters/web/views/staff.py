@@ -6,7 +6,6 @@ what the user typed and the domain's own explanation, and changes nothing.
 """
 
 import functools
-import uuid
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,18 +14,17 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from issues_adapters.persistence.queries import InvalidCursor
-from issues_adapters.texts import explanation, translated, translated_errors
+from issues_adapters.texts import translated, translated_errors
 from issues_adapters.web import counts, forms, kept_forms, presence, selectors
 from issues_adapters.web.labels import ORDERING_LABELS, PRIORITY_LABELS
 from issues_adapters.web.presentation import (
-    OPEN_STATUSES,
     change_phrase,
+    kept_text,
     looking_text,
     staff_actions,
     timeline,
@@ -34,7 +32,8 @@ from issues_adapters.web.presentation import (
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
 from issues_domain.errors import CommandRefused, InvalidInput, IssueNotFound, StaleVersion
-from issues_domain.values import Actor, Priority
+from issues_domain.lifecycle import OPEN_STATUSES, Action
+from issues_domain.values import Actor, IssueStatus, Priority
 from issues_service.queries import DEFAULT_ORDERING, QUEUE_ORDERINGS, QueueFilters
 
 
@@ -54,28 +53,36 @@ def staff_required(view):
 
 # -- the queue --------------------------------------------------------------------------------
 
+BULK_LIMIT = 500  # at most this many issues in one bulk action over "all matching"
+
+OPEN = ",".join(OPEN_STATUSES)
 VIEWS = {
     # name: (label, status filter, assignee filter; "me" is the signed-in user)
-    "open": (gettext_lazy("All open"), ",".join(OPEN_STATUSES), None),
-    "unassigned": (gettext_lazy("Unassigned"), ",".join(OPEN_STATUSES), "none"),
-    "mine": (gettext_lazy("Mine"), ",".join(OPEN_STATUSES), "me"),
+    "open": (gettext_lazy("All open"), OPEN, None),
+    "unassigned": (gettext_lazy("Unassigned"), OPEN, "none"),
+    "mine": (gettext_lazy("Mine"), OPEN, "me"),
+    "waiting": (gettext_lazy("Waiting on reporter"), IssueStatus.WAITING.value, None),
     "resolved": (gettext_lazy("Resolved"), "resolved", None),
     "closed": (gettext_lazy("Closed"), "closed", None),
     "all": (gettext_lazy("Everything"), None, None),
 }
 NOT_SET = "none"  # the priority filter's value for issues nobody has given a priority yet
 PRIORITY_VIEWS = [*PRIORITY_LABELS.items(), (NOT_SET, gettext_lazy("Not set"))]
-STATUS_CHOICES = ["reported", "triaged", "assigned", "resolved", "closed"]
+STATUS_CHOICES = [status.value for status in IssueStatus]
 FILTER_PARAMS = ("view", "status", "category", "priority", "assignee", "q", "sort")
 
 
-def _param(request, name: str) -> str:
-    return (request.GET.get(name) or "").strip()[:200]
+def _param(params, name: str) -> str:
+    return (params.get(name) or "").strip()[:200]
 
 
 def queue_filters(request) -> tuple[QueueFilters, dict]:
     """The queue's filters from the URL (so a view can be bookmarked), and what was chosen."""
-    chosen = {name: _param(request, name) for name in FILTER_PARAMS}
+    return filters_from(request.GET, request.user.get_username())
+
+
+def filters_from(params, username: str) -> tuple[QueueFilters, dict]:
+    chosen = {name: _param(params, name) for name in FILTER_PARAMS}
     view = chosen["view"] if chosen["view"] in VIEWS else "open"
     chosen["view"] = view
     _label, status, assignee = VIEWS[view]
@@ -86,7 +93,7 @@ def queue_filters(request) -> tuple[QueueFilters, dict]:
     if chosen["assignee"]:
         assignee = chosen["assignee"]
     if assignee == "me":
-        assignee = request.user.get_username()
+        assignee = username
     if chosen["priority"] not in {p.value for p in Priority} | {NOT_SET}:
         chosen["priority"] = ""
     sort = chosen["sort"] if chosen["sort"] in QUEUE_ORDERINGS else DEFAULT_ORDERING
@@ -98,7 +105,7 @@ def queue_filters(request) -> tuple[QueueFilters, dict]:
         assignee=assignee,
         q=chosen["q"] or None,
         ordering=sort,
-        cursor=_param(request, "cursor") or None,
+        cursor=_param(params, "cursor") or None,
         page_size=25,
     )
     return filters, chosen
@@ -177,6 +184,14 @@ def queue(request):
         else "",
         "here": request.get_full_path(),
         "bulk_form": forms.BulkForm(staff=staff, categories=categories),
+        "bulk_filter": urlencode({k: v for k, v in chosen.items() if v}),
+        # Offered when the filter spans pages; a capped count, never COUNT(*) of everything
+        # (asked on every page, so that a page costs the same number of queries).
+        "matching_count": matching
+        if (matching := issue_queries().count_matching(filters, BULK_LIMIT + 1))
+        and (page.next_cursor or page.previous_cursor)
+        else 0,
+        "bulk_limit": BULK_LIMIT,
         "query_string": _query_string(chosen),
     }
     return render(request, "web/queue.html", context)
@@ -217,6 +232,18 @@ ACTIONS = {
         lambda request, issue_id, data: commands.PickIssue(
             issue_id=issue_id,
             engineer=request.user.get_username(),
+            expected_version=data["expected_version"],
+        ),
+    ),
+    "reply": (
+        forms.ComposerForm,
+        gettext_lazy("Sent."),
+        lambda request, issue_id, data: commands.ReplyToIssue(
+            issue_id=issue_id,
+            author=_actor(request),
+            body=data["body"],
+            visibility=data["visibility"],
+            follow_up=data["follow_up"],
             expected_version=data["expected_version"],
         ),
     ),
@@ -269,8 +296,57 @@ def _form_kwargs(action: str, categories, staff) -> dict:
     return {}
 
 
+REPLY_DONE = {
+    "await_reporter": gettext_lazy("Sent; the issue waits for the reporter's answer."),
+    "resolve": gettext_lazy("Sent and resolved."),
+}
+# The side panel's forms; replying, waiting and resolving are the composer's.
+SIDE_PANEL = (Action.PICK, Action.ASSIGN, Action.TRIAGE, Action.REOPEN, Action.CLOSE)
+# A refused form of these actions comes back as the composer, holding what was typed.
+COMPOSER_ACTIONS = {"reply": "body", "comment": "body", "resolve": "resolution"}
+
+
+def _page_forms(request, issue, allowed, categories, staff) -> dict:
+    action_forms = {}
+    for action in SIDE_PANEL:
+        if action not in allowed:
+            continue
+        initial = {"expected_version": issue.version}
+        if action == Action.TRIAGE:
+            initial |= {"category": issue.category, "priority": issue.priority or "normal"}
+        if action == Action.ASSIGN:
+            initial |= {"assignee": issue.assignee or request.user.get_username()}
+        action_forms[action.value] = ACTIONS[action][0](
+            initial=initial, **_form_kwargs(action, categories, staff)
+        )
+    if Action.COMMENT in allowed:
+        action_forms["reply"] = forms.ComposerForm(initial={"expected_version": issue.version})
+    return action_forms
+
+
+def _kept_form(refused, action_forms, categories, staff):
+    """The refused form as it was sent, if the issue still allows it; else None."""
+    action, data = refused["action"], refused["data"]
+    if action in COMPOSER_ACTIONS and "reply" in action_forms:
+        data = data.copy()
+        data.setdefault("body", data.get(COMPOSER_ACTIONS[action], ""))
+        data.setdefault("follow_up", "resolve" if action == "resolve" else "send")
+        action = "reply"
+    if action not in action_forms:
+        return None
+    form = ACTIONS[action][0](data, **_form_kwargs(action, categories, staff))
+    form.is_valid()
+    if refused["errors"]:
+        form.add_domain_errors(InvalidInput(refused["errors"]))
+    action_forms[action] = form
+    return action
+
+
 def _render_issue(request, issue_id):
-    """The issue page, with a refused form as it was sent when the address names one."""
+    """The issue page, with a refused form as it was sent when the address names one.
+
+    Only what the lifecycle allows now is offered, also after a refusal: a refused form that
+    the issue no longer allows comes back as its text, to copy, not as a form to send."""
     issue = issue_queries().issue(issue_id)
     if issue is None:
         raise Http404("There is no such issue.")
@@ -278,31 +354,23 @@ def _render_issue(request, issue_id):
     categories = selectors.active_categories()
     names = selectors.category_names()
     staff = selectors.active_staff()
-    action_forms = {}
-    for action in staff_actions(issue):
-        form_class = ACTIONS[action][0]
-        initial = {"expected_version": issue.version}
-        if action == "triage":
-            initial |= {"category": issue.category, "priority": issue.priority or "normal"}
-        if action == "assign":
-            initial |= {"assignee": issue.assignee or request.user.get_username()}
-        action_forms[action] = form_class(
-            initial=initial, **_form_kwargs(action, categories, staff)
-        )
+    allowed = staff_actions(issue)
+    action_forms = _page_forms(request, issue, allowed, categories, staff)
     refused = kept_forms.kept(request, issue_id)
+    bound, kept = "", ""
     if refused is not None and refused["action"] in ACTIONS:
-        action = refused["action"]
-        form = ACTIONS[action][0](refused["data"], **_form_kwargs(action, categories, staff))
-        form.is_valid()
-        if refused["errors"]:
-            form.add_domain_errors(InvalidInput(refused["errors"]))
-        action_forms[action] = form
+        bound = _kept_form(refused, action_forms, categories, staff) or ""
+        if not bound:
+            kept = kept_text(refused["data"])
     context = {
         "issue": issue,
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
         "timeline": timeline(history, names),
         "forms": action_forms,
-        "bound_action": refused["action"] if refused else "",
+        "can_await": Action.AWAIT_REPORTER in allowed,
+        "can_resolve": Action.RESOLVE in allowed,
+        "kept_text": kept,
+        "bound_action": bound,
         "alert": refused["alert"] if refused else "",
         "stale": refused["stale"] if refused else None,
         "me": request.user.get_username(),
@@ -354,7 +422,7 @@ def issue_action(request, issue_id, action):
     except CommandRefused as error:
         alert = translated(error.detail)
         return _refused(request, issue_id, action, request.POST, alert=alert)
-    messages.success(request, done)
+    messages.success(request, REPLY_DONE.get(form.cleaned_data.get("follow_up"), done))
     return redirect("staff_issue", issue_id=issue_id)
 
 
@@ -375,82 +443,3 @@ def issue_version(request, issue_id):
     change["looking"] = presence.look(issue_id, request.user.get_username())
     change["looking_text"] = looking_text(change["looking"])
     return JsonResponse(change, headers={"Cache-Control": "no-store"})
-
-
-# -- bulk actions -----------------------------------------------------------------------------
-
-
-def _bulk_command(request, action: str, issue_id, version, data):
-    actor = _actor(request)
-    if action == "assign":
-        return commands.AssignIssue(
-            issue_id=issue_id, assignee=data["assignee"], actor=actor, expected_version=version
-        )
-    if action == "triage":
-        return commands.TriageIssue(
-            issue_id=issue_id,
-            category=data["category"],
-            priority=data["priority"],
-            actor=actor,
-            expected_version=version,
-        )
-    return commands.MarkIssueAsResolved(
-        issue_id=issue_id, resolution=data["resolution"], actor=actor, expected_version=version
-    )
-
-
-def _safe_next(request) -> str:
-    target = request.POST.get("next") or reverse("staff_queue")
-    if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
-        return reverse("staff_queue")
-    return target
-
-
-def _parse_ids(values) -> list[uuid.UUID]:
-    ids = []
-    for value in values:
-        try:
-            ids.append(uuid.UUID(value))
-        except ValueError:
-            continue
-    return ids
-
-
-@require_POST
-@staff_required
-def bulk(request):
-    """Each chosen issue gets its own command; the result is reported issue by issue."""
-    form = forms.BulkForm(
-        request.POST, staff=selectors.active_staff(), categories=selectors.active_categories()
-    )
-    issue_ids = _parse_ids(request.POST.getlist("issues"))[:100]
-    if not issue_ids:
-        messages.error(request, _("Choose at least one issue for a bulk action."))
-        return redirect(_safe_next(request))
-    if not form.is_valid():
-        messages.error(request, _("Choose a bulk action."))
-        return redirect(_safe_next(request))
-    action = form.cleaned_data["action"]
-    for issue_id in issue_ids:
-        label = request.POST.get(f"reference:{issue_id}", "")[:20] or _("Issue %(id)s") % {
-            "id": issue_id
-        }
-        version_text = request.POST.get(f"version:{issue_id}", "")
-        version = int(version_text) if version_text.isdigit() else None
-        try:
-            message_bus().handle(
-                _bulk_command(request, action, issue_id, version, form.cleaned_data)
-            )
-        except StaleVersion:
-            messages.error(
-                request,
-                _("%(issue)s: not changed; somebody else changed it meanwhile.") % {"issue": label},
-            )
-        except (InvalidInput, CommandRefused, IssueNotFound) as error:
-            messages.error(
-                request,
-                _("%(issue)s: not changed. %(why)s") % {"issue": label, "why": explanation(error)},
-            )
-        else:
-            messages.success(request, _("%(issue)s: done.") % {"issue": label})
-    return redirect(_safe_next(request))

@@ -113,6 +113,9 @@ SCENARIOS = [
     ("The plotter prints only half of the A1 sheet.", "printing", "high", "closed", "bob"),
     ("Intranet search returns nothing for 'holiday'.", "software", "low", "reopened", "alice"),
     ("Out-of-office reply goes to external senders twice.", "email", "normal", "reopened", None),
+    ("The meeting room screen shows 'no signal'.", "hardware", "normal", "waiting", "demo"),
+    ("Can't open attachments from the supplier portal.", "software", "high", "waiting", None),
+    ("Printer asks for a PIN I never set.", "printing", "normal", "answered", "alice"),
 ]
 
 PUBLIC_REPLIES = [
@@ -191,6 +194,9 @@ class Command(BaseCommand):
                 actor=Actor.staff(DEMO_USERNAME),
             )
         )
+        if story in ("waiting", "answered"):
+            self._wait_on_reporter(issue_id, staff, engineer, story, IssueReporter(name, email))
+            return
         if story == "triaged":
             if number % 2:
                 self._comment(issue_id, staff, PUBLIC_REPLIES[number % 3], "public")
@@ -228,6 +234,16 @@ class Command(BaseCommand):
             )
         elif story == "closed":
             bus.handle(commands.CloseIssue(issue_id=issue_id, actor=staff))
+
+    def _wait_on_reporter(self, issue_id, staff, engineer, story, reporter):
+        bus = message_bus()
+        if engineer:
+            bus.handle(commands.PickIssue(issue_id=issue_id, engineer=engineer))
+        bus.handle(
+            commands.AwaitReporter(issue_id=issue_id, comment=PUBLIC_REPLIES[1], actor=staff)
+        )
+        if story == "answered":
+            self._comment(issue_id, Actor.reporter(reporter), "It's asset 4711.", "public")
 
     def _comment(self, issue_id, author, body, visibility):
         message_bus().handle(

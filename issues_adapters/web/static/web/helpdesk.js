@@ -57,11 +57,13 @@
   function selectionChanged() {
     if (!panel) return;
     var chosen = boxes().filter(function (box) { return box.checked; }).length;
-    panel.classList.toggle("active", chosen > 0);
+    var everyPage = document.getElementById("all-matching");
+    panel.classList.toggle("active", chosen > 0 || (everyPage && everyPage.checked));
     var count = document.getElementById("selected-count");
     // The page gives the words in the reader's language (templates/web/queue.html).
-    count.textContent = (count.getAttribute("data-text") || "%(count)s selected")
-      .replace("%(count)s", chosen);
+    count.textContent = everyPage && everyPage.checked
+      ? everyPage.parentNode.textContent.trim()
+      : (count.getAttribute("data-text") || "%(count)s selected").replace("%(count)s", chosen);
     if (selectAll) selectAll.checked = chosen > 0 && chosen === boxes().length;
   }
   var selectAll = document.getElementById("select-all");
@@ -71,6 +73,8 @@
       selectionChanged();
     });
   }
+  var allMatching = document.getElementById("all-matching");
+  if (allMatching) allMatching.addEventListener("change", selectionChanged);
   if (table) table.addEventListener("change", function (event) {
     if (event.target.name === "issues") selectionChanged();
   });
@@ -107,7 +111,7 @@
     }
   }
   function reply() {
-    var box = document.querySelector('#comment-form textarea');
+    var box = document.getElementById("composer-body");
     if (box) { box.focus(); box.scrollIntoView({block: "center"}); }
   }
   if (issue && window.location.hash === "#reply") reply();

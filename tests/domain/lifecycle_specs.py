@@ -1,0 +1,123 @@
+"""The lifecycle table (issues_domain.lifecycle) is the one answer to "what may be done now":
+each issue's `allowed_actions()` is what its methods accept, and nothing else."""
+
+import uuid
+
+from expects import equal, expect
+
+from issues_domain.lifecycle import OPEN_STATUSES, Action, allowed_actions
+from issues_domain.values import IssueStatus
+from tests.domain.contexts import (
+    ALICE,
+    BOB,
+    CATEGORIES,
+    STAFF,
+    With_a_closed_issue,
+    With_a_reported_issue,
+    With_a_resolved_issue,
+    With_a_triaged_issue,
+    With_an_assigned_issue,
+)
+from tests.domain.waiting_specs import With_an_assigned_issue_waiting_on_the_reporter
+from tests.matchers import catch
+
+TRIES = {
+    Action.TRIAGE: lambda issue: issue.triage("network", "low", ALICE, CATEGORIES),
+    Action.ASSIGN: lambda issue: issue.assign("carol", ALICE, STAFF),
+    Action.PICK: lambda issue: issue.pick("carol"),
+    Action.COMMENT: lambda issue: issue.comment(uuid.uuid4(), BOB, "Hello.", "public"),
+    Action.AWAIT_REPORTER: lambda issue: issue.await_reporter(uuid.uuid4(), "Which?", BOB),
+    Action.RESOLVE: lambda issue: issue.mark_as_resolved("Done.", BOB),
+    Action.REOPEN: lambda issue: issue.reopen("Again.", BOB),
+    Action.CLOSE: lambda issue: issue.close(ALICE),
+}
+
+
+class Accepts_exactly_what_it_allows:
+    def it_should_accept_exactly_the_allowed_actions(self):
+        allowed = self.issue.allowed_actions()
+        accepted = set()
+        for action, attempt in TRIES.items():
+            fresh = self._copy()
+            if catch(lambda fresh=fresh, attempt=attempt: attempt(fresh)) is None:
+                accepted.add(action)
+        expect(accepted).to(equal(set(allowed)))
+
+    def it_should_allow_what_the_table_says(self):
+        expect(self.issue.allowed_actions()).to(equal(self.expected))
+
+    def _copy(self):
+        import copy
+
+        return copy.deepcopy(self.issue)
+
+
+class When_asking_a_reported_issue(Accepts_exactly_what_it_allows, With_a_reported_issue):
+    expected = {Action.TRIAGE, Action.ASSIGN, Action.PICK, Action.COMMENT, Action.RESOLVE}
+
+    def because_nothing_happens(self):
+        pass
+
+
+class When_asking_a_triaged_issue(Accepts_exactly_what_it_allows, With_a_triaged_issue):
+    expected = {
+        Action.TRIAGE,
+        Action.ASSIGN,
+        Action.PICK,
+        Action.COMMENT,
+        Action.RESOLVE,
+        Action.AWAIT_REPORTER,
+    }
+
+    def because_nothing_happens(self):
+        pass
+
+
+class When_asking_an_assigned_issue(Accepts_exactly_what_it_allows, With_an_assigned_issue):
+    expected = {Action.TRIAGE, Action.ASSIGN, Action.COMMENT, Action.RESOLVE, Action.AWAIT_REPORTER}
+
+    def because_nothing_happens(self):
+        pass
+
+
+class When_asking_a_waiting_issue(
+    Accepts_exactly_what_it_allows, With_an_assigned_issue_waiting_on_the_reporter
+):
+    expected = {Action.TRIAGE, Action.ASSIGN, Action.COMMENT, Action.RESOLVE}
+
+    def because_nothing_happens(self):
+        pass
+
+
+class When_asking_a_resolved_issue(Accepts_exactly_what_it_allows, With_a_resolved_issue):
+    expected = {Action.COMMENT, Action.REOPEN, Action.CLOSE}
+
+    def because_nothing_happens(self):
+        pass
+
+
+class When_asking_a_closed_issue(Accepts_exactly_what_it_allows, With_a_closed_issue):
+    expected = set()
+
+    def because_nothing_happens(self):
+        pass
+
+
+class When_asking_which_statuses_are_open:
+    def because_the_table_is_read(self):
+        self.open = OPEN_STATUSES
+
+    def it_should_be_those_with_work_to_do(self):
+        expect(set(self.open)).to(
+            equal(
+                {
+                    IssueStatus.REPORTED,
+                    IssueStatus.TRIAGED,
+                    IssueStatus.ASSIGNED,
+                    IssueStatus.WAITING,
+                }
+            )
+        )
+
+    def it_should_never_offer_pick_when_somebody_has_it(self):
+        expect(Action.PICK in allowed_actions("triaged", "bob")).to(equal(False))
