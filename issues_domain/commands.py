@@ -83,3 +83,37 @@ class CloseIssue(Command):
     issue_id: uuid.UUID
     actor: Actor
     expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagIssue(Command):
+    issue_id: uuid.UUID
+    actor: Actor
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MergeIssue(Command):
+    """Merge the duplicate `issue_id` into `into` (the other issue's id or reference)."""
+
+    issue_id: uuid.UUID
+    into: str
+    actor: Actor
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkIssues(Command):
+    issue_id: uuid.UUID
+    other: str  # the other issue's id or reference
+    actor: Actor
+    kind: str = "related"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnlinkIssues(Command):
+    issue_id: uuid.UUID
+    other: str
+    actor: Actor

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from issues_domain.values import Actor, IssueStatus, Priority, Visibility
+from issues_domain.values import Actor, IssueStatus, LinkKind, Priority, Visibility
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -103,6 +103,49 @@ class IssueClosed(Event):
     pass
 
 
+@dataclass(frozen=True, kw_only=True)
+class IssueTagged(Event):
+    """Tags were added to or removed from the issue; `tags` is every tag it has now."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueMerged(Event):
+    """The issue was a duplicate: closed, and its conversation continues on `into`."""
+
+    into: uuid.UUID
+    into_reference: str
+    reporter_email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class DuplicateMergedIn(Event):
+    """A duplicate was merged into this issue. Its reporter (named here) follows this one."""
+
+    duplicate_id: uuid.UUID
+    duplicate_reference: str
+    reporter_name: str
+    reporter_email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssuesLinked(Event):
+    """This issue and `other` were linked; the other issue records the same, the other way."""
+
+    other_id: uuid.UUID
+    other_reference: str
+    kind: LinkKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssuesUnlinked(Event):
+    other_id: uuid.UUID
+    other_reference: str
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     IssueReported,
     IssueTriaged,
@@ -113,4 +156,9 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     IssueResolved,
     IssueReopened,
     IssueClosed,
+    IssueTagged,
+    IssueMerged,
+    DuplicateMergedIn,
+    IssuesLinked,
+    IssuesUnlinked,
 )

@@ -7,15 +7,20 @@ from datetime import UTC, datetime
 
 from issues_domain import errors
 from issues_domain.events import (
+    DuplicateMergedIn,
     Event,
     IssueAssigned,
     IssueClosed,
     IssueCommented,
+    IssueMerged,
     IssuePicked,
     IssueReassigned,
     IssueReopened,
     IssueReported,
     IssueResolved,
+    IssuesLinked,
+    IssuesUnlinked,
+    IssueTagged,
     IssueTriaged,
 )
 from issues_domain.ports import CategoryCatalogue, StaffDirectory
@@ -24,12 +29,15 @@ from issues_domain.values import (
     DESCRIPTION_MAX_LENGTH,
     REASON_MAX_LENGTH,
     RESOLUTION_MAX_LENGTH,
+    TAGS_PER_ISSUE,
     Actor,
     Comment,
     IssueReporter,
     IssueStatus,
+    LinkKind,
     Priority,
     Visibility,
+    clean_tags,
     clean_text,
     validate_all,
 )
@@ -66,6 +74,10 @@ class Issue:
     updated_at: datetime = field(default_factory=_now)
     tracking_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     comments: list[Comment] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    merged_into: uuid.UUID | None = None
+    # The issues this one is linked to, both ways: the other issue holds this one too.
+    links: dict[uuid.UUID, LinkKind] = field(default_factory=dict)
     # Events raised since the issue was loaded; the unit of work records them with the change.
     events: list[Event] = field(default_factory=list, repr=False)
 
@@ -185,6 +197,82 @@ class Issue:
             raise self._closed_or(errors.IssueNotResolved)
         self.status = IssueStatus.CLOSED
         self._record(IssueClosed, actor)
+
+    def tag(self, add, remove, actor: Actor):
+        if self.status == IssueStatus.CLOSED:
+            raise errors.IssueIsClosed()
+        fields = validate_all(
+            add=lambda: clean_tags(add, "add"), remove=lambda: clean_tags(remove, "remove")
+        )
+        added = [tag for tag in fields["add"] if tag not in self.tags]
+        removed = [tag for tag in fields["remove"] if tag in self.tags and tag not in added]
+        tags = [tag for tag in self.tags if tag not in removed] + added
+        if len(tags) > TAGS_PER_ISSUE:
+            raise errors.TooManyTags(TAGS_PER_ISSUE, len(tags))
+        if not added and not removed:
+            return  # nothing changes: no new version, no event
+        self.tags = tags
+        self._record(
+            IssueTagged, actor, added=tuple(added), removed=tuple(removed), tags=tuple(tags)
+        )
+
+    def merge_into(self, target: "Issue", actor: Actor):
+        """This issue is a duplicate of `target`: close it, and tell the target's timeline.
+
+        The target gains the duplicate's reporter as a follower: its DuplicateMergedIn names
+        them, and adding them as a watcher belongs with the watchers' rule.
+        """
+        if target.id == self.id:
+            raise errors.CannotMergeIntoItself()
+        if target.merged_into == self.id:
+            raise errors.MergeCycle()
+        if target.merged_into is not None:
+            raise errors.MergeTargetMerged()
+        if self.status == IssueStatus.CLOSED:
+            raise errors.IssueIsClosed()
+        if target.status == IssueStatus.CLOSED:
+            raise errors.MergeTargetClosed()
+        self.merged_into, self.status = target.id, IssueStatus.CLOSED
+        self._record(
+            IssueMerged,
+            actor,
+            into=target.id,
+            into_reference=target.reference,
+            reporter_email=self.reporter.email,
+        )
+        target._record(
+            DuplicateMergedIn,
+            actor,
+            duplicate_id=self.id,
+            duplicate_reference=self.reference,
+            reporter_name=self.reporter.name,
+            reporter_email=self.reporter.email,
+        )
+
+    def link(self, other: "Issue", kind: str, actor: Actor):
+        link_kind = LinkKind.parse(kind)
+        if other.id == self.id:
+            raise errors.CannotLinkToItself()
+        if other.id in self.links:
+            raise errors.AlreadyLinked()
+        for one, another in ((self, other), (other, self)):
+            one.links[another.id] = link_kind
+            one._record(
+                IssuesLinked,
+                actor,
+                other_id=another.id,
+                other_reference=another.reference,
+                kind=link_kind,
+            )
+
+    def unlink(self, other: "Issue", actor: Actor):
+        if other.id not in self.links:
+            raise errors.NotLinked()
+        for one, another in ((self, other), (other, self)):
+            one.links.pop(another.id, None)
+            one._record(
+                IssuesUnlinked, actor, other_id=another.id, other_reference=another.reference
+            )
 
     def expect_version(self, expected: int | None):
         """Refuse to act for a caller who was looking at an older (or newer) version."""

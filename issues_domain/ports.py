@@ -20,6 +20,10 @@ class IssueLog(abc.ABC):
         """The issue, or IssueNotFound."""
 
     @abc.abstractmethod
+    def find(self, id_or_reference: str) -> "Issue":
+        """The issue with this id (as text) or reference (e.g. HD-1042), or IssueNotFound."""
+
+    @abc.abstractmethod
     def next_reference(self) -> str:
         """A short, unique, human-readable reference for a new issue, like HD-1042."""
 

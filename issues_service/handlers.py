@@ -104,6 +104,49 @@ class CloseIssueHandler(CommandHandler):
         return issue.id
 
 
+class TagIssueHandler(CommandHandler):
+    def __call__(self, cmd: commands.TagIssue) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.tag(cmd.add, cmd.remove, cmd.actor)
+            self.uow.commit()
+        return issue.id
+
+
+class MergeIssueHandler(CommandHandler):
+    """Both issues change in the one unit of work: the duplicate closes, the target learns."""
+
+    def __call__(self, cmd: commands.MergeIssue) -> uuid.UUID:
+        with self.uow:
+            duplicate = self.uow.issues.get(cmd.issue_id)
+            duplicate.expect_version(cmd.expected_version)
+            target = self.uow.issues.find(cmd.into)
+            duplicate.merge_into(target, cmd.actor)
+            self.uow.commit()
+        return duplicate.id
+
+
+class LinkIssuesHandler(CommandHandler):
+    def __call__(self, cmd: commands.LinkIssues) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            other = self.uow.issues.find(cmd.other)
+            issue.link(other, cmd.kind, cmd.actor)
+            self.uow.commit()
+        return issue.id
+
+
+class UnlinkIssuesHandler(CommandHandler):
+    def __call__(self, cmd: commands.UnlinkIssues) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            other = self.uow.issues.find(cmd.other)
+            issue.unlink(other, cmd.actor)
+            self.uow.commit()
+        return issue.id
+
+
 COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.ReportIssue: ReportIssueHandler,
     commands.TriageIssue: TriageIssueHandler,
@@ -113,4 +156,8 @@ COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.MarkIssueAsResolved: MarkIssueAsResolvedHandler,
     commands.ReopenIssue: ReopenIssueHandler,
     commands.CloseIssue: CloseIssueHandler,
+    commands.TagIssue: TagIssueHandler,
+    commands.MergeIssue: MergeIssueHandler,
+    commands.LinkIssues: LinkIssuesHandler,
+    commands.UnlinkIssues: UnlinkIssuesHandler,
 }
