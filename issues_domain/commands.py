@@ -110,6 +110,7 @@ class LinkIssues(Command):
     other: str  # the other issue's id or reference
     actor: Actor
     kind: str = "related"
+    expected_version: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,3 +118,4 @@ class UnlinkIssues(Command):
     issue_id: uuid.UUID
     other: str
     actor: Actor
+    expected_version: int | None = None

@@ -131,6 +131,7 @@ class LinkIssuesHandler(CommandHandler):
     def __call__(self, cmd: commands.LinkIssues) -> uuid.UUID:
         with self.uow:
             issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
             other = self.uow.issues.find(cmd.other)
             issue.link(other, cmd.kind, cmd.actor)
             self.uow.commit()
@@ -141,6 +142,7 @@ class UnlinkIssuesHandler(CommandHandler):
     def __call__(self, cmd: commands.UnlinkIssues) -> uuid.UUID:
         with self.uow:
             issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
             other = self.uow.issues.find(cmd.other)
             issue.unlink(other, cmd.actor)
             self.uow.commit()

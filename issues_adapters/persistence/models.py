@@ -67,6 +67,10 @@ class IssueRecord(models.Model):
     priority_rank = models.PositiveSmallIntegerField(default=0)
     assignee = models.CharField(max_length=150, null=True, blank=True)
     resolution = models.TextField(null=True, blank=True)
+    # Its tags in order, for showing; TagRecord holds them again, for filtering by tag.
+    tags = models.JSONField(default=list, blank=True)
+    # The issue this one was merged into as a duplicate (it is then closed).
+    merged_into = models.UUIDField(null=True, blank=True)
     version = models.PositiveIntegerField()
     reported_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -116,6 +120,42 @@ class CommentRecord(models.Model):
 
     def __str__(self):
         return f"{self.author_name}: {self.body[:40]}"
+
+
+class TagRecord(models.Model):
+    """One tag of one issue; the queue filters by tag through (tag, issue)."""
+
+    issue = models.ForeignKey(IssueRecord, on_delete=models.CASCADE, related_name="tag_rows")
+    tag = models.CharField(max_length=32)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "issues_tag"
+        verbose_name = "tag"
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "issue"], name="tag_once_per_issue"),
+        ]
+
+    def __str__(self):
+        return self.tag
+
+
+class LinkRecord(models.Model):
+    """A link from one issue to another; a link between two issues is two rows, one each way."""
+
+    issue = models.ForeignKey(IssueRecord, on_delete=models.CASCADE, related_name="link_rows")
+    other = models.ForeignKey(IssueRecord, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=20)
+
+    class Meta:
+        db_table = "issues_link"
+        verbose_name = "link"
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "other"], name="link_once_per_pair"),
+        ]
+
+    def __str__(self):
+        return f"{self.issue_id} {self.kind} {self.other_id}"
 
 
 class CurrentTransactionId(models.Func):

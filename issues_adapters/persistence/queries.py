@@ -14,7 +14,12 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from issues_adapters.persistence.models import REFERENCE_PREFIX, IssueRecord, RecordedEvent
+from issues_adapters.persistence.models import (
+    REFERENCE_PREFIX,
+    IssueRecord,
+    LinkRecord,
+    RecordedEvent,
+)
 from issues_domain.issue import Issue
 from issues_service.queries import (
     DEFAULT_ORDERING,
@@ -23,6 +28,7 @@ from issues_service.queries import (
     IssueDetail,
     IssueQueries,
     IssueSummary,
+    LinkView,
     QueueFilters,
     QueuePage,
     RecordedEventView,
@@ -52,6 +58,7 @@ _SUMMARY_FIELDS = [
     "version",
     "reported_at",
     "updated_at",
+    "tags",
 ]
 assert set(_ORDER_COLUMNS) == set(QUEUE_ORDERINGS)
 # "HD-1005", "hd1005" and "1005" all name issue number 1005.
@@ -127,7 +134,12 @@ def _detail(**lookup) -> IssueDetail | None:
     """One issue and its comments in one statement (a LEFT JOIN: a row per comment)."""
     rows = list(
         IssueRecord.objects.filter(**lookup)
-        .values(*_SUMMARY_FIELDS, "resolution", *(f"comments__{f}" for f in _COMMENT_FIELDS))
+        .values(
+            *_SUMMARY_FIELDS,
+            "resolution",
+            "merged_into",
+            *(f"comments__{f}" for f in _COMMENT_FIELDS),
+        )
         .order_by("comments__created_at", "comments__id")
     )
     if not rows:
@@ -135,6 +147,7 @@ def _detail(**lookup) -> IssueDetail | None:
     first = rows[0]
     return IssueDetail(
         **_renamed({name: first[name] for name in _SUMMARY_FIELDS}),
+        **_organised(first["id"], first["merged_into"]),
         resolution=first["resolution"],
         comments=[
             CommentView(**{name: row[f"comments__{name}"] for name in _COMMENT_FIELDS})
@@ -160,6 +173,8 @@ def detail_of(issue: Issue) -> IssueDetail:
         reported_at=issue.reported_at,
         updated_at=issue.updated_at,
         resolution=issue.resolution,
+        tags=tuple(issue.tags),
+        **_organised(issue.id, issue.merged_into),
         comments=[
             CommentView(
                 id=comment.id,
@@ -172,6 +187,26 @@ def detail_of(issue: Issue) -> IssueDetail:
             for comment in sorted(issue.comments, key=lambda c: (c.created_at, c.id))
         ],
     )
+
+
+def _organised(issue_id, merged_into) -> dict:
+    """Its links with the other issues' references and status, and what it was merged into."""
+    links = [
+        LinkView(issue_id=other, reference=reference, status=status, kind=kind)
+        for other, reference, status, kind in LinkRecord.objects.filter(issue_id=issue_id)
+        .order_by("other__number")
+        .values_list("other_id", "other__reference", "other__status", "kind")
+    ]
+    merged_into_reference = (
+        IssueRecord.objects.filter(id=merged_into).values_list("reference", flat=True).first()
+        if merged_into
+        else None
+    )
+    return {
+        "links": links,
+        "merged_into": merged_into,
+        "merged_into_reference": merged_into_reference,
+    }
 
 
 def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
@@ -187,6 +222,8 @@ def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
         rows = rows.filter(assignee__isnull=True)
     elif filters.assignee:
         rows = rows.filter(assignee=filters.assignee)
+    if filters.tag:
+        rows = rows.filter(tag_rows__tag=filters.tag)
     if filters.q and filters.q.strip():
         rows = rows.filter(_search(filters.q.strip()))
     return rows
@@ -237,6 +274,7 @@ def _decode_cursor(cursor: str | None, column: str) -> tuple[str | None, tuple |
 def _renamed(fields: dict) -> dict:
     fields = dict(fields)
     fields["category"] = fields.pop("category_id")
+    fields["tags"] = tuple(fields.get("tags") or ())
     return fields
 
 

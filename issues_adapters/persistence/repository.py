@@ -16,6 +16,8 @@ from issues_adapters.persistence.models import (
     CommentRecord,
     IssueNumber,
     IssueRecord,
+    LinkRecord,
+    TagRecord,
 )
 from issues_adapters.persistence.plain_statements import insert, update
 from issues_domain.errors import IssueNotFound
@@ -27,6 +29,7 @@ from issues_domain.values import (
     Comment,
     IssueReporter,
     IssueStatus,
+    LinkKind,
     Priority,
     Visibility,
 )
@@ -42,11 +45,15 @@ class DjangoIssueLog(IssueLog):
         self.seen: dict[uuid.UUID, Issue] = {}
         self._loaded_version: dict[uuid.UUID, int] = {}
         self._stored_comments: dict[uuid.UUID, set[uuid.UUID]] = {}
+        self._stored_tags: dict[uuid.UUID, list[str]] = {}
+        self._stored_links: dict[uuid.UUID, dict] = {}
 
     def add(self, issue: Issue) -> None:
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = 0
         self._stored_comments[issue.id] = set()
+        self._stored_tags[issue.id] = []
+        self._stored_links[issue.id] = {}
 
     def get(self, issue_id: uuid.UUID) -> Issue:
         # FOR UPDATE makes concurrent writers on PostgreSQL queue up on the row; the version
@@ -58,10 +65,32 @@ class DjangoIssueLog(IssueLog):
             CommentRecord.objects.filter(issue_id=issue_id).order_by("created_at", "id")
         )
         issue = to_domain(row, comments)
+        issue.links = {
+            other: LinkKind(kind)
+            for other, kind in LinkRecord.objects.filter(issue_id=issue_id).values_list(
+                "other_id", "kind"
+            )
+        }
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = row.version
         self._stored_comments[issue.id] = {comment.id for comment in comments}
+        self._stored_tags[issue.id] = list(issue.tags)
+        self._stored_links[issue.id] = dict(issue.links)
         return issue
+
+    def find(self, id_or_reference: str) -> Issue:
+        text = (id_or_reference or "").strip()
+        try:
+            issue_id = uuid.UUID(text)
+        except ValueError:
+            issue_id = (
+                IssueRecord.objects.filter(reference__iexact=text)
+                .values_list("id", flat=True)
+                .first()
+            )
+        if issue_id is None:
+            raise IssueNotFound()
+        return self.seen.get(issue_id) or self.get(issue_id)
 
     def next_reference(self) -> str:
         # One plain statement (SQLite >= 3.35 and PostgreSQL both have RETURNING): the ORM's
@@ -79,6 +108,8 @@ class DjangoIssueLog(IssueLog):
                 continue
             self._save(issue, self._loaded_version[issue_id])
             self._save_new_comments(issue)
+            self._save_tags(issue)
+            self._save_links(issue)
             events.extend(issue.events)
             self._loaded_version[issue_id] = issue.version
             issue.events = []
@@ -113,6 +144,29 @@ class DjangoIssueLog(IssueLog):
         )
         stored.update(comment.id for comment in issue.comments)
 
+    def _save_tags(self, issue: Issue) -> None:
+        if issue.tags == self._stored_tags[issue.id]:
+            return
+        TagRecord.objects.filter(issue_id=issue.id).delete()
+        TagRecord.objects.bulk_create(
+            TagRecord(issue_id=issue.id, tag=tag, position=position)
+            for position, tag in enumerate(issue.tags)
+        )
+        self._stored_tags[issue.id] = list(issue.tags)
+
+    def _save_links(self, issue: Issue) -> None:
+        stored = self._stored_links[issue.id]
+        if issue.links == stored:
+            return
+        gone = [other for other in stored if other not in issue.links]
+        LinkRecord.objects.filter(issue_id=issue.id, other_id__in=gone).delete()
+        LinkRecord.objects.bulk_create(
+            LinkRecord(issue_id=issue.id, other_id=other, kind=kind.value)
+            for other, kind in issue.links.items()
+            if other not in stored
+        )
+        self._stored_links[issue.id] = dict(issue.links)
+
 
 def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
     return Issue(
@@ -125,6 +179,8 @@ def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
         priority=Priority(row.priority) if row.priority else None,
         assignee=row.assignee,
         resolution=row.resolution,
+        merged_into=row.merged_into,
+        tags=list(row.tags or ()),
         version=row.version,
         reported_at=row.reported_at,
         updated_at=row.updated_at,
@@ -158,6 +214,8 @@ def from_domain(issue: Issue) -> dict:
         "priority_rank": PRIORITY_RANK[issue.priority],
         "assignee": issue.assignee,
         "resolution": issue.resolution,
+        "merged_into": issue.merged_into,
+        "tags": list(issue.tags),
         "version": issue.version,
         "reported_at": issue.reported_at,
         "updated_at": issue.updated_at,
