@@ -315,7 +315,7 @@ SPECTACULAR_SETTINGS = {
         "IssueStatusEnum": "issues_adapters.api.serializers.ISSUE_STATUSES",
         "RebuildStatusEnum": "issues_adapters.api.projections.REBUILD_STATUSES",
         "HandlerKindEnum": "issues_adapters.api.projections.HANDLER_KINDS",
-        "LinkKindEnum": "issues_domain.values.LinkKind",
+        "LinkKindEnum": "issues_adapters.api.serializers.LINK_KINDS",
     },
     # Separate request and response components: request fields keep minLength and the like.
     "COMPONENT_SPLIT_REQUEST": True,

@@ -14,6 +14,7 @@ from drf_spectacular.utils import (
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
+from issues_adapters.api.serializers import LINK_KINDS
 from issues_adapters.api.views import (
     COMMAND_ERRORS,
     IF_MATCH,
@@ -108,9 +109,7 @@ class LinkIssuesApi(IssueCommandApi):
 
     class LinkInput(serializers.Serializer):
         other = text(100, help_text="The other issue: its id or reference (HD-1042).")
-        kind = serializers.ChoiceField(
-            choices=[kind.value for kind in LinkKind], default=LinkKind.RELATED.value
-        )
+        kind = serializers.ChoiceField(choices=LINK_KINDS, default=LinkKind.RELATED.value)
 
     input_serializer = LinkInput
 

@@ -20,6 +20,7 @@ ACTOR_ROLES = [role.value for role in ActorRole]
 
 
 ISSUE_STATUSES = [status.value for status in IssueStatus]
+LINK_KINDS = [kind.value for kind in LinkKind]
 
 
 class CommentOutput(serializers.Serializer):
@@ -55,7 +56,7 @@ class LinkOutput(serializers.Serializer):
     issue_id = serializers.UUIDField(help_text="The linked issue.")
     reference = serializers.CharField()
     status = serializers.ChoiceField(choices=ISSUE_STATUSES)
-    kind = serializers.ChoiceField(choices=[kind.value for kind in LinkKind])
+    kind = serializers.ChoiceField(choices=LINK_KINDS)
 
 
 class IssueOutput(IssueSummaryOutput):
