@@ -33,6 +33,8 @@ class State:
     category: str | None = None
     priority: str | None = None
     triage_version: int = 0
+    tags: str | None = None
+    tags_version: int = 0
 
 
 def buckets(state: State) -> set[str]:
@@ -45,6 +47,7 @@ def buckets(state: State) -> set[str]:
         if state.category:
             found.add(f"category:{state.category}")
         found.add(f"priority:{state.priority or 'none'}")
+        found.update(f"tag:{tag}" for tag in (state.tags or "").split())
     return found
 
 
@@ -66,6 +69,10 @@ def _take(state: State, event: events.Event) -> None:
             state.priority = str(priority) if priority else None
             state.triage_version = version
 
+    def tags(value):
+        if version > state.tags_version:
+            state.tags, state.tags_version = " ".join(value) or None, version
+
     if isinstance(event, events.IssueReported):
         status("reported")
         assignee(None)
@@ -84,8 +91,11 @@ def _take(state: State, event: events.Event) -> None:
     elif isinstance(event, events.IssueReopened):
         status(event.status)
         assignee(event.assignee)
-    elif isinstance(event, events.IssueClosed):
+    elif isinstance(event, events.IssueClosed | events.IssueMerged):
         status("closed")
+    elif isinstance(event, events.IssueTagged):
+        status(event.status)
+        tags(event.tags)
 
 
 LIVE = {QueueIssueState: QueueIssueState._meta.db_table, QueueCount: QueueCount._meta.db_table}
@@ -115,6 +125,8 @@ _STATE_FIELDS = (
     "category",
     "priority",
     "triage_version",
+    "tags",
+    "tags_version",
 )
 
 
@@ -185,6 +197,8 @@ def _facts(state: State) -> tuple:
         state.category,
         state.priority,
         state.triage_version,
+        state.tags,
+        state.tags_version,
     )
 
 
@@ -253,6 +267,7 @@ def sidebar(username: str) -> dict:
             | Q(key=f"assignee:{username}")
             | Q(key__startswith="category:")
             | Q(key__startswith="priority:")
+            | Q(key__startswith="tag:")
         ).values_list("key", "count")
     )
     return {
@@ -264,4 +279,7 @@ def sidebar(username: str) -> dict:
         "all": rows.get("open", 0) + rows.get("status:resolved", 0) + rows.get("status:closed", 0),
         "category": {k.split(":", 1)[1]: v for k, v in rows.items() if k.startswith("category:")},
         "priority": {k.split(":", 1)[1]: v for k, v in rows.items() if k.startswith("priority:")},
+        "tag": {
+            k.split(":", 1)[1]: v for k, v in sorted(rows.items()) if k.startswith("tag:") and v
+        },
     }
