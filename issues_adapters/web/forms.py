@@ -75,7 +75,9 @@ class PickForm(VersionedForm):
 
 
 class CommentForm(VersionedForm):
-    body = forms.CharField(label="Comment", widget=forms.Textarea(attrs={"rows": 4}))
+    body = forms.CharField(
+        label="Comment", widget=forms.Textarea(attrs={"rows": 4, "id": "composer-body"})
+    )
     visibility = forms.ChoiceField(
         label="Who can read it",
         choices=[

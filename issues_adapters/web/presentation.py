@@ -8,6 +8,8 @@ still decides, and a refused command is shown as such.
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext as _
+
 from issues_service.queries import IssueSummary, RecordedEventView
 
 OPEN_STATUSES = ("reported", "triaged", "assigned")
@@ -35,6 +37,35 @@ def reporter_can_comment(status: str) -> bool:
 
 def reporter_can_reopen(status: str) -> bool:
     return status == "resolved"
+
+
+def _tagged(data: dict) -> str:
+    added, removed = ", ".join(data.get("added", ())), ", ".join(data.get("removed", ()))
+    if added and removed:
+        return _("Tagged %(added)s; untagged %(removed)s") % {"added": added, "removed": removed}
+    if added:
+        return _("Tagged %(added)s") % {"added": added}
+    return _("Untagged %(removed)s") % {"removed": removed}
+
+
+# Tags, merges and links: what each event says on the timeline.
+ORGANISING_TITLES = {
+    "IssueTagged": _tagged,
+    "IssueMerged": lambda data: (
+        _("Merged into %(reference)s as a duplicate (closed)")
+        % {"reference": data.get("into_reference")}
+    ),
+    "DuplicateMergedIn": lambda data: (
+        _("%(reference)s was merged into this issue; its reporter %(email)s follows this one")
+        % {"reference": data.get("duplicate_reference"), "email": data.get("reporter_email")}
+    ),
+    "IssuesLinked": lambda data: (
+        _("Linked to %(reference)s") % {"reference": data.get("other_reference")}
+    ),
+    "IssuesUnlinked": lambda data: (
+        _("Unlinked from %(reference)s") % {"reference": data.get("other_reference")}
+    ),
+}
 
 
 @dataclass(frozen=True)
@@ -84,6 +115,8 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         body = data.get("reason", "")
     elif kind == "IssueClosed":
         title = "Closed"
+    elif kind in ORGANISING_TITLES:
+        title = ORGANISING_TITLES[kind](data)
     else:
         title = kind
     return TimelineEntry(

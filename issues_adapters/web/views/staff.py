@@ -20,6 +20,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from issues_adapters.persistence.queries import InvalidCursor
 from issues_adapters.web import counts, forms, kept_forms, selectors
+from issues_adapters.web.panels import panels as organising_panels
 from issues_adapters.web.presentation import OPEN_STATUSES, staff_actions, timeline
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
@@ -294,6 +295,7 @@ def _render_issue(request, issue_id):
         "alert": refused["alert"] if refused else "",
         "stale": refused["stale"] if refused else None,
         "me": request.user.get_username(),
+        **organising_panels(request, issue, refused),
     }
     return render(request, "web/issue.html", context)
 
