@@ -6,6 +6,7 @@ when a command is refused as invalid input.
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy
 
 from issues_domain.errors import InvalidInput
 from issues_domain.values import Priority
@@ -112,7 +113,12 @@ class ReporterReopenForm(DomainErrorsMixin, forms.Form):
     reason = forms.CharField(label="What is still wrong?", widget=forms.Textarea(attrs={"rows": 3}))
 
 
-BULK_ACTIONS = [("assign", "Assign to"), ("triage", "Triage as"), ("resolve", "Resolve")]
+BULK_ACTIONS = [
+    ("assign", "Assign to"),
+    ("triage", "Triage as"),
+    ("resolve", "Resolve"),
+    ("tag", gettext_lazy("Add tags")),
+]
 
 
 class BulkForm(DomainErrorsMixin, forms.Form):
@@ -123,6 +129,9 @@ class BulkForm(DomainErrorsMixin, forms.Form):
         label="Priority", required=False, choices=[("", "—"), *PRIORITY_CHOICES]
     )
     resolution = forms.CharField(label="Resolution", required=False, max_length=10_000)
+    tags = forms.CharField(
+        label=gettext_lazy("Tags (separated by commas)"), required=False, max_length=2000
+    )
 
     def __init__(self, *args, staff=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from issues_adapters.persistence.queries import InvalidCursor
 from issues_adapters.web import counts, forms, kept_forms, selectors
 from issues_adapters.web.panels import panels as organising_panels
+from issues_adapters.web.panels import typed_tags
 from issues_adapters.web.presentation import OPEN_STATUSES, staff_actions, timeline
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
@@ -57,7 +58,7 @@ VIEWS = {
 NOT_SET = "none"  # the priority filter's value for issues nobody has given a priority yet
 PRIORITY_VIEWS = [*((p.value, p.value.capitalize()) for p in Priority), (NOT_SET, "Not set")]
 STATUS_CHOICES = ["reported", "triaged", "assigned", "resolved", "closed"]
-FILTER_PARAMS = ("view", "status", "category", "priority", "assignee", "q", "sort")
+FILTER_PARAMS = ("view", "status", "category", "priority", "assignee", "q", "tag", "sort")
 
 
 def _param(request, name: str) -> str:
@@ -88,6 +89,7 @@ def queue_filters(request) -> tuple[QueueFilters, dict]:
         priority=chosen["priority"] or None,
         assignee=assignee,
         q=chosen["q"] or None,
+        tag=chosen["tag"] or None,
         ordering=sort,
         cursor=_param(request, "cursor") or None,
         page_size=25,
@@ -153,6 +155,7 @@ def queue(request):
         "priority_counts": [
             (value, label, sidebar["priority"].get(value, 0)) for value, label in PRIORITY_VIEWS
         ],
+        "tag_counts": sorted(sidebar["tag"].items()),
         "categories": categories,
         "category_names": dict(categories),
         "staff": staff,
@@ -167,6 +170,7 @@ def queue(request):
         "here": request.get_full_path(),
         "bulk_form": forms.BulkForm(staff=staff, categories=categories),
         "query_string": _query_string(chosen),
+        "query_string_without_tag": _query_string(chosen, tag=""),
     }
     return render(request, "web/queue.html", context)
 
@@ -371,6 +375,10 @@ def _bulk_command(request, action: str, issue_id, version, data):
             priority=data["priority"],
             actor=actor,
             expected_version=version,
+        )
+    if action == "tag":
+        return commands.TagIssue(
+            issue_id=issue_id, add=typed_tags(data["tags"]), actor=actor, expected_version=version
         )
     return commands.MarkIssueAsResolved(
         issue_id=issue_id, resolution=data["resolution"], actor=actor, expected_version=version
