@@ -10,11 +10,15 @@ from issues_domain.commands import (
     AssignIssue,
     CloseIssue,
     CommentOnIssue,
+    LinkIssues,
     MarkIssueAsResolved,
+    MergeIssue,
     PickIssue,
     ReopenIssue,
     ReportIssue,
+    TagIssue,
     TriageIssue,
+    UnlinkIssues,
 )
 from issues_domain.events import ALL_EVENTS
 from tests.adapters.contexts import ALICE, make_staff
@@ -52,6 +56,10 @@ class When_every_kind_of_event_is_recorded_and_read_back:
             AssignIssue(issue_id=issue_id, assignee="bob", actor=ALICE),
             TriageIssue(issue_id=issue_id, category="network", priority="low", actor=ALICE),
             CommentOnIssue(issue_id=issue_id, author=ALICE, body="hi", visibility="internal"),
+            TagIssue(issue_id=issue_id, add=("printer",), actor=ALICE),
+            LinkIssues(issue_id=issue_id, other=str(picked_id), actor=ALICE),
+            UnlinkIssues(issue_id=picked_id, other=str(issue_id), actor=ALICE),
+            MergeIssue(issue_id=picked_id, into=str(issue_id), actor=ALICE),
             MarkIssueAsResolved(issue_id=issue_id, resolution="done", actor=ALICE),
             ReopenIssue(issue_id=issue_id, reason="not done", actor=ALICE),
             MarkIssueAsResolved(issue_id=issue_id, resolution="done now", actor=ALICE),
