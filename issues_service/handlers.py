@@ -119,9 +119,8 @@ class MergeIssueHandler(CommandHandler):
 
     def __call__(self, cmd: commands.MergeIssue) -> uuid.UUID:
         with self.uow:
-            duplicate = self.uow.issues.get(cmd.issue_id)
+            duplicate, target = self.uow.issues.get_pair(cmd.issue_id, cmd.into)
             duplicate.expect_version(cmd.expected_version)
-            target = self.uow.issues.find(cmd.into)
             duplicate.merge_into(target, cmd.actor)
             self.uow.commit()
         return duplicate.id
@@ -130,9 +129,8 @@ class MergeIssueHandler(CommandHandler):
 class LinkIssuesHandler(CommandHandler):
     def __call__(self, cmd: commands.LinkIssues) -> uuid.UUID:
         with self.uow:
-            issue = self.uow.issues.get(cmd.issue_id)
+            issue, other = self.uow.issues.get_pair(cmd.issue_id, cmd.other)
             issue.expect_version(cmd.expected_version)
-            other = self.uow.issues.find(cmd.other)
             issue.link(other, cmd.kind, cmd.actor)
             self.uow.commit()
         return issue.id
@@ -141,9 +139,8 @@ class LinkIssuesHandler(CommandHandler):
 class UnlinkIssuesHandler(CommandHandler):
     def __call__(self, cmd: commands.UnlinkIssues) -> uuid.UUID:
         with self.uow:
-            issue = self.uow.issues.get(cmd.issue_id)
+            issue, other = self.uow.issues.get_pair(cmd.issue_id, cmd.other)
             issue.expect_version(cmd.expected_version)
-            other = self.uow.issues.find(cmd.other)
             issue.unlink(other, cmd.actor)
             self.uow.commit()
         return issue.id

@@ -79,18 +79,20 @@ class DjangoIssueLog(IssueLog):
         return issue
 
     def find(self, id_or_reference: str) -> Issue:
-        text = (id_or_reference or "").strip()
-        try:
-            issue_id = uuid.UUID(text)
-        except ValueError:
-            issue_id = (
-                IssueRecord.objects.filter(reference__iexact=text)
-                .values_list("id", flat=True)
-                .first()
-            )
-        if issue_id is None:
-            raise IssueNotFound()
+        issue_id = _id_of(id_or_reference)
         return self.seen.get(issue_id) or self.get(issue_id)
+
+    def get_pair(self, issue_id: uuid.UUID, other: str) -> tuple[Issue, Issue]:
+        other_id = _id_of(other)
+        # Both rows locked in id order in one statement: A-with-B and B-with-A never deadlock.
+        list(
+            IssueRecord.objects.select_for_update()
+            .filter(id__in={issue_id, other_id})
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        first = self.get(issue_id)
+        return first, self.seen.get(other_id) or self.get(other_id)
 
     def next_reference(self) -> str:
         # One plain statement (SQLite >= 3.35 and PostgreSQL both have RETURNING): the ORM's
@@ -166,6 +168,18 @@ class DjangoIssueLog(IssueLog):
             if other not in stored
         )
         self._stored_links[issue.id] = dict(issue.links)
+
+
+def _id_of(id_or_reference: str) -> uuid.UUID:
+    text = (id_or_reference or "").strip()
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        pass
+    found = IssueRecord.objects.filter(reference__iexact=text).values_list("id", flat=True).first()
+    if found is None:
+        raise IssueNotFound()
+    return found
 
 
 def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
