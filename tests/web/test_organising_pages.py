@@ -149,3 +149,21 @@ def test_only_staff_keep_canned_replies():
     outsider.force_login(make_user("mallory", staff=False))
     assert outsider.get("/staff/canned-replies/").status_code == 403
     assert outsider.post("/staff/canned-replies/", {"title": "x", "body": "y"}).status_code == 403
+
+
+def test_a_bulk_tag_with_no_tag_says_so_and_changes_nothing():
+    client = staff_client()
+    issue_id = report()
+    response = client.post(
+        "/staff/bulk/", {"action": "tag", "tags": " , ", "issues": [str(issue_id)]}, follow=True
+    )
+    assert "Type at least one tag to add." in response.content.decode()
+    assert row(issue_id).version == 1
+
+
+def test_the_demo_data_has_canned_replies_once(capsys):
+    from django.core.management import call_command
+
+    call_command("seed_demo")
+    call_command("seed_demo")
+    assert CannedReplyRecord.objects.count() == 2

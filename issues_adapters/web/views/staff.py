@@ -16,6 +16,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from issues_adapters.persistence.queries import InvalidCursor
@@ -417,6 +418,9 @@ def bulk(request):
         messages.error(request, "Choose a bulk action.")
         return redirect(_safe_next(request))
     action = form.cleaned_data["action"]
+    if action == "tag" and not typed_tags(form.cleaned_data["tags"]):
+        messages.error(request, _("Type at least one tag to add."))
+        return redirect(_safe_next(request))
     for issue_id in issue_ids:
         label = request.POST.get(f"reference:{issue_id}", "")[:20] or f"Issue {issue_id}"
         version_text = request.POST.get(f"version:{issue_id}", "")
