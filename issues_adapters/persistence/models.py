@@ -69,6 +69,8 @@ class IssueRecord(models.Model):
     resolution = models.TextField(null=True, blank=True)
     # Its tags in order, for showing; TagRecord holds them again, for filtering by tag.
     tags = models.JSONField(default=list, blank=True)
+    # The issues it is linked to, {"<other id>": "<kind>"}; the other issue's row lists this one.
+    links = models.JSONField(default=dict, blank=True)
     # The issue this one was merged into as a duplicate (it is then closed).
     merged_into = models.UUIDField(null=True, blank=True)
     version = models.PositiveIntegerField()
@@ -138,24 +140,6 @@ class TagRecord(models.Model):
 
     def __str__(self):
         return self.tag
-
-
-class LinkRecord(models.Model):
-    """A link from one issue to another; a link between two issues is two rows, one each way."""
-
-    issue = models.ForeignKey(IssueRecord, on_delete=models.CASCADE, related_name="link_rows")
-    other = models.ForeignKey(IssueRecord, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=20)
-
-    class Meta:
-        db_table = "issues_link"
-        verbose_name = "link"
-        constraints = [
-            models.UniqueConstraint(fields=["issue", "other"], name="link_once_per_pair"),
-        ]
-
-    def __str__(self):
-        return f"{self.issue_id} {self.kind} {self.other_id}"
 
 
 class CurrentTransactionId(models.Func):

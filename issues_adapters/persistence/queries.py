@@ -17,7 +17,6 @@ from django.db.models import Q, QuerySet
 from issues_adapters.persistence.models import (
     REFERENCE_PREFIX,
     IssueRecord,
-    LinkRecord,
     RecordedEvent,
 )
 from issues_domain.issue import Issue
@@ -138,6 +137,7 @@ def _detail(**lookup) -> IssueDetail | None:
             *_SUMMARY_FIELDS,
             "resolution",
             "merged_into",
+            "links",
             *(f"comments__{f}" for f in _COMMENT_FIELDS),
         )
         .order_by("comments__created_at", "comments__id")
@@ -147,7 +147,7 @@ def _detail(**lookup) -> IssueDetail | None:
     first = rows[0]
     return IssueDetail(
         **_renamed({name: first[name] for name in _SUMMARY_FIELDS}),
-        **_organised(first["id"], first["merged_into"]),
+        **_organised(first["links"], first["merged_into"]),
         resolution=first["resolution"],
         comments=[
             CommentView(**{name: row[f"comments__{name}"] for name in _COMMENT_FIELDS})
@@ -174,7 +174,7 @@ def detail_of(issue: Issue) -> IssueDetail:
         updated_at=issue.updated_at,
         resolution=issue.resolution,
         tags=tuple(issue.tags),
-        **_organised(issue.id, issue.merged_into),
+        **_organised({str(k): v.value for k, v in issue.links.items()}, issue.merged_into),
         comments=[
             CommentView(
                 id=comment.id,
@@ -189,23 +189,36 @@ def detail_of(issue: Issue) -> IssueDetail:
     )
 
 
-def _organised(issue_id, merged_into) -> dict:
-    """Its links with the other issues' references and status, and what it was merged into."""
-    links = [
-        LinkView(issue_id=other, reference=reference, status=status, kind=kind)
-        for other, reference, status, kind in LinkRecord.objects.filter(issue_id=issue_id)
-        .order_by("other__number")
-        .values_list("other_id", "other__reference", "other__status", "kind")
-    ]
-    merged_into_reference = (
-        IssueRecord.objects.filter(id=merged_into).values_list("reference", flat=True).first()
-        if merged_into
-        else None
+def _organised(links: dict, merged_into) -> dict:
+    """Its links with the other issues' references and status, and what it was merged into:
+    one more statement, and only for an issue that has either."""
+    wanted = {uuid.UUID(other) for other in links or {}} | ({merged_into} if merged_into else set())
+    others = {}
+    if wanted:
+        others = {
+            row["id"]: row
+            for row in IssueRecord.objects.filter(id__in=wanted).values(
+                "id", "reference", "status", "number"
+            )
+        }
+    shown = sorted(
+        (others[other] for other in map(uuid.UUID, links or {}) if other in others),
+        key=lambda row: row["number"],
     )
     return {
-        "links": links,
+        "links": [
+            LinkView(
+                issue_id=row["id"],
+                reference=row["reference"],
+                status=row["status"],
+                kind=links[str(row["id"])],
+            )
+            for row in shown
+        ],
         "merged_into": merged_into,
-        "merged_into_reference": merged_into_reference,
+        "merged_into_reference": others[merged_into]["reference"]
+        if merged_into in others
+        else None,
     }
 
 

@@ -16,7 +16,6 @@ from issues_adapters.persistence.models import (
     CommentRecord,
     IssueNumber,
     IssueRecord,
-    LinkRecord,
     TagRecord,
 )
 from issues_adapters.persistence.plain_statements import insert, update
@@ -46,14 +45,12 @@ class DjangoIssueLog(IssueLog):
         self._loaded_version: dict[uuid.UUID, int] = {}
         self._stored_comments: dict[uuid.UUID, set[uuid.UUID]] = {}
         self._stored_tags: dict[uuid.UUID, list[str]] = {}
-        self._stored_links: dict[uuid.UUID, dict] = {}
 
     def add(self, issue: Issue) -> None:
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = 0
         self._stored_comments[issue.id] = set()
         self._stored_tags[issue.id] = []
-        self._stored_links[issue.id] = {}
 
     def get(self, issue_id: uuid.UUID) -> Issue:
         # FOR UPDATE makes concurrent writers on PostgreSQL queue up on the row; the version
@@ -65,17 +62,10 @@ class DjangoIssueLog(IssueLog):
             CommentRecord.objects.filter(issue_id=issue_id).order_by("created_at", "id")
         )
         issue = to_domain(row, comments)
-        issue.links = {
-            other: LinkKind(kind)
-            for other, kind in LinkRecord.objects.filter(issue_id=issue_id).values_list(
-                "other_id", "kind"
-            )
-        }
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = row.version
         self._stored_comments[issue.id] = {comment.id for comment in comments}
         self._stored_tags[issue.id] = list(issue.tags)
-        self._stored_links[issue.id] = dict(issue.links)
         return issue
 
     def find(self, id_or_reference: str) -> Issue:
@@ -111,7 +101,6 @@ class DjangoIssueLog(IssueLog):
             self._save(issue, self._loaded_version[issue_id])
             self._save_new_comments(issue)
             self._save_tags(issue)
-            self._save_links(issue)
             events.extend(issue.events)
             self._loaded_version[issue_id] = issue.version
             issue.events = []
@@ -156,19 +145,6 @@ class DjangoIssueLog(IssueLog):
         )
         self._stored_tags[issue.id] = list(issue.tags)
 
-    def _save_links(self, issue: Issue) -> None:
-        stored = self._stored_links[issue.id]
-        if issue.links == stored:
-            return
-        gone = [other for other in stored if other not in issue.links]
-        LinkRecord.objects.filter(issue_id=issue.id, other_id__in=gone).delete()
-        LinkRecord.objects.bulk_create(
-            LinkRecord(issue_id=issue.id, other_id=other, kind=kind.value)
-            for other, kind in issue.links.items()
-            if other not in stored
-        )
-        self._stored_links[issue.id] = dict(issue.links)
-
 
 def _id_of(id_or_reference: str) -> uuid.UUID:
     text = (id_or_reference or "").strip()
@@ -195,6 +171,7 @@ def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
         resolution=row.resolution,
         merged_into=row.merged_into,
         tags=list(row.tags or ()),
+        links={uuid.UUID(other): LinkKind(kind) for other, kind in (row.links or {}).items()},
         version=row.version,
         reported_at=row.reported_at,
         updated_at=row.updated_at,
@@ -230,6 +207,7 @@ def from_domain(issue: Issue) -> dict:
         "resolution": issue.resolution,
         "merged_into": issue.merged_into,
         "tags": list(issue.tags),
+        "links": {str(other): kind.value for other, kind in issue.links.items()},
         "version": issue.version,
         "reported_at": issue.reported_at,
         "updated_at": issue.updated_at,
