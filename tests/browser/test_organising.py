@@ -12,7 +12,7 @@ from tests.web.support import issue_in, report, row
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_a_canned_reply_is_chosen_and_inserted_with_the_keyboard(live_server, new_page):
+def test_a_canned_reply_is_chosen_and_inserted_with_the_keyboard(live_server, new_page, screenshot):
     make_staff("alice")
     CannedReplyRecord.objects.create(title="Asking for a photo", body="x", updated_by="alice")
     CannedReplyRecord.objects.create(
@@ -37,6 +37,7 @@ def test_a_canned_reply_is_chosen_and_inserted_with_the_keyboard(live_server, ne
     expect(page.get_by_role("option", name="Thanks for waiting")).to_have_attribute(
         "aria-selected", "true"
     )
+    screenshot(page, "13-canned-reply-picker")
     picker.press("Enter")
 
     expect(composer).to_have_value(f"Good news. Hello Fred Bloggs, {reference} is fixed. alice")
@@ -71,7 +72,7 @@ def test_tags_added_on_the_issue_page_filter_the_queue(live_server, new_page):
     expect(page.locator('#tag-counts [data-count="tag:scanner"]')).to_have_text("1")
 
 
-def test_a_duplicate_is_merged_from_its_page(live_server, new_page):
+def test_a_duplicate_is_merged_from_its_page(live_server, new_page, screenshot):
     make_staff("alice")
     target = issue_in("assigned")
     duplicate = report(reporter_email="dee@example.org")
@@ -79,6 +80,7 @@ def test_a_duplicate_is_merged_from_its_page(live_server, new_page):
     page = new_page()
     log_in(page, live_server.url, "alice")
     page.goto(f"{live_server.url}/staff/issues/{duplicate}/")
+    screenshot(page, "13-issue-side-panels")
     page.get_by_label("Merge into issue (reference)").fill(reference)
     page.get_by_role("button", name="Merge and close this one").click()
     expect(page.locator("#status")).to_have_text("Closed")
