@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "issues_adapters.eventing",
     "issues_adapters.api",
     "issues_adapters.web",
+    "issues_adapters.canned_replies",
 ]
 
 MIDDLEWARE = [
@@ -323,6 +324,7 @@ SPECTACULAR_SETTINGS = {
         "IssueStatusEnum": "issues_adapters.api.serializers.ISSUE_STATUSES",
         "RebuildStatusEnum": "issues_adapters.api.projections.REBUILD_STATUSES",
         "HandlerKindEnum": "issues_adapters.api.projections.HANDLER_KINDS",
+        "LinkKindEnum": "issues_adapters.api.serializers.LINK_KINDS",
     },
     # Separate request and response components: request fields keep minLength and the like.
     "COMPONENT_SPLIT_REQUEST": True,

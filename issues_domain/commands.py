@@ -109,3 +109,39 @@ class ReplyToIssue(Command):
     follow_up: FollowUp = FollowUp.NONE
     expected_version: int | None = None
     comment_id: uuid.UUID = field(default_factory=uuid.uuid4)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TagIssue(Command):
+    issue_id: uuid.UUID
+    actor: Actor
+    add: tuple[str, ...] = ()
+    remove: tuple[str, ...] = ()
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MergeIssue(Command):
+    """Merge the duplicate `issue_id` into `into` (the other issue's id or reference)."""
+
+    issue_id: uuid.UUID
+    into: str
+    actor: Actor
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class LinkIssues(Command):
+    issue_id: uuid.UUID
+    other: str  # the other issue's id or reference
+    actor: Actor
+    kind: str = "related"
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class UnlinkIssues(Command):
+    issue_id: uuid.UUID
+    other: str
+    actor: Actor
+    expected_version: int | None = None

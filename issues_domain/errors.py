@@ -122,6 +122,50 @@ class FollowUpNeedsPublicReply(InvalidInput):
         )
 
 
+class TooManyTags(InvalidInput):
+    code = "too_many_tags"
+
+    def __init__(self, limit: int, count: int):
+        super().__init__(
+            {"add": [f"An issue has at most {limit} tags; this would give it {count}."]}
+        )
+
+
+class CannotMergeIntoItself(CommandRefused):
+    code = "cannot_merge_into_itself"
+    message = "An issue cannot be merged into itself."
+
+
+class MergeTargetClosed(CommandRefused):
+    code = "merge_target_closed"
+    message = "The issue to merge into is closed; choose an open one."
+
+
+class MergeTargetMerged(CommandRefused):
+    code = "merge_target_merged"
+    message = "The issue to merge into was itself merged into another; merge into that one."
+
+
+class MergeCycle(CommandRefused):
+    code = "merge_cycle"
+    message = "That issue was merged into this one; merging back would make a cycle."
+
+
+class CannotLinkToItself(CommandRefused):
+    code = "cannot_link_to_itself"
+    message = "An issue cannot be linked to itself."
+
+
+class AlreadyLinked(CommandRefused):
+    code = "already_linked"
+    message = "These issues are already linked."
+
+
+class NotLinked(CommandRefused):
+    code = "not_linked"
+    message = "These issues are not linked."
+
+
 class StaleVersion(DomainError):
     """The client acted on a version of the issue that is no longer current (HTTP 412)."""
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
-from issues_domain.values import Actor, IssueStatus, Priority, Visibility
+from issues_domain.values import Actor, IssueStatus, LinkKind, Priority, Visibility
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,10 +117,53 @@ class IssueAwaitingReporter(Event):
 
 
 @dataclass(frozen=True, kw_only=True)
+class IssueTagged(Event):
+    """Tags were added to or removed from the issue; `tags` is every tag it has now."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+    tags: tuple[str, ...]
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssueMerged(Event):
+    """The issue was a duplicate: closed, and its conversation continues on `into`."""
+
+    into: uuid.UUID
+    into_reference: str
+    reporter_email: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReporterAnswered(Event):
     """The reporter commented on an issue waiting for them: it went back to `returned_to`."""
 
     returned_to: IssueStatus
+
+
+@dataclass(frozen=True, kw_only=True)
+class DuplicateMergedIn(Event):
+    """A duplicate was merged into this issue. Its reporter (named here) follows this one."""
+
+    duplicate_id: uuid.UUID
+    duplicate_reference: str
+    reporter_name: str
+    reporter_email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssuesLinked(Event):
+    """This issue and `other` were linked; the other issue records the same, the other way."""
+
+    other_id: uuid.UUID
+    other_reference: str
+    kind: LinkKind
+
+
+@dataclass(frozen=True, kw_only=True)
+class IssuesUnlinked(Event):
+    other_id: uuid.UUID
+    other_reference: str
 
 
 ALL_EVENTS: tuple[type[Event], ...] = (
@@ -135,4 +178,9 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     IssueClosed,
     IssueAwaitingReporter,
     ReporterAnswered,
+    IssueTagged,
+    IssueMerged,
+    DuplicateMergedIn,
+    IssuesLinked,
+    IssuesUnlinked,
 )

@@ -7,16 +7,21 @@ from datetime import UTC, datetime
 
 from issues_domain import errors
 from issues_domain.events import (
+    DuplicateMergedIn,
     Event,
     IssueAssigned,
     IssueAwaitingReporter,
     IssueClosed,
     IssueCommented,
+    IssueMerged,
     IssuePicked,
     IssueReassigned,
     IssueReopened,
     IssueReported,
     IssueResolved,
+    IssuesLinked,
+    IssuesUnlinked,
+    IssueTagged,
     IssueTriaged,
     ReporterAnswered,
 )
@@ -29,14 +34,17 @@ from issues_domain.values import (
     REASON_MAX_LENGTH,
     REQUIRED,
     RESOLUTION_MAX_LENGTH,
+    TAGS_PER_ISSUE,
     Actor,
     Comment,
     FollowUp,
     IssueReporter,
     IssueStatus,
+    LinkKind,
     Priority,
     Visibility,
     clean_language,
+    clean_tags,
     clean_text,
     validate_all,
 )
@@ -75,6 +83,10 @@ class Issue:
     # The reporter's language: every page and mail meant for them speaks it.
     language: str = DEFAULT_LANGUAGE
     comments: list[Comment] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    merged_into: uuid.UUID | None = None
+    # The issues this one is linked to, both ways: the other issue holds this one too.
+    links: dict[uuid.UUID, LinkKind] = field(default_factory=dict)
     # Events raised since the issue was loaded; the unit of work records them with the change.
     events: list[Event] = field(default_factory=list, repr=False)
 
@@ -231,6 +243,81 @@ class Issue:
         self._require(Action.CLOSE)
         self.status = IssueStatus.CLOSED
         self._record(IssueClosed, actor)
+
+    def tag(self, add, remove, actor: Actor):
+        self._require(Action.TAG)
+        fields = validate_all(
+            add=lambda: clean_tags(add, "add"), remove=lambda: clean_tags(remove, "remove")
+        )
+        added = [tag for tag in fields["add"] if tag not in self.tags]
+        removed = [tag for tag in fields["remove"] if tag in self.tags and tag not in added]
+        tags = [tag for tag in self.tags if tag not in removed] + added
+        if len(tags) > TAGS_PER_ISSUE:
+            raise errors.TooManyTags(TAGS_PER_ISSUE, len(tags))
+        if not added and not removed:
+            return  # nothing changes: no new version, no event
+        self.tags = tags
+        self._record(
+            IssueTagged, actor, added=tuple(added), removed=tuple(removed), tags=tuple(tags)
+        )
+
+    def merge_into(self, target: "Issue", actor: Actor):
+        """This issue is a duplicate of `target`: close it, and tell the target's timeline.
+
+        The target gains the duplicate's reporter as a follower: its DuplicateMergedIn names
+        them, and adding them as a watcher belongs with the watchers' rule.
+        """
+        if target.id == self.id:
+            raise errors.CannotMergeIntoItself()
+        if target.merged_into == self.id:
+            raise errors.MergeCycle()
+        if target.merged_into is not None:
+            raise errors.MergeTargetMerged()
+        self._require(Action.MERGE)
+        if Action.MERGE not in target.allowed_actions():
+            raise errors.MergeTargetClosed()
+        self.merged_into, self.status = target.id, IssueStatus.CLOSED
+        self._record(
+            IssueMerged,
+            actor,
+            into=target.id,
+            into_reference=target.reference,
+            reporter_email=self.reporter.email,
+        )
+        target._record(
+            DuplicateMergedIn,
+            actor,
+            duplicate_id=self.id,
+            duplicate_reference=self.reference,
+            reporter_name=self.reporter.name,
+            reporter_email=self.reporter.email,
+        )
+
+    def link(self, other: "Issue", kind: str, actor: Actor):
+        self._require(Action.LINK)
+        link_kind = LinkKind.parse(kind)
+        if other.id == self.id:
+            raise errors.CannotLinkToItself()
+        if other.id in self.links:
+            raise errors.AlreadyLinked()
+        for one, another in ((self, other), (other, self)):
+            one.links[another.id] = link_kind
+            one._record(
+                IssuesLinked,
+                actor,
+                other_id=another.id,
+                other_reference=another.reference,
+                kind=link_kind,
+            )
+
+    def unlink(self, other: "Issue", actor: Actor):
+        if other.id not in self.links:
+            raise errors.NotLinked()
+        for one, another in ((self, other), (other, self)):
+            one.links.pop(another.id, None)
+            one._record(
+                IssuesUnlinked, actor, other_id=another.id, other_reference=another.reference
+            )
 
     def expect_version(self, expected: int | None):
         """Refuse to act for a caller who was looking at an older (or newer) version."""

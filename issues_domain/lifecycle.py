@@ -20,17 +20,22 @@ class Action(StrEnum):
     RESOLVE = "resolve"
     REOPEN = "reopen"
     CLOSE = "close"
+    TAG = "tag"
+    MERGE = "merge"
+    LINK = "link"
 
 
-_WORK = frozenset({Action.TRIAGE, Action.ASSIGN, Action.COMMENT, Action.RESOLVE})
+# Organising an issue: anything but closed may be tagged or merged; links never hurt.
+_ORGANISE = frozenset({Action.TAG, Action.MERGE, Action.LINK})
+_WORK = frozenset({Action.TRIAGE, Action.ASSIGN, Action.COMMENT, Action.RESOLVE}) | _ORGANISE
 
 ALLOWED: dict[IssueStatus, frozenset[Action]] = {
     IssueStatus.REPORTED: _WORK | {Action.PICK},
     IssueStatus.TRIAGED: _WORK | {Action.PICK, Action.AWAIT_REPORTER},
     IssueStatus.ASSIGNED: _WORK | {Action.AWAIT_REPORTER},
     IssueStatus.WAITING: _WORK,
-    IssueStatus.RESOLVED: frozenset({Action.COMMENT, Action.REOPEN, Action.CLOSE}),
-    IssueStatus.CLOSED: frozenset(),
+    IssueStatus.RESOLVED: frozenset({Action.COMMENT, Action.REOPEN, Action.CLOSE}) | _ORGANISE,
+    IssueStatus.CLOSED: frozenset({Action.LINK}),
 }
 
 # Statuses in which somebody still has work to do: the queue's "open" views and counts.

@@ -20,6 +20,17 @@ class IssueLog(abc.ABC):
         """The issue, or IssueNotFound."""
 
     @abc.abstractmethod
+    def find(self, id_or_reference: str) -> "Issue":
+        """The issue with this id (as text) or reference (e.g. HD-1042), or IssueNotFound."""
+
+    def get_pair(self, issue_id: uuid.UUID, other: str) -> tuple["Issue", "Issue"]:
+        """The issue and the other (by id or reference), for a command that changes both.
+
+        An adapter that locks rows takes both locks in one fixed order, so that two commands
+        on the same pair, started from either end, never wait on each other."""
+        return self.get(issue_id), self.find(other)
+
+    @abc.abstractmethod
     def next_reference(self) -> str:
         """A short, unique, human-readable reference for a new issue, like HD-1042."""
 

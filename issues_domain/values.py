@@ -17,6 +17,9 @@ EMAIL_MAX_LENGTH = 254
 COMMENT_MAX_LENGTH = 10_000
 RESOLUTION_MAX_LENGTH = 10_000
 REASON_MAX_LENGTH = 10_000
+TAG_MAX_LENGTH = 32
+TAGS_PER_ISSUE = 20
+_TAG = re.compile(rf"[a-z0-9-]{{1,{TAG_MAX_LENGTH}}}")
 
 # Control characters (C0, DEL and C1) other than tab, line feed and carriage return; a browser
 # sends a textarea's line breaks as CR LF.
@@ -165,6 +168,39 @@ def validate_all(**checks: Callable[[], Any]) -> dict[str, Any]:
             errors.update(failure.errors)
         raise InvalidInput(errors)
     return cleaned
+
+
+class LinkKind(StrEnum):
+    RELATED = "related"
+
+    @classmethod
+    def parse(cls, value: "str | LinkKind | None") -> "LinkKind":
+        try:
+            return cls(value or cls.RELATED)
+        except ValueError:
+            choices = ", ".join(kind.value for kind in cls)
+            raise InvalidInput.on("kind", f"Choose one of: {choices}.") from None
+
+
+def clean_tags(values, field: str) -> list[str]:
+    """Tags as typed, checked one by one: lowercase letters, digits and hyphens, 1 to 32."""
+    if isinstance(values, str) or not all(isinstance(value, str) for value in values or ()):
+        raise InvalidInput.on(field, "Send a list of tags.")
+    tags, wrong = [], []
+    for value in values or ():
+        tag = value.strip()
+        if not _TAG.fullmatch(tag):
+            wrong.append(value)
+        elif tag not in tags:
+            tags.append(tag)
+    if wrong:
+        shown = ", ".join(repr(value) for value in wrong)
+        raise InvalidInput.on(
+            field,
+            f"Not a valid tag: {shown}. A tag is 1 to {TAG_MAX_LENGTH} characters: lowercase "
+            "letters a-z, digits and hyphens, no spaces.",
+        )
+    return tags
 
 
 @dataclass(frozen=True)

@@ -115,6 +115,16 @@ class AwaitReporterHandler(CommandHandler):
         return issue.id
 
 
+class TagIssueHandler(CommandHandler):
+    def __call__(self, cmd: commands.TagIssue) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.tag(cmd.add, cmd.remove, cmd.actor)
+            self.uow.commit()
+        return issue.id
+
+
 class ReplyToIssueHandler(CommandHandler):
     """The composer's one round: the reply and what follows it, in one unit of work."""
 
@@ -123,6 +133,38 @@ class ReplyToIssueHandler(CommandHandler):
             issue = self.uow.issues.get(cmd.issue_id)
             issue.expect_version(cmd.expected_version)
             issue.reply(cmd.comment_id, cmd.author, cmd.body, cmd.visibility, cmd.follow_up)
+            self.uow.commit()
+        return issue.id
+
+
+class MergeIssueHandler(CommandHandler):
+    """Both issues change in the one unit of work: the duplicate closes, the target learns."""
+
+    def __call__(self, cmd: commands.MergeIssue) -> uuid.UUID:
+        with self.uow:
+            duplicate, target = self.uow.issues.get_pair(cmd.issue_id, cmd.into)
+            duplicate.expect_version(cmd.expected_version)
+            duplicate.merge_into(target, cmd.actor)
+            self.uow.commit()
+        return duplicate.id
+
+
+class LinkIssuesHandler(CommandHandler):
+    def __call__(self, cmd: commands.LinkIssues) -> uuid.UUID:
+        with self.uow:
+            issue, other = self.uow.issues.get_pair(cmd.issue_id, cmd.other)
+            issue.expect_version(cmd.expected_version)
+            issue.link(other, cmd.kind, cmd.actor)
+            self.uow.commit()
+        return issue.id
+
+
+class UnlinkIssuesHandler(CommandHandler):
+    def __call__(self, cmd: commands.UnlinkIssues) -> uuid.UUID:
+        with self.uow:
+            issue, other = self.uow.issues.get_pair(cmd.issue_id, cmd.other)
+            issue.expect_version(cmd.expected_version)
+            issue.unlink(other, cmd.actor)
             self.uow.commit()
         return issue.id
 
@@ -138,4 +180,8 @@ COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.CloseIssue: CloseIssueHandler,
     commands.AwaitReporter: AwaitReporterHandler,
     commands.ReplyToIssue: ReplyToIssueHandler,
+    commands.TagIssue: TagIssueHandler,
+    commands.MergeIssue: MergeIssueHandler,
+    commands.LinkIssues: LinkIssuesHandler,
+    commands.UnlinkIssues: UnlinkIssuesHandler,
 }

@@ -29,6 +29,7 @@ class QueueFilters:
     priority: str | None = None  # a priority, or "none" for issues without one
     assignee: str | None = None  # a username, or "none" for unassigned issues
     q: str | None = None
+    tag: str | None = None
     ordering: str = DEFAULT_ORDERING
     cursor: str | None = None
     page_size: int = 25
@@ -48,6 +49,15 @@ class IssueSummary:
     version: int
     reported_at: datetime
     updated_at: datetime
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LinkView:
+    issue_id: uuid.UUID
+    reference: str
+    status: str
+    kind: str
 
 
 @dataclass(frozen=True)
@@ -65,6 +75,9 @@ class IssueDetail(IssueSummary):
     resolution: str | None = None
     comments: list[CommentView] = field(default_factory=list)
     language: str = "en"  # the reporter's
+    links: list[LinkView] = field(default_factory=list)
+    merged_into: uuid.UUID | None = None
+    merged_into_reference: str | None = None
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,12 @@ class FakeIssueLog(IssueLog):
         self.loaded_versions[issue_id] = issue.version
         return issue
 
+    def find(self, id_or_reference: str) -> Issue:
+        for issue in self.stored.values():
+            if id_or_reference in (str(issue.id), issue.reference):
+                return self.seen.get(issue.id) or self.get(issue.id)
+        raise IssueNotFound()
+
     def next_reference(self) -> str:
         self._next += 1
         return f"HD-{self._next}"

@@ -12,7 +12,7 @@ from django.urls import reverse as path_to
 from django.utils import timezone
 from rest_framework import serializers
 
-from issues_domain.values import ActorRole, IssueStatus, Priority, Visibility
+from issues_domain.values import ActorRole, IssueStatus, LinkKind, Priority, Visibility
 
 _ID = "00000000-0000-0000-0000-000000000000"
 # Named once for the schema (SPECTACULAR_SETTINGS["ENUM_NAME_OVERRIDES"]["ActorRoleEnum"]).
@@ -20,6 +20,7 @@ ACTOR_ROLES = [role.value for role in ActorRole]
 
 
 ISSUE_STATUSES = [status.value for status in IssueStatus]
+LINK_KINDS = [kind.value for kind in LinkKind]
 
 
 class CommentOutput(serializers.Serializer):
@@ -45,15 +46,28 @@ class IssueSummaryOutput(serializers.Serializer):
     version = serializers.IntegerField()
     reported_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
+    tags = serializers.ListField(child=serializers.CharField())
 
     def get_url(self, issue) -> str:
         return issue_url(issue.id, self.context.get("request"))
+
+
+class LinkOutput(serializers.Serializer):
+    issue_id = serializers.UUIDField(help_text="The linked issue.")
+    reference = serializers.CharField()
+    status = serializers.ChoiceField(choices=ISSUE_STATUSES)
+    kind = serializers.ChoiceField(choices=LINK_KINDS)
 
 
 class IssueOutput(IssueSummaryOutput):
     resolution = serializers.CharField(allow_null=True)
     comments = CommentOutput(many=True)
     language = serializers.CharField(help_text="The reporter's language tag.")
+    links = LinkOutput(many=True, help_text="Related issues; each lists this one too.")
+    merged_into = serializers.UUIDField(
+        allow_null=True, help_text="The issue this duplicate was merged into, or null."
+    )
+    merged_into_reference = serializers.CharField(allow_null=True)
 
 
 @lru_cache(maxsize=8)
@@ -104,6 +118,7 @@ def issue_summary_data(issue, request) -> dict:
         "version": None if issue.version is None else int(issue.version),
         "reported_at": _datetime(issue.reported_at),
         "updated_at": _datetime(issue.updated_at),
+        "tags": [str(tag) for tag in issue.tags],
     }
 
 
@@ -123,6 +138,17 @@ def issue_detail_data(issue, request) -> dict:
             for comment in issue.comments
         ],
         "language": _text(issue.language),
+        "links": [
+            {
+                "issue_id": str(link.issue_id),
+                "reference": _text(link.reference),
+                "status": _text(link.status),
+                "kind": _text(link.kind),
+            }
+            for link in issue.links
+        ],
+        "merged_into": _text(issue.merged_into),
+        "merged_into_reference": _text(issue.merged_into_reference),
     }
 
 

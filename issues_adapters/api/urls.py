@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.renderers import JSONRenderer
 
-from issues_adapters.api import projections, views
+from issues_adapters.api import canned_replies, organising, projections, views
 
 app_name = "api"
 
@@ -44,6 +44,20 @@ urlpatterns = [
         "issues/<str:issue_id>/await-reporter/",
         views.AwaitReporterApi.as_view(),
         name="issue-await-reporter",
+    ),
+    path("issues/<str:issue_id>/tags/", organising.TagIssueApi.as_view(), name="issue-tags"),
+    path("issues/<str:issue_id>/merge/", organising.MergeIssueApi.as_view(), name="issue-merge"),
+    path("issues/<str:issue_id>/links/", organising.LinkIssuesApi.as_view(), name="issue-links"),
+    path(
+        "issues/<str:issue_id>/links/<str:other>/",
+        organising.UnlinkIssuesApi.as_view(),
+        name="issue-unlink",
+    ),
+    path("canned-replies/", canned_replies.CannedRepliesApi.as_view(), name="canned-replies"),
+    path(
+        "canned-replies/<int:reply_id>/",
+        canned_replies.CannedReplyApi.as_view(),
+        name="canned-reply",
     ),
     path("auth/token/", views.ObtainTokenApi.as_view(), name="token"),
     path("projections/", projections.ProjectionsApi.as_view(), name="projections"),

@@ -288,6 +288,7 @@ class QueueQuery(serializers.Serializer):
     q = text(
         200, required=False, allow_blank=True, help_text="Text in reference, reporter, description."
     )
+    tag = text(32, required=False, allow_blank=True, help_text="Only issues with this tag.")
     ordering = serializers.ChoiceField(
         choices=list(QUEUE_ORDERINGS), required=False, allow_blank=True
     )

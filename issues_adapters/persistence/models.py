@@ -70,6 +70,12 @@ class IssueRecord(models.Model):
     priority_rank = models.PositiveSmallIntegerField(default=0)
     assignee = models.CharField(max_length=150, null=True, blank=True)
     resolution = models.TextField(null=True, blank=True)
+    # Its tags in order, for showing; TagRecord holds them again, for filtering by tag.
+    tags = models.JSONField(default=list, blank=True)
+    # The issues it is linked to, {"<other id>": "<kind>"}; the other issue's row lists this one.
+    links = models.JSONField(default=dict, blank=True)
+    # The issue this one was merged into as a duplicate (it is then closed).
+    merged_into = models.UUIDField(null=True, blank=True)
     version = models.PositiveIntegerField()
     reported_at = models.DateTimeField()
     updated_at = models.DateTimeField()
@@ -119,6 +125,24 @@ class CommentRecord(models.Model):
 
     def __str__(self):
         return f"{self.author_name}: {self.body[:40]}"
+
+
+class TagRecord(models.Model):
+    """One tag of one issue; the queue filters by tag through (tag, issue)."""
+
+    issue = models.ForeignKey(IssueRecord, on_delete=models.CASCADE, related_name="tag_rows")
+    tag = models.CharField(max_length=32)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        db_table = "issues_tag"
+        verbose_name = "tag"
+        constraints = [
+            models.UniqueConstraint(fields=["tag", "issue"], name="tag_once_per_issue"),
+        ]
+
+    def __str__(self):
+        return self.tag
 
 
 class CurrentTransactionId(models.Func):

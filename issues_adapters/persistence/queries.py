@@ -14,7 +14,11 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from issues_adapters.persistence.models import REFERENCE_PREFIX, IssueRecord, RecordedEvent
+from issues_adapters.persistence.models import (
+    REFERENCE_PREFIX,
+    IssueRecord,
+    RecordedEvent,
+)
 from issues_domain.issue import Issue
 from issues_service.queries import (
     DEFAULT_ORDERING,
@@ -23,6 +27,7 @@ from issues_service.queries import (
     IssueDetail,
     IssueQueries,
     IssueSummary,
+    LinkView,
     QueueFilters,
     QueuePage,
     RecordedEventView,
@@ -52,6 +57,7 @@ _SUMMARY_FIELDS = [
     "version",
     "reported_at",
     "updated_at",
+    "tags",
 ]
 assert set(_ORDER_COLUMNS) == set(QUEUE_ORDERINGS)
 # "HD-1005", "hd1005" and "1005" all name issue number 1005.
@@ -148,6 +154,8 @@ def _detail(**lookup) -> IssueDetail | None:
             *_SUMMARY_FIELDS,
             "resolution",
             "language",
+            "merged_into",
+            "links",
             *(f"comments__{f}" for f in _COMMENT_FIELDS),
         )
         .order_by("comments__created_at", "comments__id")
@@ -157,6 +165,7 @@ def _detail(**lookup) -> IssueDetail | None:
     first = rows[0]
     return IssueDetail(
         **_renamed({name: first[name] for name in _SUMMARY_FIELDS}),
+        **_organised(first["links"], first["merged_into"]),
         resolution=first["resolution"],
         language=first["language"],
         comments=[
@@ -184,6 +193,8 @@ def detail_of(issue: Issue) -> IssueDetail:
         updated_at=issue.updated_at,
         resolution=issue.resolution,
         language=issue.language,
+        tags=tuple(issue.tags),
+        **_organised({str(k): v.value for k, v in issue.links.items()}, issue.merged_into),
         comments=[
             CommentView(
                 id=comment.id,
@@ -196,6 +207,39 @@ def detail_of(issue: Issue) -> IssueDetail:
             for comment in sorted(issue.comments, key=lambda c: (c.created_at, c.id))
         ],
     )
+
+
+def _organised(links: dict, merged_into) -> dict:
+    """Its links with the other issues' references and status, and what it was merged into:
+    one more statement, and only for an issue that has either."""
+    wanted = {uuid.UUID(other) for other in links or {}} | ({merged_into} if merged_into else set())
+    others = {}
+    if wanted:
+        others = {
+            row["id"]: row
+            for row in IssueRecord.objects.filter(id__in=wanted).values(
+                "id", "reference", "status", "number"
+            )
+        }
+    shown = sorted(
+        (others[other] for other in map(uuid.UUID, links or {}) if other in others),
+        key=lambda row: row["number"],
+    )
+    return {
+        "links": [
+            LinkView(
+                issue_id=row["id"],
+                reference=row["reference"],
+                status=row["status"],
+                kind=links[str(row["id"])],
+            )
+            for row in shown
+        ],
+        "merged_into": merged_into,
+        "merged_into_reference": others[merged_into]["reference"]
+        if merged_into in others
+        else None,
+    }
 
 
 def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
@@ -211,6 +255,8 @@ def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
         rows = rows.filter(assignee__isnull=True)
     elif filters.assignee:
         rows = rows.filter(assignee=filters.assignee)
+    if filters.tag:
+        rows = rows.filter(tag_rows__tag=filters.tag)
     if filters.q and filters.q.strip():
         rows = rows.filter(_search(filters.q.strip()))
     return rows
@@ -261,6 +307,7 @@ def _decode_cursor(cursor: str | None, column: str) -> tuple[str | None, tuple |
 def _renamed(fields: dict) -> dict:
     fields = dict(fields)
     fields["category"] = fields.pop("category_id")
+    fields["tags"] = tuple(fields.get("tags") or ())
     return fields
 
 

@@ -16,6 +16,7 @@ from issues_adapters.persistence.models import (
     CommentRecord,
     IssueNumber,
     IssueRecord,
+    TagRecord,
 )
 from issues_adapters.persistence.plain_statements import insert, update
 from issues_domain.errors import IssueNotFound
@@ -27,6 +28,7 @@ from issues_domain.values import (
     Comment,
     IssueReporter,
     IssueStatus,
+    LinkKind,
     Priority,
     Visibility,
 )
@@ -42,11 +44,13 @@ class DjangoIssueLog(IssueLog):
         self.seen: dict[uuid.UUID, Issue] = {}
         self._loaded_version: dict[uuid.UUID, int] = {}
         self._stored_comments: dict[uuid.UUID, set[uuid.UUID]] = {}
+        self._stored_tags: dict[uuid.UUID, list[str]] = {}
 
     def add(self, issue: Issue) -> None:
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = 0
         self._stored_comments[issue.id] = set()
+        self._stored_tags[issue.id] = []
 
     def get(self, issue_id: uuid.UUID) -> Issue:
         # FOR UPDATE makes concurrent writers on PostgreSQL queue up on the row; the version
@@ -61,7 +65,24 @@ class DjangoIssueLog(IssueLog):
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = row.version
         self._stored_comments[issue.id] = {comment.id for comment in comments}
+        self._stored_tags[issue.id] = list(issue.tags)
         return issue
+
+    def find(self, id_or_reference: str) -> Issue:
+        issue_id = _id_of(id_or_reference)
+        return self.seen.get(issue_id) or self.get(issue_id)
+
+    def get_pair(self, issue_id: uuid.UUID, other: str) -> tuple[Issue, Issue]:
+        other_id = _id_of(other)
+        # Both rows locked in id order in one statement: A-with-B and B-with-A never deadlock.
+        list(
+            IssueRecord.objects.select_for_update()
+            .filter(id__in={issue_id, other_id})
+            .order_by("id")
+            .values_list("id", flat=True)
+        )
+        first = self.get(issue_id)
+        return first, self.seen.get(other_id) or self.get(other_id)
 
     def next_reference(self) -> str:
         # One plain statement (SQLite >= 3.35 and PostgreSQL both have RETURNING): the ORM's
@@ -79,6 +100,7 @@ class DjangoIssueLog(IssueLog):
                 continue
             self._save(issue, self._loaded_version[issue_id])
             self._save_new_comments(issue)
+            self._save_tags(issue)
             events.extend(issue.events)
             self._loaded_version[issue_id] = issue.version
             issue.events = []
@@ -113,6 +135,28 @@ class DjangoIssueLog(IssueLog):
         )
         stored.update(comment.id for comment in issue.comments)
 
+    def _save_tags(self, issue: Issue) -> None:
+        if issue.tags == self._stored_tags[issue.id]:
+            return
+        TagRecord.objects.filter(issue_id=issue.id).delete()
+        TagRecord.objects.bulk_create(
+            TagRecord(issue_id=issue.id, tag=tag, position=position)
+            for position, tag in enumerate(issue.tags)
+        )
+        self._stored_tags[issue.id] = list(issue.tags)
+
+
+def _id_of(id_or_reference: str) -> uuid.UUID:
+    text = (id_or_reference or "").strip()
+    try:
+        return uuid.UUID(text)
+    except ValueError:
+        pass
+    found = IssueRecord.objects.filter(reference__iexact=text).values_list("id", flat=True).first()
+    if found is None:
+        raise IssueNotFound()
+    return found
+
 
 def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
     return Issue(
@@ -125,6 +169,9 @@ def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
         priority=Priority(row.priority) if row.priority else None,
         assignee=row.assignee,
         resolution=row.resolution,
+        merged_into=row.merged_into,
+        tags=list(row.tags or ()),
+        links={uuid.UUID(other): LinkKind(kind) for other, kind in (row.links or {}).items()},
         version=row.version,
         reported_at=row.reported_at,
         updated_at=row.updated_at,
@@ -160,6 +207,9 @@ def from_domain(issue: Issue) -> dict:
         "priority_rank": PRIORITY_RANK[issue.priority],
         "assignee": issue.assignee,
         "resolution": issue.resolution,
+        "merged_into": issue.merged_into,
+        "tags": list(issue.tags),
+        "links": {str(other): kind.value for other, kind in issue.links.items()},
         "version": issue.version,
         "reported_at": issue.reported_at,
         "updated_at": issue.updated_at,

@@ -32,6 +32,8 @@ class State:
     category: str | None = None
     priority: str | None = None
     triage_version: int = 0
+    tags: str | None = None
+    tags_version: int = 0
 
 
 def buckets(state: State) -> set[str]:
@@ -44,6 +46,7 @@ def buckets(state: State) -> set[str]:
         if state.category:
             found.add(f"category:{state.category}")
         found.add(f"priority:{state.priority or 'none'}")
+        found.update(f"tag:{tag}" for tag in (state.tags or "").split())
     return found
 
 
@@ -65,6 +68,10 @@ def _take(state: State, event: events.Event) -> None:
             state.priority = str(priority) if priority else None
             state.triage_version = version
 
+    def tags(value):
+        if version > state.tags_version:
+            state.tags, state.tags_version = " ".join(value) or None, version
+
     if event.status is not None:  # every event says the status it left the issue in
         status(event.status)
     if isinstance(event, events.IssueReported):
@@ -76,6 +83,8 @@ def _take(state: State, event: events.Event) -> None:
         assignee(event.assignee)
     elif isinstance(event, events.IssuePicked):
         assignee(event.engineer)
+    elif isinstance(event, events.IssueTagged):
+        tags(event.tags)
 
 
 LIVE = {QueueIssueState: QueueIssueState._meta.db_table, QueueCount: QueueCount._meta.db_table}
@@ -105,6 +114,8 @@ _STATE_FIELDS = (
     "category",
     "priority",
     "triage_version",
+    "tags",
+    "tags_version",
 )
 
 
@@ -175,6 +186,8 @@ def _facts(state: State) -> tuple:
         state.category,
         state.priority,
         state.triage_version,
+        state.tags,
+        state.tags_version,
     )
 
 
@@ -243,6 +256,7 @@ def sidebar(username: str) -> dict:
             | Q(key=f"assignee:{username}")
             | Q(key__startswith="category:")
             | Q(key__startswith="priority:")
+            | Q(key__startswith="tag:")
         ).values_list("key", "count")
     )
     return {
@@ -255,4 +269,7 @@ def sidebar(username: str) -> dict:
         "all": rows.get("open", 0) + rows.get("status:resolved", 0) + rows.get("status:closed", 0),
         "category": {k.split(":", 1)[1]: v for k, v in rows.items() if k.startswith("category:")},
         "priority": {k.split(":", 1)[1]: v for k, v in rows.items() if k.startswith("priority:")},
+        "tag": {
+            k.split(":", 1)[1]: v for k, v in sorted(rows.items()) if k.startswith("tag:") and v
+        },
     }

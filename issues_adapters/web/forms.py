@@ -152,6 +152,7 @@ BULK_ACTIONS = [
     ("resolve", _("Resolve")),
     ("await_reporter", _("Wait for the reporter")),
     ("close", _("Close")),
+    ("tag", _("Add tags")),
 ]
 
 
@@ -163,6 +164,7 @@ class BulkForm(DomainErrorsMixin, forms.Form):
         label=_("Priority"), required=False, choices=[("", "—"), *PRIORITY_CHOICES]
     )
     resolution = forms.CharField(label=_("Resolution"), required=False, max_length=10_000)
+    tags = forms.CharField(label=_("Tags (separated by commas)"), required=False, max_length=2000)
 
     def __init__(self, *args, staff=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)

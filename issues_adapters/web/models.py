@@ -2,7 +2,8 @@
 
 `QueueIssueState` keeps, per issue, the few facts the counts depend on, each with the version
 of the event that set it; `QueueCount` holds one counter per bucket ("open", "unassigned",
-"status:resolved", "assignee:alice", "category:printing", "priority:high", ...).
+"status:resolved", "assignee:alice", "category:printing", "priority:high", "tag:printer",
+...).
 
 Both tables are disposable: `manage.py rebuild web.queue_counts` rebuilds them from the event log.
 Because every fact is taken only from an event newer than the one that set it, applying the
@@ -21,6 +22,9 @@ class QueueIssueState(models.Model):
     category = models.CharField(max_length=50, null=True)
     priority = models.CharField(max_length=10, null=True)
     triage_version = models.PositiveIntegerField(default=0)
+    # The issue's tags, separated by spaces (a tag has none), or null for none.
+    tags = models.TextField(null=True)
+    tags_version = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "queue issue state"

@@ -66,6 +66,35 @@ def kept_text(data) -> str:
     return "\n\n".join(data.get(name) for name in _TEXT_FIELDS if data.get(name))
 
 
+def _tagged(data: dict) -> str:
+    added, removed = ", ".join(data.get("added", ())), ", ".join(data.get("removed", ()))
+    if added and removed:
+        return _("Tagged %(added)s; untagged %(removed)s") % {"added": added, "removed": removed}
+    if added:
+        return _("Tagged %(added)s") % {"added": added}
+    return _("Untagged %(removed)s") % {"removed": removed}
+
+
+# Tags, merges and links: what each event says on the timeline.
+ORGANISING_TITLES = {
+    "IssueTagged": _tagged,
+    "IssueMerged": lambda data: (
+        _("Merged into %(reference)s as a duplicate (closed)")
+        % {"reference": data.get("into_reference")}
+    ),
+    "DuplicateMergedIn": lambda data: (
+        _("%(reference)s was merged into this issue; its reporter %(email)s follows this one")
+        % {"reference": data.get("duplicate_reference"), "email": data.get("reporter_email")}
+    ),
+    "IssuesLinked": lambda data: (
+        _("Linked to %(reference)s") % {"reference": data.get("other_reference")}
+    ),
+    "IssuesUnlinked": lambda data: (
+        _("Unlinked from %(reference)s") % {"reference": data.get("other_reference")}
+    ),
+}
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     kind: str  # the event type, for styling
@@ -125,6 +154,8 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
     elif kind == "IssueAwaitingReporter":
         title = _("Public reply; waiting for the reporter's answer")
         body, public_comment = data.get("comment", ""), True
+    elif kind in ORGANISING_TITLES:
+        title = ORGANISING_TITLES[kind](data)
     elif kind == "ReporterAnswered":
         title = _("The reporter answered (now %(status)s)") % {
             "status": status_label(data.get("returned_to"))

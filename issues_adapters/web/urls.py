@@ -1,6 +1,14 @@
 from django.urls import path
 
-from issues_adapters.web.views import bulk, public, settings, staff, staff_language
+from issues_adapters.web.views import (
+    bulk,
+    canned_replies,
+    organising,
+    public,
+    settings,
+    staff,
+    staff_language,
+)
 
 urlpatterns = [
     path("", public.report, name="report"),
@@ -16,6 +24,25 @@ urlpatterns = [
     path("staff/bulk/", bulk.bulk, name="staff_bulk"),
     path("staff/issues/<uuid:issue_id>/", staff.issue_page, name="staff_issue"),
     path("staff/issues/<uuid:issue_id>/version/", staff.issue_version, name="staff_issue_version"),
+    path("staff/issues/<uuid:issue_id>/tags/", organising.tags, name="staff_issue_tags"),
+    path("staff/issues/<uuid:issue_id>/links/", organising.link, name="staff_issue_link"),
+    path(
+        "staff/issues/<uuid:issue_id>/links/<uuid:other>/remove/",
+        organising.unlink,
+        name="staff_issue_unlink",
+    ),
+    path("staff/issues/<uuid:issue_id>/merge/", organising.merge, name="staff_issue_merge"),
+    path("staff/canned-replies/", canned_replies.index, name="staff_canned_replies"),
+    path(
+        "staff/canned-replies/<int:reply_id>/",
+        canned_replies.edit,
+        name="staff_canned_reply",
+    ),
+    path(
+        "staff/canned-replies/<int:reply_id>/delete/",
+        canned_replies.delete,
+        name="staff_canned_reply_delete",
+    ),
     path(
         "staff/issues/<uuid:issue_id>/<slug:action>/", staff.issue_action, name="staff_issue_action"
     ),

@@ -11,11 +11,15 @@ from issues_domain.commands import (
     AwaitReporter,
     CloseIssue,
     CommentOnIssue,
+    LinkIssues,
     MarkIssueAsResolved,
+    MergeIssue,
     PickIssue,
     ReopenIssue,
     ReportIssue,
+    TagIssue,
     TriageIssue,
+    UnlinkIssues,
 )
 from issues_domain.events import ALL_EVENTS
 from issues_domain.values import Actor, IssueReporter
@@ -58,6 +62,10 @@ class When_every_kind_of_event_is_recorded_and_read_back:
             CommentOnIssue(issue_id=issue_id, author=ALICE, body="hi", visibility="internal"),
             AwaitReporter(issue_id=issue_id, comment="Which one?", actor=ALICE),
             CommentOnIssue(issue_id=issue_id, author=FRED, body="The left one."),
+            TagIssue(issue_id=issue_id, add=("printer",), actor=ALICE),
+            LinkIssues(issue_id=issue_id, other=str(picked_id), actor=ALICE),
+            UnlinkIssues(issue_id=picked_id, other=str(issue_id), actor=ALICE),
+            MergeIssue(issue_id=picked_id, into=str(issue_id), actor=ALICE),
             MarkIssueAsResolved(issue_id=issue_id, resolution="done", actor=ALICE),
             ReopenIssue(issue_id=issue_id, reason="not done", actor=ALICE),
             MarkIssueAsResolved(issue_id=issue_id, resolution="done now", actor=ALICE),

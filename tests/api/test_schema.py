@@ -47,6 +47,11 @@ def test_the_schema_is_openapi_3_and_describes_every_operation():
                 ("POST", "/api/issues/{issue_id}/reopen/"),
                 ("POST", "/api/issues/{issue_id}/close/"),
                 ("POST", "/api/issues/{issue_id}/await-reporter/"),
+                ("POST", "/api/issues/{issue_id}/tags/"),
+                ("POST", "/api/issues/{issue_id}/merge/"),
+                ("POST", "/api/issues/{issue_id}/links/"),
+                ("GET", "/api/canned-replies/"),
+                ("POST", "/api/canned-replies/"),
                 ("GET", "/api/projections/"),
                 ("POST", "/api/projections/{name}/rebuild/"),
             }

@@ -5,8 +5,12 @@ Fails on violations of the serious and critical kind; lesser findings are printe
 
 import pytest
 
+from issues_adapters.canned_replies.models import CannedReplyRecord
+from issues_adapters.wiring import message_bus
+from issues_domain import commands
+from issues_domain.values import Actor
 from tests.browser.support import log_in, make_staff
-from tests.web.support import comment, issue_in, token
+from tests.web.support import comment, issue_in, report, token
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -40,6 +44,17 @@ BACKGROUND_IS_DARK = """() => {
 }"""
 
 
+def _tagged_linked_and_merged(issue_id):
+    """Tags, a link, a canned reply to pick and a merged duplicate: every panel shows."""
+    bus, alice = message_bus(), Actor.staff("alice")
+    CannedReplyRecord.objects.create(title="Thanks", body="Hi {reporter_name}", updated_by="a")
+    bus.handle(commands.TagIssue(issue_id=issue_id, add=("printer", "floor-2"), actor=alice))
+    related, duplicate = report(), report()
+    bus.handle(commands.LinkIssues(issue_id=issue_id, other=str(related), actor=alice))
+    bus.handle(commands.MergeIssue(issue_id=duplicate, into=str(issue_id), actor=alice))
+    return duplicate
+
+
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_the_main_pages_have_no_serious_accessibility_violations(live_server, new_page, theme):
     axe = _axe()
@@ -48,6 +63,7 @@ def test_the_main_pages_have_no_serious_accessibility_violations(live_server, ne
     issue_id = issue_in("assigned")
     comment(issue_id, "A public reply.")
     comment(issue_id, "An internal note.", visibility="internal")
+    duplicate = _tagged_linked_and_merged(issue_id)
     public = new_page(color_scheme=theme)
     staff = new_page(color_scheme=theme)
     log_in(staff, base, "alice")
@@ -56,9 +72,12 @@ def test_the_main_pages_have_no_serious_accessibility_violations(live_server, ne
         (public, "/"),
         (public, "/accounts/login/"),
         (public, f"/track/{token(issue_id)}/"),
+        (public, f"/track/{token(duplicate)}/"),
         (public, "/no/such/page/"),
         (staff, "/staff/"),
         (staff, f"/staff/issues/{issue_id}/"),
+        (staff, f"/staff/issues/{duplicate}/"),
+        (staff, "/staff/canned-replies/"),
     ]
     found = {}
     for page, path in pages:

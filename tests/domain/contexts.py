@@ -43,6 +43,9 @@ def snapshot(issue: Issue) -> dict:
         "version": issue.version,
         "updated_at": issue.updated_at,
         "comments": list(issue.comments),
+        "tags": list(issue.tags),
+        "merged_into": issue.merged_into,
+        "links": dict(issue.links),
         "events": list(issue.events),
     }
 
@@ -103,3 +106,16 @@ class Refused:
 
     def it_should_raise_no_event(self):
         expect(self.issue.events).to(be_empty)
+
+
+class TwoRefused:
+    """Mix in: `self.issue` and `self.original` stay as they were and raise nothing."""
+
+    def given_both_as_they_were(self):
+        self.before = (snapshot(self.issue), snapshot(self.original))
+
+    def it_should_leave_both_unchanged(self):
+        expect((snapshot(self.issue), snapshot(self.original))).to(equal(self.before))
+
+    def it_should_raise_no_event(self):
+        expect(self.issue.events + self.original.events).to(be_empty)

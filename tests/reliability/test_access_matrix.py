@@ -79,6 +79,13 @@ MATRIX = {
     "staff/issues/<uuid:issue_id>/": [row("get", *STAFF_PAGE)],
     "staff/issues/<uuid:issue_id>/version/": [row("get", *STAFF_PAGE)],
     "staff/issues/<uuid:issue_id>/<slug:action>/": [row("post", *STAFF_ACTION)],
+    "staff/issues/<uuid:issue_id>/tags/": [row("post", *STAFF_ACTION)],
+    "staff/issues/<uuid:issue_id>/links/": [row("post", *STAFF_ACTION)],
+    "staff/issues/<uuid:issue_id>/links/<uuid:other>/remove/": [row("post", *STAFF_ACTION)],
+    "staff/issues/<uuid:issue_id>/merge/": [row("post", *STAFF_ACTION)],
+    "staff/canned-replies/": [row("get", *STAFF_PAGE)],
+    "staff/canned-replies/<int:reply_id>/": [row("get", "login", "403", "404", "404")],
+    "staff/canned-replies/<int:reply_id>/delete/": [row("post", "login", "403", "404", "404")],
     "staff/deliveries/": [row("get", *STAFF_PAGE)],
     "staff/deliveries/retry/": [row("post", *STAFF_ACTION)],
     "staff/deliveries/<int:delivery_id>/retry/": [row("post", *STAFF_ACTION)],
@@ -112,6 +119,13 @@ MATRIX = {
             "await-reporter",
         )
     },
+    **{
+        f"api/issues/<str:issue_id>/{command}/": [row("post", *STAFF_API, body={})]
+        for command in ("tags", "merge", "links")
+    },
+    "api/issues/<str:issue_id>/links/<str:other>/": [row("delete", *STAFF_API)],
+    "api/canned-replies/": [row("get", *STAFF_API), row("post", *STAFF_API, body={})],
+    "api/canned-replies/<int:reply_id>/": [row("put", *STAFF_API, body={})],
     "api/auth/token/": [row("post", *("refused",) * 4, body={})],  # no credentials given
     "api/projections/": [row("get", *STAFF_API)],
     "api/projections/<str:name>/rebuild/": [row("post", "401", "403", "403", "ok", body={})],
@@ -210,6 +224,8 @@ def test_who_reaches_what(monkeypatch):
         "delivery_id": str(delivery.id),
         "name": "web.queue_counts",
         "action": "comment",
+        "other": str(issue_id),  # an issue is never linked to itself: refused, nothing changes
+        "reply_id": "1",  # no canned reply yet
         "uidb64": "MQ",
         "content_type_id": "1",
         "id": str(callers["admin"].pk),

@@ -67,6 +67,8 @@ def world():
         "delivery_id": str(delivery.id if delivery else 1),
         "name": "web.queue_counts",
         "action": "comment",
+        "other": str(issue_id),
+        "reply_id": "1",
         "uidb64": "MQ",
         "content_type_id": "1",
         "object_id": str(admin.pk),

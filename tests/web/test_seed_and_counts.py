@@ -11,7 +11,11 @@ from issues_adapters.persistence.event_log import to_event
 from issues_adapters.persistence.models import IssueRecord, RecordedEvent
 from issues_adapters.web import counts
 from issues_adapters.web.models import QueueCount, QueueIssueState
+from issues_adapters.wiring import message_bus
+from issues_domain import commands
+from issues_domain.errors import CommandRefused
 from issues_domain.lifecycle import OPEN_STATUSES
+from issues_domain.values import Actor
 from tests.web.support import issue_in, make_user, report, row, staff_client
 
 
@@ -20,7 +24,7 @@ def _tables():
         sorted(QueueCount.objects.exclude(count=0).values_list("key", "count")),
         sorted(
             QueueIssueState.objects.values_list(
-                "issue_id", "status", "assignee", "category", "priority"
+                "issue_id", "status", "assignee", "category", "priority", "tags"
             )
         ),
     )
@@ -118,17 +122,48 @@ def test_the_migration_counts_the_issues_without_a_priority_that_were_there_befo
     assert counts.sidebar("alice")["priority"]["none"] == 1
 
 
+def _tag_and_merge_some(issue_ids: list) -> None:
+    """Tags added, swapped and removed, and a merge: what the tag counts must follow."""
+    bus, actor = message_bus(), Actor.staff("alice")
+    for n, issue_id in enumerate(issue_ids):
+        for step in (("printer", "urgent-ish"), ("toner",), ()):
+            try:
+                bus.handle(
+                    commands.TagIssue(
+                        issue_id=issue_id,
+                        add=step,
+                        remove=("urgent-ish",) if n % 2 else (),
+                        actor=actor,
+                    )
+                )
+            except CommandRefused:
+                break  # a closed issue takes no tags
+    open_ids = list(IssueRecord.objects.filter(status="triaged").values_list("id", flat=True))
+    bus.handle(commands.MergeIssue(issue_id=open_ids[0], into=str(open_ids[1]), actor=actor))
+
+
+def _expected_tags() -> dict:
+    found: dict = {}
+    for record in IssueRecord.objects.filter(status__in=counts.OPEN):
+        for tag in record.tags:
+            found[tag] = found.get(tag, 0) + 1
+    return found
+
+
 @pytest.mark.django_db
 def test_rebuilding_from_shuffled_triplicated_events_gives_the_same_tables():
     make_user("alice")
     make_user("bob")
     call_command("seed_demo")
+    _tag_and_merge_some(list(IssueRecord.objects.order_by("number").values_list("id", flat=True)))
     counts.apply_all([to_event(row) for row in RecordedEvent.objects.order_by("position")])
     in_order = _tables()  # each event once, in order
     assert counts.sidebar("demo")["open"] == _expected_from_issue_rows("demo")["open"]
     assert {
         k: counts.sidebar("demo")[k] for k in _expected_from_issue_rows("demo")
     } == _expected_from_issue_rows("demo")
+    assert counts.sidebar("demo")["tag"] == _expected_tags()
+    assert set(_expected_tags()) == {"printer", "toner", "urgent-ish"}
 
     QueueCount.objects.all().delete()
     QueueIssueState.objects.all().delete()

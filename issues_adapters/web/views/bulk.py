@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from issues_adapters.texts import explanation
 from issues_adapters.web import forms, selectors
+from issues_adapters.web.panels import typed_tags
 from issues_adapters.web.views.staff import BULK_LIMIT, filters_from, staff_required
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
@@ -38,6 +39,7 @@ def _done(action: str, count: int) -> str:
             "%(n)d waiting on the reporter", "%(n)d waiting on the reporter", count
         ),
         "close": ngettext("%(n)d closed", "%(n)d closed", count),
+        "tag": ngettext("%(n)d tagged", "%(n)d tagged", count),
     }
     return words[action] % {"n": count}
 
@@ -52,6 +54,8 @@ def _command(action: str, issue: IssueSummary, actor: Actor, data: dict, version
         return commands.AwaitReporter(comment=data["comment"], **common)
     if action == "close":
         return commands.CloseIssue(**common)
+    if action == "tag":
+        return commands.TagIssue(add=typed_tags(data["tags"]), **common)
     return commands.MarkIssueAsResolved(resolution=data["resolution"], **common)
 
 
@@ -107,6 +111,9 @@ def bulk(request):
         messages.error(request, _("Choose a bulk action."))
         return redirect(_safe_next(request))
     data, action = form.cleaned_data, form.cleaned_data["action"]
+    if action == "tag" and not typed_tags(data["tags"]):
+        messages.error(request, _("Type at least one tag to add."))
+        return redirect(_safe_next(request))
     issues, versions = _chosen_issues(request, data)
     if not issues:
         messages.error(request, _("Choose at least one issue for a bulk action."))

@@ -166,8 +166,21 @@ def _render_track_page(request, issue, comment_form, reopen_form, alert, status)
         "can_comment": reporter_can_comment(issue.status),
         "can_reopen": reporter_can_reopen(issue.status),
         "alert": alert,
+        "merged_into": _merged_into(issue),
     }
     return render(request, "web/track.html", context, status=status)
+
+
+def _merged_into(issue):
+    """The issue a duplicate was merged into, as its reporter may see it: its reference,
+    status and public replies (where the conversation goes on), never its notes."""
+    if not issue.merged_into:
+        return None
+    target = issue_queries().issue(issue.merged_into)
+    if target is None:
+        return None
+    public = [comment for comment in target.comments if comment.visibility == "public"]
+    return {"reference": target.reference, "status": target.status, "comments": public}
 
 
 def track(request, token):

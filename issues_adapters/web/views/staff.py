@@ -22,6 +22,7 @@ from issues_adapters.persistence.queries import InvalidCursor
 from issues_adapters.texts import translated, translated_errors
 from issues_adapters.web import counts, forms, kept_forms, presence, selectors
 from issues_adapters.web.labels import ORDERING_LABELS, PRIORITY_LABELS
+from issues_adapters.web.panels import panels as organising_panels
 from issues_adapters.web.presentation import (
     change_phrase,
     kept_text,
@@ -69,7 +70,7 @@ VIEWS = {
 NOT_SET = "none"  # the priority filter's value for issues nobody has given a priority yet
 PRIORITY_VIEWS = [*PRIORITY_LABELS.items(), (NOT_SET, gettext_lazy("Not set"))]
 STATUS_CHOICES = [status.value for status in IssueStatus]
-FILTER_PARAMS = ("view", "status", "category", "priority", "assignee", "q", "sort")
+FILTER_PARAMS = ("view", "status", "category", "priority", "assignee", "q", "tag", "sort")
 
 
 def _param(params, name: str) -> str:
@@ -104,6 +105,7 @@ def filters_from(params, username: str) -> tuple[QueueFilters, dict]:
         priority=chosen["priority"] or None,
         assignee=assignee,
         q=chosen["q"] or None,
+        tag=chosen["tag"] or None,
         ordering=sort,
         cursor=_param(params, "cursor") or None,
         page_size=25,
@@ -169,6 +171,7 @@ def queue(request):
         "priority_counts": [
             (value, label, sidebar["priority"].get(value, 0)) for value, label in PRIORITY_VIEWS
         ],
+        "tag_counts": sorted(sidebar["tag"].items()),
         "categories": categories,
         "category_names": dict(categories),
         "staff": staff,
@@ -193,6 +196,7 @@ def queue(request):
         else 0,
         "bulk_limit": BULK_LIMIT,
         "query_string": _query_string(chosen),
+        "query_string_without_tag": _query_string(chosen, tag=""),
     }
     return render(request, "web/queue.html", context)
 
@@ -375,6 +379,7 @@ def _render_issue(request, issue_id):
         "stale": refused["stale"] if refused else None,
         "me": request.user.get_username(),
         "looking": looking_text(presence.look(issue_id, request.user.get_username())),
+        **organising_panels(request, issue, refused),
     }
     return render(request, "web/issue.html", context)
 

@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from issues_adapters.canned_replies import store as canned_replies
+from issues_adapters.canned_replies.models import CannedReplyRecord
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.wiring import message_bus
 from issues_domain import commands
@@ -130,6 +132,20 @@ INTERNAL_NOTES = [
 ]
 
 
+CANNED_REPLIES = [
+    (
+        "Thanks, we're on it",
+        "Hello {reporter_name},\n\nThanks for reporting {reference} ({subject}). We are looking "
+        "into it and will write again here.\n\n{agent_name}, Helpdesk",
+    ),
+    (
+        "Asking for the asset number",
+        "Hello {reporter_name}, could you tell us the asset number on the sticker underneath "
+        "the device? {agent_name}",
+    ),
+]
+
+
 class Command(BaseCommand):
     help = "Create the demo staff login and a few dozen demo issues (idempotent)."
 
@@ -144,6 +160,9 @@ class Command(BaseCommand):
             with transaction.atomic():
                 self._play(number, issue_id, *scenario)
             created += 1
+        for title, body in CANNED_REPLIES:
+            if not CannedReplyRecord.objects.filter(title=title).exists():
+                canned_replies.create(title, body, by=DEMO_USERNAME)
         self.stdout.write(
             f"Demo data: {created} issues created, {len(SCENARIOS) - created} already there."
         )

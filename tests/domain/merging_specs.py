@@ -1,0 +1,138 @@
+"""Merging a duplicate: it closes with `merged_into` set, and the target's timeline says so.
+
+Refused (409) when the issue is merged into itself, when either is closed, when the target was
+itself merged, and when the target was merged into this issue (a cycle).
+"""
+
+from expects import be_none, equal, expect, have_len
+
+from issues_domain.events import DuplicateMergedIn, IssueMerged
+from issues_domain.values import IssueStatus
+from tests.domain.contexts import (
+    ALICE,
+    TwoRefused,
+    With_a_reported_issue,
+    report_an_issue,
+    snapshot,
+)
+from tests.matchers import be_refused_with, catch, have_raised
+
+
+class With_a_duplicate_and_its_original(With_a_reported_issue):
+    def given_an_original_reported_by_somebody_else(self):
+        self.original = report_an_issue(
+            reference="HD-1000", reporter_name="Ann Other", reporter_email="ann@example.org"
+        )
+        self.original.events.clear()
+
+
+class When_merging_a_duplicate(With_a_duplicate_and_its_original):
+    def because_alice_merges_it_into_the_original(self):
+        self.issue.merge_into(self.original, ALICE)
+
+    def it_should_close_the_duplicate(self):
+        expect(self.issue.status).to(equal(IssueStatus.CLOSED))
+
+    def it_should_point_the_duplicate_at_the_original(self):
+        expect(self.issue.merged_into).to(equal(self.original.id))
+
+    def it_should_raise_issue_merged_on_the_duplicate(self):
+        expect(self.issue).to(
+            have_raised(
+                IssueMerged,
+                issue_id=self.issue.id,
+                version=2,
+                status=IssueStatus.CLOSED,
+                into=self.original.id,
+                into_reference="HD-1000",
+                reporter_email="fred@example.org",
+            )
+        )
+
+    def it_should_leave_the_original_open(self):
+        expect(self.original.status).to(equal(IssueStatus.REPORTED))
+        expect(self.original.merged_into).to(be_none)
+
+    def it_should_tell_the_original_whose_duplicate_came_in(self):
+        expect(self.original).to(
+            have_raised(
+                DuplicateMergedIn,
+                issue_id=self.original.id,
+                version=2,
+                status=IssueStatus.REPORTED,
+                duplicate_id=self.issue.id,
+                duplicate_reference="HD-1042",
+                reporter_name="Fred Bloggs",
+                reporter_email="fred@example.org",
+            )
+        )
+        expect(self.original.events).to(have_len(1))
+
+
+class When_merging_an_issue_into_itself(TwoRefused, With_a_duplicate_and_its_original):
+    def because_alice_picks_the_same_issue(self):
+        self.error = catch(lambda: self.issue.merge_into(self.issue, ALICE))
+
+    def it_should_be_refused(self):
+        expect(self.error).to(be_refused_with("cannot_merge_into_itself"))
+
+
+class When_merging_into_a_closed_issue(TwoRefused, With_a_duplicate_and_its_original):
+    def given_the_original_was_closed(self):
+        self.original.mark_as_resolved("Done.", ALICE)
+        self.original.close(ALICE)
+        self.original.events.clear()
+
+    def because_alice_merges_into_it(self):
+        self.before = (snapshot(self.issue), snapshot(self.original))
+        self.error = catch(lambda: self.issue.merge_into(self.original, ALICE))
+
+    def it_should_be_refused(self):
+        expect(self.error).to(be_refused_with("merge_target_closed"))
+
+
+class When_merging_a_closed_issue(TwoRefused, With_a_duplicate_and_its_original):
+    def given_the_duplicate_was_closed(self):
+        self.issue.mark_as_resolved("Done.", ALICE)
+        self.issue.close(ALICE)
+        self.issue.events.clear()
+
+    def because_alice_merges_it(self):
+        self.before = (snapshot(self.issue), snapshot(self.original))
+        self.error = catch(lambda: self.issue.merge_into(self.original, ALICE))
+
+    def it_should_be_refused(self):
+        expect(self.error).to(be_refused_with("issue_closed"))
+
+
+class With_an_original_that_was_merged_elsewhere(With_a_duplicate_and_its_original):
+    def given_the_original_was_merged_into_a_third(self):
+        self.third = report_an_issue(reference="HD-999")
+        self.original.merge_into(self.third, ALICE)
+        self.original.events.clear()
+        self.third.events.clear()
+
+
+class When_merging_into_a_merged_issue(TwoRefused, With_an_original_that_was_merged_elsewhere):
+    def because_alice_merges_into_it(self):
+        self.before = (snapshot(self.issue), snapshot(self.original))
+        self.error = catch(lambda: self.issue.merge_into(self.original, ALICE))
+
+    def it_should_be_refused(self):
+        expect(self.error).to(be_refused_with("merge_target_merged"))
+
+
+class When_merging_back_into_an_issue_merged_into_this_one(
+    TwoRefused, With_a_duplicate_and_its_original
+):
+    def given_the_original_was_merged_into_this_one(self):
+        self.original.merge_into(self.issue, ALICE)
+        self.original.events.clear()
+        self.issue.events.clear()
+
+    def because_alice_merges_this_one_back(self):
+        self.before = (snapshot(self.issue), snapshot(self.original))
+        self.error = catch(lambda: self.issue.merge_into(self.original, ALICE))
+
+    def it_should_be_refused_as_a_cycle(self):
+        expect(self.error).to(be_refused_with("merge_cycle"))
