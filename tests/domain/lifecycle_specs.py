@@ -17,6 +17,7 @@ from tests.domain.contexts import (
     With_a_resolved_issue,
     With_a_triaged_issue,
     With_an_assigned_issue,
+    report_an_issue,
 )
 from tests.domain.waiting_specs import With_an_assigned_issue_waiting_on_the_reporter
 from tests.matchers import catch
@@ -30,7 +31,11 @@ TRIES = {
     Action.RESOLVE: lambda issue: issue.mark_as_resolved("Done.", BOB),
     Action.REOPEN: lambda issue: issue.reopen("Again.", BOB),
     Action.CLOSE: lambda issue: issue.close(ALICE),
+    Action.TAG: lambda issue: issue.tag(("printer",), (), ALICE),
+    Action.MERGE: lambda issue: issue.merge_into(report_an_issue(), ALICE),
+    Action.LINK: lambda issue: issue.link(report_an_issue(), "related", ALICE),
 }
+ORGANISE = {Action.TAG, Action.MERGE, Action.LINK}
 
 
 class Accepts_exactly_what_it_allows:
@@ -53,7 +58,13 @@ class Accepts_exactly_what_it_allows:
 
 
 class When_asking_a_reported_issue(Accepts_exactly_what_it_allows, With_a_reported_issue):
-    expected = {Action.TRIAGE, Action.ASSIGN, Action.PICK, Action.COMMENT, Action.RESOLVE}
+    expected = {
+        Action.TRIAGE,
+        Action.ASSIGN,
+        Action.PICK,
+        Action.COMMENT,
+        Action.RESOLVE,
+    } | ORGANISE
 
     def because_nothing_happens(self):
         pass
@@ -67,14 +78,20 @@ class When_asking_a_triaged_issue(Accepts_exactly_what_it_allows, With_a_triaged
         Action.COMMENT,
         Action.RESOLVE,
         Action.AWAIT_REPORTER,
-    }
+    } | ORGANISE
 
     def because_nothing_happens(self):
         pass
 
 
 class When_asking_an_assigned_issue(Accepts_exactly_what_it_allows, With_an_assigned_issue):
-    expected = {Action.TRIAGE, Action.ASSIGN, Action.COMMENT, Action.RESOLVE, Action.AWAIT_REPORTER}
+    expected = {
+        Action.TRIAGE,
+        Action.ASSIGN,
+        Action.COMMENT,
+        Action.RESOLVE,
+        Action.AWAIT_REPORTER,
+    } | ORGANISE
 
     def because_nothing_happens(self):
         pass
@@ -83,21 +100,21 @@ class When_asking_an_assigned_issue(Accepts_exactly_what_it_allows, With_an_assi
 class When_asking_a_waiting_issue(
     Accepts_exactly_what_it_allows, With_an_assigned_issue_waiting_on_the_reporter
 ):
-    expected = {Action.TRIAGE, Action.ASSIGN, Action.COMMENT, Action.RESOLVE}
+    expected = {Action.TRIAGE, Action.ASSIGN, Action.COMMENT, Action.RESOLVE} | ORGANISE
 
     def because_nothing_happens(self):
         pass
 
 
 class When_asking_a_resolved_issue(Accepts_exactly_what_it_allows, With_a_resolved_issue):
-    expected = {Action.COMMENT, Action.REOPEN, Action.CLOSE}
+    expected = {Action.COMMENT, Action.REOPEN, Action.CLOSE} | ORGANISE
 
     def because_nothing_happens(self):
         pass
 
 
 class When_asking_a_closed_issue(Accepts_exactly_what_it_allows, With_a_closed_issue):
-    expected = set()
+    expected = {Action.LINK}
 
     def because_nothing_happens(self):
         pass
