@@ -165,6 +165,13 @@ class BulkForm(DomainErrorsMixin, forms.Form):
     )
     resolution = forms.CharField(label=_("Resolution"), required=False, max_length=10_000)
     tags = forms.CharField(label=_("Tags (separated by commas)"), required=False, max_length=2000)
+    comment = forms.CharField(
+        label=_("Question to each reporter"), required=False, max_length=10_000
+    )
+    # Every issue the queue's filter matches, across its pages, rather than the boxes ticked.
+    all_matching = forms.BooleanField(required=False)
+    filter = forms.CharField(required=False, max_length=2000)
+    confirmed = forms.BooleanField(required=False)
 
     def __init__(self, *args, staff=(), categories=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -139,7 +139,7 @@ def test_the_reporter_answers_on_the_tracking_page_and_the_issue_returns():
     assert row(issue_id).status == "assigned"
     assert events_of(issue_id)[-2:] == ["IssueCommented", "ReporterAnswered"]
     html = client.get(issue_url(issue_id)).content.decode()
-    assert "The reporter answered (now assigned)" in html
+    assert "The reporter answered (now Assigned)" in html
 
 
 def test_the_reporters_reopen_reason_is_in_both_conversations():

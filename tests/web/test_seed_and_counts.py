@@ -144,7 +144,7 @@ def _tag_and_merge_some(issue_ids: list) -> None:
 
 def _expected_tags() -> dict:
     found: dict = {}
-    for record in IssueRecord.objects.filter(status__in=counts.OPEN):
+    for record in IssueRecord.objects.filter(status__in=[status.value for status in OPEN_STATUSES]):
         for tag in record.tags:
             found[tag] = found.get(tag, 0) + 1
     return found

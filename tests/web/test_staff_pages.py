@@ -224,7 +224,11 @@ OFFERS = {
     "comment": 'id="composer-form"',
     "await_reporter": 'id="send-and-wait-button"',
     "resolve": 'id="send-and-resolve-button"',
+    "tag": 'id="tags-form"',
+    "merge": 'id="merge-form"',
+    "link": 'id="link-form"',
 }
+ORGANISE = {"tag", "merge", "link"}
 
 
 def offered(html: str) -> set[str]:
@@ -234,11 +238,14 @@ def offered(html: str) -> set[str]:
 @pytest.mark.parametrize(
     ("status", "expected"),
     [
-        ("triaged", {"triage", "assign", "pick", "comment", "resolve", "await_reporter"}),
-        ("assigned", {"triage", "assign", "comment", "resolve", "await_reporter"}),
-        ("waiting", {"triage", "assign", "comment", "resolve"}),
-        ("resolved", {"comment", "reopen", "close"}),
-        ("closed", set()),
+        (
+            "triaged",
+            {"triage", "assign", "pick", "comment", "resolve", "await_reporter", *ORGANISE},
+        ),
+        ("assigned", {"triage", "assign", "comment", "resolve", "await_reporter", *ORGANISE}),
+        ("waiting", {"triage", "assign", "comment", "resolve", *ORGANISE}),
+        ("resolved", {"comment", "reopen", "close", *ORGANISE}),
+        ("closed", {"link"}),
     ],
 )
 def test_the_issue_page_offers_only_the_commands_allowed_now(status, expected):
