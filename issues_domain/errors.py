@@ -67,12 +67,12 @@ class IssueAlreadyAssigned(CommandRefused):
 
 class IssueIsWaitingOnReporter(CommandRefused):
     code = "issue_waiting_on_reporter"
-    message = "This issue is waiting for the reporter's answer."
+    message = gettext_noop("This issue is waiting for the reporter's answer.")
 
 
 class IssueCannotAwaitReporter(CommandRefused):
     code = "issue_cannot_await_reporter"
-    message = "Only a triaged or assigned issue can wait for the reporter's answer."
+    message = gettext_noop("Only a triaged or assigned issue can wait for the reporter's answer.")
 
 
 class AlreadyTheAssignee(CommandRefused):
@@ -115,8 +115,12 @@ class FollowUpNeedsPublicReply(InvalidInput):
         super().__init__(
             {
                 "visibility": [
-                    "Waiting for the reporter or resolving tells the reporter: "
-                    "send it as a public reply."
+                    Text(
+                        gettext_noop(
+                            "Waiting for the reporter or resolving tells the reporter: "
+                            "send it as a public reply."
+                        )
+                    )
                 ]
             }
         )
@@ -126,44 +130,45 @@ class TooManyTags(InvalidInput):
     code = "too_many_tags"
 
     def __init__(self, limit: int, count: int):
-        super().__init__(
-            {"add": [f"An issue has at most {limit} tags; this would give it {count}."]}
-        )
+        message = gettext_noop("An issue has at most %(limit)s tags; this would give it %(count)s.")
+        super().__init__({"add": [Text(message, limit=limit, count=count)]})
 
 
 class CannotMergeIntoItself(CommandRefused):
     code = "cannot_merge_into_itself"
-    message = "An issue cannot be merged into itself."
+    message = gettext_noop("An issue cannot be merged into itself.")
 
 
 class MergeTargetClosed(CommandRefused):
     code = "merge_target_closed"
-    message = "The issue to merge into is closed; choose an open one."
+    message = gettext_noop("The issue to merge into is closed; choose an open one.")
 
 
 class MergeTargetMerged(CommandRefused):
     code = "merge_target_merged"
-    message = "The issue to merge into was itself merged into another; merge into that one."
+    message = gettext_noop(
+        "The issue to merge into was itself merged into another; merge into that one."
+    )
 
 
 class MergeCycle(CommandRefused):
     code = "merge_cycle"
-    message = "That issue was merged into this one; merging back would make a cycle."
+    message = gettext_noop("That issue was merged into this one; merging back would make a cycle.")
 
 
 class CannotLinkToItself(CommandRefused):
     code = "cannot_link_to_itself"
-    message = "An issue cannot be linked to itself."
+    message = gettext_noop("An issue cannot be linked to itself.")
 
 
 class AlreadyLinked(CommandRefused):
     code = "already_linked"
-    message = "These issues are already linked."
+    message = gettext_noop("These issues are already linked.")
 
 
 class NotLinked(CommandRefused):
     code = "not_linked"
-    message = "These issues are not linked."
+    message = gettext_noop("These issues are not linked.")
 
 
 class StaleVersion(DomainError):

@@ -27,6 +27,7 @@ from issues_domain.events import (
 )
 from issues_domain.lifecycle import Action, allowed_actions
 from issues_domain.ports import CategoryCatalogue, StaffDirectory
+from issues_domain.texts import Text, gettext_noop
 from issues_domain.values import (
     COMMENT_MAX_LENGTH,
     DEFAULT_LANGUAGE,
@@ -351,7 +352,8 @@ class Issue:
             raise errors.IssueIsWaitingOnReporter()
         if action == Action.AWAIT_REPORTER:
             raise errors.IssueCannotAwaitReporter()
-        raise errors.CommandRefused(f"A {self.status} issue does not allow {action}.")
+        message = gettext_noop("A %(status)s issue does not allow %(action)s.")
+        raise errors.CommandRefused(Text(message, status=str(self.status), action=str(action)))
 
     def _status_to_return_to(self) -> IssueStatus:
         """After a resolution or a wait: where the issue stood, read off what it has."""

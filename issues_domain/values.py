@@ -96,7 +96,8 @@ class FollowUp(StrEnum):
             return cls(value)
         except ValueError:
             choices = ", ".join(f.value for f in cls)
-            raise InvalidInput.on("follow_up", f"Choose one of: {choices}.") from None
+            message = Text(gettext_noop("Choose one of: %(choices)s."), choices=choices)
+            raise InvalidInput.on("follow_up", message) from None
 
 
 class ActorRole(StrEnum):
@@ -179,13 +180,14 @@ class LinkKind(StrEnum):
             return cls(value or cls.RELATED)
         except ValueError:
             choices = ", ".join(kind.value for kind in cls)
-            raise InvalidInput.on("kind", f"Choose one of: {choices}.") from None
+            message = Text(gettext_noop("Choose one of: %(choices)s."), choices=choices)
+            raise InvalidInput.on("kind", message) from None
 
 
 def clean_tags(values, field: str) -> list[str]:
     """Tags as typed, checked one by one: lowercase letters, digits and hyphens, 1 to 32."""
     if isinstance(values, str) or not all(isinstance(value, str) for value in values or ()):
-        raise InvalidInput.on(field, "Send a list of tags.")
+        raise InvalidInput.on(field, Text(gettext_noop("Send a list of tags.")))
     tags, wrong = [], []
     for value in values or ():
         tag = value.strip()
@@ -195,11 +197,11 @@ def clean_tags(values, field: str) -> list[str]:
             tags.append(tag)
     if wrong:
         shown = ", ".join(repr(value) for value in wrong)
-        raise InvalidInput.on(
-            field,
-            f"Not a valid tag: {shown}. A tag is 1 to {TAG_MAX_LENGTH} characters: lowercase "
-            "letters a-z, digits and hyphens, no spaces.",
+        message = gettext_noop(
+            "Not a valid tag: %(shown)s. A tag is 1 to %(max_length)s characters: lowercase "
+            "letters a-z, digits and hyphens, no spaces."
         )
+        raise InvalidInput.on(field, Text(message, shown=shown, max_length=TAG_MAX_LENGTH))
     return tags
 
 

@@ -138,7 +138,8 @@ def bulk(request):
         try:
             message_bus().handle(_command(action, issue, actor, data, versions.get(issue.id)))
         except StaleVersion:
-            refused.append(f"{issue.reference} ({_('somebody else changed it meanwhile')})")
+            meanwhile = _("somebody else changed it meanwhile")
+            refused.append(f"{issue.reference} ({meanwhile})")
         except (InvalidInput, CommandRefused, IssueNotFound) as error:
             refused.append(f"{issue.reference} ({explanation(error)})")
         else:
