@@ -105,3 +105,10 @@ class ConcurrentUpdate(CommandRefused):
 
     code = "concurrent_update"
     message = "Somebody else kept changing this issue at the same time; please try again."
+
+
+class SlaAlreadyFlagged(CommandRefused):
+    """A warning or breach is recorded once per deadline, however many timers fire for it."""
+
+    code = "sla_already_flagged"
+    message = "This deadline has already been flagged."

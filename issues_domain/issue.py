@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from issues_domain import errors
+from issues_domain.business_hours import calendar_to_data
 from issues_domain.events import (
     Event,
     IssueAssigned,
@@ -17,8 +18,13 @@ from issues_domain.events import (
     IssueReported,
     IssueResolved,
     IssueTriaged,
+    SlaBreached,
+    SlaTargeted,
+    SlaWarned,
 )
 from issues_domain.ports import CategoryCatalogue, StaffDirectory
+from issues_domain.sla import SlaPolicyBook, policy_for
+from issues_domain.sla_clock import TimerKind
 from issues_domain.values import (
     COMMENT_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
@@ -66,6 +72,8 @@ class Issue:
     updated_at: datetime = field(default_factory=_now)
     tracking_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     comments: list[Comment] = field(default_factory=list)
+    # The SLA deadlines already warned of or breached (sla_clock.deadline_key).
+    sla_flags: frozenset[str] = frozenset()
     # Events raised since the issue was loaded; the unit of work records them with the change.
     events: list[Event] = field(default_factory=list, repr=False)
 
@@ -83,6 +91,7 @@ class Issue:
         category: str | None,
         priority: str | None,
         categories: CategoryCatalogue,
+        sla: SlaPolicyBook | None = None,
     ) -> "Issue":
         fields = validate_all(
             reporter=lambda: IssueReporter.create(reporter_name, reporter_email),
@@ -105,12 +114,21 @@ class Issue:
         )
         # The issue's times are its first event's, so a read model rebuilt from events agrees.
         issue.reported_at = issue.updated_at
+        issue._target_sla(sla, Actor.system("sla"))
         return issue
 
     # -- staff work ------------------------------------------------------------------------
 
-    def triage(self, category: str, priority: str, actor: Actor, categories: CategoryCatalogue):
+    def triage(
+        self,
+        category: str,
+        priority: str,
+        actor: Actor,
+        categories: CategoryCatalogue,
+        sla: SlaPolicyBook | None = None,
+    ):
         self._refuse_unless_open()
+        before = (self.category, self.priority)
         fields = validate_all(
             category=lambda: _known_category(category, categories, required=True),
             priority=lambda: Priority.parse(priority) or self._required("priority"),
@@ -119,6 +137,8 @@ class Issue:
         if self.status == IssueStatus.REPORTED:
             self.status = IssueStatus.TRIAGED
         self._record(IssueTriaged, actor, category=self.category, priority=self.priority)
+        if (self.category, self.priority) != before:
+            self._target_sla(sla, actor)
 
     def assign(self, assignee: str, actor: Actor, staff: StaffDirectory):
         self._refuse_unless_open()
@@ -185,6 +205,39 @@ class Issue:
             raise self._closed_or(errors.IssueNotResolved)
         self.status = IssueStatus.CLOSED
         self._record(IssueClosed, actor)
+
+    # -- SLA -------------------------------------------------------------------------------
+
+    def flag_sla(self, kind: TimerKind, goal: str, deadline: str, due_at: datetime):
+        """Record that a deadline is near (a warning) or missed (a breach), once per deadline."""
+        self._refuse_unless_open()
+        if deadline in self.sla_flags:
+            raise errors.SlaAlreadyFlagged()
+        self.sla_flags = self.sla_flags | {deadline}
+        self._record(
+            SlaWarned if kind == TimerKind.WARNING else SlaBreached,
+            Actor.system("sla"),
+            goal=goal,
+            deadline=deadline,
+            due_at=due_at,
+            assignee=self.assignee,
+            category=self.category,
+            reference=self.reference,
+        )
+
+    def _target_sla(self, sla: SlaPolicyBook | None, actor: Actor):
+        """Record the targets of the policy that now applies; none applying keeps the old."""
+        policy = policy_for(sla.policies(), self.category, self.priority) if sla else None
+        if policy is None:
+            return
+        self._record(
+            SlaTargeted,
+            actor,
+            policy=policy.name,
+            first_response_seconds=int(policy.first_response.total_seconds()),
+            resolution_seconds=int(policy.resolution.total_seconds()),
+            calendar=calendar_to_data(policy.calendar),
+        )
 
     def expect_version(self, expected: int | None):
         """Refuse to act for a caller who was looking at an older (or newer) version."""

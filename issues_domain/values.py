@@ -79,6 +79,7 @@ class Visibility(StrEnum):
 class ActorRole(StrEnum):
     STAFF = "staff"
     REPORTER = "reporter"
+    SYSTEM = "system"
 
 
 def clean_text(
@@ -166,6 +167,11 @@ class Actor:
     @classmethod
     def reporter(cls, reporter: IssueReporter) -> "Actor":
         return cls(ActorRole.REPORTER, reporter.name, reporter.email)
+
+    @classmethod
+    def system(cls, process: str) -> "Actor":
+        """A process of the helpdesk's own (the SLA timers, auto-close)."""
+        return cls(ActorRole.SYSTEM, process)
 
     @property
     def is_staff(self) -> bool:

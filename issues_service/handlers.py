@@ -8,6 +8,7 @@ import uuid
 
 from issues_domain import commands
 from issues_domain.issue import Issue
+from issues_domain.sla_clock import TimerKind
 from issues_service.unit_of_work import UnitOfWork
 
 
@@ -28,6 +29,7 @@ class ReportIssueHandler(CommandHandler):
                 category=cmd.category,
                 priority=cmd.priority,
                 categories=self.uow.categories,
+                sla=self.uow.sla_policies,
             )
             self.uow.issues.add(issue)
             self.uow.commit()
@@ -39,7 +41,9 @@ class TriageIssueHandler(CommandHandler):
         with self.uow:
             issue = self.uow.issues.get(cmd.issue_id)
             issue.expect_version(cmd.expected_version)
-            issue.triage(cmd.category, cmd.priority, cmd.actor, self.uow.categories)
+            issue.triage(
+                cmd.category, cmd.priority, cmd.actor, self.uow.categories, self.uow.sla_policies
+            )
             self.uow.commit()
         return issue.id
 
@@ -104,6 +108,24 @@ class CloseIssueHandler(CommandHandler):
         return issue.id
 
 
+class FlagSlaWarningHandler(CommandHandler):
+    def __call__(self, cmd: commands.FlagSlaWarning) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.flag_sla(TimerKind.WARNING, cmd.goal, cmd.deadline, cmd.due_at)
+            self.uow.commit()
+        return issue.id
+
+
+class FlagSlaBreachHandler(CommandHandler):
+    def __call__(self, cmd: commands.FlagSlaBreach) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.flag_sla(TimerKind.BREACH, cmd.goal, cmd.deadline, cmd.due_at)
+            self.uow.commit()
+        return issue.id
+
+
 COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.ReportIssue: ReportIssueHandler,
     commands.TriageIssue: TriageIssueHandler,
@@ -113,4 +135,6 @@ COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.MarkIssueAsResolved: MarkIssueAsResolvedHandler,
     commands.ReopenIssue: ReopenIssueHandler,
     commands.CloseIssue: CloseIssueHandler,
+    commands.FlagSlaWarning: FlagSlaWarningHandler,
+    commands.FlagSlaBreach: FlagSlaBreachHandler,
 }

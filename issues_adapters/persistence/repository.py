@@ -129,6 +129,7 @@ def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
         reported_at=row.reported_at,
         updated_at=row.updated_at,
         tracking_token=row.tracking_token,
+        sla_flags=frozenset(row.sla_flags or ()),
         comments=[
             Comment(
                 id=comment.id,
@@ -161,6 +162,7 @@ def from_domain(issue: Issue) -> dict:
         "version": issue.version,
         "reported_at": issue.reported_at,
         "updated_at": issue.updated_at,
+        "sla_flags": sorted(issue.sla_flags),
     }
 
 
