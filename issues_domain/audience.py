@@ -21,6 +21,8 @@ from issues_domain.events import (
     IssueReassigned,
     IssueReported,
     IssueResolved,
+    SlaBreached,
+    SlaWarned,
 )
 from issues_domain.values import Visibility
 
@@ -28,6 +30,7 @@ from issues_domain.values import Visibility
 class RecipientRole(StrEnum):
     REPORTER = "reporter"
     ASSIGNEE = "assignee"
+    CATEGORY_STAFF = "category_staff"
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,11 @@ class Recipient:
     @classmethod
     def staff(cls, username: str) -> "Recipient":
         return cls(RecipientRole.ASSIGNEE, username=username)
+
+    @classmethod
+    def category_staff(cls, category: str | None) -> "Recipient":
+        """The staff who look after a category (or after untriaged issues, for None)."""
+        return cls(RecipientRole.CATEGORY_STAFF, name=category or "")
 
 
 def _acted_from(event: Event, email: str) -> bool:
@@ -80,3 +88,10 @@ def assignee_of_reporter_comment(event: IssueCommented) -> Recipient | None:
     if event.actor.is_staff or event.assignee is None:
         return None
     return Recipient.staff(event.assignee)
+
+
+def staff_of_sla_deadline(event: SlaWarned | SlaBreached) -> Recipient:
+    """The assignee, or when nobody has the issue, the staff of its category."""
+    if event.assignee:
+        return Recipient.staff(event.assignee)
+    return Recipient.category_staff(event.category)

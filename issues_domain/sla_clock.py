@@ -228,7 +228,7 @@ class IssueClocks:
         spent = clock.spent
         if clock.running:
             spent += self.calendar.elapsed(clock.running_since, now)
-        due_at, warn_at = self._due(clock, warn_ratio)
+        due_at, warn_at = self.due_times(clock, warn_ratio)
         if clock.stopped:
             state = SlaState.MET if spent <= clock.target else SlaState.BREACHED
         elif spent >= clock.target:
@@ -251,7 +251,7 @@ class IssueClocks:
         for clock in self.clocks.values():
             if clock.target is None or not clock.running:
                 continue
-            due_at, warn_at = self._due(clock, warn_ratio)
+            due_at, warn_at = self.due_times(clock, warn_ratio)
             for kind, at in ((TimerKind.WARNING, warn_at), (TimerKind.BREACH, due_at)):
                 key = deadline_key(clock.goal, kind, clock.target)
                 if key not in self.flagged:
@@ -260,7 +260,9 @@ class IssueClocks:
             timers, key=lambda timer: (timer.at, timer.kind != TimerKind.WARNING), default=None
         )
 
-    def _due(self, clock: GoalClock, warn_ratio: float) -> tuple[datetime | None, datetime | None]:
+    def due_times(
+        self, clock: GoalClock, warn_ratio: float
+    ) -> tuple[datetime | None, datetime | None]:
         if not clock.running or clock.target is None:
             return None, None
         since = clock.running_since

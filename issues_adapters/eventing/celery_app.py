@@ -38,7 +38,8 @@ app.conf.update(
         "sweep-undelivered-events": {
             "task": "eventing.sweep",
             "schedule": settings.HELPDESK_SWEEP_SECONDS,
-        }
+        },
+        "sla-timers": {"task": "sla.tick", "schedule": settings.HELPDESK_SLA_TIMER_SECONDS},
     },
     include=["issues_adapters.eventing.tasks"],
 )

@@ -36,7 +36,7 @@ from django.utils import timezone
 from issues_adapters.eventing.models import SentMail
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.plain_statements import insert_new
-from issues_service.notifications import Notification, Notifications, Recipient
+from issues_service.notifications import Notification, Notifications, Recipient, RecipientRole
 
 logger = logging.getLogger(__name__)
 
@@ -145,8 +145,9 @@ class DjangoEmailNotifications(Notifications):
             return
         if issue is None:
             raise UnknownIssue(notification.issue_id)
-        address = self._address(notification.to, issue)
-        if not address:
+        addresses = self._addresses(notification.to, issue)
+        address = ", ".join(addresses)
+        if not addresses:
             logger.info("No address for %s; %s not sent", notification.to, notification.template)
             return
         context = {
@@ -164,7 +165,7 @@ class DjangoEmailNotifications(Notifications):
             subject=subject,
             body=render_to_string(f"email/{notification.template}.txt", context),
             from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[address],
+            to=addresses,
             headers={
                 "Message-ID": message_id,
                 "References": thread_id_for(notification.issue_id),
@@ -187,7 +188,7 @@ class DjangoEmailNotifications(Notifications):
             event_id=notification.event_id,
             issue_id=notification.issue_id,
             message_id=message_id,
-            recipient=address,
+            recipient=address[:254],
             subject=subject[:250],
             tells_of=[str(event_id) for event_id in notification.tells_of],
         )
@@ -200,6 +201,12 @@ class DjangoEmailNotifications(Notifications):
             told.add(event_id)
             told.update(uuid.UUID(other) for other in tells_of)
         return told
+
+    def _addresses(self, recipient: Recipient, issue: dict) -> list[str]:
+        if recipient.role == RecipientRole.CATEGORY_STAFF:
+            return category_staff_addresses(recipient.name)
+        address = self._address(recipient, issue)
+        return [address] if address else []
 
     def _address(self, recipient: Recipient, issue: dict) -> str:
         if recipient.username:
@@ -215,6 +222,24 @@ class DjangoEmailNotifications(Notifications):
             return formataddr((name, user["email"])) if name else user["email"]
         name = recipient.name or issue["reporter_name"]
         return formataddr((name, recipient.email)) if name else recipient.email
+
+
+def category_group(category: str) -> str:
+    """The Django group whose staff hear about SLA deadlines of unassigned issues in a category
+    (`sla-triage`: of issues with no category yet)."""
+    return f"sla-{category}" if category else "sla-triage"
+
+
+def category_staff_addresses(category: str) -> list[str]:
+    users = (
+        get_user_model()
+        .objects.filter(
+            groups__name=category_group(category), is_active=True, is_staff=True, email__gt=""
+        )
+        .order_by("username")
+        .values_list("email", flat=True)
+    )
+    return list(dict.fromkeys(users))
 
 
 _ISSUE_FACTS = ("reference", "tracking_token", "reporter_name")
