@@ -18,6 +18,7 @@ QUEUE_ORDERINGS = {
     "priority": "least urgent first",
     "reference": "reference",
     "-reference": "reference, highest first",
+    "sla_due_at": "next SLA deadline first",
 }
 DEFAULT_ORDERING = "-reported_at"
 
@@ -29,6 +30,7 @@ class QueueFilters:
     priority: str | None = None  # a priority, or "none" for issues without one
     assignee: str | None = None  # a username, or "none" for unassigned issues
     q: str | None = None
+    sla: str | None = None  # "overdue" or "breaching_soon"
     ordering: str = DEFAULT_ORDERING
     cursor: str | None = None
     page_size: int = 25
@@ -64,6 +66,9 @@ class CommentView:
 class IssueDetail(IssueSummary):
     resolution: str | None = None
     comments: list[CommentView] = field(default_factory=list)
+    # The SLA clocks: {"policy", "first_response": {...}, "resolution": {...}}, each clock's
+    # "state", "due_at", "target_minutes", "spent_minutes"; None when no policy applies.
+    sla: dict | None = None
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from django.urls import reverse as path_to
 from django.utils import timezone
 from rest_framework import serializers
 
+from issues_domain.sla_clock import SlaState
 from issues_domain.values import ActorRole, IssueStatus, Priority, Visibility
 
 _ID = "00000000-0000-0000-0000-000000000000"
@@ -50,9 +51,23 @@ class IssueSummaryOutput(serializers.Serializer):
         return issue_url(issue.id, self.context.get("request"))
 
 
+class SlaClockOutput(serializers.Serializer):
+    state = serializers.ChoiceField(choices=[state.value for state in SlaState])
+    due_at = serializers.DateTimeField(allow_null=True, help_text="None while paused or met.")
+    target_minutes = serializers.IntegerField(help_text="Business time.")
+    spent_minutes = serializers.IntegerField(help_text="Business time spent so far.")
+
+
+class SlaOutput(serializers.Serializer):
+    policy = serializers.CharField(allow_null=True)
+    first_response = SlaClockOutput()
+    resolution = SlaClockOutput()
+
+
 class IssueOutput(IssueSummaryOutput):
     resolution = serializers.CharField(allow_null=True)
     comments = CommentOutput(many=True)
+    sla = SlaOutput(allow_null=True, help_text="The SLA clocks; null when no policy applies.")
 
 
 @lru_cache(maxsize=8)
@@ -121,6 +136,16 @@ def issue_detail_data(issue, request) -> dict:
             }
             for comment in issue.comments
         ],
+        "sla": _sla(issue.sla),
+    }
+
+
+def _sla(sla: dict | None) -> dict | None:
+    if sla is None:
+        return None
+    return {
+        name: {**value, "due_at": _datetime(value["due_at"])} if isinstance(value, dict) else value
+        for name, value in sla.items()
     }
 
 

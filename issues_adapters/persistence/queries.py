@@ -13,8 +13,10 @@ import uuid
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from issues_adapters.persistence.models import REFERENCE_PREFIX, IssueRecord, RecordedEvent
+from issues_adapters.sla import display as sla_display
 from issues_domain.issue import Issue
 from issues_service.queries import (
     DEFAULT_ORDERING,
@@ -38,6 +40,7 @@ _ORDER_COLUMNS = {
     "priority": ("priority_rank", False),
     "reference": ("number", False),
     "-reference": ("number", True),
+    "sla_due_at": ("sla_due_at", False),  # an annotation: sla.display.next_deadline
 }
 _SUMMARY_FIELDS = [
     "id",
@@ -67,6 +70,8 @@ class DjangoIssueQueries(IssueQueries):
         ordering = filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
         column, descending = _ORDER_COLUMNS[ordering]
         rows = _filtered(IssueRecord.objects.all(), filters)
+        if column == "sla_due_at":
+            rows = rows.annotate(sla_due_at=sla_display.next_deadline())
         direction, key = _decode_cursor(filters.cursor, column)
         backwards = direction == "before"
         if key is not None:
@@ -89,7 +94,7 @@ class DjangoIssueQueries(IssueQueries):
         )
 
     def issue(self, issue_id: uuid.UUID) -> IssueDetail | None:
-        return _detail(id=issue_id)
+        return _detail(id=issue_id, with_sla=True)
 
     def issue_by_tracking_token(self, token: str) -> IssueDetail | None:
         if not token:
@@ -123,7 +128,7 @@ class DjangoIssueQueries(IssueQueries):
 _COMMENT_FIELDS = ["id", "author_name", "author_role", "body", "visibility", "created_at"]
 
 
-def _detail(**lookup) -> IssueDetail | None:
+def _detail(*, with_sla: bool = False, **lookup) -> IssueDetail | None:
     """One issue and its comments in one statement (a LEFT JOIN: a row per comment)."""
     rows = list(
         IssueRecord.objects.filter(**lookup)
@@ -136,6 +141,7 @@ def _detail(**lookup) -> IssueDetail | None:
     return IssueDetail(
         **_renamed({name: first[name] for name in _SUMMARY_FIELDS}),
         resolution=first["resolution"],
+        sla=sla_display.api_data(first["id"]) if with_sla else None,
         comments=[
             CommentView(**{name: row[f"comments__{name}"] for name in _COMMENT_FIELDS})
             for row in rows
@@ -160,6 +166,7 @@ def detail_of(issue: Issue) -> IssueDetail:
         reported_at=issue.reported_at,
         updated_at=issue.updated_at,
         resolution=issue.resolution,
+        sla=sla_display.api_data(issue.id),  # as the clocks stood before this change
         comments=[
             CommentView(
                 id=comment.id,
@@ -189,6 +196,8 @@ def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
         rows = rows.filter(assignee=filters.assignee)
     if filters.q and filters.q.strip():
         rows = rows.filter(_search(filters.q.strip()))
+    if filters.sla in sla_display.SLA_VIEWS:
+        rows = rows.filter(id__in=sla_display.SLA_VIEWS[filters.sla](timezone.now()).values("pk"))
     return rows
 
 

@@ -72,7 +72,14 @@ class PoliciesApi(ApiView):
         operation_id="create_sla_policy",
         summary="Add an SLA policy (admins)",
         request=PolicySerializer,
-        responses={201: PolicySerializer, 400: BAD_REQUEST, **STAFF_ERRORS},
+        responses={
+            201: PolicySerializer,
+            400: BAD_REQUEST,
+            **STAFF_ERRORS,
+            409: _error("Not used; listed for the shape every POST shares."),
+            415: _error("The body is not JSON."),
+            422: _error("Not used; listed for the shape every POST shares."),
+        },
     )
     def post(self, request):
         given = PolicySerializer(data=request.data)

@@ -16,9 +16,11 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET, require_POST
 
 from issues_adapters.persistence.queries import InvalidCursor
+from issues_adapters.sla import display as sla_display
 from issues_adapters.web import counts, forms, kept_forms, selectors
 from issues_adapters.web.presentation import OPEN_STATUSES, staff_actions, timeline
 from issues_adapters.wiring import issue_queries, message_bus
@@ -52,6 +54,9 @@ VIEWS = {
     "resolved": ("Resolved", "resolved", None),
     "closed": ("Closed", "closed", None),
     "all": ("Everything", None, None),
+    # SLA views (issues_adapters/sla/display.py): open issues by the state of their clocks.
+    "breaching_soon": (_("Breaching soon"), ",".join(OPEN_STATUSES), None),
+    "overdue": (_("Overdue"), ",".join(OPEN_STATUSES), None),
 }
 NOT_SET = "none"  # the priority filter's value for issues nobody has given a priority yet
 PRIORITY_VIEWS = [*((p.value, p.value.capitalize()) for p in Priority), (NOT_SET, "Not set")]
@@ -87,6 +92,7 @@ def queue_filters(request) -> tuple[QueueFilters, dict]:
         priority=chosen["priority"] or None,
         assignee=assignee,
         q=chosen["q"] or None,
+        sla=view if view in sla_display.SLA_VIEWS else None,
         ordering=sort,
         cursor=_param(request, "cursor") or None,
         page_size=25,
@@ -111,6 +117,7 @@ SORTABLE = {
     "reported": ("-reported_at", "reported_at"),
     "updated": ("-updated_at", "updated_at"),
     "priority": ("-priority", "priority"),
+    "sla": ("sla_due_at", "sla_due_at"),  # soonest deadline first, one way only
 }
 
 
@@ -141,6 +148,8 @@ def queue(request):
     username = request.user.get_username()
     sidebar = counts.sidebar(username)
     context = {
+        "sla_counts": sla_display.view_counts(),
+        "sla_badges": sla_display.badges_for(issue.id for issue in page.issues),
         "page": page,
         "chosen": chosen,
         "view_label": VIEWS[chosen["view"]][0],
