@@ -33,6 +33,7 @@ from issues_service.messagebus import MessageBus
 logger = logging.getLogger(__name__)
 
 HOLD = timedelta(seconds=60)
+BATCH = 50
 AUTO_CLOSE = "auto_close"
 
 
@@ -82,40 +83,56 @@ def due_closures(now: datetime, limit: int) -> list:
 def tick(bus: MessageBus, *, now: datetime | None = None, limit: int = 500) -> TimerPass:
     now = now or timezone.now()
     done = TimerPass()
+    work = []
     for issue_id, kind, goal, deadline, due_at in due_deadlines(now, limit):
         flag = commands.FlagSlaWarning if kind == TimerKind.WARNING else commands.FlagSlaBreach
         command = flag(issue_id=issue_id, goal=goal, deadline=deadline, due_at=due_at)
         mine = SlaClock.objects.filter(issue_id=issue_id, next_timer_deadline=deadline)
-        _act(bus, command, mine, deadline, now, done)
+        work.append((command, mine, deadline))
     for issue_id in due_closures(now, limit):
         command = commands.CloseIssue(issue_id=issue_id, actor=Actor.system("auto-close"))
         mine = AutoClose.objects.filter(issue_id=issue_id, resolved_at__isnull=False)
-        _act(bus, command, mine, AUTO_CLOSE, now, done)
+        work.append((command, mine, AUTO_CLOSE))
+    for start in range(0, len(work), BATCH):
+        # One commit a batch (each command in a savepoint of its own): a commit, not the
+        # commands, is what a pass of many flags waits for.
+        with transaction.atomic():
+            held = [_act(bus, *item, now, done) for item in work[start : start + BATCH]]
+            _hold([item for item in held if item is not None], now)
     return done
 
 
-def _act(bus: MessageBus, command, mine, deadline: str, now: datetime, done: TimerPass) -> None:
+def _act(bus: MessageBus, command, mine, deadline: str, now: datetime, done: TimerPass):
+    """Send the command; the (issue, deadline) to hold if it is done with, else None."""
     issue_id = command.issue_id
     try:
         with transaction.atomic():
             # Another worker acting on it holds the row: leave it to that one.
             if mine.select_for_update(skip_locked=True).values_list("pk").first() is None:
-                return
+                return None
             bus.handle(command)
         done.fired += 1
     except ConcurrentUpdate as error:
         _failed(issue_id, deadline, error, now, done)
-        return
+        return None
     except (CommandRefused, IssueNotFound):
         done.refused += 1  # flagged already, or its clock stopped meanwhile: nothing to do
     except Exception as error:
         logger.exception("SLA timer %s for issue %s failed", deadline, issue_id)
         _failed(issue_id, deadline, error, now, done)
-        return
-    SlaTimerHold.objects.update_or_create(
-        issue_id=issue_id,
-        deadline=deadline,
-        defaults={"not_before": now + HOLD, "attempts": 0, "parked": False, "last_error": ""},
+        return None
+    return issue_id, deadline
+
+
+def _hold(done_with: list[tuple], now: datetime) -> None:
+    SlaTimerHold.objects.bulk_create(
+        [
+            SlaTimerHold(issue_id=issue_id, deadline=deadline, not_before=now + HOLD)
+            for issue_id, deadline in done_with
+        ],
+        update_conflicts=True,
+        unique_fields=["issue_id", "deadline"],
+        update_fields=["not_before", "attempts", "parked", "last_error"],
     )
 
 
