@@ -1,6 +1,8 @@
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from issues_adapters.sla import policies, timers
 from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord, SlaTimerHold
@@ -54,7 +56,7 @@ class PolicyForm(forms.ModelForm):
         cleaned = super().clean()
         for field in ("first_response_minutes", "resolution_minutes"):
             if cleaned.get(field) == 0:
-                self.add_error(field, "A target must be longer than zero.")
+                self.add_error(field, _("A target must be longer than zero."))
         return cleaned
 
 
@@ -77,7 +79,15 @@ class TimerHoldAdmin(admin.ModelAdmin):
     list_filter = ("parked",)
     actions = ["retry"]
 
-    @admin.action(description="Retry the selected parked timers")
+    @admin.action(description=_("Retry the selected parked timers"))
     def retry(self, request, queryset):
         retried = timers.retry_parked(list(queryset.values_list("id", flat=True)))
-        self.message_user(request, f"{retried} parked timer(s) will be retried.")
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d parked timer will be retried.",
+                "%(count)d parked timers will be retried.",
+                retried,
+            )
+            % {"count": retried},
+        )

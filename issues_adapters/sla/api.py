@@ -5,6 +5,7 @@ working hours, holidays that do not overlap, a known time zone and category) is 
 refused as 400 with the field named.
 """
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
@@ -17,7 +18,7 @@ from issues_domain.values import Priority
 
 
 class StaffReadAdminsChange(BasePermission):
-    message = "Only helpdesk admins may change SLA policies."
+    message = _("Only helpdesk admins may change SLA policies.")
 
     def has_permission(self, request, view) -> bool:
         user = request.user
@@ -85,7 +86,7 @@ class PoliciesApi(ApiView):
         given = PolicySerializer(data=request.data)
         given.is_valid(raise_exception=True)
         if SlaPolicyRecord.objects.filter(name=given.validated_data["name"].strip()).exists():
-            raise serializers.ValidationError({"name": ["A policy has this name already."]})
+            raise serializers.ValidationError({"name": [_("A policy has this name already.")]})
         record = editing.save(given.validated_data)
         return Response(editing.as_data(record), status=status.HTTP_201_CREATED)
 
@@ -108,12 +109,12 @@ class PolicyApi(ApiView):
         record = SlaPolicyRecord.objects.filter(id=policy_id).first()
         if record is None:
             return Response(
-                {"code": "policy_not_found", "detail": "There is no such SLA policy."},
+                {"code": "policy_not_found", "detail": _("There is no such SLA policy.")},
                 status=status.HTTP_404_NOT_FOUND,
             )
         given = PolicySerializer(data=request.data)
         given.is_valid(raise_exception=True)
         name = given.validated_data["name"].strip()
         if SlaPolicyRecord.objects.filter(name=name).exclude(id=record.id).exists():
-            raise serializers.ValidationError({"name": ["A policy has this name already."]})
+            raise serializers.ValidationError({"name": [_("A policy has this name already.")]})
         return Response(editing.as_data(editing.save(given.validated_data, record)))

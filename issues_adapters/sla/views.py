@@ -2,13 +2,12 @@
 admin's forms, which the domain checks, or the API)."""
 
 from django.shortcuts import render
+from django.utils.dates import WEEKDAYS_ABBR
 from django.views.decorators.http import require_GET
 
 from issues_adapters.sla import editing
 from issues_adapters.sla.models import SlaPolicyRecord
 from issues_adapters.web.views.staff import staff_required
-
-DAY_NAMES = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
 
 
 @require_GET
@@ -18,7 +17,7 @@ def policies(request):
     for record in SlaPolicyRecord.objects.select_related("calendar"):
         data = editing.as_data(record)
         data["calendar"]["days"] = ", ".join(
-            DAY_NAMES[day] for day in sorted(data["calendar"]["working_days"])
+            str(WEEKDAYS_ABBR[day]) for day in sorted(data["calendar"]["working_days"])
         )
         shown.append(data)
     return render(request, "sla/policies.html", {"policies": shown})
