@@ -259,3 +259,16 @@ def test_rebuild_sla_clocks_gives_the_same_table(transactional_db):
     call_command("rebuild", "sla.clocks")
     call_command("rebuild", "sla.auto_close")
     assert _tables() == live
+
+
+@pytest.mark.django_db
+def test_relay_events_runs_the_timers_in_each_pass(helpdesk, deliver, capsys):
+    import time_machine
+
+    bus = message_bus()
+    issue_id = deliver(lambda: report_urgent(bus))
+    with time_machine.travel(reported_at(issue_id) + timedelta(minutes=25), tick=False):
+        deliver(lambda: call_command("relay_events", "--once"))
+
+    assert [event.issue_id for event in recorded(events.SlaWarned)] == [issue_id]
+    assert "Timers: TimerPass(fired=1" in capsys.readouterr().out
