@@ -20,6 +20,7 @@ class CalendarForm(forms.ModelForm):
             "closes_at",
             "round_the_clock",
             "holidays",
+            "holiday_country",
         ]
 
     def clean(self):

@@ -42,6 +42,13 @@ class CalendarSerializer(serializers.Serializer):
     opens_at = serializers.TimeField(required=False, default="09:00")
     closes_at = serializers.TimeField(required=False, default="17:00")
     round_the_clock = serializers.BooleanField(required=False, default=False)
+    holiday_country = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Also the public holidays of this country (ISO 3166 code, e.g. DE).",
+    )
     holidays = HolidaySerializer(many=True, required=False, default=list, max_length=400)
 
 

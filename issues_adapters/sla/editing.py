@@ -7,6 +7,7 @@ from django.db import transaction
 
 from issues_adapters.persistence.repository import DjangoCategoryCatalogue
 from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord
+from issues_adapters.sla.policies import national_holidays
 from issues_domain.business_hours import BusinessCalendar, Holiday
 from issues_domain.errors import InvalidInput, UnknownCategory
 from issues_domain.sla import SlaPolicy
@@ -19,6 +20,10 @@ def check(data: dict) -> None:
     """InvalidInput ({"field": [...]}, calendar fields under "calendar") unless it is a policy."""
     errors: dict = {}
     calendar = data["calendar"]
+    own = [
+        Holiday(item["first_day"], item["last_day"], item.get("name", ""))
+        for item in calendar["holidays"]
+    ]
     try:
         checked = BusinessCalendar.create(
             time_zone=calendar["time_zone"],
@@ -26,14 +31,15 @@ def check(data: dict) -> None:
             opens_at=calendar["opens_at"],
             closes_at=calendar["closes_at"],
             round_the_clock=calendar["round_the_clock"],
-            holidays=[
-                Holiday(item["first_day"], item["last_day"], item.get("name", ""))
-                for item in calendar["holidays"]
-            ],
+            holidays=own,
         )
     except InvalidInput as error:
-        errors["calendar"] = error.errors
+        errors["calendar"] = dict(error.errors)
         checked = BusinessCalendar.always()
+    try:
+        national_holidays(calendar.get("holiday_country", ""), besides=own)
+    except InvalidInput as error:
+        errors.setdefault("calendar", {}).update(error.errors)
     try:
         SlaPolicy.create(
             name=data["name"],
@@ -64,6 +70,7 @@ def save(data: dict, record: SlaPolicyRecord | None = None) -> SlaPolicyRecord:
                 "opens_at": calendar["opens_at"],
                 "closes_at": calendar["closes_at"],
                 "round_the_clock": calendar["round_the_clock"],
+                "holiday_country": calendar.get("holiday_country", ""),
                 "holidays": [
                     [
                         item["first_day"].isoformat(),
@@ -101,6 +108,7 @@ def as_data(record: SlaPolicyRecord) -> dict:
             "opens_at": _time(calendar.opens_at),
             "closes_at": _time(calendar.closes_at),
             "round_the_clock": calendar.round_the_clock,
+            "holiday_country": calendar.holiday_country,
             "holidays": [
                 {
                     "first_day": date.fromisoformat(first),

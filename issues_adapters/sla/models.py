@@ -23,6 +23,8 @@ class BusinessCalendarRecord(models.Model):
     round_the_clock = models.BooleanField(_("round the clock"), default=False)
     # [[first day, last day, name], ...] as ISO dates.
     holidays = models.JSONField(_("holidays"), default=list, blank=True)
+    # A country's public holidays as well (ISO 3166 code, e.g. "DE"; the `holidays` library).
+    holiday_country = models.CharField(_("national holidays of"), max_length=8, blank=True)
 
     class Meta:
         db_table = "sla_calendar"

@@ -119,3 +119,28 @@ def test_the_calendar_errors_name_the_calendar_field(people):
 @pytest.mark.django_db
 def test_changing_an_unknown_policy_is_a_404(people):
     assert people["admin"].put(f"{POLICIES}999/", A_POLICY, format="json").status_code == 404
+
+
+@pytest.mark.django_db
+def test_a_calendar_may_take_a_countrys_public_holidays(people):
+    calendar = A_POLICY["calendar"] | {"holiday_country": "DE"}
+    answer = people["admin"].post(POLICIES, A_POLICY | {"calendar": calendar}, format="json")
+
+    assert answer.status_code == 201, answer.json()
+    assert answer.json()["calendar"]["holiday_country"] == "DE"
+    report_an_issue(category="network", priority="urgent")
+    recorded_holidays = recorded(events.SlaTargeted)[-1].calendar["holidays"]
+    names = {name for _first, _last, name in recorded_holidays}
+    assert {"Christmas", "New Year's Day", "Easter Monday"} <= names
+    # The calendar's own Christmas 2026 covers that year's national 25th and 26th December.
+    days = {first for first, _last, _name in recorded_holidays}
+    assert "2026-12-25" not in days
+    assert any(day.endswith("-12-25") for day in days)  # other years' are there
+
+
+@pytest.mark.django_db
+def test_a_country_with_no_known_holidays_is_a_400_on_the_calendar(people):
+    calendar = A_POLICY["calendar"] | {"holiday_country": "XX"}
+    answer = people["admin"].post(POLICIES, A_POLICY | {"calendar": calendar}, format="json")
+    assert answer.status_code == 400
+    assert set(answer.json()["calendar"]) == {"holiday_country"}
