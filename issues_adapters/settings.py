@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "issues_adapters.api",
     "issues_adapters.web",
     "issues_adapters.canned_replies",
+    "issues_adapters.sla",
 ]
 
 MIDDLEWARE = [
@@ -251,6 +252,13 @@ HELPDESK_REPORTER_COMMENT_COALESCE_SECONDS = float(
 HELPDESK_REBUILD_STALE_SECONDS = float(os.environ.get("HELPDESK_REBUILD_STALE_SECONDS", "60"))
 HELPDESK_SWEEP_SECONDS = float(os.environ.get("HELPDESK_SWEEP_SECONDS", "30"))
 # /health/ answers 503 once an event handler is this far behind (issues_adapters/http/health.py).
+# SLA (issues_adapters/sla): the share of a target spent that makes it "breaching soon" (and
+# mails a warning); how often Celery beat runs the timers; how many times a timer's command
+# is tried before it is parked; days after which a resolved issue is closed (0: never).
+HELPDESK_SLA_WARNING_RATIO = float(os.environ.get("HELPDESK_SLA_WARNING_RATIO", "0.8"))
+HELPDESK_SLA_TIMER_SECONDS = float(os.environ.get("HELPDESK_SLA_TIMER_SECONDS", "30"))
+HELPDESK_SLA_TIMER_ATTEMPTS = int(os.environ.get("HELPDESK_SLA_TIMER_ATTEMPTS", "5"))
+HELPDESK_AUTO_CLOSE_DAYS = float(os.environ.get("HELPDESK_AUTO_CLOSE_DAYS", "7"))
 HELPDESK_HEALTH_MAX_LAG_SECONDS = float(os.environ.get("HELPDESK_HEALTH_MAX_LAG_SECONDS", "300"))
 # Inbound mail over IMAP (manage.py fetch_mail --imap); Maildir/mbox paths need none of these.
 HELPDESK_IMAP_HOST = os.environ.get("HELPDESK_IMAP_HOST", "")

@@ -4,6 +4,7 @@ from django.urls import include, path
 from issues_adapters.accounts.views import LoginView, PasswordResetView
 from issues_adapters.eventing import views as eventing_views
 from issues_adapters.http.health import health
+from issues_adapters.sla import views as sla_views
 
 handler400 = "issues_adapters.http.error_pages.bad_request"
 handler403 = "issues_adapters.http.error_pages.permission_denied"
@@ -22,5 +23,6 @@ urlpatterns = [
     path(
         "staff/projections/<str:name>/rebuild/", eventing_views.rebuild, name="rebuild_projection"
     ),
+    path("staff/sla/", sla_views.policies, name="sla_policies"),
     path("", include("issues_adapters.web.urls")),
 ]

@@ -45,6 +45,13 @@ def event_handlers() -> dict[type[events.Event], list[EventHandler]]:
 
     for event_type, found in queue_count_handlers().items():
         handlers[event_type].extend(found)
+    # Process managers (sla): the SLA clocks and auto-close; their timers are sla/timers.py.
+    from issues_adapters.sla.auto_close import AutoCloseProjection
+    from issues_adapters.sla.clocks import SlaClocksProjection
+
+    for projection in (SlaClocksProjection(), AutoCloseProjection()):
+        for event_type in projection.handles:
+            handlers[event_type].append(projection)
     return {event_type: found for event_type, found in handlers.items() if found}
 
 

@@ -6,6 +6,8 @@
   comments by the reporter, a burst in one mail (issues_domain.digest); picking an issue
   yourself tells nobody;
 - the assignee hears when the reporter reopens their issue;
+- on an SLA warning or breach, the assignee, or the staff of the issue's category when nobody
+  has it;
 - staff who chose it (/staff/settings/) hear of each new issue, of all or of chosen categories,
   and may turn off the assignee's mails above;
 - nobody is mailed about their own action.
@@ -26,6 +28,8 @@ from issues_domain.events import (
     IssueReopened,
     IssueReported,
     IssueResolved,
+    SlaBreached,
+    SlaWarned,
 )
 from issues_domain.values import Visibility
 
@@ -34,6 +38,7 @@ class RecipientRole(StrEnum):
     REPORTER = "reporter"
     ASSIGNEE = "assignee"
     STAFF = "staff"  # a staff member who chose to hear of it (/staff/settings/)
+    CATEGORY_STAFF = "category_staff"
 
 
 @dataclass(frozen=True)
@@ -56,6 +61,11 @@ class Recipient:
     @classmethod
     def subscriber(cls, username: str) -> "Recipient":
         return cls(RecipientRole.STAFF, username=username)
+
+    @classmethod
+    def category_staff(cls, category: str | None) -> "Recipient":
+        """The staff who look after a category (or after untriaged issues, for None)."""
+        return cls(RecipientRole.CATEGORY_STAFF, name=category or "")
 
 
 def _acted_from(event: Event, email: str) -> bool:
@@ -102,3 +112,10 @@ def assignee_of_reporter_reopen(event: IssueReopened) -> Recipient | None:
     if event.actor.is_staff or event.assignee is None:
         return None
     return Recipient.staff(event.assignee)
+
+
+def staff_of_sla_deadline(event: SlaWarned | SlaBreached) -> Recipient:
+    """The assignee, or when nobody has the issue, the staff of its category."""
+    if event.assignee:
+        return Recipient.staff(event.assignee)
+    return Recipient.category_staff(event.category)

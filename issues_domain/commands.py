@@ -7,6 +7,7 @@ refuses the command (the HTTP adapter fills it from `If-Match`).
 
 import uuid
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from issues_domain.values import Actor, FollowUp
 
@@ -145,3 +146,23 @@ class UnlinkIssues(Command):
     other: str
     actor: Actor
     expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlagSlaWarning(Command):
+    """Sent by the SLA process manager when most of a target's time is spent."""
+
+    issue_id: uuid.UUID
+    goal: str
+    deadline: str
+    due_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class FlagSlaBreach(Command):
+    """Sent by the SLA process manager when a target is missed."""
+
+    issue_id: uuid.UUID
+    goal: str
+    deadline: str
+    due_at: datetime

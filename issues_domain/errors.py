@@ -192,3 +192,10 @@ class ConcurrentUpdate(CommandRefused):
     message = gettext_noop(
         "Somebody else kept changing this issue at the same time; please try again."
     )
+
+
+class SlaAlreadyFlagged(CommandRefused):
+    """A warning or breach is recorded once per deadline, however many timers fire for it."""
+
+    code = "sla_already_flagged"
+    message = gettext_noop("This deadline has already been flagged.")

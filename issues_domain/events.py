@@ -166,6 +166,41 @@ class IssuesUnlinked(Event):
     other_reference: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class SlaTargeted(Event):
+    """The SLA policy that applies to the issue, with its targets and calendar as they were
+    then: a policy changed or deleted later leaves the issue's targets as recorded here."""
+
+    policy: str
+    first_response_seconds: int
+    resolution_seconds: int
+    calendar: dict
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlaWarned(Event):
+    """Most of a target's time is spent (HELPDESK_SLA_WARNING_RATIO); `deadline` names it."""
+
+    goal: str
+    deadline: str
+    due_at: datetime
+    assignee: str | None
+    category: str | None
+    reference: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class SlaBreached(Event):
+    """A target was missed; `deadline` names it."""
+
+    goal: str
+    deadline: str
+    due_at: datetime
+    assignee: str | None
+    category: str | None
+    reference: str
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     IssueReported,
     IssueTriaged,
@@ -183,4 +218,7 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     DuplicateMergedIn,
     IssuesLinked,
     IssuesUnlinked,
+    SlaTargeted,
+    SlaWarned,
+    SlaBreached,
 )

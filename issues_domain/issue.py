@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from issues_domain import errors
+from issues_domain.business_hours import calendar_to_data
 from issues_domain.events import (
     DuplicateMergedIn,
     Event,
@@ -24,9 +25,14 @@ from issues_domain.events import (
     IssueTagged,
     IssueTriaged,
     ReporterAnswered,
+    SlaBreached,
+    SlaTargeted,
+    SlaWarned,
 )
 from issues_domain.lifecycle import Action, allowed_actions
 from issues_domain.ports import CategoryCatalogue, StaffDirectory
+from issues_domain.sla import SlaPolicyBook, policy_for
+from issues_domain.sla_clock import TimerKind
 from issues_domain.texts import Text, gettext_noop
 from issues_domain.values import (
     COMMENT_MAX_LENGTH,
@@ -88,6 +94,8 @@ class Issue:
     merged_into: uuid.UUID | None = None
     # The issues this one is linked to, both ways: the other issue holds this one too.
     links: dict[uuid.UUID, LinkKind] = field(default_factory=dict)
+    # The SLA deadlines already warned of or breached (sla_clock.deadline_key).
+    sla_flags: frozenset[str] = frozenset()
     # Events raised since the issue was loaded; the unit of work records them with the change.
     events: list[Event] = field(default_factory=list, repr=False)
 
@@ -106,6 +114,7 @@ class Issue:
         priority: str | None,
         categories: CategoryCatalogue,
         language: str | None = None,
+        sla: SlaPolicyBook | None = None,
     ) -> "Issue":
         fields = validate_all(
             reporter=lambda: IssueReporter.create(reporter_name, reporter_email),
@@ -130,12 +139,21 @@ class Issue:
         )
         # The issue's times are its first event's, so a read model rebuilt from events agrees.
         issue.reported_at = issue.updated_at
+        issue._target_sla(sla, Actor.system("sla"))
         return issue
 
     # -- staff work ------------------------------------------------------------------------
 
-    def triage(self, category: str, priority: str, actor: Actor, categories: CategoryCatalogue):
+    def triage(
+        self,
+        category: str,
+        priority: str,
+        actor: Actor,
+        categories: CategoryCatalogue,
+        sla: SlaPolicyBook | None = None,
+    ):
         self._require(Action.TRIAGE)
+        before = (self.category, self.priority)
         fields = validate_all(
             category=lambda: _known_category(category, categories, required=True),
             priority=lambda: Priority.parse(priority) or self._required("priority"),
@@ -144,6 +162,8 @@ class Issue:
         if self.status == IssueStatus.REPORTED:
             self.status = IssueStatus.TRIAGED
         self._record(IssueTriaged, actor, category=self.category, priority=self.priority)
+        if (self.category, self.priority) != before:
+            self._target_sla(sla, actor)
 
     def assign(self, assignee: str, actor: Actor, staff: StaffDirectory):
         self._require(Action.ASSIGN)
@@ -319,6 +339,42 @@ class Issue:
             one._record(
                 IssuesUnlinked, actor, other_id=another.id, other_reference=another.reference
             )
+
+    # -- SLA -------------------------------------------------------------------------------
+
+    def flag_sla(self, kind: TimerKind, goal: str, deadline: str, due_at: datetime):
+        """Record that a deadline is near (a warning) or missed (a breach), once per deadline.
+
+        The lifecycle table says in which statuses (the open ones, `waiting` too: a deadline
+        that passed before the wait paused the clocks was still missed)."""
+        self._require(Action.FLAG_SLA)
+        if deadline in self.sla_flags:
+            raise errors.SlaAlreadyFlagged()
+        self.sla_flags = self.sla_flags | {deadline}
+        self._record(
+            SlaWarned if kind == TimerKind.WARNING else SlaBreached,
+            Actor.system("sla"),
+            goal=goal,
+            deadline=deadline,
+            due_at=due_at,
+            assignee=self.assignee,
+            category=self.category,
+            reference=self.reference,
+        )
+
+    def _target_sla(self, sla: SlaPolicyBook | None, actor: Actor):
+        """Record the targets of the policy that now applies; none applying keeps the old."""
+        policy = policy_for(sla.policies(), self.category, self.priority) if sla else None
+        if policy is None:
+            return
+        self._record(
+            SlaTargeted,
+            actor,
+            policy=policy.name,
+            first_response_seconds=int(policy.first_response.total_seconds()),
+            resolution_seconds=int(policy.resolution.total_seconds()),
+            calendar=calendar_to_data(policy.calendar),
+        )
 
     def expect_version(self, expected: int | None):
         """Refuse to act for a caller who was looking at an older (or newer) version."""

@@ -23,11 +23,22 @@ class Action(StrEnum):
     TAG = "tag"
     MERGE = "merge"
     LINK = "link"
+    # Sent by the SLA process manager (FlagSlaWarning / FlagSlaBreach), never offered to staff.
+    FLAG_SLA = "flag_sla"
+
+
+# The actions a process sends rather than a person: pages and bulk forms never offer them.
+PROCESS_ACTIONS = frozenset({Action.FLAG_SLA})
 
 
 # Organising an issue: anything but closed may be tagged or merged; links never hurt.
 _ORGANISE = frozenset({Action.TAG, Action.MERGE, Action.LINK})
-_WORK = frozenset({Action.TRIAGE, Action.ASSIGN, Action.COMMENT, Action.RESOLVE}) | _ORGANISE
+# An open issue's SLA deadlines may be flagged, `waiting` too: a deadline that passed before the
+# wait paused the clocks was still missed (the clocks set no timer while they are paused).
+_WORK = (
+    frozenset({Action.TRIAGE, Action.ASSIGN, Action.COMMENT, Action.RESOLVE, Action.FLAG_SLA})
+    | _ORGANISE
+)
 
 ALLOWED: dict[IssueStatus, frozenset[Action]] = {
     IssueStatus.REPORTED: _WORK | {Action.PICK},
@@ -50,6 +61,11 @@ def allowed_actions(status: IssueStatus | str, assignee: str | None) -> frozense
     if assignee is not None:
         allowed = allowed - {Action.PICK}
     return allowed
+
+
+def actions_for_staff(status: IssueStatus | str, assignee: str | None) -> frozenset[Action]:
+    """What staff may be offered for an issue: the allowed actions but the processes' own."""
+    return allowed_actions(status, assignee) - PROCESS_ACTIONS
 
 
 def is_open(status: IssueStatus | str) -> bool:

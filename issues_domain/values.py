@@ -103,6 +103,7 @@ class FollowUp(StrEnum):
 class ActorRole(StrEnum):
     STAFF = "staff"
     REPORTER = "reporter"
+    SYSTEM = "system"
 
 
 def clean_text(
@@ -238,6 +239,11 @@ class Actor:
     @classmethod
     def reporter(cls, reporter: IssueReporter) -> "Actor":
         return cls(ActorRole.REPORTER, reporter.name, reporter.email)
+
+    @classmethod
+    def system(cls, process: str) -> "Actor":
+        """A process of the helpdesk's own (the SLA timers, auto-close)."""
+        return cls(ActorRole.SYSTEM, process)
 
     @property
     def is_staff(self) -> bool:

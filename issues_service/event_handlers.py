@@ -22,6 +22,8 @@ from issues_domain.events import (
     IssueReopened,
     IssueReported,
     IssueResolved,
+    SlaBreached,
+    SlaWarned,
 )
 from issues_domain.ports import IssueHistory
 from issues_service.messagebus import EventHandler, NotYet
@@ -238,6 +240,22 @@ class TellAssigneeAboutReporterComments:
         return f"<{type(self).__name__} {self.name}>"
 
 
+class TellStaffAboutSlaDeadline(NotificationHandler):
+    """A deadline is near or missed: the assignee hears, or the category's staff."""
+
+    name = "mail.staff.sla_deadline"
+    handles = (SlaWarned, SlaBreached)
+    template = "sla_deadline"
+    recipient_for = audience.staff_of_sla_deadline
+
+    def context_for(self, event: SlaWarned | SlaBreached) -> dict:
+        return {
+            "breached": isinstance(event, SlaBreached),
+            "goal": event.goal,
+            "due_at": event.due_at,
+        }
+
+
 NOTIFICATION_HANDLERS: tuple[type[NotificationHandler], ...] = (
     SendReportConfirmation,
     TellReporterAboutPublicComment,
@@ -245,6 +263,7 @@ NOTIFICATION_HANDLERS: tuple[type[NotificationHandler], ...] = (
     TellReporterWeAwaitTheirAnswer,
     TellAssigneeAboutAssignment,
     TellAssigneeAboutReopen,
+    TellStaffAboutSlaDeadline,
 )
 
 

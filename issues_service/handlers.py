@@ -8,6 +8,7 @@ import uuid
 
 from issues_domain import commands
 from issues_domain.issue import Issue
+from issues_domain.sla_clock import TimerKind
 from issues_service.unit_of_work import UnitOfWork
 
 
@@ -29,6 +30,7 @@ class ReportIssueHandler(CommandHandler):
                 priority=cmd.priority,
                 categories=self.uow.categories,
                 language=cmd.language,
+                sla=self.uow.sla_policies,
             )
             self.uow.issues.add(issue)
             self.uow.commit()
@@ -40,7 +42,9 @@ class TriageIssueHandler(CommandHandler):
         with self.uow:
             issue = self.uow.issues.get(cmd.issue_id)
             issue.expect_version(cmd.expected_version)
-            issue.triage(cmd.category, cmd.priority, cmd.actor, self.uow.categories)
+            issue.triage(
+                cmd.category, cmd.priority, cmd.actor, self.uow.categories, self.uow.sla_policies
+            )
             self.uow.commit()
         return issue.id
 
@@ -169,6 +173,24 @@ class UnlinkIssuesHandler(CommandHandler):
         return issue.id
 
 
+class FlagSlaWarningHandler(CommandHandler):
+    def __call__(self, cmd: commands.FlagSlaWarning) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.flag_sla(TimerKind.WARNING, cmd.goal, cmd.deadline, cmd.due_at)
+            self.uow.commit()
+        return issue.id
+
+
+class FlagSlaBreachHandler(CommandHandler):
+    def __call__(self, cmd: commands.FlagSlaBreach) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.flag_sla(TimerKind.BREACH, cmd.goal, cmd.deadline, cmd.due_at)
+            self.uow.commit()
+        return issue.id
+
+
 COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.ReportIssue: ReportIssueHandler,
     commands.TriageIssue: TriageIssueHandler,
@@ -184,4 +206,6 @@ COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.MergeIssue: MergeIssueHandler,
     commands.LinkIssues: LinkIssuesHandler,
     commands.UnlinkIssues: UnlinkIssuesHandler,
+    commands.FlagSlaWarning: FlagSlaWarningHandler,
+    commands.FlagSlaBreach: FlagSlaBreachHandler,
 }

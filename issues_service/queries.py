@@ -18,6 +18,7 @@ QUEUE_ORDERINGS = {
     "priority": "least urgent first",
     "reference": "reference",
     "-reference": "reference, highest first",
+    "sla_due_at": "next SLA deadline first",
 }
 DEFAULT_ORDERING = "-reported_at"
 
@@ -30,6 +31,7 @@ class QueueFilters:
     assignee: str | None = None  # a username, or "none" for unassigned issues
     q: str | None = None
     tag: str | None = None
+    sla: str | None = None  # "overdue" or "breaching_soon"
     ordering: str = DEFAULT_ORDERING
     cursor: str | None = None
     page_size: int = 25
@@ -78,6 +80,9 @@ class IssueDetail(IssueSummary):
     links: list[LinkView] = field(default_factory=list)
     merged_into: uuid.UUID | None = None
     merged_into_reference: str | None = None
+    # The SLA clocks: {"policy", "first_response": {...}, "resolution": {...}}, each clock's
+    # "state", "due_at", "target_minutes", "spent_minutes"; None when no policy applies.
+    sla: dict | None = None
 
 
 @dataclass(frozen=True)

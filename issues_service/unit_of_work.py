@@ -4,6 +4,7 @@ import abc
 
 from issues_domain.events import Event
 from issues_domain.ports import CategoryCatalogue, IssueLog, StaffDirectory
+from issues_domain.sla import SlaPolicyBook
 
 
 class StaleWrite(Exception):
@@ -20,6 +21,8 @@ class UnitOfWork(abc.ABC):
     issues: IssueLog
     staff: StaffDirectory
     categories: CategoryCatalogue
+    # None: no SLA policies (specs that are not about SLAs).
+    sla_policies: SlaPolicyBook | None = None
     # The command (or event) this work is for; recorded with each event as its cause.
     causation_id: str | None = None
 

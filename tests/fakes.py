@@ -7,6 +7,7 @@ from issues_domain.errors import IssueNotFound
 from issues_domain.events import Event
 from issues_domain.issue import Issue
 from issues_domain.ports import CategoryCatalogue, IssueLog, StaffDirectory
+from issues_domain.sla import SlaPolicy, SlaPolicyBook
 from issues_service.unit_of_work import StaleWrite, UnitOfWork
 
 
@@ -125,3 +126,11 @@ class RacingUnitOfWork(FakeUnitOfWork):
                 self.rival(rivals_copy)
                 self.issues.stored[issue_id] = rivals_copy
         super().commit()
+
+
+class FakeSlaPolicies(SlaPolicyBook):
+    def __init__(self, *policies: SlaPolicy):
+        self.kept = list(policies)
+
+    def policies(self) -> list[SlaPolicy]:
+        return list(self.kept)

@@ -12,6 +12,7 @@ from django.urls import reverse as path_to
 from django.utils import timezone
 from rest_framework import serializers
 
+from issues_domain.sla_clock import SlaState
 from issues_domain.values import ActorRole, IssueStatus, LinkKind, Priority, Visibility
 
 _ID = "00000000-0000-0000-0000-000000000000"
@@ -59,6 +60,19 @@ class LinkOutput(serializers.Serializer):
     kind = serializers.ChoiceField(choices=LINK_KINDS)
 
 
+class SlaClockOutput(serializers.Serializer):
+    state = serializers.ChoiceField(choices=[state.value for state in SlaState])
+    due_at = serializers.DateTimeField(allow_null=True, help_text="None while paused or met.")
+    target_minutes = serializers.IntegerField(help_text="Business time.")
+    spent_minutes = serializers.IntegerField(help_text="Business time spent so far.")
+
+
+class SlaOutput(serializers.Serializer):
+    policy = serializers.CharField(allow_null=True)
+    first_response = SlaClockOutput()
+    resolution = SlaClockOutput()
+
+
 class IssueOutput(IssueSummaryOutput):
     resolution = serializers.CharField(allow_null=True)
     comments = CommentOutput(many=True)
@@ -68,6 +82,7 @@ class IssueOutput(IssueSummaryOutput):
         allow_null=True, help_text="The issue this duplicate was merged into, or null."
     )
     merged_into_reference = serializers.CharField(allow_null=True)
+    sla = SlaOutput(allow_null=True, help_text="The SLA clocks; null when no policy applies.")
 
 
 @lru_cache(maxsize=8)
@@ -149,6 +164,16 @@ def issue_detail_data(issue, request) -> dict:
         ],
         "merged_into": _text(issue.merged_into),
         "merged_into_reference": _text(issue.merged_into_reference),
+        "sla": _sla(issue.sla),
+    }
+
+
+def _sla(sla: dict | None) -> dict | None:
+    if sla is None:
+        return None
+    return {
+        name: {**value, "due_at": _datetime(value["due_at"])} if isinstance(value, dict) else value
+        for name, value in sla.items()
     }
 
 

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.renderers import JSONRenderer
 
 from issues_adapters.api import canned_replies, organising, projections, views
+from issues_adapters.sla import api as sla_api
 
 app_name = "api"
 
@@ -66,6 +67,8 @@ urlpatterns = [
         projections.RebuildProjectionApi.as_view(),
         name="projection-rebuild",
     ),
+    path("sla-policies/", sla_api.PoliciesApi.as_view(), name="sla-policies"),
+    path("sla-policies/<int:policy_id>/", sla_api.PolicyApi.as_view(), name="sla-policy"),
     path("schema/", SchemaView.as_view(authentication_classes=[]), name="schema"),
     path(
         "docs/",

@@ -45,6 +45,7 @@ app.conf.update(
             "task": "housekeeping.clear_expired_sessions",
             "schedule": CLEAR_SESSIONS_SECONDS,
         },
+        "sla-timers": {"task": "sla.tick", "schedule": settings.HELPDESK_SLA_TIMER_SECONDS},
     },
     include=["issues_adapters.eventing.tasks"],
 )

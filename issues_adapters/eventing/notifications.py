@@ -167,8 +167,9 @@ class DjangoEmailNotifications(Notifications):
             return
         if issue is None:
             raise UnknownIssue(notification.issue_id)
-        address = self._address(notification.to, issue)
-        if not address:
+        addresses = self._addresses(notification.to, issue)
+        address = ", ".join(addresses)
+        if not addresses:
             logger.info("No address for %s; %s not sent", notification.to, notification.template)
             return
         unsubscribe = (
@@ -195,7 +196,7 @@ class DjangoEmailNotifications(Notifications):
             subject=subject,
             body=text,
             from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[address],
+            to=addresses,
             headers={
                 "Message-ID": message_id,
                 "References": thread_id_for(notification.issue_id),
@@ -219,7 +220,7 @@ class DjangoEmailNotifications(Notifications):
             event_id=notification.event_id,
             issue_id=notification.issue_id,
             message_id=message_id,
-            recipient=address,
+            recipient=address[:254],
             subject=subject[:250],
             tells_of=[str(event_id) for event_id in notification.tells_of],
         )
@@ -232,6 +233,12 @@ class DjangoEmailNotifications(Notifications):
             told.add(event_id)
             told.update(uuid.UUID(other) for other in tells_of)
         return told
+
+    def _addresses(self, recipient: Recipient, issue: dict) -> list[str]:
+        if recipient.role == RecipientRole.CATEGORY_STAFF:
+            return category_staff_addresses(recipient.name)
+        address = self._address(recipient, issue)
+        return [address] if address else []
 
     def _address(self, recipient: Recipient, issue: dict) -> str:
         if recipient.username:
@@ -249,6 +256,38 @@ class DjangoEmailNotifications(Notifications):
         return formataddr((name, recipient.email)) if name else recipient.email
 
 
+def category_group(category: str) -> str:
+    """The Django group whose staff hear about SLA deadlines of unassigned issues in a category
+    (`sla-triage`: of issues with no category yet)."""
+    return f"sla-{category}" if category else "sla-triage"
+
+
+def category_staff_addresses(category: str) -> list[str]:
+    users = (
+        get_user_model()
+        .objects.filter(
+            groups__name=category_group(category), is_active=True, is_staff=True, email__gt=""
+        )
+        .order_by("username")
+        .values_list("email", flat=True)
+    )
+    return list(dict.fromkeys(users))
+
+
+def category_staff_language(category: str) -> str:
+    """The language of one mail to a category's staff: the one they all chose, else the
+    site's."""
+    usernames = (
+        get_user_model()
+        .objects.filter(
+            groups__name=category_group(category), is_active=True, is_staff=True, email__gt=""
+        )
+        .values_list("username", flat=True)
+    )
+    chosen = {language_of_staff(username) or settings.LANGUAGE_CODE for username in usernames}
+    return chosen.pop() if len(chosen) == 1 else settings.LANGUAGE_CODE
+
+
 _ISSUE_FACTS = ("reference", "tracking_token", "reporter_name", "language")
 
 
@@ -256,6 +295,8 @@ def _language_for(recipient: Recipient, issue: dict) -> str:
     """Staff read their chosen language; the reporter and watchers the reporter's."""
     if recipient.username:
         return language_of_staff(recipient.username) or settings.LANGUAGE_CODE
+    if recipient.role == RecipientRole.CATEGORY_STAFF:
+        return category_staff_language(recipient.name)
     return languages.spoken(issue["language"])
 
 

@@ -69,6 +69,14 @@ def sweep() -> str:
     return str(relay.sweep(message_bus(), in_process=True).tally)
 
 
+@app.task(name="sla.tick")
+def sla_tick() -> str:
+    """The SLA and auto-close timers (issues_adapters/sla/timers.py), from Celery beat."""
+    from issues_adapters.sla import timers
+
+    return str(timers.tick(message_bus()))
+
+
 @app.task(name="eventing.rebuild")
 def rebuild(rebuild_id: int) -> str:
     from issues_adapters.eventing import rebuilds

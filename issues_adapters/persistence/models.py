@@ -79,6 +79,8 @@ class IssueRecord(models.Model):
     version = models.PositiveIntegerField()
     reported_at = models.DateTimeField()
     updated_at = models.DateTimeField()
+    # The SLA deadlines warned of or breached: the domain flags each once.
+    sla_flags = models.JSONField(default=list, db_default=[], blank=True)
 
     class Meta:
         db_table = "issues_issue"

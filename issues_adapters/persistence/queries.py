@@ -13,12 +13,14 @@ import uuid
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from issues_adapters.persistence.models import (
     REFERENCE_PREFIX,
     IssueRecord,
     RecordedEvent,
 )
+from issues_adapters.sla import display as sla_display
 from issues_domain.issue import Issue
 from issues_service.queries import (
     DEFAULT_ORDERING,
@@ -43,6 +45,7 @@ _ORDER_COLUMNS = {
     "priority": ("priority_rank", False),
     "reference": ("number", False),
     "-reference": ("number", True),
+    "sla_due_at": ("sla_due_at", False),  # an annotation: sla.display.next_deadline
 }
 _SUMMARY_FIELDS = [
     "id",
@@ -73,6 +76,8 @@ class DjangoIssueQueries(IssueQueries):
         ordering = filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
         column, descending = _ORDER_COLUMNS[ordering]
         rows = _filtered(IssueRecord.objects.all(), filters)
+        if column == "sla_due_at":
+            rows = rows.annotate(sla_due_at=sla_display.next_deadline())
         direction, key = _decode_cursor(filters.cursor, column)
         backwards = direction == "before"
         if key is not None:
@@ -95,7 +100,7 @@ class DjangoIssueQueries(IssueQueries):
         )
 
     def issue(self, issue_id: uuid.UUID) -> IssueDetail | None:
-        return _detail(id=issue_id)
+        return _detail(id=issue_id, with_sla=True)
 
     def issue_by_tracking_token(self, token: str) -> IssueDetail | None:
         if not token:
@@ -146,7 +151,7 @@ class DjangoIssueQueries(IssueQueries):
 _COMMENT_FIELDS = ["id", "author_name", "author_role", "body", "visibility", "created_at"]
 
 
-def _detail(**lookup) -> IssueDetail | None:
+def _detail(*, with_sla: bool = False, **lookup) -> IssueDetail | None:
     """One issue and its comments in one statement (a LEFT JOIN: a row per comment)."""
     rows = list(
         IssueRecord.objects.filter(**lookup)
@@ -168,6 +173,7 @@ def _detail(**lookup) -> IssueDetail | None:
         **_organised(first["links"], first["merged_into"]),
         resolution=first["resolution"],
         language=first["language"],
+        sla=sla_display.api_data(first["id"]) if with_sla else None,
         comments=[
             CommentView(**{name: row[f"comments__{name}"] for name in _COMMENT_FIELDS})
             for row in rows
@@ -195,6 +201,7 @@ def detail_of(issue: Issue) -> IssueDetail:
         language=issue.language,
         tags=tuple(issue.tags),
         **_organised({str(k): v.value for k, v in issue.links.items()}, issue.merged_into),
+        sla=sla_display.api_data(issue.id),  # as the clocks stood before this change
         comments=[
             CommentView(
                 id=comment.id,
@@ -259,6 +266,8 @@ def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
         rows = rows.filter(tag_rows__tag=filters.tag)
     if filters.q and filters.q.strip():
         rows = rows.filter(_search(filters.q.strip()))
+    if filters.sla in sla_display.SLA_VIEWS:
+        rows = rows.filter(id__in=sla_display.SLA_VIEWS[filters.sla](timezone.now()).values("pk"))
     return rows
 
 

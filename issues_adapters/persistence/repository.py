@@ -177,6 +177,7 @@ def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
         updated_at=row.updated_at,
         tracking_token=row.tracking_token,
         language=row.language,
+        sla_flags=frozenset(row.sla_flags or ()),
         comments=[
             Comment(
                 id=comment.id,
@@ -213,6 +214,7 @@ def from_domain(issue: Issue) -> dict:
         "version": issue.version,
         "reported_at": issue.reported_at,
         "updated_at": issue.updated_at,
+        "sla_flags": sorted(issue.sla_flags),
     }
 
 

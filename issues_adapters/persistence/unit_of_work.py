@@ -14,6 +14,7 @@ from issues_adapters.persistence.repository import (
     DjangoIssueLog,
     DjangoStaffDirectory,
 )
+from issues_adapters.sla.policies import DjangoSlaPolicyBook
 from issues_adapters.tracing import current_correlation_id
 from issues_domain.events import Event
 from issues_service.unit_of_work import UnitOfWork
@@ -50,6 +51,7 @@ class DjangoUnitOfWork(UnitOfWork):
         self.after_commit = after_commit
         self.staff = DjangoStaffDirectory()
         self.categories = DjangoCategoryCatalogue()
+        self.sla_policies = DjangoSlaPolicyBook()
         self._events: list[Event] = []
 
     def __enter__(self) -> "DjangoUnitOfWork":

@@ -11,7 +11,7 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 
 from issues_adapters.web.labels import priority_label, status_label
-from issues_domain.lifecycle import ALLOWED, Action, allowed_actions
+from issues_domain.lifecycle import ALLOWED, Action, actions_for_staff
 from issues_domain.values import IssueStatus
 from issues_service.queries import IssueSummary, RecordedEventView
 
@@ -20,7 +20,7 @@ _TEXT_FIELDS = ("body", "resolution", "reason", "comment")
 
 
 def staff_actions(issue: IssueSummary) -> frozenset[Action]:
-    return allowed_actions(issue.status, issue.assignee)
+    return actions_for_staff(issue.status, issue.assignee)
 
 
 def reporter_can_comment(status: str) -> bool:

@@ -1,4 +1,5 @@
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 from expects import equal, expect
@@ -6,11 +7,14 @@ from expects import equal, expect
 from issues_adapters.persistence.event_log import to_event
 from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.persistence.unit_of_work import DjangoUnitOfWork
+from issues_adapters.sla.defaults import seed_policies
 from issues_domain.commands import (
     AssignIssue,
     AwaitReporter,
     CloseIssue,
     CommentOnIssue,
+    FlagSlaBreach,
+    FlagSlaWarning,
     LinkIssues,
     MarkIssueAsResolved,
     MergeIssue,
@@ -26,6 +30,7 @@ from issues_domain.values import Actor, IssueReporter
 from tests.adapters.contexts import ALICE, make_staff
 
 FRED = Actor.reporter(IssueReporter("Fred", "fred@example.org"))
+DUE = datetime(2026, 12, 7, 11, tzinfo=UTC)
 
 
 class RememberingUnitOfWork(DjangoUnitOfWork):
@@ -45,6 +50,7 @@ class When_every_kind_of_event_is_recorded_and_read_back:
 
         make_staff("alice")
         make_staff("bob")
+        seed_policies()  # so that reports and triage record SlaTargeted
         RememberingUnitOfWork.raised = []
         bus = bootstrap(unit_of_work=RememberingUnitOfWork)
         report = ReportIssue(
@@ -66,6 +72,8 @@ class When_every_kind_of_event_is_recorded_and_read_back:
             LinkIssues(issue_id=issue_id, other=str(picked_id), actor=ALICE),
             UnlinkIssues(issue_id=picked_id, other=str(issue_id), actor=ALICE),
             MergeIssue(issue_id=picked_id, into=str(issue_id), actor=ALICE),
+            FlagSlaWarning(issue_id=issue_id, goal="resolution", deadline="r:w:1", due_at=DUE),
+            FlagSlaBreach(issue_id=issue_id, goal="resolution", deadline="r:b:1", due_at=DUE),
             MarkIssueAsResolved(issue_id=issue_id, resolution="done", actor=ALICE),
             ReopenIssue(issue_id=issue_id, reason="not done", actor=ALICE),
             MarkIssueAsResolved(issue_id=issue_id, resolution="done now", actor=ALICE),

@@ -53,17 +53,23 @@ class When_somebody_reports_an_issue(With_staff):
         assert self.response.status_code == 201
 
     def it_should_take_a_number_check_the_category_insert_the_issue_and_its_event(self):
+        # The SLA policies are read to target the new issue's clocks, and the answer carries
+        # the clocks (`sla`) as they stand.
         assert self.sql == [
             "INSERT issues_issuenumber",
             "SELECT issues_category",
+            "SELECT sla_policy",
             "INSERT issues_issue",
+            "SELECT sla_clock",
             "INSERT issues_recorded_event",
         ]
 
     def it_should_know_the_categories_for_the_next_report_without_asking_again(self):
         assert self.sql_next == [
             "INSERT issues_issuenumber",
+            "SELECT sla_policy",
             "INSERT issues_issue",
+            "SELECT sla_clock",
             "INSERT issues_recorded_event",
         ]
 
@@ -107,7 +113,8 @@ class When_staff_read_an_issue_with_comments(With_a_reported_issue):
         self.sql = tables(statements(queries))
 
     def it_should_read_the_issue_and_its_comments_in_one_statement(self):
-        assert self.sql == ["SELECT authtoken_token", "SELECT issues_issue"]
+        # ...and its SLA clocks in one more.
+        assert self.sql == ["SELECT authtoken_token", "SELECT issues_issue", "SELECT sla_clock"]
 
     def it_should_give_the_comments_in_order(self):
         assert [c["body"] for c in self.response.json()["comments"]] == ["First.", "Second."]

@@ -28,7 +28,7 @@ def test_the_schema_is_openapi_3_and_describes_every_operation():
         (method.upper(), path)
         for path, methods in schema["paths"].items()
         for method in methods
-        if method in {"get", "post"}
+        if method in {"get", "post", "put"}
     }
     expect(schema["openapi"]).to(start_with("3."))
     expect(operations).to(
@@ -52,8 +52,12 @@ def test_the_schema_is_openapi_3_and_describes_every_operation():
                 ("POST", "/api/issues/{issue_id}/links/"),
                 ("GET", "/api/canned-replies/"),
                 ("POST", "/api/canned-replies/"),
+                ("PUT", "/api/canned-replies/{reply_id}/"),
                 ("GET", "/api/projections/"),
                 ("POST", "/api/projections/{name}/rebuild/"),
+                ("GET", "/api/sla-policies/"),
+                ("POST", "/api/sla-policies/"),
+                ("PUT", "/api/sla-policies/{policy_id}/"),
             }
         )
     )

@@ -2,10 +2,18 @@
 each issue's `allowed_actions()` is what its methods accept, and nothing else."""
 
 import uuid
+from datetime import UTC, datetime
 
 from expects import equal, expect
 
-from issues_domain.lifecycle import OPEN_STATUSES, Action, allowed_actions
+from issues_domain.lifecycle import (
+    OPEN_STATUSES,
+    PROCESS_ACTIONS,
+    Action,
+    actions_for_staff,
+    allowed_actions,
+)
+from issues_domain.sla_clock import TimerKind
 from issues_domain.values import IssueStatus
 from tests.domain.contexts import (
     ALICE,
@@ -34,8 +42,13 @@ TRIES = {
     Action.TAG: lambda issue: issue.tag(("printer",), (), ALICE),
     Action.MERGE: lambda issue: issue.merge_into(report_an_issue(), ALICE),
     Action.LINK: lambda issue: issue.link(report_an_issue(), "related", ALICE),
+    Action.FLAG_SLA: lambda issue: issue.flag_sla(
+        TimerKind.BREACH, "resolution", "resolution:breach:57600", datetime(2026, 12, 7, tzinfo=UTC)
+    ),
 }
 ORGANISE = {Action.TAG, Action.MERGE, Action.LINK}
+# What an open issue allows besides its staff's work: the SLA process manager's flags.
+PROCESS = {Action.FLAG_SLA}
 
 
 class Accepts_exactly_what_it_allows:
@@ -58,40 +71,52 @@ class Accepts_exactly_what_it_allows:
 
 
 class When_asking_a_reported_issue(Accepts_exactly_what_it_allows, With_a_reported_issue):
-    expected = {
-        Action.TRIAGE,
-        Action.ASSIGN,
-        Action.PICK,
-        Action.COMMENT,
-        Action.RESOLVE,
-    } | ORGANISE
+    expected = (
+        {
+            Action.TRIAGE,
+            Action.ASSIGN,
+            Action.PICK,
+            Action.COMMENT,
+            Action.RESOLVE,
+        }
+        | ORGANISE
+        | PROCESS
+    )
 
     def because_nothing_happens(self):
         pass
 
 
 class When_asking_a_triaged_issue(Accepts_exactly_what_it_allows, With_a_triaged_issue):
-    expected = {
-        Action.TRIAGE,
-        Action.ASSIGN,
-        Action.PICK,
-        Action.COMMENT,
-        Action.RESOLVE,
-        Action.AWAIT_REPORTER,
-    } | ORGANISE
+    expected = (
+        {
+            Action.TRIAGE,
+            Action.ASSIGN,
+            Action.PICK,
+            Action.COMMENT,
+            Action.RESOLVE,
+            Action.AWAIT_REPORTER,
+        }
+        | ORGANISE
+        | PROCESS
+    )
 
     def because_nothing_happens(self):
         pass
 
 
 class When_asking_an_assigned_issue(Accepts_exactly_what_it_allows, With_an_assigned_issue):
-    expected = {
-        Action.TRIAGE,
-        Action.ASSIGN,
-        Action.COMMENT,
-        Action.RESOLVE,
-        Action.AWAIT_REPORTER,
-    } | ORGANISE
+    expected = (
+        {
+            Action.TRIAGE,
+            Action.ASSIGN,
+            Action.COMMENT,
+            Action.RESOLVE,
+            Action.AWAIT_REPORTER,
+        }
+        | ORGANISE
+        | PROCESS
+    )
 
     def because_nothing_happens(self):
         pass
@@ -100,7 +125,7 @@ class When_asking_an_assigned_issue(Accepts_exactly_what_it_allows, With_an_assi
 class When_asking_a_waiting_issue(
     Accepts_exactly_what_it_allows, With_an_assigned_issue_waiting_on_the_reporter
 ):
-    expected = {Action.TRIAGE, Action.ASSIGN, Action.COMMENT, Action.RESOLVE} | ORGANISE
+    expected = {Action.TRIAGE, Action.ASSIGN, Action.COMMENT, Action.RESOLVE} | ORGANISE | PROCESS
 
     def because_nothing_happens(self):
         pass
@@ -138,3 +163,13 @@ class When_asking_which_statuses_are_open:
 
     def it_should_never_offer_pick_when_somebody_has_it(self):
         expect(Action.PICK in allowed_actions("triaged", "bob")).to(equal(False))
+
+
+class When_asking_what_staff_may_be_offered:
+    def because_the_table_is_read_for_staff(self):
+        self.offered = {status: actions_for_staff(status, None) for status in OPEN_STATUSES}
+
+    def it_should_leave_out_what_only_a_process_sends(self):
+        for status, offered in self.offered.items():
+            expect(offered).to(equal(allowed_actions(status, None) - PROCESS_ACTIONS))
+            expect(Action.FLAG_SLA in offered).to(equal(False))

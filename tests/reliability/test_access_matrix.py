@@ -91,6 +91,7 @@ MATRIX = {
     "staff/deliveries/<int:delivery_id>/retry/": [row("post", *STAFF_ACTION)],
     "staff/projections/": [row("get", *STAFF_PAGE)],
     "staff/projections/<str:name>/rebuild/": [row("post", "login", "403", "403", "redirect")],
+    "staff/sla/": [row("get", *STAFF_PAGE)],
     # The API (401 for nobody, 403 for a user who is not staff).
     "api/issues/": [
         row("get", *STAFF_API),
@@ -129,6 +130,14 @@ MATRIX = {
     "api/auth/token/": [row("post", *("refused",) * 4, body={})],  # no credentials given
     "api/projections/": [row("get", *STAFF_API)],
     "api/projections/<str:name>/rebuild/": [row("post", "401", "403", "403", "ok", body={})],
+    # SLA policies: staff read, admins change (an empty body is refused, no policy 1 is 404).
+    "api/sla-policies/": [
+        row("get", *STAFF_API),
+        row("post", "401", "403", "403", "refused", body={}),
+    ],
+    "api/sla-policies/<int:policy_id>/": [
+        row("put", "401", "403", "403", {"refused", "404"}, body={})
+    ],
     "api/schema/": [row("get", *ALL_OK)],
     "api/docs/": [row("get", *ALL_OK)],
     # The admin: staff with no permissions see its index and their password, nothing else.
@@ -142,7 +151,7 @@ MATRIX = {
     "admin/r/<path:content_type_id>/<path:object_id>/": [
         row("get", "login", "login", "404", "404")
     ],
-    "admin/^(?P<app_label>auth|authtoken|issues|eventing)/$": [
+    "admin/^(?P<app_label>auth|authtoken|issues|eventing|sla)/$": [
         row("get", "login", "login", "404", "ok")
     ],
     "admin/(?P<url>.*)$": [row("get", "login", "login", "404", "404")],
@@ -223,6 +232,7 @@ def test_who_reaches_what(monkeypatch):
         "issue_id": str(issue_id),
         "delivery_id": str(delivery.id),
         "name": "web.queue_counts",
+        "policy_id": "1",
         "action": "comment",
         "other": str(issue_id),  # an issue is never linked to itself: refused, nothing changes
         "reply_id": "1",  # no canned reply yet

@@ -35,7 +35,9 @@ def test_the_queue_page_costs_the_same_at_10_and_200_issues():
     add_issues(190, start=10)
     at_200 = {path: queries_for(client, path) for path in at_10}
     assert at_200 == at_10
-    assert max(at_10.values()) <= 8, at_10
+    # 7 for the queue itself, 2 for SLA: the "Breaching soon"/"Overdue" counts and the page's
+    # badges (one statement each, whatever the number of issues).
+    assert max(at_10.values()) <= 9, at_10
 
 
 def test_the_issue_page_costs_the_same_with_few_or_many_issues_and_comments():

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from issues_adapters.persistence.queries import InvalidCursor
+from issues_adapters.sla import display as sla_display
 from issues_adapters.texts import translated, translated_errors
 from issues_adapters.web import counts, forms, kept_forms, presence, selectors
 from issues_adapters.web.labels import ORDERING_LABELS, PRIORITY_LABELS
@@ -66,6 +67,9 @@ VIEWS = {
     "resolved": (gettext_lazy("Resolved"), "resolved", None),
     "closed": (gettext_lazy("Closed"), "closed", None),
     "all": (gettext_lazy("Everything"), None, None),
+    # SLA views (issues_adapters/sla/display.py): open issues by the state of their clocks.
+    "breaching_soon": (gettext_lazy("Breaching soon"), OPEN, None),
+    "overdue": (gettext_lazy("Overdue"), OPEN, None),
 }
 NOT_SET = "none"  # the priority filter's value for issues nobody has given a priority yet
 PRIORITY_VIEWS = [*PRIORITY_LABELS.items(), (NOT_SET, gettext_lazy("Not set"))]
@@ -106,6 +110,7 @@ def filters_from(params, username: str) -> tuple[QueueFilters, dict]:
         assignee=assignee,
         q=chosen["q"] or None,
         tag=chosen["tag"] or None,
+        sla=view if view in sla_display.SLA_VIEWS else None,
         ordering=sort,
         cursor=_param(params, "cursor") or None,
         page_size=25,
@@ -130,6 +135,7 @@ SORTABLE = {
     "reported": ("-reported_at", "reported_at"),
     "updated": ("-updated_at", "updated_at"),
     "priority": ("-priority", "priority"),
+    "sla": ("sla_due_at", "sla_due_at"),  # soonest deadline first, one way only
 }
 
 
@@ -160,6 +166,8 @@ def queue(request):
     username = request.user.get_username()
     sidebar = counts.sidebar(username)
     context = {
+        "sla_counts": sla_display.view_counts(),
+        "sla_badges": sla_display.badges_for(issue.id for issue in page.issues),
         "page": page,
         "chosen": chosen,
         "view_label": VIEWS[chosen["view"]][0],

@@ -3,6 +3,8 @@
     manage.py relay_events            # loop: on start-up, then every --interval seconds
     manage.py relay_events --once     # one pass (after a crash, in a cron job, in tests)
 
+Each pass also runs the SLA and auto-close timers (issues_adapters/sla/timers.py).
+
 A pass that finds a full batch is followed by the next straight away, so a backlog is worked
 off at delivery speed. With CELERY_BROKER_URL set, what it finds goes to Celery in batches
 (unless --in-process). To rebuild a read model, see `manage.py rebuild`.
@@ -21,6 +23,7 @@ from django.core.management.base import BaseCommand
 
 from issues_adapters.accounts import housekeeping
 from issues_adapters.eventing import relay
+from issues_adapters.sla import timers
 from issues_adapters.tracing import correlation
 from issues_adapters.wiring import message_bus
 
@@ -50,6 +53,10 @@ class Command(BaseCommand):
                 done = relay.sweep(bus, in_process=True if in_process else None, grace=grace_delta)
             if done.found or sum(done.tally.outcomes.values()) or once:
                 self.stdout.write(f"Relayed: {done.tally}")
+            with correlation():
+                acted = timers.tick(bus)
+            if acted.acted or once:
+                self.stdout.write(f"Timers: {acted}")
             return done
 
         if once:

@@ -15,6 +15,7 @@ from django.db import transaction
 from issues_adapters.canned_replies import store as canned_replies
 from issues_adapters.canned_replies.models import CannedReplyRecord
 from issues_adapters.persistence.models import IssueRecord
+from issues_adapters.sla.defaults import seed_policies
 from issues_adapters.wiring import message_bus
 from issues_domain import commands
 from issues_domain.values import Actor, IssueReporter
@@ -152,6 +153,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         password = os.environ.get("DEMO_PASSWORD") or DEFAULT_DEMO_PASSWORD
         self._staff(password)
+        seed_policies()  # before the issues, so that their clocks run
         created = 0
         for number, scenario in enumerate(SCENARIOS):
             issue_id = uuid.uuid5(_NAMESPACE, f"demo-issue-{number}")

@@ -1,0 +1,94 @@
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from issues_adapters.sla import policies, timers
+from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord, SlaTimerHold
+from issues_domain.errors import InvalidInput
+
+
+class CalendarForm(forms.ModelForm):
+    class Meta:
+        model = BusinessCalendarRecord
+        fields = [
+            "name",
+            "time_zone",
+            "working_days",
+            "opens_at",
+            "closes_at",
+            "round_the_clock",
+            "holidays",
+            "holiday_country",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        try:
+            policies.calendar_of(BusinessCalendarRecord(**cleaned))
+        except InvalidInput as error:
+            problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.errors.items())
+            raise ValidationError(problems) from None
+        except (TypeError, ValueError) as error:
+            raise ValidationError(str(error)) from None
+        return cleaned
+
+
+@admin.register(BusinessCalendarRecord)
+class CalendarAdmin(admin.ModelAdmin):
+    form = CalendarForm
+    list_display = ("name", "time_zone", "opens_at", "closes_at", "round_the_clock")
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = SlaPolicyRecord
+        fields = [
+            "name",
+            "priority",
+            "category",
+            "first_response_minutes",
+            "resolution_minutes",
+            "calendar",
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        for field in ("first_response_minutes", "resolution_minutes"):
+            if cleaned.get(field) == 0:
+                self.add_error(field, _("A target must be longer than zero."))
+        return cleaned
+
+
+@admin.register(SlaPolicyRecord)
+class PolicyAdmin(admin.ModelAdmin):
+    form = PolicyForm
+    list_display = (
+        "name",
+        "priority",
+        "category",
+        "first_response_minutes",
+        "resolution_minutes",
+        "calendar",
+    )
+
+
+@admin.register(SlaTimerHold)
+class TimerHoldAdmin(admin.ModelAdmin):
+    list_display = ("issue_id", "deadline", "attempts", "parked", "not_before", "last_error")
+    list_filter = ("parked",)
+    actions = ["retry"]
+
+    @admin.action(description=_("Retry the selected parked timers"))
+    def retry(self, request, queryset):
+        retried = timers.retry_parked(list(queryset.values_list("id", flat=True)))
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d parked timer will be retried.",
+                "%(count)d parked timers will be retried.",
+                retried,
+            )
+            % {"count": retried},
+        )

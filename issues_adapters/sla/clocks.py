@@ -1,0 +1,120 @@
+"""The SLA clocks process manager's state: a read model kept from events.
+
+Each issue's row holds the clock operations its events made (issues_domain.sla_clock), keyed
+by the issue's version, and what they come to: the due times, and when the timers must next
+act (`next_timer_at`, indexed). An event taken twice or out of order adds nothing new or is
+sorted into place, so the row comes out the same (the triple shuffle). The targets come from
+the issue's SlaTargeted events, so a policy changed or deleted later changes no clock.
+
+The timers (timers.py) read `next_timer_at`; the issue page, the queue and the API read
+`readings()`.
+"""
+
+import json
+from collections import defaultdict
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+
+from issues_adapters.sla.models import SlaClock
+from issues_adapters.sla.tables import rows_of, upsert
+from issues_domain import events
+from issues_domain.sla import Goal
+from issues_domain.sla_clock import OPERATIONS, ClockOperation, IssueClocks, Op, operations_for
+
+LIVE = {SlaClock: SlaClock._meta.db_table}
+
+
+def _ratio() -> float:
+    return settings.HELPDESK_SLA_WARNING_RATIO
+
+
+def encode(operations) -> str:
+    ordered = sorted({(item.version, item.op): item for item in operations}.items())
+    return json.dumps(
+        [[item.version, item.op.value, item.at.isoformat(), item.data] for _, item in ordered],
+        sort_keys=True,
+    )
+
+
+def decode(text: str) -> list[ClockOperation]:
+    return [
+        ClockOperation(version, Op(op), datetime.fromisoformat(at), data)
+        for version, op, at, data in json.loads(text or "[]")
+    ]
+
+
+def summary(issue_id, operations: list[ClockOperation]) -> dict:
+    clocks = IssueClocks.replay(operations)
+    ratio = _ratio()
+    dues, warns = {}, []
+    for goal, clock in clocks.clocks.items():
+        due_at, warn_at = clocks.due_times(clock, ratio) if clock.target else (None, None)
+        dues[goal] = due_at
+        if warn_at is not None:
+            warns.append(warn_at)
+    timer = clocks.next_timer(ratio)
+    running_dues = [due for due in dues.values() if due is not None]
+    return {
+        "issue_id": issue_id,
+        "operations": encode(operations),
+        "policy": clocks.policy,
+        "first_response_due": dues[Goal.FIRST_RESPONSE],
+        "resolution_due": dues[Goal.RESOLUTION],
+        "due_at": min(running_dues, default=None),
+        "warn_at": min(warns, default=None),
+        "paused": any(clock.paused for clock in clocks.clocks.values()),
+        "next_timer_at": timer.at if timer else None,
+        "next_timer_kind": timer.kind.value if timer else None,
+        "next_timer_goal": timer.goal if timer else None,
+        "next_timer_deadline": timer.deadline if timer else None,
+    }
+
+
+def apply_all(taken: list[events.Event], tables: dict = LIVE) -> None:
+    new: dict = defaultdict(list)
+    for event in taken:
+        new[event.issue_id].extend(operations_for(event))
+    new = {issue_id: found for issue_id, found in new.items() if found}
+    if not new:
+        return
+    table = tables[SlaClock]
+    with transaction.atomic(savepoint=False):
+        stored = rows_of(SlaClock, table, sorted(new), ("operations",))
+        changed = []
+        for issue_id in sorted(new):
+            before = decode(stored[issue_id][0]) if issue_id in stored else []
+            known = {(item.version, item.op) for item in before}
+            added = [item for item in new[issue_id] if (item.version, item.op) not in known]
+            if added:
+                changed.append(summary(issue_id, before + added))
+        upsert(SlaClock, table, changed)
+
+
+class SlaClocksProjection:
+    """The clocks process manager's event handler; a rebuildable read model."""
+
+    name = "sla.clocks"
+    handles = tuple(OPERATIONS)
+    models = (SlaClock,)
+
+    def __call__(self, event: events.Event) -> None:
+        apply_all([event])
+
+    def handle_many(self, taken: list[events.Event]) -> None:
+        apply_all(taken)
+
+    def apply_into(self, taken: list[events.Event], tables: dict) -> None:
+        apply_all(taken, tables)
+
+
+def clocks_of(issue_id) -> IssueClocks | None:
+    row = SlaClock.objects.filter(issue_id=issue_id).values_list("operations", flat=True).first()
+    return IssueClocks.replay(decode(row)) if row else None
+
+
+def readings_of(operations_text: str, now: datetime) -> dict:
+    """Each clock's state and due time, for pages and the API."""
+    clocks = IssueClocks.replay(decode(operations_text))
+    return clocks.readings(now, _ratio()) if clocks.targeted else {}

@@ -1,0 +1,138 @@
+"""What people see of the clocks: a badge per queue row, the issue's panel, the API's `sla`,
+and the live counts of the "Breaching soon" and "Overdue" views (indexed counts)."""
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from django.db.models import Count, DateTimeField, OuterRef, Q, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from issues_adapters.sla.clocks import readings_of
+from issues_adapters.sla.models import SlaClock
+from issues_domain.sla import Goal
+from issues_domain.sla_clock import ClockReading, SlaState
+
+STATE_LABELS = {
+    SlaState.ON_TRACK: _("On track"),
+    SlaState.BREACHING_SOON: _("Breaching soon"),
+    SlaState.BREACHED: _("Breached"),
+    SlaState.MET: _("Met"),
+    SlaState.PAUSED: _("Paused"),
+}
+GOAL_LABELS = {Goal.FIRST_RESPONSE: _("First response"), Goal.RESOLUTION: _("Resolution")}
+# Which clock a queue row shows: the one in the worst state (then the soonest due).
+_SEVERITY = [
+    SlaState.BREACHED,
+    SlaState.BREACHING_SOON,
+    SlaState.ON_TRACK,
+    SlaState.PAUSED,
+    SlaState.MET,
+]
+
+
+@dataclass(frozen=True)
+class Badge:
+    state: str
+    label: str
+    goal_label: str
+    due_at: datetime | None
+
+
+def _badge(readings: dict[str, ClockReading]) -> Badge | None:
+    if not readings:
+        return None
+    worst = min(
+        readings.values(),
+        key=lambda reading: (
+            _SEVERITY.index(reading.state),
+            reading.due_at or datetime.max.replace(tzinfo=timezone.get_current_timezone()),
+        ),
+    )
+    return Badge(
+        worst.state.value, STATE_LABELS[worst.state], GOAL_LABELS[worst.goal], worst.due_at
+    )
+
+
+def badges_for(issue_ids, now: datetime | None = None) -> dict:
+    """Each issue's badge, by issue id (as a string, for templates): one statement."""
+    now = now or timezone.now()
+    rows = SlaClock.objects.filter(issue_id__in=list(issue_ids)).values_list(
+        "issue_id", "operations"
+    )
+    found = {str(issue_id): _badge(readings_of(operations, now)) for issue_id, operations in rows}
+    return {issue_id: badge for issue_id, badge in found.items() if badge is not None}
+
+
+def panel_for(issue_id, now: datetime | None = None) -> dict | None:
+    """The issue's policy and each clock's reading, or None when no policy applies."""
+    now = now or timezone.now()
+    row = SlaClock.objects.filter(issue_id=issue_id).values_list("operations", "policy").first()
+    if row is None:
+        return None
+    readings = readings_of(row[0], now)
+    if not readings:
+        return None
+    return {
+        "policy": row[1],
+        "clocks": [
+            {
+                "goal": goal,
+                "goal_label": GOAL_LABELS[goal],
+                "state": reading.state.value,
+                "label": STATE_LABELS[reading.state],
+                "due_at": reading.due_at,
+                "target_minutes": int(reading.target.total_seconds() // 60),
+                "spent_minutes": int(reading.spent.total_seconds() // 60),
+            }
+            for goal, reading in readings.items()
+        ],
+    }
+
+
+def api_data(issue_id, now: datetime | None = None) -> dict | None:
+    """The issue JSON's `sla`: the policy, and per goal its state, due time and target."""
+    panel = panel_for(issue_id, now)
+    if panel is None:
+        return None
+    return {
+        "policy": panel["policy"],
+        **{
+            clock["goal"]: {
+                "state": clock["state"],
+                "due_at": clock["due_at"],
+                "target_minutes": clock["target_minutes"],
+                "spent_minutes": clock["spent_minutes"],
+            }
+            for clock in panel["clocks"]
+        },
+    }
+
+
+def overdue(now: datetime):
+    return SlaClock.objects.filter(due_at__lte=now)
+
+
+def breaching_soon(now: datetime):
+    return SlaClock.objects.filter(warn_at__lte=now, due_at__gt=now)
+
+
+def view_counts(now: datetime | None = None) -> dict:
+    """Both views' counts in one statement, over the rows the two indexes find."""
+    now = now or timezone.now()
+    late, soon = Q(due_at__lte=now), Q(warn_at__lte=now, due_at__gt=now)
+    return SlaClock.objects.filter(late | soon).aggregate(
+        overdue=Count("pk", filter=late), breaching_soon=Count("pk", filter=soon)
+    )
+
+
+SLA_VIEWS = {"overdue": overdue, "breaching_soon": breaching_soon}
+# Issues with no running clock sort after every deadline.
+NO_DEADLINE = datetime(9999, 12, 31, tzinfo=UTC)
+
+
+def next_deadline():
+    """The issue's soonest due time of a running clock, for ordering the queue by it."""
+    due = SlaClock.objects.filter(issue_id=OuterRef("id")).values("due_at")[:1]
+    return Coalesce(Subquery(due), Value(NO_DEADLINE), output_field=DateTimeField())

@@ -1,0 +1,179 @@
+"""Business hours: when the helpdesk works, and time counted only while it does.
+
+A calendar names its working days (Monday = 0), one opening and one closing time a working
+day, a time zone and its holidays (date ranges); or it runs round the clock. Working intervals
+are made in the calendar's local time and turned into UTC instants by zoneinfo, so a day that
+changes to or from daylight saving time has the hours its clocks show.
+"""
+
+import itertools
+import zoneinfo
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+
+from issues_domain.errors import InvalidInput
+from issues_domain.values import validate_all
+
+# However sparse a calendar, a deadline is never looked for more than this far ahead.
+_HORIZON_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class Holiday:
+    first_day: date
+    last_day: date
+    name: str = ""
+
+    def covers(self, day: date) -> bool:
+        return self.first_day <= day <= self.last_day
+
+
+@dataclass(frozen=True)
+class BusinessCalendar:
+    time_zone: str = "UTC"
+    working_days: frozenset[int] = frozenset(range(5))
+    opens_at: time = time(9)
+    closes_at: time = time(17)
+    holidays: tuple[Holiday, ...] = ()
+    round_the_clock: bool = False
+    zone: zoneinfo.ZoneInfo = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        object.__setattr__(self, "zone", _zone(self.time_zone))
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        time_zone: str,
+        working_days=(0, 1, 2, 3, 4),
+        opens_at: time = time(9),
+        closes_at: time = time(17),
+        holidays=(),
+        round_the_clock: bool = False,
+    ) -> "BusinessCalendar":
+        """A calendar, or InvalidInput naming each field that cannot be one."""
+        checked = validate_all(
+            time_zone=lambda: _zone(time_zone) and time_zone,
+            working_days=lambda: _working_days(working_days, round_the_clock),
+            working_hours=lambda: _working_hours(opens_at, closes_at, round_the_clock),
+            holidays=lambda: _holidays(holidays),
+        )
+        return cls(
+            time_zone=checked["time_zone"],
+            working_days=checked["working_days"],
+            opens_at=opens_at,
+            closes_at=closes_at,
+            holidays=checked["holidays"],
+            round_the_clock=round_the_clock,
+        )
+
+    @classmethod
+    def always(cls) -> "BusinessCalendar":
+        return cls(round_the_clock=True)
+
+    # -- business-time arithmetic -----------------------------------------------------------
+
+    def add(self, start: datetime, duration: timedelta) -> datetime:
+        """The instant at which `duration` of business time has passed since `start`."""
+        if self.round_the_clock:
+            return start + duration
+        left = duration
+        for opens, closes in self._intervals_from(start):
+            begin = max(opens, start)
+            if begin + left <= closes:
+                return begin + left
+            left -= closes - begin
+        raise InvalidInput.on("working_days", "No working time within three years.")
+
+    def elapsed(self, start: datetime, end: datetime) -> timedelta:
+        """Business time between two instants (zero if `end` is not after `start`)."""
+        if end <= start:
+            return timedelta(0)
+        if self.round_the_clock:
+            return end - start
+        total = timedelta(0)
+        for opens, closes in self._intervals_from(start):
+            if opens >= end:
+                break
+            total += min(closes, end) - max(opens, start)
+        return total
+
+    def _intervals_from(self, start: datetime):
+        """Working intervals (UTC) that end after `start`, in order."""
+        day = start.astimezone(self.zone).date() - timedelta(days=1)
+        for _ in range(_HORIZON_DAYS):
+            day += timedelta(days=1)
+            if day.weekday() not in self.working_days or self._is_holiday(day):
+                continue
+            opens = datetime.combine(day, self.opens_at, self.zone).astimezone(UTC)
+            closes = datetime.combine(day, self.closes_at, self.zone).astimezone(UTC)
+            if closes > start:
+                yield opens, closes
+
+    def _is_holiday(self, day: date) -> bool:
+        return any(holiday.covers(day) for holiday in self.holidays)
+
+
+def _zone(name: str) -> zoneinfo.ZoneInfo:
+    try:
+        return zoneinfo.ZoneInfo(str(name or ""))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        raise InvalidInput.on("time_zone", f"Unknown time zone: {name!r}.") from None
+
+
+def _working_days(days, round_the_clock: bool) -> frozenset[int]:
+    found = frozenset(int(day) for day in days)
+    if any(day not in range(7) for day in found):
+        raise InvalidInput.on("working_days", "Days are 0 (Monday) to 6 (Sunday).")
+    if not found and not round_the_clock:
+        raise InvalidInput.on("working_days", "Choose at least one working day.")
+    return found
+
+
+def _working_hours(opens_at: time, closes_at: time, round_the_clock: bool) -> None:
+    if not round_the_clock and opens_at >= closes_at:
+        raise InvalidInput.on("working_hours", "The helpdesk must open before it closes.")
+
+
+def _holidays(holidays) -> tuple[Holiday, ...]:
+    ordered = tuple(sorted(holidays, key=lambda holiday: holiday.first_day))
+    for holiday in ordered:
+        if holiday.last_day < holiday.first_day:
+            raise InvalidInput.on("holidays", f"{holiday.name or holiday.first_day} ends early.")
+    for earlier, later in itertools.pairwise(ordered):
+        if later.first_day <= earlier.last_day:
+            raise InvalidInput.on(
+                "holidays",
+                f"{earlier.name or earlier.first_day} overlaps {later.name or later.first_day}.",
+            )
+    return ordered
+
+
+def calendar_to_data(calendar: BusinessCalendar) -> dict:
+    """The calendar as plain data, as an event records it."""
+    return {
+        "time_zone": calendar.time_zone,
+        "working_days": sorted(calendar.working_days),
+        "opens_at": calendar.opens_at.isoformat(),
+        "closes_at": calendar.closes_at.isoformat(),
+        "holidays": [
+            [holiday.first_day.isoformat(), holiday.last_day.isoformat(), holiday.name]
+            for holiday in calendar.holidays
+        ],
+        "round_the_clock": calendar.round_the_clock,
+    }
+
+
+def calendar_from_data(data: dict) -> BusinessCalendar:
+    return BusinessCalendar(
+        time_zone=data["time_zone"],
+        working_days=frozenset(data["working_days"]),
+        opens_at=time.fromisoformat(data["opens_at"]),
+        closes_at=time.fromisoformat(data["closes_at"]),
+        holidays=tuple(
+            Holiday(date.fromisoformat(first), date.fromisoformat(last), name)
+            for first, last, name in data["holidays"]
+        ),
+        round_the_clock=data["round_the_clock"],
+    )

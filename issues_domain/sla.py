@@ -1,0 +1,92 @@
+"""SLA policies: targets for first response and resolution, per priority, maybe per category.
+
+A policy with no priority (or no category) matches any; the most specific matching policy
+applies (a category counts before a priority). Targets are business time in the policy's
+calendar.
+"""
+
+import abc
+from dataclasses import dataclass
+from datetime import timedelta
+
+from issues_domain.business_hours import BusinessCalendar
+from issues_domain.errors import InvalidInput
+from issues_domain.values import Priority, validate_all
+
+
+class Goal:
+    FIRST_RESPONSE = "first_response"
+    RESOLUTION = "resolution"
+    ALL = (FIRST_RESPONSE, RESOLUTION)
+
+
+@dataclass(frozen=True)
+class SlaPolicy:
+    name: str
+    first_response: timedelta
+    resolution: timedelta
+    calendar: BusinessCalendar
+    priority: Priority | None = None
+    category: str | None = None
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        name: str,
+        first_response: timedelta,
+        resolution: timedelta,
+        calendar: BusinessCalendar,
+        priority: str | None = None,
+        category: str | None = None,
+    ) -> "SlaPolicy":
+        checked = validate_all(
+            name=lambda: _named(name),
+            first_response=lambda: _positive(first_response, "first_response"),
+            resolution=lambda: _positive(resolution, "resolution"),
+            priority=lambda: Priority.parse(priority),
+        )
+        return cls(calendar=calendar, category=category or None, **checked)
+
+    def matches(self, category: str | None, priority: Priority | None) -> bool:
+        return (self.category in (None, category)) and (self.priority in (None, priority))
+
+    @property
+    def specificity(self) -> tuple[bool, bool]:
+        return (self.category is not None, self.priority is not None)
+
+    def target(self, goal: str) -> timedelta:
+        return self.first_response if goal == Goal.FIRST_RESPONSE else self.resolution
+
+
+class SlaPolicyBook(abc.ABC):
+    """The policies admins keep (a port)."""
+
+    @abc.abstractmethod
+    def policies(self) -> list[SlaPolicy]: ...
+
+
+def policy_for(
+    policies: list[SlaPolicy], category: str | None, priority: Priority | None
+) -> SlaPolicy | None:
+    """The most specific matching policy (ties: the first by name), or None."""
+    matching = [policy for policy in policies if policy.matches(category, priority)]
+    if not matching:
+        return None
+    return sorted(
+        matching,
+        key=lambda policy: (not policy.specificity[0], not policy.specificity[1], policy.name),
+    )[0]
+
+
+def _positive(value: timedelta, field: str) -> timedelta:
+    if not isinstance(value, timedelta) or value <= timedelta(0):
+        raise InvalidInput.on(field, "A target must be longer than zero.")
+    return value
+
+
+def _named(name: str) -> str:
+    name = (name or "").strip()
+    if not name or len(name) > 100:
+        raise InvalidInput.on("name", "Give the policy a name of at most 100 characters.")
+    return name

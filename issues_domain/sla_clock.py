@@ -1,0 +1,275 @@
+"""An issue's SLA clocks: first response and resolution, counted in business time.
+
+The clocks are a fold over clock operations, each taken from one of the issue's events and
+ordered by the issue's version, so the same events in any order, each taken any number of
+times, give the same clocks. `OPERATIONS` below is the one place that says which event does
+what to the clocks.
+
+- `start` at report; `retarget` when a policy applies (at report, at a triage that changed
+  priority or category): the time spent so far is kept, the targets change;
+- `respond` stops the first-response clock (the first public staff reply; awaiting the
+  reporter too); `pause` / `resume` stop and restart the running clocks without stopping them
+  for good (while the issue waits on its reporter);
+- `resolve` stops both clocks; `reopen` lets the resolution clock run on from what it had
+  spent; `close` stops both;
+- `flag` notes a deadline that was warned of or breached, which is flagged only once.
+"""
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from enum import StrEnum
+
+from issues_domain import events
+from issues_domain.business_hours import BusinessCalendar, calendar_from_data
+from issues_domain.sla import Goal
+from issues_domain.values import Visibility
+
+
+class Op(StrEnum):
+    START = "start"
+    RETARGET = "retarget"
+    RESPOND = "respond"
+    PAUSE = "pause"
+    RESUME = "resume"
+    RESOLVE = "resolve"
+    REOPEN = "reopen"
+    CLOSE = "close"
+    FLAG = "flag"
+
+
+class SlaState(StrEnum):
+    ON_TRACK = "on_track"
+    BREACHING_SOON = "breaching_soon"
+    BREACHED = "breached"
+    MET = "met"
+    PAUSED = "paused"
+
+
+class TimerKind(StrEnum):
+    WARNING = "warning"
+    BREACH = "breach"
+
+
+@dataclass(frozen=True)
+class ClockOperation:
+    """One thing an event does to the clocks; `version` is the event's, which orders them."""
+
+    version: int
+    op: Op
+    at: datetime
+    data: dict = field(default_factory=dict, compare=False, hash=False)
+
+
+def _public_staff_reply(event: events.IssueCommented) -> list[Op]:
+    is_reply = event.actor.is_staff and event.visibility == Visibility.PUBLIC
+    return [Op.RESPOND] if is_reply else []
+
+
+def _targets(event: events.SlaTargeted) -> dict:
+    return {
+        "first_response": event.first_response_seconds,
+        "resolution": event.resolution_seconds,
+        "calendar": event.calendar,
+        "policy": event.policy,
+    }
+
+
+# Which event does what to the clocks. Asking the reporter answers them (the first response)
+# and pauses the clocks until they answer; a duplicate merged into another issue is closed.
+OPERATIONS: dict[type[events.Event], Callable[[events.Event], list[Op]]] = {
+    events.IssueReported: lambda e: [Op.START],
+    events.SlaTargeted: lambda e: [Op.RETARGET],
+    events.IssueCommented: _public_staff_reply,
+    events.IssueAwaitingReporter: lambda e: [Op.RESPOND, Op.PAUSE],
+    events.ReporterAnswered: lambda e: [Op.RESUME],
+    events.IssueResolved: lambda e: [Op.RESOLVE],
+    events.IssueReopened: lambda e: [Op.REOPEN],
+    events.IssueClosed: lambda e: [Op.CLOSE],
+    events.IssueMerged: lambda e: [Op.CLOSE],
+    events.SlaWarned: lambda e: [Op.FLAG],
+    events.SlaBreached: lambda e: [Op.FLAG],
+}
+# The data an operation needs from its event, beyond its time.
+_DATA: dict[Op, Callable[[events.Event], dict]] = {
+    Op.RETARGET: _targets,
+    Op.FLAG: lambda e: {"deadline": e.deadline},
+}
+
+
+def operations_for(event: events.Event) -> list[ClockOperation]:
+    ops = OPERATIONS.get(type(event), lambda e: [])(event)
+    return [
+        ClockOperation(event.version, op, event.occurred_at, _DATA.get(op, lambda e: {})(event))
+        for op in ops
+    ]
+
+
+def deadline_key(goal: str, kind: TimerKind, target: timedelta) -> str:
+    """Names a deadline: a new target is a new deadline; a pause only moves its time."""
+    return f"{goal}:{kind}:{int(target.total_seconds())}"
+
+
+@dataclass
+class GoalClock:
+    goal: str
+    target: timedelta | None = None
+    spent: timedelta = timedelta(0)  # business time spent before `running_since`
+    running_since: datetime | None = None
+    paused: bool = False
+    stopped: bool = False
+
+    @property
+    def running(self) -> bool:
+        return self.running_since is not None
+
+
+@dataclass(frozen=True)
+class ClockReading:
+    goal: str
+    state: SlaState
+    target: timedelta
+    spent: timedelta
+    due_at: datetime | None  # None while paused or stopped
+    warn_at: datetime | None
+
+
+@dataclass(frozen=True)
+class Timer:
+    """A deadline the process manager acts on when `at` has come."""
+
+    at: datetime
+    kind: TimerKind
+    goal: str
+    deadline: str
+
+
+@dataclass
+class IssueClocks:
+    calendar: BusinessCalendar = field(default_factory=BusinessCalendar.always)
+    policy: str | None = None
+    clocks: dict[str, GoalClock] = field(
+        default_factory=lambda: {goal: GoalClock(goal) for goal in Goal.ALL}
+    )
+    flagged: set[str] = field(default_factory=set)
+
+    @classmethod
+    def replay(cls, operations: Iterable[ClockOperation]) -> "IssueClocks":
+        """The clocks after these operations, taken once each in the issue's order."""
+        unique = {(item.version, item.op): item for item in operations}
+        clocks = cls()
+        for key in sorted(unique):
+            clocks.apply(unique[key])
+        return clocks
+
+    @property
+    def targeted(self) -> bool:
+        return any(clock.target is not None for clock in self.clocks.values())
+
+    # -- operations ---------------------------------------------------------------------------
+
+    def apply(self, item: ClockOperation) -> None:
+        getattr(self, f"_{item.op}")(item.at, **item.data)
+
+    def _start(self, at: datetime) -> None:
+        for clock in self.clocks.values():
+            clock.running_since, clock.paused, clock.stopped = at, False, False
+
+    def _retarget(self, at, *, first_response, resolution, calendar, policy) -> None:
+        self._bank_all(at)  # the time so far counts in the calendar it ran under
+        self.calendar, self.policy = calendar_from_data(calendar), policy
+        self.clocks[Goal.FIRST_RESPONSE].target = timedelta(seconds=first_response)
+        self.clocks[Goal.RESOLUTION].target = timedelta(seconds=resolution)
+
+    def _respond(self, at: datetime) -> None:
+        self._stop(self.clocks[Goal.FIRST_RESPONSE], at)
+
+    def _pause(self, at: datetime) -> None:
+        for clock in self.clocks.values():
+            if clock.running:
+                self._bank(clock, at)
+                clock.running_since, clock.paused = None, True
+
+    def _resume(self, at: datetime) -> None:
+        for clock in self.clocks.values():
+            if clock.paused and not clock.stopped:
+                clock.running_since, clock.paused = at, False
+
+    def _resolve(self, at: datetime) -> None:
+        for clock in self.clocks.values():
+            self._stop(clock, at)
+
+    def _reopen(self, at: datetime) -> None:
+        clock = self.clocks[Goal.RESOLUTION]
+        clock.stopped, clock.paused, clock.running_since = False, False, at
+
+    _close = _resolve
+
+    def _flag(self, at: datetime, *, deadline: str) -> None:
+        self.flagged.add(deadline)
+
+    def _stop(self, clock: GoalClock, at: datetime) -> None:
+        self._bank(clock, at)
+        clock.running_since, clock.paused, clock.stopped = None, False, True
+
+    def _bank_all(self, at: datetime) -> None:
+        for clock in self.clocks.values():
+            self._bank(clock, at)
+
+    def _bank(self, clock: GoalClock, at: datetime) -> None:
+        if clock.running:
+            clock.spent += self.calendar.elapsed(clock.running_since, at)
+            clock.running_since = at
+
+    # -- readings -----------------------------------------------------------------------------
+
+    def reading(self, goal: str, now: datetime, warn_ratio: float) -> ClockReading | None:
+        clock = self.clocks[goal]
+        if clock.target is None:
+            return None
+        spent = clock.spent
+        if clock.running:
+            spent += self.calendar.elapsed(clock.running_since, now)
+        due_at, warn_at = self.due_times(clock, warn_ratio)
+        if clock.stopped:
+            state = SlaState.MET if spent <= clock.target else SlaState.BREACHED
+        elif spent >= clock.target:
+            state = SlaState.BREACHED
+        elif clock.paused:
+            state = SlaState.PAUSED
+        elif spent >= clock.target * warn_ratio:
+            state = SlaState.BREACHING_SOON
+        else:
+            state = SlaState.ON_TRACK
+        return ClockReading(goal, state, clock.target, spent, due_at, warn_at)
+
+    def readings(self, now: datetime, warn_ratio: float) -> dict[str, ClockReading]:
+        found = {goal: self.reading(goal, now, warn_ratio) for goal in Goal.ALL}
+        return {goal: reading for goal, reading in found.items() if reading is not None}
+
+    def next_timer(self, warn_ratio: float) -> Timer | None:
+        """The earliest deadline of a running clock that has not been flagged yet."""
+        timers = []
+        for clock in self.clocks.values():
+            if clock.target is None or not clock.running:
+                continue
+            due_at, warn_at = self.due_times(clock, warn_ratio)
+            for kind, at in ((TimerKind.WARNING, warn_at), (TimerKind.BREACH, due_at)):
+                key = deadline_key(clock.goal, kind, clock.target)
+                if key not in self.flagged:
+                    timers.append(Timer(at, kind, clock.goal, key))
+        return min(
+            timers, key=lambda timer: (timer.at, timer.kind != TimerKind.WARNING), default=None
+        )
+
+    def due_times(
+        self, clock: GoalClock, warn_ratio: float
+    ) -> tuple[datetime | None, datetime | None]:
+        if not clock.running or clock.target is None:
+            return None, None
+        since = clock.running_since
+
+        def after(budget: timedelta) -> datetime:
+            return self.calendar.add(since, max(budget - clock.spent, timedelta(0)))
+
+        return after(clock.target), after(clock.target * warn_ratio)

@@ -1,0 +1,100 @@
+"""Business-time arithmetic: deadlines that cross weekends, holidays and a DST change."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+from expects import equal, expect, have_keys
+
+from issues_domain.business_hours import BusinessCalendar, Holiday
+from tests.matchers import be_refused_with, catch
+
+BERLIN = "Europe/Berlin"
+
+
+def office(**overrides) -> BusinessCalendar:
+    """Monday to Friday, 9 to 17 in Berlin."""
+    return BusinessCalendar.create(**({"time_zone": BERLIN} | overrides))
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+class When_a_deadline_crosses_a_weekend:
+    def given_an_office_calendar(self):
+        self.calendar = office()
+        self.friday_4pm = utc(2026, 12, 4, 15)  # 16:00 in Berlin (CET, UTC+1)
+
+    def because_four_business_hours_are_added_on_friday_afternoon(self):
+        self.due = self.calendar.add(self.friday_4pm, timedelta(hours=4))
+
+    def it_should_fall_due_on_monday_at_noon_in_berlin(self):
+        expect(self.due).to(equal(utc(2026, 12, 7, 11)))
+
+    def it_should_count_the_four_hours_back(self):
+        expect(self.calendar.elapsed(self.friday_4pm, self.due)).to(equal(timedelta(hours=4)))
+
+
+class When_a_deadline_crosses_a_holiday:
+    def given_an_office_closed_over_christmas(self):
+        self.calendar = office(holidays=[Holiday(date(2026, 12, 24), date(2026, 12, 26), "Xmas")])
+
+    def because_two_business_hours_are_added_on_the_23rd_at_4pm(self):
+        self.due = self.calendar.add(utc(2026, 12, 23, 15), timedelta(hours=2))
+
+    def it_should_fall_due_on_the_monday_after_at_10(self):
+        expect(self.due).to(equal(utc(2026, 12, 28, 9)))
+
+
+class When_a_deadline_crosses_the_change_to_summer_time:
+    def given_a_helpdesk_open_every_day_from_8_to_20_in_berlin(self):
+        self.calendar = office(working_days=range(7), opens_at=time(8), closes_at=time(20))
+
+    def because_two_hours_are_added_at_7pm_the_evening_before(self):
+        # Saturday 28 March 2026, 19:00 CET; Berlin moves to CEST (UTC+2) that night.
+        self.due = self.calendar.add(utc(2026, 3, 28, 18), timedelta(hours=2))
+
+    def it_should_fall_due_at_9_summer_time_which_is_7_utc(self):
+        expect(self.due).to(equal(utc(2026, 3, 29, 7)))
+
+
+class When_counting_round_the_clock:
+    def given_a_calendar_that_never_closes(self):
+        self.calendar = BusinessCalendar.create(time_zone=BERLIN, round_the_clock=True)
+
+    def because_ten_hours_are_added_on_a_saturday_night(self):
+        self.due = self.calendar.add(utc(2026, 12, 5, 22), timedelta(hours=10))
+
+    def it_should_count_every_hour(self):
+        expect(self.due).to(equal(utc(2026, 12, 6, 8)))
+
+
+class When_counting_business_time_outside_business_hours:
+    def because_a_weekend_is_measured(self):
+        self.spent = office().elapsed(utc(2026, 12, 5, 8), utc(2026, 12, 6, 20))
+
+    def it_should_count_nothing(self):
+        expect(self.spent).to(equal(timedelta(0)))
+
+
+class When_a_calendar_is_not_one:
+    def because_it_has_an_unknown_zone_no_days_no_hours_and_overlapping_holidays(self):
+        self.error = catch(
+            lambda: BusinessCalendar.create(
+                time_zone="Mars/Olympus",
+                working_days=[],
+                opens_at=time(17),
+                closes_at=time(9),
+                holidays=[
+                    Holiday(date(2026, 12, 24), date(2026, 12, 26)),
+                    Holiday(date(2026, 12, 26), date(2026, 12, 31)),
+                ],
+            )
+        )
+
+    def it_should_be_refused_as_invalid_input(self):
+        expect(self.error).to(be_refused_with("invalid_input"))
+
+    def it_should_name_every_field(self):
+        expect(self.error.errors).to(
+            have_keys("time_zone", "working_days", "working_hours", "holidays")
+        )

@@ -1,0 +1,36 @@
+"""Several timer workers at once on PostgreSQL: each deadline is flagged, and mailed, once."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+
+from issues_adapters.sla import timers
+from issues_adapters.sla.defaults import seed_policies
+from issues_adapters.wiring import message_bus
+from issues_domain import commands, events
+from tests.events.support import ALICE, make_staff
+from tests.sla.test_timers import recorded, report_urgent
+from tests.support.concurrency import run_at_once
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_four_workers_flag_each_of_twenty_deadlines_once(on_postgres):
+    make_staff("alice", "bob")
+    seed_policies()
+    bus = message_bus()
+    issue_ids = [report_urgent(bus) for _ in range(20)]
+    for issue_id in issue_ids:
+        bus.handle(commands.AssignIssue(issue_id=issue_id, assignee="bob", actor=ALICE))
+    late = max(event.occurred_at for event in recorded(events.IssueReported))
+    late += timedelta(minutes=25)
+    mail.outbox.clear()
+
+    passes = run_at_once(*[lambda: timers.tick(bus, now=late)] * 4)
+
+    assert not [outcome for outcome in passes if isinstance(outcome, Exception)], passes
+    assert sum(outcome.fired for outcome in passes) == 20
+    warned = recorded(events.SlaWarned)
+    assert sorted(str(event.issue_id) for event in warned) == sorted(map(str, issue_ids))
+    assert len(mail.outbox) == 20
