@@ -54,6 +54,11 @@ class IssueNotResolved(CommandRefused):
     message = "Only a resolved issue can be reopened or closed."
 
 
+class IssueNeverResolved(CommandRefused):
+    code = "issue_never_resolved"
+    message = "Only a resolved or closed issue can be rated."
+
+
 class IssueAlreadyAssigned(CommandRefused):
     code = "issue_already_assigned"
     message = "Somebody is already assigned to this issue; it cannot be picked."

@@ -103,6 +103,15 @@ class IssueClosed(Event):
     pass
 
 
+@dataclass(frozen=True, kw_only=True)
+class SatisfactionRated(Event):
+    """The reporter rated how the issue was handled; a later rating replaces this one, a
+    reopen forgets it (one rating per resolution)."""
+
+    score: int
+    comment: str
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     IssueReported,
     IssueTriaged,
@@ -113,4 +122,5 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     IssueResolved,
     IssueReopened,
     IssueClosed,
+    SatisfactionRated,
 )

@@ -17,11 +17,13 @@ from issues_domain.events import (
     IssueReported,
     IssueResolved,
     IssueTriaged,
+    SatisfactionRated,
 )
 from issues_domain.ports import CategoryCatalogue, StaffDirectory
 from issues_domain.values import (
     COMMENT_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
+    RATING_COMMENT_MAX_LENGTH,
     REASON_MAX_LENGTH,
     RESOLUTION_MAX_LENGTH,
     Actor,
@@ -30,6 +32,7 @@ from issues_domain.values import (
     IssueStatus,
     Priority,
     Visibility,
+    clean_score,
     clean_text,
     validate_all,
 )
@@ -185,6 +188,18 @@ class Issue:
             raise self._closed_or(errors.IssueNotResolved)
         self.status = IssueStatus.CLOSED
         self._record(IssueClosed, actor)
+
+    def rate_satisfaction(self, score, comment: str | None):
+        """Only the reporter rates, and only a resolution; a later rating replaces this one."""
+        fields = validate_all(
+            score=lambda: clean_score(score),
+            comment=lambda: clean_text(
+                comment, "comment", max_length=RATING_COMMENT_MAX_LENGTH, required=False
+            ),
+        )
+        if self.status not in (IssueStatus.RESOLVED, IssueStatus.CLOSED) or not self.resolution:
+            raise errors.IssueNeverResolved()
+        self._record(SatisfactionRated, Actor.reporter(self.reporter), **fields)
 
     def expect_version(self, expected: int | None):
         """Refuse to act for a caller who was looking at an older (or newer) version."""

@@ -104,6 +104,15 @@ class CloseIssueHandler(CommandHandler):
         return issue.id
 
 
+class RateSatisfactionHandler(CommandHandler):
+    def __call__(self, cmd: commands.RateSatisfaction) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.rate_satisfaction(cmd.score, cmd.comment)
+            self.uow.commit()
+        return issue.id
+
+
 COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.ReportIssue: ReportIssueHandler,
     commands.TriageIssue: TriageIssueHandler,
@@ -113,4 +122,5 @@ COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.MarkIssueAsResolved: MarkIssueAsResolvedHandler,
     commands.ReopenIssue: ReopenIssueHandler,
     commands.CloseIssue: CloseIssueHandler,
+    commands.RateSatisfaction: RateSatisfactionHandler,
 }

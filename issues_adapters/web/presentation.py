@@ -86,6 +86,9 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         body = data.get("reason", "")
     elif kind == "IssueClosed":
         title = "Closed"
+    elif kind == "SatisfactionRated":
+        title = _("Rated %(score)s of 5 by the reporter") % {"score": data.get("score")}
+        body = data.get("comment", "")
     else:
         title = kind
     return TimelineEntry(
@@ -115,6 +118,7 @@ def change_phrase(actor: str, kind: str, data: dict) -> str:
         "IssueResolved": _("%(actor)s resolved it"),
         "IssueReopened": _("%(actor)s reopened it"),
         "IssueClosed": _("%(actor)s closed it"),
+        "SatisfactionRated": _("%(actor)s rated it"),
     }.get(kind, _("%(actor)s changed it"))
     return phrase % {"actor": actor, "assignee": data.get("assignee", "")}
 
