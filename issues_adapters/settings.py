@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "issues_adapters.eventing",
     "issues_adapters.api",
     "issues_adapters.web",
+    "issues_adapters.reports",
 ]
 
 MIDDLEWARE = [
