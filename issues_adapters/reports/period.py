@@ -33,7 +33,7 @@ class Period:
 
 
 def _date(value: str | None, name: str, errors: dict) -> date | None:
-    if not value:
+    if value is None:
         return None
     try:
         return date.fromisoformat(value.strip())
@@ -47,7 +47,7 @@ def period_from(query) -> Period:
     errors: dict[str, list[str]] = {}
     start = _date(query.get("from"), "from", errors)
     end = _date(query.get("to"), "to", errors)
-    group_by = query.get("group_by") or "day"
+    group_by = query.get("group_by", "day")
     if group_by not in GROUPINGS:
         errors["group_by"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(GROUPINGS)}]
     if errors:

@@ -48,6 +48,7 @@ def test_the_schema_is_openapi_3_and_describes_every_operation():
                 ("POST", "/api/issues/{issue_id}/close/"),
                 ("GET", "/api/projections/"),
                 ("POST", "/api/projections/{name}/rebuild/"),
+                ("GET", "/api/reports/{name}/"),
             }
         )
     )
