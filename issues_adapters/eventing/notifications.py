@@ -36,6 +36,8 @@ from django.utils import timezone
 from issues_adapters.eventing.models import SentMail
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.plain_statements import insert_new
+from issues_adapters.reports.ratings import signed
+from issues_domain.values import SATISFACTION_SCORES
 from issues_service.notifications import Notification, Notifications, Recipient
 
 logger = logging.getLogger(__name__)
@@ -80,6 +82,14 @@ def _page_url(name: str, placeholder, fallback: str, value) -> str:
 
 def tracking_url(token: str) -> str:
     return _page_url("track_issue", _TOKEN, f"/track/{_TOKEN}/", token)
+
+
+def rating_urls(token: str) -> list[tuple[int, str]]:
+    """The resolution mail's "How did we do?" links, one a score, each signed."""
+    return [
+        (score, _page_url("rate_link", _TOKEN, f"/rate/{_TOKEN}/", signed(token, score)))
+        for score in SATISFACTION_SCORES
+    ]
 
 
 def staff_url(issue_id: uuid.UUID) -> str:
@@ -156,6 +166,8 @@ class DjangoEmailNotifications(Notifications):
             "staff_url": staff_url(notification.issue_id),
             "recipient": notification.to,
         }
+        if notification.template == "resolution":
+            context["rating_urls"] = rating_urls(issue["tracking_token"])
         subject = " ".join(
             render_to_string(f"email/{notification.template}.subject.txt", context).split()
         )

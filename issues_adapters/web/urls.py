@@ -1,6 +1,6 @@
 from django.urls import path
 
-from issues_adapters.web.views import public, staff
+from issues_adapters.web.views import public, rating, staff
 
 urlpatterns = [
     path("", public.report, name="report"),
@@ -9,6 +9,8 @@ urlpatterns = [
     path("track/<str:token>/", public.track, name="track_issue"),
     path("track/<str:token>/comment/", public.track_comment, name="track_comment"),
     path("track/<str:token>/reopen/", public.track_reopen, name="track_reopen"),
+    path("track/<str:token>/rate/", rating.rate, name="rate_issue"),
+    path("rate/<str:signed>/", rating.rate_link, name="rate_link"),
     path("staff/", staff.queue, name="staff_queue"),
     path("staff/bulk/", staff.bulk, name="staff_bulk"),
     path("staff/issues/<uuid:issue_id>/", staff.issue_page, name="staff_issue"),

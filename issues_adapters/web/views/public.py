@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from issues_adapters.api.throttling import AnonymousReportThrottle, ReporterCommentThrottle
 from issues_adapters.web import forms, selectors
 from issues_adapters.web.presentation import reporter_can_comment, reporter_can_reopen
+from issues_adapters.web.rating_form import RatingForm
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain.commands import CommentOnIssue, ReopenIssue, ReportIssue
 from issues_domain.errors import CommandRefused, InvalidInput, StaleVersion
@@ -129,7 +130,9 @@ def _issue_for(token: str):
     return issue
 
 
-def _render_track(request, issue, *, comment_form=None, reopen_form=None, alert="", status=200):
+def _render_track(
+    request, issue, *, comment_form=None, reopen_form=None, rating_form=None, alert="", status=200
+):
     context = {
         "issue": issue,
         "token": request.resolver_match.kwargs["token"],
@@ -140,6 +143,7 @@ def _render_track(request, issue, *, comment_form=None, reopen_form=None, alert=
         or forms.ReporterReopenForm(initial={"expected_version": issue.version}),
         "can_comment": reporter_can_comment(issue.status),
         "can_reopen": reporter_can_reopen(issue.status),
+        "rating_form": rating_form or RatingForm(),
         "alert": alert,
     }
     return render(request, "web/track.html", context, status=status)
