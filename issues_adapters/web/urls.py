@@ -1,5 +1,6 @@
 from django.urls import path
 
+from issues_adapters.reports import dashboard
 from issues_adapters.web.views import public, rating, staff
 
 urlpatterns = [
@@ -11,6 +12,8 @@ urlpatterns = [
     path("track/<str:token>/reopen/", public.track_reopen, name="track_reopen"),
     path("track/<str:token>/rate/", rating.rate, name="rate_issue"),
     path("rate/<str:signed>/", rating.rate_link, name="rate_link"),
+    path("staff/dashboard/", dashboard.dashboard, name="staff_dashboard"),
+    path("staff/dashboard/<str:name>.csv", dashboard.download, name="staff_dashboard_csv"),
     path("staff/", staff.queue, name="staff_queue"),
     path("staff/bulk/", staff.bulk, name="staff_bulk"),
     path("staff/issues/<uuid:issue_id>/", staff.issue_page, name="staff_issue"),
