@@ -1,7 +1,7 @@
 from django.urls import path
 
 from issues_adapters.reports import dashboard
-from issues_adapters.web.views import public, rating, staff
+from issues_adapters.web.views import export, public, rating, staff
 
 urlpatterns = [
     path("", public.report, name="report"),
@@ -14,6 +14,7 @@ urlpatterns = [
     path("rate/<str:signed>/", rating.rate_link, name="rate_link"),
     path("staff/dashboard/", dashboard.dashboard, name="staff_dashboard"),
     path("staff/dashboard/<str:name>.csv", dashboard.download, name="staff_dashboard_csv"),
+    path("staff/export.csv", export.export, name="staff_queue_export"),
     path("staff/", staff.queue, name="staff_queue"),
     path("staff/bulk/", staff.bulk, name="staff_bulk"),
     path("staff/issues/<uuid:issue_id>/", staff.issue_page, name="staff_issue"),
