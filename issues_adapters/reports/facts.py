@@ -128,19 +128,23 @@ def counted(facts: dict[int, list]) -> Counter:
     return found
 
 
+MONTHLY = ":m"  # a grouping's month rows: counted on the month's first day
+
+
 def rows(facts: dict[int, list]) -> Counter:
-    """(metric, day, grouping, group, bucket) -> count: each count once per grouping."""
+    """(metric, day, grouping, group, bucket) -> count: each count once per grouping by day,
+    and once more in its month's row, so a long period sums months rather than days."""
     found = counted(facts)
     if not found:
         return Counter()
     issue_groups = groups(facts)
-    return Counter(
-        {
-            (metric, day, grouping, issue_groups.of(grouping), index): count
-            for (metric, day, index), count in found.items()
-            for grouping in GROUPINGS
-        }
-    )
+    counts: Counter = Counter()
+    for (metric, day, index), count in found.items():
+        for grouping in GROUPINGS:
+            group = issue_groups.of(grouping)
+            counts[metric, day, grouping, group, index] += count
+            counts[metric, day.replace(day=1), grouping + MONTHLY, group, index] += count
+    return counts
 
 
 @dataclass(frozen=True)

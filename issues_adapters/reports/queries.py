@@ -5,9 +5,10 @@ whole period) and a total row.
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
-from django.db.models import Sum
+from django.db import connection
+from django.db.models import Q, Sum
 
 from issues_adapters.reports import facts, histogram
 from issues_adapters.reports.models import ReportCount
@@ -40,17 +41,40 @@ def _key(period: Period) -> str:
     return "day" if period.group_by == "day" else "group"
 
 
-def _summed(metrics, period: Period, *, buckets=False, since=None, until=None):
-    """{(metric, day or group[, bucket]): count} over the period's days."""
+def _spans(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """The period as the first days of the whole months in it, and the day ranges left over."""
+    first = start if start.day == 1 else _next_month(start)
+    months = []
+    while _next_month(first) - timedelta(days=1) <= end:
+        months.append(first)
+        first = _next_month(first)
+    if not months:
+        return [], [(start, end)]
+    edges = [(start, months[0] - timedelta(days=1)), (_next_month(months[-1]), end)]
+    return months, [(a, b) for a, b in edges if a <= b]
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _summed(metrics, period: Period, *, buckets=False, since=None, until=None, whole=None):
+    """{(metric, day or group[, bucket]): count}: by day, or (`whole`, the default for any
+    grouping but day) by group over the whole period, whole months read from the month rows:
+    a year is 12 rows a group and bucket, not 365."""
+    whole = period.group_by != "day" if whole is None else whole
     names = [metrics] if isinstance(metrics, str) else list(metrics)
-    fields = ["metric", _key(period)] + (["bucket"] if buckets else [])
+    fields = ["metric", "group" if whole else "day"] + (["bucket"] if buckets else [])
+    start = period.start if since is None else since
+    end = period.end if until is None else until
+    which = Q(grouping=period.group_by, day__gte=start, day__lte=end)
+    if whole:
+        months, edges = _spans(max(start, date(1970, 1, 1)), end)
+        which = Q(grouping=period.group_by + facts.MONTHLY, day__in=months) if months else Q()
+        for first, last in edges:
+            which |= Q(grouping=period.group_by, day__gte=first, day__lte=last)
     rows = (
-        ReportCount.objects.filter(
-            metric__in=names,
-            grouping=period.group_by,
-            day__gte=period.start if since is None else since,
-            day__lte=period.end if until is None else until,
-        )
+        ReportCount.objects.filter(which, metric__in=names)
         .values(*fields)
         .annotate(total=Sum("count"))
         .order_by()
@@ -108,11 +132,33 @@ def backlog(period: Period) -> Report:
     return report
 
 
+def _daily_percentiles(metric: str, period: Period) -> dict:
+    """{day: (count, median bucket, p90 bucket)}, worked out by the database: a year of days
+    is some 20,000 bucket rows, too many to carry into Python for a few hundred answers. A
+    running count reaches the rank ceil(q*n) exactly when it reaches q*n (counts are whole)."""
+    quote = connection.ops.quote_name
+    table = quote(ReportCount._meta.db_table)
+    day, bucket, count = quote("day"), quote("bucket"), quote("count")
+    sql = f"""
+        WITH running AS (
+            SELECT {day} AS d, {bucket} AS b,
+                   SUM({count}) OVER (PARTITION BY {day} ORDER BY {bucket}) AS upto,
+                   SUM({count}) OVER (PARTITION BY {day}) AS n
+            FROM {table}
+            WHERE {quote("metric")} = %s AND {quote("grouping")} = 'day'
+              AND {day} >= %s AND {day} <= %s AND {count} <> 0
+        )
+        SELECT d, MAX(n),
+               MIN(CASE WHEN upto >= 0.5 * n THEN b END),
+               MIN(CASE WHEN upto >= 0.9 * n THEN b END)
+        FROM running GROUP BY d"""
+    field = ReportCount._meta.get_field("day")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [metric, period.start, period.end])
+        return {field.to_python(d): (n, median, p90) for d, n, median, p90 in cursor.fetchall()}
+
+
 def _durations(name: str, metric: str, period: Period) -> Report:
-    found = _summed(metric, period, buckets=True)
-    by_label: dict = defaultdict(list)
-    for (_, label, index), count in found.items():
-        by_label[label].append((index, count))
     report = Report(name, period, [_key(period), "count", "median_seconds", "p90_seconds"])
 
     def summary(counts) -> dict:
@@ -122,8 +168,26 @@ def _durations(name: str, metric: str, period: Period) -> Report:
             "p90_seconds": _rounded(histogram.percentile(counts, 0.9)),
         }
 
-    for label in _labels(period, found):
-        report.rows.append(_label(period, label) | summary(by_label.get(label, [])))
+    if period.group_by == "day":
+        daily = _daily_percentiles(metric, period)
+        for day in period.days:
+            n, median, p90 = daily.get(day, (0, None, None))
+            report.rows.append(
+                {
+                    "day": day.isoformat(),
+                    "count": int(n),
+                    "median_seconds": None if median is None else _rounded(histogram.value(median)),
+                    "p90_seconds": None if p90 is None else _rounded(histogram.value(p90)),
+                }
+            )
+    # By group, and the whole period's percentiles (by day: the one group of grouping "day").
+    found = _summed(metric, period, buckets=True, whole=True)
+    by_label: dict = defaultdict(list)
+    for (_, label, index), count in found.items():
+        by_label[label].append((index, count))
+    if period.group_by != "day":
+        for label in _labels(period, found):
+            report.rows.append(_label(period, label) | summary(by_label.get(label, [])))
     merged: dict = defaultdict(int)
     for counts in by_label.values():
         for index, count in counts:

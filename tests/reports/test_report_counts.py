@@ -104,3 +104,27 @@ def test_a_public_staff_reply_is_a_first_response_and_an_internal_note_is_not(se
     replies = {e.issue_id for e in seeded if facts.first_response(e)}
     assert queries.first_response(PERIOD).total["count"] == len(replies)
     assert START.date() == PERIOD.start.replace(day=2)
+
+
+def test_a_period_of_whole_months_and_odd_days_sums_as_its_days_do(seeded):
+    projection.apply_all(seeded)
+    period = Period(date(2026, 2, 15), date(2026, 4, 10), "category")
+    by_day = Period(period.start, period.end)
+    assert queries.volume(period).total == queries.volume(by_day).total
+    assert queries.resolution(period).total == queries.resolution(by_day).total
+    assert queries.satisfaction(period).total == queries.satisfaction(by_day).total
+
+
+def test_each_day_s_percentiles_worked_out_by_the_database_match_its_histogram(seeded):
+    projection.apply_all(seeded)
+    for row in queries.resolution(PERIOD).rows:
+        counts = list(
+            ReportCount.objects.filter(
+                metric=facts.RESOLUTION_TIME, grouping="day", day=row["day"]
+            ).values_list("bucket", "count")
+        )
+        expected = [histogram.percentile(counts, q) for q in (0.5, 0.9)]
+        assert [row["median_seconds"], row["p90_seconds"]] == [
+            None if v is None else round(v) for v in expected
+        ]
+        assert row["count"] == sum(n for _, n in counts)
