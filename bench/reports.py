@@ -9,8 +9,9 @@ give it a scratch database. The rows are what the reports read model
 (issues_adapters/reports/) holds for a helpdesk of that many issues over three years, written
 straight by SQL, not replayed from a million issues' events (that measures the rebuild, not the
 reports): per day, the created, resolved and backlog counts of every group of every grouping
-(day; 7 categories; 4 priorities and none; 5 assignees and nobody), and their month rows, the first-response and
-resolution histograms (60 occupied buckets of each group each day) and the ratings' 5 scores.
+(day; 7 categories; 4 priorities and none; 5 assignees and nobody), the first-response and
+resolution histograms (60 occupied buckets of each group each day) and the ratings' 5 scores;
+then the month rows the projection keeps beside them.
 The target: every report <= 50 ms for any period up to a year.
 """
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Q, Sum
+from django.db.models import Min, Q, Sum
 
 from issues_adapters.reports import facts, histogram
 from issues_adapters.reports.models import ReportCount
@@ -124,7 +124,10 @@ def backlog(period: Period) -> Report:
             report.rows.append({"day": day.isoformat(), "open": running})
         report.total = {"open": running}
         return report
-    found = _summed(facts.OPENED_DELTA, period, since=date.min)
+    first = ReportCount.objects.filter(
+        metric=facts.OPENED_DELTA, grouping=period.group_by + facts.MONTHLY
+    ).aggregate(first=Min("day"))["first"]
+    found = _summed(facts.OPENED_DELTA, period, since=first or period.start)
     for group in _labels(period, found):
         if found[(facts.OPENED_DELTA, group)]:
             report.rows.append({"group": group, "open": found[(facts.OPENED_DELTA, group)]})

@@ -4,7 +4,7 @@ import pytest
 
 from issues_adapters.wiring import issue_queries
 from tests.api.contexts import make_user, token_client
-from tests.web.support import comment, issue_in
+from tests.web.support import comment, issue_in, staff_client
 
 
 @pytest.fixture
@@ -64,3 +64,22 @@ def test_a_malformed_moment_is_a_400_naming_as_of(story, bad):
     client, issue_id, _ = story
     response = client.get(f"/api/issues/{issue_id}/", {"as_of": bad})
     assert response.status_code == 400 and list(response.json()) == ["as_of"]
+
+
+def test_the_issue_page_with_as_of_shows_it_as_it_was(story):
+    _, issue_id, moments = story
+    staff = staff_client("alice")
+    html = staff.get(f"/staff/issues/{issue_id}/", {"as_of": moments[1].isoformat()}).content
+    html = html.decode()
+    assert 'id="status">Triaged<' in html and "(version 2)" in html
+    assert "Fixed the drum." not in html and 'id="assignee">Nobody<' in html
+    now = staff.get(f"/staff/issues/{issue_id}/").content.decode()
+    assert "Fixed the drum." in now
+
+
+def test_the_issue_page_refuses_a_malformed_moment_and_a_time_before_the_report(story):
+    _, issue_id, _ = story
+    staff = staff_client("alice")
+    assert staff.get(f"/staff/issues/{issue_id}/", {"as_of": "soon"}).status_code == 400
+    before = staff.get(f"/staff/issues/{issue_id}/", {"as_of": "2001-01-01T00:00"})
+    assert before.status_code == 404
