@@ -26,12 +26,15 @@ def test_the_dashboard_and_rating_form_have_no_serious_violations(live_server, n
     for page, path in [
         (staff, "/staff/dashboard/?group_by=category"),
         (public, f"/track/{token(resolved)}/"),
+        (staff, f"/staff/issues/{resolved}/"),
+        (staff, "/staff/?view=resolved"),
     ]:
         page.goto(base + path)
         assert page.evaluate(BACKGROUND_IS_DARK) == (theme == "dark")
         if violations := _serious_violations(axe, page):
             found[path] = violations
     assert found == {}
+    staff.goto(base + "/staff/dashboard/?group_by=category")
     assert staff.locator("#table-satisfaction tfoot").inner_text().split()[1:3] == ["1", "5.0"]
 
 

@@ -86,7 +86,7 @@ def test_events_left_undelivered_behind_ten_thousand_delivered_ones_are_delivere
             commands.ReportIssue(reporter_name="Fred", reporter_email=reporter, description="Hot.")
         )
     later = RecordedEvent.objects.bulk_create(closed_event_row() for _ in range(10_050))
-    delivered_already(later, ["web.queue_counts"])
+    delivered_already(later, ["web.queue_counts", "reports.counts"])
 
     passes = 1
     while relay.sweep(message_bus(), in_process=True, grace=NO_GRACE).full:
@@ -148,6 +148,7 @@ def test_an_event_nobody_can_decode_is_parked_for_its_handlers_and_the_others_go
     parked = Delivery.objects.filter(status="parked")
     assert sorted(parked.values_list("handler", flat=True)) == [
         "mail.reporter.report_confirmation",
+        "reports.counts",
         "web.queue_counts",
     ]
     assert all("Cannot decode" in row.last_error for row in parked)
@@ -175,7 +176,7 @@ def test_with_delivery_none_web_processes_only_record_and_the_relay_delivers(
     assert [message.to[0] for message in mail.outbox] == [
         f"{A_REPORT['reporter_name']} <{A_REPORT['reporter_email']}>"
     ]
-    assert Delivery.objects.filter(status="done").count() == 2
+    assert Delivery.objects.filter(status="done").count() == 3  # mail and two read models
 
 
 def test_an_unknown_delivery_mode_is_refused(settings):
