@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "issues_adapters.api",
     "issues_adapters.web",
     "issues_adapters.canned_replies",
+    "issues_adapters.reports",
 ]
 
 MIDDLEWARE = [

@@ -145,3 +145,12 @@ class UnlinkIssues(Command):
     other: str
     actor: Actor
     expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RateSatisfaction(Command):
+    """The reporter's rating of a resolved issue: 1 (poor) to 5 (great), and a comment."""
+
+    issue_id: uuid.UUID
+    score: int | str | None
+    comment: str = ""

@@ -166,6 +166,15 @@ class IssuesUnlinked(Event):
     other_reference: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class SatisfactionRated(Event):
+    """The reporter rated how the issue was handled; a later rating replaces this one, a
+    reopen forgets it (one rating per resolution)."""
+
+    score: int
+    comment: str
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     IssueReported,
     IssueTriaged,
@@ -183,4 +192,5 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     DuplicateMergedIn,
     IssuesLinked,
     IssuesUnlinked,
+    SatisfactionRated,
 )

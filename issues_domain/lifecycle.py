@@ -10,7 +10,8 @@ from issues_domain.values import IssueStatus
 
 
 class Action(StrEnum):
-    """A staff command on an existing issue, by the name pages and forms use for it."""
+    """A command on an existing issue, by the name pages and forms use for it (staff's, but
+    RATE, which is the reporter's)."""
 
     TRIAGE = "triage"
     ASSIGN = "assign"
@@ -23,6 +24,7 @@ class Action(StrEnum):
     TAG = "tag"
     MERGE = "merge"
     LINK = "link"
+    RATE = "rate"
 
 
 # Organising an issue: anything but closed may be tagged or merged; links never hurt.
@@ -34,8 +36,11 @@ ALLOWED: dict[IssueStatus, frozenset[Action]] = {
     IssueStatus.TRIAGED: _WORK | {Action.PICK, Action.AWAIT_REPORTER},
     IssueStatus.ASSIGNED: _WORK | {Action.AWAIT_REPORTER},
     IssueStatus.WAITING: _WORK,
-    IssueStatus.RESOLVED: frozenset({Action.COMMENT, Action.REOPEN, Action.CLOSE}) | _ORGANISE,
-    IssueStatus.CLOSED: frozenset({Action.LINK}),
+    IssueStatus.RESOLVED: frozenset({Action.COMMENT, Action.REOPEN, Action.CLOSE, Action.RATE})
+    | _ORGANISE,
+    # The reporter may still rate a closed issue's resolution (issues_domain.issue checks that
+    # there was one).
+    IssueStatus.CLOSED: frozenset({Action.LINK, Action.RATE}),
 }
 
 # Statuses in which somebody still has work to do: the queue's "open" views and counts.

@@ -169,6 +169,15 @@ class UnlinkIssuesHandler(CommandHandler):
         return issue.id
 
 
+class RateSatisfactionHandler(CommandHandler):
+    def __call__(self, cmd: commands.RateSatisfaction) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.rate_satisfaction(cmd.score, cmd.comment)
+            self.uow.commit()
+        return issue.id
+
+
 COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.ReportIssue: ReportIssueHandler,
     commands.TriageIssue: TriageIssueHandler,
@@ -184,4 +193,5 @@ COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.MergeIssue: MergeIssueHandler,
     commands.LinkIssues: LinkIssuesHandler,
     commands.UnlinkIssues: UnlinkIssuesHandler,
+    commands.RateSatisfaction: RateSatisfactionHandler,
 }

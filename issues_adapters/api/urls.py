@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.renderers import JSONRenderer
 
 from issues_adapters.api import canned_replies, organising, projections, views
+from issues_adapters.reports.api import ReportApi
 
 app_name = "api"
 
@@ -66,6 +67,7 @@ urlpatterns = [
         projections.RebuildProjectionApi.as_view(),
         name="projection-rebuild",
     ),
+    path("reports/<str:name>/", ReportApi.as_view(), name="report"),
     path("schema/", SchemaView.as_view(authentication_classes=[]), name="schema"),
     path(
         "docs/",

@@ -20,7 +20,8 @@ _TEXT_FIELDS = ("body", "resolution", "reason", "comment")
 
 
 def staff_actions(issue: IssueSummary) -> frozenset[Action]:
-    return allowed_actions(issue.status, issue.assignee)
+    """What staff may do now: the table's actions but the reporter's (rating)."""
+    return allowed_actions(issue.status, issue.assignee) - {Action.RATE}
 
 
 def reporter_can_comment(status: str) -> bool:
@@ -29,6 +30,11 @@ def reporter_can_comment(status: str) -> bool:
 
 def reporter_can_reopen(status: str) -> bool:
     return Action.REOPEN in ALLOWED[IssueStatus(status)]
+
+
+def reporter_can_rate(issue) -> bool:
+    """A resolution to rate: the lifecycle allows it, and there was one (not just merged)."""
+    return Action.RATE in ALLOWED[IssueStatus(issue.status)] and bool(issue.resolution)
 
 
 @dataclass(frozen=True)
@@ -160,6 +166,9 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         title = _("The reporter answered (now %(status)s)") % {
             "status": status_label(data.get("returned_to"))
         }
+    elif kind == "SatisfactionRated":
+        title = _("Rated %(score)s of 5 by the reporter") % {"score": data.get("score")}
+        body = data.get("comment", "")
     else:
         title = kind
     return TimelineEntry(
@@ -191,6 +200,7 @@ def change_phrase(actor: str, kind: str, data: dict) -> str:
         "IssueClosed": _("%(actor)s closed it"),
         "IssueAwaitingReporter": _("%(actor)s asked the reporter and waits for the answer"),
         "ReporterAnswered": _("%(actor)s answered"),
+        "SatisfactionRated": _("%(actor)s rated it"),
     }.get(kind, _("%(actor)s changed it"))
     return phrase % {"actor": actor, "assignee": data.get("assignee", "")}
 

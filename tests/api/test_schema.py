@@ -54,6 +54,7 @@ def test_the_schema_is_openapi_3_and_describes_every_operation():
                 ("POST", "/api/canned-replies/"),
                 ("GET", "/api/projections/"),
                 ("POST", "/api/projections/{name}/rebuild/"),
+                ("GET", "/api/reports/{name}/"),
             }
         )
     )

@@ -34,6 +34,7 @@ TRIES = {
     Action.TAG: lambda issue: issue.tag(("printer",), (), ALICE),
     Action.MERGE: lambda issue: issue.merge_into(report_an_issue(), ALICE),
     Action.LINK: lambda issue: issue.link(report_an_issue(), "related", ALICE),
+    Action.RATE: lambda issue: issue.rate_satisfaction(4, "Quick."),
 }
 ORGANISE = {Action.TAG, Action.MERGE, Action.LINK}
 
@@ -107,14 +108,14 @@ class When_asking_a_waiting_issue(
 
 
 class When_asking_a_resolved_issue(Accepts_exactly_what_it_allows, With_a_resolved_issue):
-    expected = {Action.COMMENT, Action.REOPEN, Action.CLOSE} | ORGANISE
+    expected = {Action.COMMENT, Action.REOPEN, Action.CLOSE, Action.RATE} | ORGANISE
 
     def because_nothing_happens(self):
         pass
 
 
 class When_asking_a_closed_issue(Accepts_exactly_what_it_allows, With_a_closed_issue):
-    expected = {Action.LINK}
+    expected = {Action.LINK, Action.RATE}  # the reporter may still rate the resolution
 
     def because_nothing_happens(self):
         pass

@@ -231,7 +231,7 @@ def test_a_worker_killed_mid_rebuild_leaves_the_live_model_serving_and_it_can_st
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("nope", "No read model is called 'nope'; known: web.queue_counts"),
+        ("nope", "No read model is called 'nope'; known: reports.counts, web.queue_counts"),
         ("mail.reporter.report_confirmation", "sends mail: replaying events never sends mail"),
     ],
 )

@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from issues_adapters.persistence.models import CommentRecord, RecordedEvent
-from issues_domain.lifecycle import allowed_actions
+from issues_domain.lifecycle import Action, allowed_actions
 from tests.web.support import comment, issue_in, make_user, report, row, staff_client
 
 pytestmark = pytest.mark.django_db
@@ -192,7 +192,7 @@ class When_staff_open_a_reported_issue:
         assert 'id="status">Reported' in self.html
 
     def it_should_offer_triage_assign_pick_comment_and_resolve(self):
-        assert offered(self.html) == {"triage", "assign", "pick", "comment", "resolve"}
+        assert offered(self.html) == {"triage", "assign", "pick", "comment", "resolve", *ORGANISE}
 
     def it_should_not_offer_reopen_or_close(self):
         assert 'id="reopen-form"' not in self.html
@@ -254,7 +254,8 @@ def test_the_issue_page_offers_only_the_commands_allowed_now(status, expected):
     html = client.get(issue_url(issue_id)).content.decode()
     assert offered(html) == expected
     row_ = row(issue_id)
-    assert offered(html) == set(allowed_actions(row_.status, row_.assignee))
+    # RATE is the reporter's (the tracking page's), never offered to staff.
+    assert offered(html) == set(allowed_actions(row_.status, row_.assignee)) - {Action.RATE}
 
 
 def test_an_unknown_issue_is_404():
