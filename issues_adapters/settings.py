@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "issues_adapters.web",
     "issues_adapters.canned_replies",
     "issues_adapters.sla",
+    "issues_adapters.reports",
 ]
 
 MIDDLEWARE = [

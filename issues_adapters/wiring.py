@@ -52,6 +52,11 @@ def event_handlers() -> dict[type[events.Event], list[EventHandler]]:
     for projection in (SlaClocksProjection(), AutoCloseProjection()):
         for event_type in projection.handles:
             handlers[event_type].append(projection)
+    # Read models (reports): the counts behind every report and the dashboard.
+    from issues_adapters.reports.projection import event_handlers as report_handlers
+
+    for event_type, found in report_handlers().items():
+        handlers[event_type].extend(found)
     return {event_type: found for event_type, found in handlers.items() if found}
 
 

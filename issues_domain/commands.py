@@ -166,3 +166,12 @@ class FlagSlaBreach(Command):
     goal: str
     deadline: str
     due_at: datetime
+
+
+@dataclass(frozen=True, kw_only=True)
+class RateSatisfaction(Command):
+    """The reporter's rating of a resolved issue: 1 (poor) to 5 (great), and a comment."""
+
+    issue_id: uuid.UUID
+    score: int | str | None
+    comment: str = ""

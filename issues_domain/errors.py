@@ -60,6 +60,11 @@ class IssueNotResolved(CommandRefused):
     message = gettext_noop("Only a resolved issue can be reopened or closed.")
 
 
+class IssueNeverResolved(CommandRefused):
+    code = "issue_never_resolved"
+    message = gettext_noop("Only a resolved or closed issue can be rated.")
+
+
 class IssueAlreadyAssigned(CommandRefused):
     code = "issue_already_assigned"
     message = gettext_noop("Somebody is already assigned to this issue; it cannot be picked.")

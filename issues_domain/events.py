@@ -201,6 +201,15 @@ class SlaBreached(Event):
     reference: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class SatisfactionRated(Event):
+    """The reporter rated how the issue was handled; a later rating replaces this one, a
+    reopen forgets it (one rating per resolution)."""
+
+    score: int
+    comment: str
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     IssueReported,
     IssueTriaged,
@@ -221,4 +230,5 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     SlaTargeted,
     SlaWarned,
     SlaBreached,
+    SatisfactionRated,
 )

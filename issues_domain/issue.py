@@ -25,6 +25,7 @@ from issues_domain.events import (
     IssueTagged,
     IssueTriaged,
     ReporterAnswered,
+    SatisfactionRated,
     SlaBreached,
     SlaTargeted,
     SlaWarned,
@@ -38,6 +39,7 @@ from issues_domain.values import (
     COMMENT_MAX_LENGTH,
     DEFAULT_LANGUAGE,
     DESCRIPTION_MAX_LENGTH,
+    RATING_COMMENT_MAX_LENGTH,
     REASON_MAX_LENGTH,
     REQUIRED,
     RESOLUTION_MAX_LENGTH,
@@ -51,6 +53,7 @@ from issues_domain.values import (
     Priority,
     Visibility,
     clean_language,
+    clean_score,
     clean_tags,
     clean_text,
     validate_all,
@@ -376,6 +379,19 @@ class Issue:
             calendar=calendar_to_data(policy.calendar),
         )
 
+    def rate_satisfaction(self, score, comment: str | None):
+        """Only the reporter rates, and only a resolution; a later rating replaces this one."""
+        fields = validate_all(
+            score=lambda: clean_score(score),
+            comment=lambda: clean_text(
+                comment, "comment", max_length=RATING_COMMENT_MAX_LENGTH, required=False
+            ),
+        )
+        self._require(Action.RATE)
+        if not self.resolution:  # closed without a resolution (e.g. merged): nothing to rate
+            raise errors.IssueNeverResolved()
+        self._record(SatisfactionRated, Actor.reporter(self.reporter), **fields)
+
     def expect_version(self, expected: int | None):
         """Refuse to act for a caller who was looking at an older (or newer) version."""
         if expected is not None and expected != self.version:
@@ -396,6 +412,8 @@ class Issue:
         """Refuse, with the reason that fits, what the lifecycle table does not allow."""
         if action in self.allowed_actions():
             return
+        if action == Action.RATE:
+            raise errors.IssueNeverResolved()
         if self.status == IssueStatus.CLOSED:
             raise errors.IssueIsClosed()
         if action in (Action.REOPEN, Action.CLOSE):

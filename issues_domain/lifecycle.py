@@ -10,7 +10,8 @@ from issues_domain.values import IssueStatus
 
 
 class Action(StrEnum):
-    """A staff command on an existing issue, by the name pages and forms use for it."""
+    """A command on an existing issue, by the name pages and forms use for it (staff's, but
+    RATE, which is the reporter's)."""
 
     TRIAGE = "triage"
     ASSIGN = "assign"
@@ -25,10 +26,13 @@ class Action(StrEnum):
     LINK = "link"
     # Sent by the SLA process manager (FlagSlaWarning / FlagSlaBreach), never offered to staff.
     FLAG_SLA = "flag_sla"
+    # The reporter's rating of a resolution (RateSatisfaction), never offered to staff.
+    RATE = "rate"
 
 
-# The actions a process sends rather than a person: pages and bulk forms never offer them.
-PROCESS_ACTIONS = frozenset({Action.FLAG_SLA})
+# Actions that are not staff's to take - a process sends FLAG_SLA, the reporter RATE - so pages
+# and bulk forms never offer them to staff.
+NOT_OFFERED_TO_STAFF = frozenset({Action.FLAG_SLA, Action.RATE})
 
 
 # Organising an issue: anything but closed may be tagged or merged; links never hurt.
@@ -45,8 +49,11 @@ ALLOWED: dict[IssueStatus, frozenset[Action]] = {
     IssueStatus.TRIAGED: _WORK | {Action.PICK, Action.AWAIT_REPORTER},
     IssueStatus.ASSIGNED: _WORK | {Action.AWAIT_REPORTER},
     IssueStatus.WAITING: _WORK,
-    IssueStatus.RESOLVED: frozenset({Action.COMMENT, Action.REOPEN, Action.CLOSE}) | _ORGANISE,
-    IssueStatus.CLOSED: frozenset({Action.LINK}),
+    IssueStatus.RESOLVED: frozenset({Action.COMMENT, Action.REOPEN, Action.CLOSE, Action.RATE})
+    | _ORGANISE,
+    # The reporter may still rate a closed issue's resolution (issues_domain.issue checks that
+    # there was one).
+    IssueStatus.CLOSED: frozenset({Action.LINK, Action.RATE}),
 }
 
 # Statuses in which somebody still has work to do: the queue's "open" views and counts.
@@ -64,8 +71,8 @@ def allowed_actions(status: IssueStatus | str, assignee: str | None) -> frozense
 
 
 def actions_for_staff(status: IssueStatus | str, assignee: str | None) -> frozenset[Action]:
-    """What staff may be offered for an issue: the allowed actions but the processes' own."""
-    return allowed_actions(status, assignee) - PROCESS_ACTIONS
+    """What staff may be offered for an issue: the allowed actions that are staff's to take."""
+    return allowed_actions(status, assignee) - NOT_OFFERED_TO_STAFF
 
 
 def is_open(status: IssueStatus | str) -> bool:

@@ -20,6 +20,8 @@ REASON_MAX_LENGTH = 10_000
 TAG_MAX_LENGTH = 32
 TAGS_PER_ISSUE = 20
 _TAG = re.compile(rf"[a-z0-9-]{{1,{TAG_MAX_LENGTH}}}")
+RATING_COMMENT_MAX_LENGTH = 2_000
+SATISFACTION_SCORES = range(1, 6)
 
 # Control characters (C0, DEL and C1) other than tab, line feed and carriage return; a browser
 # sends a textarea's line breaks as CR LF.
@@ -261,3 +263,14 @@ class Comment:
     @property
     def is_public(self) -> bool:
         return self.visibility == Visibility.PUBLIC
+
+
+def clean_score(value: "int | str | None", field: str = "score") -> int:
+    """A satisfaction score: a whole number from 1 (poor) to 5 (great)."""
+    try:
+        score = int(str(value).strip()) if not isinstance(value, bool) else None
+    except ValueError:
+        score = None
+    if score not in SATISFACTION_SCORES:
+        raise InvalidInput.on(field, Text(gettext_noop("Choose a whole number from 1 to 5.")))
+    return score

@@ -191,6 +191,15 @@ class FlagSlaBreachHandler(CommandHandler):
         return issue.id
 
 
+class RateSatisfactionHandler(CommandHandler):
+    def __call__(self, cmd: commands.RateSatisfaction) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.rate_satisfaction(cmd.score, cmd.comment)
+            self.uow.commit()
+        return issue.id
+
+
 COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.ReportIssue: ReportIssueHandler,
     commands.TriageIssue: TriageIssueHandler,
@@ -208,4 +217,5 @@ COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.UnlinkIssues: UnlinkIssuesHandler,
     commands.FlagSlaWarning: FlagSlaWarningHandler,
     commands.FlagSlaBreach: FlagSlaBreachHandler,
+    commands.RateSatisfaction: RateSatisfactionHandler,
 }

@@ -3,6 +3,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.renderers import JSONRenderer
 
 from issues_adapters.api import canned_replies, organising, projections, views
+from issues_adapters.reports.api import ReportApi
 from issues_adapters.sla import api as sla_api
 
 app_name = "api"
@@ -69,6 +70,7 @@ urlpatterns = [
     ),
     path("sla-policies/", sla_api.PoliciesApi.as_view(), name="sla-policies"),
     path("sla-policies/<int:policy_id>/", sla_api.PolicyApi.as_view(), name="sla-policy"),
+    path("reports/<str:name>/", ReportApi.as_view(), name="report"),
     path("schema/", SchemaView.as_view(authentication_classes=[]), name="schema"),
     path(
         "docs/",

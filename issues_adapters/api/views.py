@@ -63,6 +63,7 @@ from issues_adapters.api.serializers import (
     issue_url,
 )
 from issues_adapters.api.throttling import AnonymousReportThrottle, TokenRequestThrottle
+from issues_adapters.api.time_travel import AS_OF, as_of_response
 from issues_adapters.persistence.unit_of_work import saved_issues
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
@@ -405,10 +406,17 @@ class IssueDetailApi(ApiView):
     @extend_schema(
         operation_id="get_issue",
         summary="One issue with its comments",
-        parameters=[ISSUE_ID, ETAG],
-        responses={200: IssueOutput, **STAFF_ERRORS, 404: _error("No such issue.")},
+        parameters=[ISSUE_ID, ETAG, AS_OF],
+        responses={
+            200: IssueOutput,
+            400: BAD_REQUEST,
+            **STAFF_ERRORS,
+            404: _error("No such issue (or not reported yet at `as_of`)."),
+        },
     )
     def get(self, request, issue_id: str):
+        if "as_of" in request.query_params:
+            return as_of_response(request, parse_issue_id(issue_id))
         return issue_response(request, parse_issue_id(issue_id))
 
 

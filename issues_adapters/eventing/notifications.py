@@ -40,6 +40,8 @@ from issues_adapters.accounts.preferences import unsubscribe_token
 from issues_adapters.eventing.models import SentMail
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.plain_statements import insert_new
+from issues_adapters.reports.ratings import signed
+from issues_domain.values import SATISFACTION_SCORES
 from issues_service.notifications import (
     Notification,
     Notifications,
@@ -90,6 +92,14 @@ def _page_url(name: str, placeholder, fallback: str, value) -> str:
 
 def tracking_url(token: str) -> str:
     return _page_url("track_issue", _TOKEN, f"/track/{_TOKEN}/", token)
+
+
+def rating_urls(token: str) -> list[tuple[int, str]]:
+    """The resolution mail's "How did we do?" links, one a score, each signed."""
+    return [
+        (score, _page_url("rate_link", _TOKEN, f"/rate/{_TOKEN}/", signed(token, score)))
+        for score in SATISFACTION_SCORES
+    ]
 
 
 def staff_url(issue_id: uuid.UUID) -> str:
@@ -185,6 +195,8 @@ class DjangoEmailNotifications(Notifications):
             "recipient": notification.to,
             "unsubscribe_url": unsubscribe,
         }
+        if notification.template == "resolution":
+            context["rating_urls"] = rating_urls(issue["tracking_token"])
         with translation.override(_language_for(notification.to, issue)):
             subject, text, html = (
                 render_to_string(f"email/{notification.template}.{part}", context)

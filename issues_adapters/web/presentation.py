@@ -31,6 +31,11 @@ def reporter_can_reopen(status: str) -> bool:
     return Action.REOPEN in ALLOWED[IssueStatus(status)]
 
 
+def reporter_can_rate(issue) -> bool:
+    """A resolution to rate: the lifecycle allows it, and there was one (not just merged)."""
+    return Action.RATE in ALLOWED[IssueStatus(issue.status)] and bool(issue.resolution)
+
+
 @dataclass(frozen=True)
 class ConversationEntry:
     """One message on the tracking page: a public comment, or the reporter's reopen reason."""
@@ -160,6 +165,9 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         title = _("The reporter answered (now %(status)s)") % {
             "status": status_label(data.get("returned_to"))
         }
+    elif kind == "SatisfactionRated":
+        title = _("Rated %(score)s of 5 by the reporter") % {"score": data.get("score")}
+        body = data.get("comment", "")
     else:
         title = kind
     return TimelineEntry(
@@ -191,6 +199,7 @@ def change_phrase(actor: str, kind: str, data: dict) -> str:
         "IssueClosed": _("%(actor)s closed it"),
         "IssueAwaitingReporter": _("%(actor)s asked the reporter and waits for the answer"),
         "ReporterAnswered": _("%(actor)s answered"),
+        "SatisfactionRated": _("%(actor)s rated it"),
     }.get(kind, _("%(actor)s changed it"))
     return phrase % {"actor": actor, "assignee": data.get("assignee", "")}
 

@@ -1,10 +1,13 @@
 from django.urls import path
 
+from issues_adapters.reports import dashboard
 from issues_adapters.web.views import (
     bulk,
     canned_replies,
+    export,
     organising,
     public,
+    rating,
     settings,
     staff,
     staff_language,
@@ -17,6 +20,11 @@ urlpatterns = [
     path("track/<str:token>/", public.track, name="track_issue"),
     path("track/<str:token>/comment/", public.track_comment, name="track_comment"),
     path("track/<str:token>/reopen/", public.track_reopen, name="track_reopen"),
+    path("track/<str:token>/rate/", rating.rate, name="rate_issue"),
+    path("rate/<str:signed>/", rating.rate_link, name="rate_link"),
+    path("staff/dashboard/", dashboard.dashboard, name="staff_dashboard"),
+    path("staff/dashboard/<str:name>.csv", dashboard.download, name="staff_dashboard_csv"),
+    path("staff/export.csv", export.export, name="staff_queue_export"),
     path("staff/", staff.queue, name="staff_queue"),
     path("staff/settings/", settings.staff_settings, name="staff_settings"),
     path("staff/settings/language/", staff_language.staff_language, name="staff_language"),

@@ -19,6 +19,7 @@ from issues_domain.commands import (
     MarkIssueAsResolved,
     MergeIssue,
     PickIssue,
+    RateSatisfaction,
     ReopenIssue,
     ReportIssue,
     TagIssue,
@@ -78,6 +79,7 @@ class When_every_kind_of_event_is_recorded_and_read_back:
             ReopenIssue(issue_id=issue_id, reason="not done", actor=ALICE),
             MarkIssueAsResolved(issue_id=issue_id, resolution="done now", actor=ALICE),
             CloseIssue(issue_id=issue_id, actor=ALICE),
+            RateSatisfaction(issue_id=issue_id, score=4, comment="Quick."),
         ]:
             bus.handle(command)
         self.raised = RememberingUnitOfWork.raised

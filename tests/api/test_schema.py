@@ -58,6 +58,7 @@ def test_the_schema_is_openapi_3_and_describes_every_operation():
                 ("GET", "/api/sla-policies/"),
                 ("POST", "/api/sla-policies/"),
                 ("PUT", "/api/sla-policies/{policy_id}/"),
+                ("GET", "/api/reports/{name}/"),
             }
         )
     )

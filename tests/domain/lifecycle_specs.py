@@ -7,8 +7,8 @@ from datetime import UTC, datetime
 from expects import equal, expect
 
 from issues_domain.lifecycle import (
+    NOT_OFFERED_TO_STAFF,
     OPEN_STATUSES,
-    PROCESS_ACTIONS,
     Action,
     actions_for_staff,
     allowed_actions,
@@ -45,6 +45,7 @@ TRIES = {
     Action.FLAG_SLA: lambda issue: issue.flag_sla(
         TimerKind.BREACH, "resolution", "resolution:breach:57600", datetime(2026, 12, 7, tzinfo=UTC)
     ),
+    Action.RATE: lambda issue: issue.rate_satisfaction(4, "Quick."),
 }
 ORGANISE = {Action.TAG, Action.MERGE, Action.LINK}
 # What an open issue allows besides its staff's work: the SLA process manager's flags.
@@ -132,14 +133,14 @@ class When_asking_a_waiting_issue(
 
 
 class When_asking_a_resolved_issue(Accepts_exactly_what_it_allows, With_a_resolved_issue):
-    expected = {Action.COMMENT, Action.REOPEN, Action.CLOSE} | ORGANISE
+    expected = {Action.COMMENT, Action.REOPEN, Action.CLOSE, Action.RATE} | ORGANISE
 
     def because_nothing_happens(self):
         pass
 
 
 class When_asking_a_closed_issue(Accepts_exactly_what_it_allows, With_a_closed_issue):
-    expected = {Action.LINK}
+    expected = {Action.LINK, Action.RATE}  # the reporter may still rate the resolution
 
     def because_nothing_happens(self):
         pass
@@ -171,5 +172,5 @@ class When_asking_what_staff_may_be_offered:
 
     def it_should_leave_out_what_only_a_process_sends(self):
         for status, offered in self.offered.items():
-            expect(offered).to(equal(allowed_actions(status, None) - PROCESS_ACTIONS))
+            expect(offered).to(equal(allowed_actions(status, None) - NOT_OFFERED_TO_STAFF))
             expect(Action.FLAG_SLA in offered).to(equal(False))

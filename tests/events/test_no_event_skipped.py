@@ -86,8 +86,8 @@ def test_events_left_undelivered_behind_ten_thousand_delivered_ones_are_delivere
             commands.ReportIssue(reporter_name="Fred", reporter_email=reporter, description="Hot.")
         )
     later = RecordedEvent.objects.bulk_create(closed_event_row() for _ in range(10_050))
-    # Every handler of IssueClosed: the counts and the SLA process managers.
-    delivered_already(later, ["web.queue_counts", "sla.clocks", "sla.auto_close"])
+    # Every handler of IssueClosed: the counts, the reports and the SLA process managers.
+    delivered_already(later, ["web.queue_counts", "reports.counts", "sla.clocks", "sla.auto_close"])
 
     passes = 1
     while relay.sweep(message_bus(), in_process=True, grace=NO_GRACE).full:
@@ -151,6 +151,7 @@ def test_an_event_nobody_can_decode_is_parked_for_its_handlers_and_the_others_go
         "mail.reporter.report_confirmation",
         "mail.staff.new_issue",
         "sla.clocks",
+        "reports.counts",
         "web.queue_counts",
     ]
     assert all("Cannot decode" in row.last_error for row in parked)
@@ -178,9 +179,9 @@ def test_with_delivery_none_web_processes_only_record_and_the_relay_delivers(
     assert [message.to[0] for message in mail.outbox] == [
         f"{A_REPORT['reporter_name']} <{A_REPORT['reporter_email']}>"
     ]
-    # The confirmation, the counts, the staff's new-issue mail (nobody chose it) and the SLA
-    # clocks.
-    assert Delivery.objects.filter(status="done").count() == 4
+    # The confirmation, the counts, the reports, the staff's new-issue mail (nobody chose it)
+    # and the SLA clocks.
+    assert Delivery.objects.filter(status="done").count() == 5
 
 
 def test_an_unknown_delivery_mode_is_refused(settings):

@@ -233,7 +233,8 @@ def test_a_worker_killed_mid_rebuild_leaves_the_live_model_serving_and_it_can_st
     [
         (
             "nope",
-            "No read model is called 'nope'; known: sla.auto_close, sla.clocks, web.queue_counts",
+            "No read model is called 'nope'; known: "
+            "reports.counts, sla.auto_close, sla.clocks, web.queue_counts",
         ),
         ("mail.reporter.report_confirmation", "sends mail: replaying events never sends mail"),
     ],

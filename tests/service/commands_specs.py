@@ -17,6 +17,7 @@ from issues_domain.events import (
     IssueReported,
     IssueResolved,
     IssueTriaged,
+    SatisfactionRated,
 )
 from issues_domain.values import Actor, IssueStatus, Priority, Visibility
 from tests.matchers import be_refused_with, catch, have_raised
@@ -431,3 +432,44 @@ class When_handling_close_issue_for_a_closed_issue(Refused, With_a_closed_issue)
 
     def it_should_be_refused_because_it_is_closed(self):
         expect(self.error).to(be_refused_with("issue_closed"))
+
+
+# -- RateSatisfaction --------------------------------------------------------------------------
+
+
+class When_handling_rate_satisfaction(Committed, With_a_resolved_issue):
+    def because_the_bus_handles_it(self):
+        self.bus.handle(
+            commands.RateSatisfaction(issue_id=self.issue_id, score=4, comment="Thanks.")
+        )
+
+    def it_should_record_satisfaction_rated_by_the_reporter(self):
+        expect(self.uow).to(
+            have_raised(
+                SatisfactionRated,
+                issue_id=self.issue_id,
+                score=4,
+                comment="Thanks.",
+                actor=Actor.reporter(self.stored.reporter),
+            )
+        )
+
+
+class When_handling_rate_satisfaction_for_an_open_issue(Refused, With_an_assigned_issue):
+    def because_the_bus_handles_it(self):
+        self.error = catch(
+            lambda: self.bus.handle(commands.RateSatisfaction(issue_id=self.issue_id, score=4))
+        )
+
+    def it_should_be_refused_as_never_resolved(self):
+        expect(self.error).to(be_refused_with("issue_never_resolved"))
+
+
+class When_handling_rate_satisfaction_out_of_range(Refused, With_a_resolved_issue):
+    def because_the_bus_handles_it(self):
+        self.error = catch(
+            lambda: self.bus.handle(commands.RateSatisfaction(issue_id=self.issue_id, score=6))
+        )
+
+    def it_should_be_invalid_input(self):
+        expect(self.error).to(be_refused_with("invalid_input"))

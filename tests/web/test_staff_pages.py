@@ -4,7 +4,7 @@ import pytest
 from django.test import Client
 
 from issues_adapters.persistence.models import CommentRecord, RecordedEvent
-from issues_domain.lifecycle import PROCESS_ACTIONS, allowed_actions
+from issues_domain.lifecycle import NOT_OFFERED_TO_STAFF, allowed_actions
 from tests.web.support import comment, issue_in, make_user, report, row, staff_client
 
 pytestmark = pytest.mark.django_db
@@ -254,8 +254,8 @@ def test_the_issue_page_offers_only_the_commands_allowed_now(status, expected):
     html = client.get(issue_url(issue_id)).content.decode()
     assert offered(html) == expected
     row_ = row(issue_id)
-    # Every allowed action but those a process sends (the SLA flags) is offered.
-    assert offered(html) == set(allowed_actions(row_.status, row_.assignee)) - PROCESS_ACTIONS
+    # Every allowed action staff may take is offered (not the SLA flags, not the rating).
+    assert offered(html) == set(allowed_actions(row_.status, row_.assignee)) - NOT_OFFERED_TO_STAFF
 
 
 def test_an_unknown_issue_is_404():

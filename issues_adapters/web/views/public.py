@@ -22,8 +22,10 @@ from issues_adapters.web import forms, selectors
 from issues_adapters.web.presentation import (
     conversation,
     reporter_can_comment,
+    reporter_can_rate,
     reporter_can_reopen,
 )
+from issues_adapters.web.rating_form import RatingForm
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain.commands import CommentOnIssue, ReopenIssue, ReportIssue
 from issues_domain.errors import CommandRefused, InvalidInput, StaleVersion
@@ -144,16 +146,20 @@ def _issue_for(token: str):
     return issue
 
 
-def _render_track(request, issue, *, comment_form=None, reopen_form=None, alert="", status=200):
+def _render_track(
+    request, issue, *, comment_form=None, reopen_form=None, rating_form=None, alert="", status=200
+):
     """The page speaks the language the reporter reported in, whatever this browser says."""
     language = languages.spoken(issue.language)
     with translation.override(language):
-        response = _render_track_page(request, issue, comment_form, reopen_form, alert, status)
+        response = _render_track_page(
+            request, issue, comment_form, reopen_form, rating_form, alert, status
+        )
     response["Content-Language"] = language
     return response
 
 
-def _render_track_page(request, issue, comment_form, reopen_form, alert, status):
+def _render_track_page(request, issue, comment_form, reopen_form, rating_form, alert, status):
     context = {
         "issue": issue,
         "token": request.resolver_match.kwargs["token"],
@@ -165,6 +171,8 @@ def _render_track_page(request, issue, comment_form, reopen_form, alert, status)
         or forms.ReporterReopenForm(initial={"expected_version": issue.version}),
         "can_comment": reporter_can_comment(issue.status),
         "can_reopen": reporter_can_reopen(issue.status),
+        "can_rate": reporter_can_rate(issue),
+        "rating_form": rating_form or RatingForm(),
         "alert": alert,
         "merged_into": _merged_into(issue),
     }

@@ -31,6 +31,7 @@ from issues_adapters.web.presentation import (
     staff_actions,
     timeline,
 )
+from issues_adapters.web.views import as_of
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
 from issues_domain.errors import CommandRefused, InvalidInput, IssueNotFound, StaleVersion
@@ -395,6 +396,8 @@ def _render_issue(request, issue_id):
 @require_GET
 @staff_required
 def issue_page(request, issue_id):
+    if "as_of" in request.GET:
+        return as_of.issue_as_of(request, issue_id)
     return _render_issue(request, issue_id)
 
 

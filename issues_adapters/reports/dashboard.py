@@ -1,0 +1,128 @@
+"""/staff/dashboard/: the reports as charts (by day) and tables (by the chosen grouping) for a
+chosen period, each table downloadable as CSV."""
+
+from django import forms
+from django.http import HttpResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from issues_adapters.reports import charts, queries, tables
+from issues_adapters.reports.period import BadQuestion, Period, period_from
+from issues_adapters.web.views.staff import staff_required
+
+GROUP_CHOICES = [
+    ("day", gettext_lazy("Day")),
+    ("category", gettext_lazy("Category")),
+    ("priority", gettext_lazy("Priority")),
+    ("assignee", gettext_lazy("Assignee")),
+]
+TITLES = {
+    "volume": gettext_lazy("Created and resolved"),
+    "backlog": gettext_lazy("Backlog (open at the end of the day)"),
+    "first-response": gettext_lazy("Time to first response"),
+    "resolution": gettext_lazy("Time to resolution"),
+    "satisfaction": gettext_lazy("Satisfaction"),
+}
+
+
+class PeriodForm(forms.Form):
+    """Its fields are named as the API's query parameters (`from` is a Python keyword, hence
+    __init__), so the page, its CSV links and the API ask the same question."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        date = forms.DateInput({"type": "date"})
+        self.fields["from"] = forms.DateField(label=gettext_lazy("From"), widget=date)
+        self.fields["to"] = forms.DateField(label=gettext_lazy("To"), widget=date)
+        self.fields["group_by"] = forms.ChoiceField(
+            label=gettext_lazy("Tables by"), choices=GROUP_CHOICES
+        )
+
+
+def _hours(seconds):
+    return None if seconds is None else seconds / 3600
+
+
+def _charts(period: Period) -> list[charts.Chart]:
+    by_day = Period(period.start, period.end)
+    days = [day.isoformat() for day in by_day.days]
+    volume, backlog = queries.volume(by_day), queries.backlog(by_day)
+    response, resolution = queries.first_response(by_day), queries.resolution(by_day)
+    rated = queries.satisfaction(by_day)
+    return [
+        charts.line_chart(
+            "backlog", TITLES["backlog"], days, [(_("Open"), "s1", _col(backlog, "open"))]
+        ),
+        charts.line_chart(
+            "volume",
+            TITLES["volume"],
+            days,
+            [
+                (_("Created"), "s1", _col(volume, "created")),
+                (_("Resolved"), "s2", _col(volume, "resolved")),
+            ],
+        ),
+        *(
+            charts.line_chart(
+                report.name,
+                TITLES[report.name],
+                days,
+                [
+                    (_("Median"), "s1", [_hours(v) for v in _col(report, "median_seconds")]),
+                    (_("90th percentile"), "s2", [_hours(v) for v in _col(report, "p90_seconds")]),
+                ],
+                unit="h",
+            )
+            for report in (response, resolution)
+        ),
+        charts.line_chart(
+            "satisfaction",
+            TITLES["satisfaction"],
+            days,
+            [(_("Average rating"), "s1", _col(rated, "average"))],
+        ),
+    ]
+
+
+def _col(report, column):
+    return [row[column] for row in report.rows]
+
+
+def _period(request):
+    try:
+        return period_from(request.GET), {}
+    except BadQuestion as error:
+        return period_from({}), error.errors
+
+
+@require_GET
+@staff_required
+def dashboard(request):
+    period, errors = _period(request)
+    form = PeriodForm(initial={"from": period.start, "to": period.end, "group_by": period.group_by})
+    reports = [(TITLES[name], queries.REPORTS[name](period)) for name in queries.REPORTS]
+    context = {
+        "form": form,
+        "errors": [f"{name}: {' '.join(messages)}" for name, messages in errors.items()],
+        "period": period,
+        "charts": _charts(period),
+        "reports": reports,
+        "query": f"from={period.start}&to={period.end}&group_by={period.group_by}",
+    }
+    return render(request, "reports/dashboard.html", context, status=400 if errors else 200)
+
+
+@require_GET
+@staff_required
+def download(request, name):
+    if name not in queries.REPORTS:
+        return HttpResponse(status=404)
+    try:
+        report = queries.REPORTS[name](period_from(request.GET))
+    except BadQuestion as error:
+        return HttpResponse(str(error.errors), status=400, content_type="text/plain")
+    response = HttpResponse(tables.as_csv(report), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{tables.filename(report)}"'
+    return response

@@ -1,0 +1,172 @@
+"""What the reports count, from one issue's events: plain functions, no database.
+
+An issue's facts are a map from event version to the little each event says that reports need.
+Everything counted is a function of that map alone, so events taken in twice or out of order
+end in the same counts (the projection adds the difference between before and after).
+
+`first_response` is the one place that says which event is an issue's first response.
+"""
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from issues_adapters.reports import histogram
+from issues_domain import events
+from issues_domain.lifecycle import is_open
+from issues_domain.values import IssueStatus, Visibility
+
+# Metrics: each is a count per day (and per bucket, for durations and scores).
+CREATED, RESOLVED, OPENED_DELTA = "created", "resolved", "open_delta"
+FIRST_RESPONSE, RESOLUTION_TIME, RATING = "first_response", "resolution_time", "rating"
+GROUPINGS = ("day", "category", "priority", "assignee")
+
+# The kinds of fact; every event also states the issue's status after it.
+REPORTED, TRIAGED, ASSIGNED, RESPONDED, RESOLVED_KIND, RATED = (
+    "rep",
+    "tri",
+    "asg",
+    "res",
+    "sol",
+    "rat",
+)
+
+
+def first_response(event: events.Event) -> bool:
+    """A public reply by staff: a public comment, or a question that waits for the reporter
+    (the composer's "reply and wait" and AwaitReporter both raise IssueAwaitingReporter)."""
+    if isinstance(event, events.IssueAwaitingReporter):
+        return event.actor.is_staff
+    return (
+        isinstance(event, events.IssueCommented)
+        and event.actor.is_staff
+        and event.visibility == Visibility.PUBLIC
+    )
+
+
+def fact_of(event: events.Event) -> list:
+    """[epoch seconds, status, kind, details...] for one event."""
+    at = int(event.occurred_at.timestamp())
+    status = str(event.status) if event.status else ""
+    if isinstance(event, events.IssueReported):
+        return [at, status or "reported", REPORTED, event.category, _text(event.priority)]
+    if isinstance(event, events.IssueTriaged):
+        return [at, status, TRIAGED, event.category, _text(event.priority)]
+    if isinstance(event, events.IssueAssigned | events.IssueReassigned):
+        return [at, status, ASSIGNED, event.assignee]
+    if isinstance(event, events.IssuePicked):
+        return [at, status, ASSIGNED, event.engineer]
+    if isinstance(event, events.IssueResolved):
+        return [at, status, RESOLVED_KIND]
+    if isinstance(event, events.SatisfactionRated):
+        return [at, status, RATED, event.score, event.comment]
+    if isinstance(event, events.IssueReopened):
+        return [at, status, ASSIGNED, event.assignee]
+    if first_response(event):
+        return [at, status, RESPONDED]
+    return [at, status, ""]
+
+
+def _text(value) -> str | None:
+    return str(value) if value else None
+
+
+def _is_open(status: str) -> bool:
+    """Open as the lifecycle table says (issues_domain.lifecycle: `waiting` is open work)."""
+    try:
+        IssueStatus(status)
+    except ValueError:  # a status this code does not know: still work to do
+        return bool(status)
+    return is_open(status)
+
+
+def _day(epoch: int) -> date:
+    return datetime.fromtimestamp(epoch, UTC).date()
+
+
+@dataclass(frozen=True)
+class Groups:
+    category: str
+    priority: str
+    assignee: str
+
+    def of(self, grouping: str) -> str:
+        return "" if grouping == "day" else getattr(self, grouping)
+
+
+def groups(facts: dict[int, list]) -> Groups:
+    """The issue's current category, priority and assignee ("" for none)."""
+    category = priority = assignee = ""
+    for version in sorted(facts):
+        fact = facts[version]
+        if fact[2] in (REPORTED, TRIAGED):
+            category, priority = fact[3] or "", fact[4] or ""
+        elif fact[2] == ASSIGNED:
+            assignee = fact[3] or ""
+    return Groups(category, priority, assignee)
+
+
+def counted(facts: dict[int, list]) -> Counter:
+    """(metric, day, bucket) -> count, for one issue; nothing until its report is known."""
+    if 1 not in facts:
+        return Counter()
+    reported_at = facts[1][0]
+    found: Counter = Counter()
+    found[CREATED, _day(reported_at), 0] += 1
+    was_open, responded, resolution = False, False, None
+    ratings: dict[int, tuple[int, int]] = {}  # the resolution's version -> (rating version, score)
+    for version in sorted(facts):
+        at, status, kind, *details = facts[version]
+        if status and _is_open(status) != was_open:
+            was_open = not was_open
+            found[OPENED_DELTA, _day(at), 0] += 1 if was_open else -1
+        if kind == RESPONDED and not responded:
+            responded = True
+            found[FIRST_RESPONSE, _day(at), histogram.bucket(at - reported_at)] += 1
+        elif kind == RESOLVED_KIND:
+            resolution = version
+            found[RESOLVED, _day(at), 0] += 1
+            found[RESOLUTION_TIME, _day(at), histogram.bucket(at - reported_at)] += 1
+        elif kind == RATED and resolution is not None:
+            ratings[resolution] = (version, details[0])
+    for resolved_version, (_, score) in ratings.items():
+        found[RATING, _day(facts[resolved_version][0]), score] += 1
+    return found
+
+
+MONTHLY = ":m"  # a grouping's month rows: counted on the month's first day
+
+
+def rows(facts: dict[int, list]) -> Counter:
+    """(metric, day, grouping, group, bucket) -> count: each count once per grouping by day,
+    and once more in its month's row, so a long period sums months rather than days."""
+    found = counted(facts)
+    if not found:
+        return Counter()
+    issue_groups = groups(facts)
+    counts: Counter = Counter()
+    for (metric, day, index), count in found.items():
+        for grouping in GROUPINGS:
+            group = issue_groups.of(grouping)
+            counts[metric, day, grouping, group, index] += count
+            counts[metric, day.replace(day=1), grouping + MONTHLY, group, index] += count
+    return counts
+
+
+@dataclass(frozen=True)
+class Rating:
+    score: int
+    comment: str
+    rated_at: datetime
+
+
+def current_rating(facts: dict[int, list]) -> Rating | None:
+    """The latest rating of the latest resolution, while the issue stays resolved or closed."""
+    rating = None
+    for version in sorted(facts):
+        at, status, kind, *details = facts[version]
+        if kind == RATED:
+            rating = Rating(details[0], details[1], datetime.fromtimestamp(at, UTC))
+        elif kind == RESOLVED_KIND or (status and _is_open(status)):
+            rating = None
+    return rating

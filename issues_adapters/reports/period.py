@@ -1,0 +1,61 @@
+"""A report's question: which days, grouped how. Checked here, so the API and the dashboard
+refuse the same things with the same words."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from issues_adapters.reports.facts import GROUPINGS
+
+MAX_DAYS = 3 * 366
+DEFAULT_DAYS = 30
+
+
+class BadQuestion(Exception):
+    """`errors` maps each parameter to its messages (a 400)."""
+
+    def __init__(self, errors: dict[str, list[str]]):
+        self.errors = errors
+        super().__init__(errors)
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date
+    end: date
+    group_by: str = "day"
+
+    @property
+    def days(self) -> list[date]:
+        return [self.start + timedelta(days=n) for n in range((self.end - self.start).days + 1)]
+
+
+def _date(value: str | None, name: str, errors: dict) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        errors[name] = [_("Enter a date as YYYY-MM-DD.")]
+        return None
+
+
+def period_from(query) -> Period:
+    """The period a query string asks for (`from`, `to`, `group_by`); BadQuestion if it is bad."""
+    errors: dict[str, list[str]] = {}
+    start = _date(query.get("from"), "from", errors)
+    end = _date(query.get("to"), "to", errors)
+    group_by = query.get("group_by", "day")
+    if group_by not in GROUPINGS:
+        errors["group_by"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(GROUPINGS)}]
+    if errors:
+        raise BadQuestion(errors)
+    end = end or timezone.now().date()
+    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    if start > end:
+        raise BadQuestion({"from": [_("The period starts after it ends.")]})
+    if (end - start).days + 1 > MAX_DAYS:
+        raise BadQuestion({"to": [_("A period is at most three years long.")]})
+    return Period(start, end, group_by)

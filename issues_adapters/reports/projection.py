@@ -1,0 +1,133 @@
+"""The reports' read model kept from events: each batch of events changes each issue's facts,
+and the counts move by the difference between what the issue counted before and after.
+
+Writes take the tables' names, so that a rebuild (eventing/rebuilds.py) fills new tables while
+these keep answering.
+"""
+
+import json
+from collections import Counter
+
+from django.db import connection, transaction
+
+from issues_adapters.reports import facts as reported
+from issues_adapters.reports.models import ReportCount, ReportIssueFacts
+from issues_domain import events
+
+LIVE = {ReportIssueFacts: ReportIssueFacts._meta.db_table, ReportCount: ReportCount._meta.db_table}
+_CHUNK = 500
+
+
+def _load(text: str) -> dict[int, list]:
+    return {int(version): fact for version, fact in json.loads(text).items()}
+
+
+def facts_of(issue_ids, tables: dict = LIVE) -> dict:
+    """The issues' facts (locked on PostgreSQL), by issue id."""
+    quote = connection.ops.quote_name
+    key = ReportIssueFacts._meta.pk
+    ids = [key.get_db_prep_value(issue_id, connection) for issue_id in dict.fromkeys(issue_ids)]
+    lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
+    found = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
+            cursor.execute(
+                f"SELECT {quote('issue_id')}, {quote('facts')} "
+                f"FROM {quote(tables[ReportIssueFacts])} "
+                f"WHERE {quote('issue_id')} IN ({', '.join(['%s'] * len(chunk))}){lock}",
+                chunk,
+            )
+            for stored_id, text in cursor.fetchall():
+                found[key.to_python(stored_id)] = _load(text)
+    return found
+
+
+def _store(changed: dict, tables: dict) -> None:
+    quote = connection.ops.quote_name
+    key = ReportIssueFacts._meta.pk
+    table, issue_id, facts = (
+        quote(name) for name in (tables[ReportIssueFacts], "issue_id", "facts")
+    )
+    items = sorted(changed.items())  # in key order, as every writer: no lock-order deadlock
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), _CHUNK):
+            chunk = items[start : start + _CHUNK]
+            params = []
+            for issue, issue_facts in chunk:
+                params += [
+                    key.get_db_prep_value(issue, connection),
+                    json.dumps(issue_facts, sort_keys=True),
+                ]
+            cursor.execute(
+                f"INSERT INTO {table} ({issue_id}, {facts}) "
+                f"VALUES {', '.join(['(%s, %s)'] * len(chunk))} "
+                f"ON CONFLICT ({issue_id}) DO UPDATE SET {facts} = excluded.{facts}",
+                params,
+            )
+
+
+def _add(deltas: Counter, tables: dict) -> None:
+    quote = connection.ops.quote_name
+    table = quote(tables[ReportCount])
+    keys = [quote(name) for name in ("metric", "day", "grouping", "group", "bucket")]
+    count = quote("count")
+    items = sorted((key, delta) for key, delta in deltas.items() if delta)
+    with connection.cursor() as cursor:
+        for start in range(0, len(items), _CHUNK):
+            chunk = items[start : start + _CHUNK]
+            params = [value for key, delta in chunk for value in (*key, delta)]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(keys)}, {count}) "
+                f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(chunk))} "
+                f"ON CONFLICT ({', '.join(keys)}) "
+                f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
+                params,
+            )
+
+
+def apply_all(taken: list[events.Event], tables: dict = LIVE) -> None:
+    if not taken:
+        return
+    with transaction.atomic(savepoint=False):
+        known = facts_of((event.issue_id for event in taken), tables)
+        before: dict = {}
+        changed: dict = {}
+        for event in taken:
+            issue_facts = known.setdefault(event.issue_id, {})
+            if event.version in issue_facts:
+                continue  # taken in already
+            if event.issue_id not in before:
+                before[event.issue_id] = reported.rows(issue_facts)
+            issue_facts[event.version] = reported.fact_of(event)
+            changed[event.issue_id] = issue_facts
+        deltas: Counter = Counter()
+        for issue_id, issue_facts in changed.items():
+            deltas.update(reported.rows(issue_facts))
+            deltas.subtract(before[issue_id])
+        if changed:
+            _store(changed, tables)
+            _add(deltas, tables)
+
+
+class ReportCountsProjection:
+    """The event handler that keeps the reports' counts; a rebuildable read model."""
+
+    name = "reports.counts"
+    handles = events.ALL_EVENTS
+    models = (ReportIssueFacts, ReportCount)
+
+    def __call__(self, event: events.Event) -> None:
+        apply_all([event])
+
+    def handle_many(self, taken: list[events.Event]) -> None:
+        apply_all(taken)
+
+    def apply_into(self, taken: list[events.Event], tables: dict) -> None:
+        apply_all(taken, tables)
+
+
+def event_handlers() -> dict[type[events.Event], list]:
+    """For issues_adapters.wiring.event_handlers()."""
+    projection = ReportCountsProjection()
+    return {event_type: [projection] for event_type in projection.handles}

@@ -1,0 +1,255 @@
+"""The reports: sums over the pre-counted rows of one metric, grouping and range of days, never
+a scan of issues. Each report answers its columns and its rows (by day, or by group over the
+whole period) and a total row.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db import connection
+from django.db.models import Min, Q, Sum
+
+from issues_adapters.reports import facts, histogram
+from issues_adapters.reports.models import ReportCount
+from issues_adapters.reports.period import Period
+
+SCORES = range(1, 6)
+
+
+@dataclass
+class Report:
+    name: str
+    period: Period
+    columns: list[str]
+    rows: list[dict] = field(default_factory=list)
+    total: dict = field(default_factory=dict)
+
+    def as_data(self) -> dict:
+        return {
+            "report": self.name,
+            "from": self.period.start.isoformat(),
+            "to": self.period.end.isoformat(),
+            "group_by": self.period.group_by,
+            "columns": self.columns,
+            "rows": self.rows,
+            "total": self.total,
+        }
+
+
+def _key(period: Period) -> str:
+    return "day" if period.group_by == "day" else "group"
+
+
+def _spans(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
+    """The period as the first days of the whole months in it, and the day ranges left over."""
+    first = start if start.day == 1 else _next_month(start)
+    months = []
+    while _next_month(first) - timedelta(days=1) <= end:
+        months.append(first)
+        first = _next_month(first)
+    if not months:
+        return [], [(start, end)]
+    edges = [(start, months[0] - timedelta(days=1)), (_next_month(months[-1]), end)]
+    return months, [(a, b) for a, b in edges if a <= b]
+
+
+def _next_month(day: date) -> date:
+    return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _summed(metrics, period: Period, *, buckets=False, since=None, until=None, whole=None):
+    """{(metric, day or group[, bucket]): count}: by day, or (`whole`, the default for any
+    grouping but day) by group over the whole period, whole months read from the month rows:
+    a year is 12 rows a group and bucket, not 365."""
+    whole = period.group_by != "day" if whole is None else whole
+    names = [metrics] if isinstance(metrics, str) else list(metrics)
+    fields = ["metric", "group" if whole else "day"] + (["bucket"] if buckets else [])
+    start = period.start if since is None else since
+    end = period.end if until is None else until
+    which = Q(grouping=period.group_by, day__gte=start, day__lte=end)
+    if whole:
+        months, edges = _spans(max(start, date(1970, 1, 1)), end)
+        which = Q(grouping=period.group_by + facts.MONTHLY, day__in=months) if months else Q()
+        for first, last in edges:
+            which |= Q(grouping=period.group_by, day__gte=first, day__lte=last)
+    rows = (
+        ReportCount.objects.filter(which, metric__in=names)
+        .values(*fields)
+        .annotate(total=Sum("count"))
+        .order_by()
+    )
+    return {tuple(row[name] for name in fields): row["total"] for row in rows}
+
+
+def _labels(period: Period, found) -> list:
+    if period.group_by == "day":
+        return period.days
+    return sorted({key[1] for key in found})
+
+
+def _label(period: Period, label) -> dict:
+    return {_key(period): label.isoformat() if period.group_by == "day" else label}
+
+
+def volume(period: Period) -> Report:
+    found = _summed((facts.CREATED, facts.RESOLVED), period)
+    report = Report("volume", period, [_key(period), "created", "resolved"])
+    for label in _labels(period, found):
+        report.rows.append(
+            _label(period, label)
+            | {
+                "created": found.get((facts.CREATED, label), 0),
+                "resolved": found.get((facts.RESOLVED, label), 0),
+            }
+        )
+    report.total = {
+        "created": sum(row["created"] for row in report.rows),
+        "resolved": sum(row["resolved"] for row in report.rows),
+    }
+    return report
+
+
+def backlog(period: Period) -> Report:
+    """Open issues at the end of each day (by day), or at the end of the period (by group)."""
+    report = Report("backlog", period, [_key(period), "open"])
+    if period.group_by == "day":
+        before = ReportCount.objects.filter(
+            metric=facts.OPENED_DELTA, grouping="day", day__lt=period.start
+        ).aggregate(total=Sum("count"))["total"]
+        found = _summed(facts.OPENED_DELTA, period)
+        running = before or 0
+        for day in period.days:
+            running += found.get((facts.OPENED_DELTA, day), 0)
+            report.rows.append({"day": day.isoformat(), "open": running})
+        report.total = {"open": running}
+        return report
+    first = ReportCount.objects.filter(
+        metric=facts.OPENED_DELTA, grouping=period.group_by + facts.MONTHLY
+    ).aggregate(first=Min("day"))["first"]
+    found = _summed(facts.OPENED_DELTA, period, since=first or period.start)
+    for group in _labels(period, found):
+        if found[(facts.OPENED_DELTA, group)]:
+            report.rows.append({"group": group, "open": found[(facts.OPENED_DELTA, group)]})
+    report.total = {"open": sum(row["open"] for row in report.rows)}
+    return report
+
+
+def _daily_percentiles(metric: str, period: Period) -> dict:
+    """{day: (count, median bucket, p90 bucket)}, worked out by the database: a year of days
+    is some 20,000 bucket rows, too many to carry into Python for a few hundred answers. A
+    running count reaches the rank ceil(q*n) exactly when it reaches q*n (counts are whole)."""
+    quote = connection.ops.quote_name
+    table = quote(ReportCount._meta.db_table)
+    day, bucket, count = quote("day"), quote("bucket"), quote("count")
+    sql = f"""
+        WITH running AS (
+            SELECT {day} AS d, {bucket} AS b,
+                   SUM({count}) OVER (PARTITION BY {day} ORDER BY {bucket}) AS upto,
+                   SUM({count}) OVER (PARTITION BY {day}) AS n
+            FROM {table}
+            WHERE {quote("metric")} = %s AND {quote("grouping")} = 'day'
+              AND {day} >= %s AND {day} <= %s AND {count} <> 0
+        )
+        SELECT d, MAX(n),
+               MIN(CASE WHEN upto >= 0.5 * n THEN b END),
+               MIN(CASE WHEN upto >= 0.9 * n THEN b END)
+        FROM running GROUP BY d"""
+    field = ReportCount._meta.get_field("day")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [metric, period.start, period.end])
+        return {field.to_python(d): (n, median, p90) for d, n, median, p90 in cursor.fetchall()}
+
+
+def _durations(name: str, metric: str, period: Period) -> Report:
+    report = Report(name, period, [_key(period), "count", "median_seconds", "p90_seconds"])
+
+    def summary(counts) -> dict:
+        return {
+            "count": sum(count for _, count in counts),
+            "median_seconds": _rounded(histogram.percentile(counts, 0.5)),
+            "p90_seconds": _rounded(histogram.percentile(counts, 0.9)),
+        }
+
+    if period.group_by == "day":
+        daily = _daily_percentiles(metric, period)
+        for day in period.days:
+            n, median, p90 = daily.get(day, (0, None, None))
+            report.rows.append(
+                {
+                    "day": day.isoformat(),
+                    "count": int(n),
+                    "median_seconds": None if median is None else _rounded(histogram.value(median)),
+                    "p90_seconds": None if p90 is None else _rounded(histogram.value(p90)),
+                }
+            )
+    # By group, and the whole period's percentiles (by day: the one group of grouping "day").
+    found = _summed(metric, period, buckets=True, whole=True)
+    by_label: dict = defaultdict(list)
+    for (_, label, index), count in found.items():
+        by_label[label].append((index, count))
+    if period.group_by != "day":
+        for label in _labels(period, found):
+            report.rows.append(_label(period, label) | summary(by_label.get(label, [])))
+    merged: dict = defaultdict(int)
+    for counts in by_label.values():
+        for index, count in counts:
+            merged[index] += count
+    report.total = summary(list(merged.items()))
+    return report
+
+
+def _rounded(seconds: float | None) -> int | None:
+    return None if seconds is None else round(seconds)
+
+
+def first_response(period: Period) -> Report:
+    return _durations("first-response", facts.FIRST_RESPONSE, period)
+
+
+def resolution(period: Period) -> Report:
+    return _durations("resolution", facts.RESOLUTION_TIME, period)
+
+
+def satisfaction(period: Period) -> Report:
+    """Ratings of the resolutions of the period (a rating counts on its resolution's day)."""
+    ratings = _summed(facts.RATING, period, buckets=True)
+    resolved = _summed(facts.RESOLVED, period)
+    columns = [_key(period), "rated", "average", *(f"score_{n}" for n in SCORES)]
+    report = Report("satisfaction", period, [*columns, "resolved", "share_rated"])
+    by_label: dict = defaultdict(lambda: dict.fromkeys(SCORES, 0))
+    for (_, label, score), count in ratings.items():
+        by_label[label][score] += count
+
+    def summary(distribution: dict, resolutions: int) -> dict:
+        rated = sum(distribution.values())
+        return {
+            "rated": rated,
+            "average": round(sum(s * n for s, n in distribution.items()) / rated, 2)
+            if rated
+            else None,
+            **{f"score_{score}": distribution[score] for score in SCORES},
+            "resolved": resolutions,
+            "share_rated": round(rated / resolutions, 3) if resolutions else None,
+        }
+
+    labels = sorted(set(_labels(period, ratings)) | set(_labels(period, resolved)))
+    total = dict.fromkeys(SCORES, 0)
+    for label in labels:
+        distribution = by_label.get(label, dict.fromkeys(SCORES, 0))
+        for score in SCORES:
+            total[score] += distribution[score]
+        report.rows.append(
+            _label(period, label) | summary(distribution, resolved.get((facts.RESOLVED, label), 0))
+        )
+    report.total = summary(total, sum(resolved.values()))
+    return report
+
+
+REPORTS = {
+    "volume": volume,
+    "backlog": backlog,
+    "first-response": first_response,
+    "resolution": resolution,
+    "satisfaction": satisfaction,
+}

@@ -1,0 +1,41 @@
+"""The staff issue page with `?as_of=`: the issue as it was then, read-only, folded from its
+events by the same code as the API's (issues_service/time_travel.py)."""
+
+from datetime import UTC, datetime
+
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from issues_adapters.web import selectors
+from issues_adapters.web.presentation import timeline
+from issues_adapters.wiring import issue_queries
+from issues_service.time_travel import as_it_was
+
+
+def _moment(value: str) -> datetime | None:
+    try:
+        parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def issue_as_of(request, issue_id):
+    moment = _moment(request.GET["as_of"])
+    if moment is None:
+        context = {"alert": _("Give a moment like 2026-03-02T09:30, in UTC."), "issue": None}
+        return render(request, "web/issue_as_of.html", context, status=400)
+    queries = issue_queries()
+    history = queries.history(issue_id)
+    issue = as_it_was(issue_id, history, moment, history_of=queries.history)
+    if issue is None:
+        raise Http404(_("The issue had not been reported at that moment."))
+    names = selectors.category_names()
+    context = {
+        "issue": issue,
+        "moment": moment,
+        "category_name": names.get(issue.category, issue.category) if issue.category else "",
+        "timeline": timeline([e for e in history if e.version <= issue.version], names),
+    }
+    return render(request, "web/issue_as_of.html", context)

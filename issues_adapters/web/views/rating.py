@@ -1,0 +1,62 @@
+"""The reporter rates a resolved issue: from the tracking page, or from a signed link in the
+resolution mail (its page asks once more, with the score chosen, so a mail scanner following
+links rates nothing)."""
+
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
+
+from issues_adapters import languages
+from issues_adapters.reports.ratings import unsigned
+from issues_adapters.texts import translated
+from issues_adapters.web.rating_form import RatingForm
+from issues_adapters.web.views.public import _issue_for, _post_or_none, _render_track, _tell
+from issues_adapters.wiring import message_bus
+from issues_domain.commands import RateSatisfaction
+from issues_domain.errors import CommandRefused, InvalidInput
+
+
+@require_POST
+def rate(request, token):
+    issue = _issue_for(token)
+    data = _post_or_none(request)
+    form = RatingForm(data)
+    if data is not None and form.is_valid():
+        command = RateSatisfaction(
+            issue_id=issue.id,
+            score=form.cleaned_data["score"],
+            comment=form.cleaned_data["comment"],
+        )
+        try:
+            message_bus().handle(command)
+        except InvalidInput as error:
+            form.add_domain_errors(error)
+        except CommandRefused as error:
+            with translation.override(languages.spoken(issue.language)):
+                alert = translated(error.detail)
+            return _render_track(request, issue, rating_form=form, alert=alert, status=409)
+        else:
+            _tell(request, issue, gettext_lazy("Thank you for your rating."))
+            return redirect("track_issue", token=token)
+    return _render_track(request, issue, rating_form=form, status=400)
+
+
+@require_GET
+def rate_link(request, signed):
+    found = unsigned(signed)
+    if found is None:
+        raise Http404("No such page.")
+    token, score = found
+    issue = _issue_for(token)
+    context = {
+        "issue": issue,
+        "token": token,
+        "rating_form": RatingForm(initial={"score": score}),
+    }
+    language = languages.spoken(issue.language)  # the reporter's, as on the tracking page
+    with translation.override(language):
+        response = render(request, "web/rate.html", context)
+    response["Content-Language"] = language
+    return response

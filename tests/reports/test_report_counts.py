@@ -1,0 +1,131 @@
+"""The reports' read model: kept from events, order-proof, and agreeing with the issue tables."""
+
+import random
+from collections import Counter
+from datetime import date
+
+import pytest
+
+from issues_adapters.persistence.models import IssueRecord
+from issues_adapters.reports import facts, histogram, projection, queries
+from issues_adapters.reports.models import ReportCount, ReportIssueFacts
+from issues_adapters.reports.period import Period
+from issues_domain import events as domain_events
+from issues_domain.lifecycle import is_open
+from tests.reports.support import START, seeded_events
+from tests.web.support import make_user
+
+PERIOD = Period(date(2026, 3, 1), date(2026, 3, 31))
+
+
+def _tables():
+    return (
+        sorted(
+            ReportCount.objects.exclude(count=0).values_list(
+                "metric", "grouping", "day", "group", "bucket", "count"
+            )
+        ),
+        sorted(ReportIssueFacts.objects.values_list("issue_id", "facts")),
+    )
+
+
+def _clear():
+    ReportCount.objects.all().delete()
+    ReportIssueFacts.objects.all().delete()
+
+
+@pytest.fixture
+def seeded(db):
+    make_user("alice")
+    make_user("bob")
+    return seeded_events()
+
+
+def test_shuffled_and_triplicated_events_give_the_same_tables(seeded):
+    projection.apply_all(seeded)
+    in_order = _tables()
+    assert in_order[0], "the events counted nothing"
+
+    _clear()
+    shuffled = seeded * 3
+    random.Random(7).shuffle(shuffled)
+    for event in shuffled:
+        projection.apply_all([event])
+    assert _tables() == in_order
+
+    _clear()
+    for start in range(0, len(shuffled), 7):
+        projection.apply_all(shuffled[start : start + 7])
+    assert _tables() == in_order
+
+
+def test_the_reports_agree_with_the_issue_tables(seeded):
+    projection.apply_all(seeded)
+    issues = IssueRecord.objects.all()
+    resolutions = [e for e in seeded if isinstance(e, domain_events.IssueResolved)]
+
+    volume = queries.volume(PERIOD)
+    assert volume.total == {"created": issues.count(), "resolved": len(resolutions)}
+    per_day = Counter(e.occurred_at.date() for e in seeded if e.version == 1)
+    assert {row["day"]: row["created"] for row in volume.rows if row["created"]} == {
+        day.isoformat(): n for day, n in per_day.items()
+    }
+
+    open_now = sum(is_open(record.status) for record in issues)
+    assert queries.backlog(PERIOD).total == {"open": open_now}
+    by_category = queries.backlog(Period(PERIOD.start, PERIOD.end, "category"))
+    assert by_category.total == {"open": open_now}
+
+    rated = queries.satisfaction(PERIOD).total
+    assert rated["rated"] == issues.filter(status__in=["resolved", "closed"]).count()
+    assert rated["resolved"] == len(resolutions)
+    assert rated["score_5"] > 0
+
+
+def test_percentiles_are_within_the_histogram_s_error_whatever_the_period(seeded):
+    projection.apply_all(seeded)
+    reported = {e.issue_id: e.occurred_at for e in seeded if e.version == 1}
+    durations = sorted(
+        (e.occurred_at - reported[e.issue_id]).total_seconds()
+        for e in seeded
+        if isinstance(e, domain_events.IssueResolved)
+    )
+    exact_median = durations[(len(durations) + 1) // 2 - 1]
+    median = queries.resolution(PERIOD).total["median_seconds"]
+    assert abs(median - exact_median) <= exact_median * histogram.RELATIVE_ERROR + 1
+
+    # Split in two halves, the halves' buckets add up to the whole: no average of averages.
+    first = queries.resolution(Period(PERIOD.start, date(2026, 3, 12))).total["count"]
+    second = queries.resolution(Period(date(2026, 3, 13), PERIOD.end)).total["count"]
+    assert first + second == len(durations)
+
+
+def test_a_public_staff_reply_is_a_first_response_and_an_internal_note_is_not(seeded):
+    projection.apply_all(seeded)
+    replies = {e.issue_id for e in seeded if facts.first_response(e)}
+    assert queries.first_response(PERIOD).total["count"] == len(replies)
+    assert START.date() == PERIOD.start.replace(day=2)
+
+
+def test_a_period_of_whole_months_and_odd_days_sums_as_its_days_do(seeded):
+    projection.apply_all(seeded)
+    period = Period(date(2026, 2, 15), date(2026, 4, 10), "category")
+    by_day = Period(period.start, period.end)
+    assert queries.volume(period).total == queries.volume(by_day).total
+    assert queries.resolution(period).total == queries.resolution(by_day).total
+    assert queries.satisfaction(period).total == queries.satisfaction(by_day).total
+
+
+def test_each_day_s_percentiles_worked_out_by_the_database_match_its_histogram(seeded):
+    projection.apply_all(seeded)
+    for row in queries.resolution(PERIOD).rows:
+        counts = list(
+            ReportCount.objects.filter(
+                metric=facts.RESOLUTION_TIME, grouping="day", day=row["day"]
+            ).values_list("bucket", "count")
+        )
+        expected = [histogram.percentile(counts, q) for q in (0.5, 0.9)]
+        assert [row["median_seconds"], row["p90_seconds"]] == [
+            None if v is None else round(v) for v in expected
+        ]
+        assert row["count"] == sum(n for _, n in counts)
