@@ -22,6 +22,8 @@ class ReportIssue(Command):
     reporter_name: str
     reporter_email: str
     description: str
+    # None or blank: the description's first line stands in.
+    subject: str | None = None
     category: str | None = None
     priority: str | None = None
     # Chosen by the caller so that it knows the new issue's id without asking again.

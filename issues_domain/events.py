@@ -35,12 +35,16 @@ class Event:
 
 @dataclass(frozen=True, kw_only=True)
 class IssueReported(Event):
+    # 2: the issue's one-line subject.
+    schema_version: ClassVar[int] = 2
+
     reference: str
     reporter_name: str
     reporter_email: str
     description: str
     category: str | None
     priority: Priority | None
+    subject: str
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -19,6 +19,7 @@ from issues_domain.events import (
     IssueTriaged,
 )
 from issues_domain.ports import CategoryCatalogue, StaffDirectory
+from issues_domain.subject import clean_subject
 from issues_domain.values import (
     COMMENT_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
@@ -56,6 +57,7 @@ class Issue:
     reference: str
     reporter: IssueReporter
     description: str
+    subject: str = ""
     status: IssueStatus = IssueStatus.REPORTED
     category: str | None = None
     priority: Priority | None = None
@@ -83,12 +85,14 @@ class Issue:
         category: str | None,
         priority: str | None,
         categories: CategoryCatalogue,
+        subject: str | None = None,
     ) -> "Issue":
         fields = validate_all(
             reporter=lambda: IssueReporter.create(reporter_name, reporter_email),
             description=lambda: clean_text(
                 description, "description", max_length=DESCRIPTION_MAX_LENGTH
             ),
+            subject=lambda: clean_subject(subject, description),
             category=lambda: _known_category(category, categories, required=False),
             priority=lambda: Priority.parse(priority),
         )
@@ -99,6 +103,7 @@ class Issue:
             reference=reference,
             reporter_name=issue.reporter.name,
             reporter_email=issue.reporter.email,
+            subject=issue.subject,
             description=issue.description,
             category=issue.category,
             priority=issue.priority,

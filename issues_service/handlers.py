@@ -25,6 +25,7 @@ class ReportIssueHandler(CommandHandler):
                 reporter_name=cmd.reporter_name,
                 reporter_email=cmd.reporter_email,
                 description=cmd.description,
+                subject=cmd.subject,
                 category=cmd.category,
                 priority=cmd.priority,
                 categories=self.uow.categories,

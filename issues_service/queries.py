@@ -41,6 +41,7 @@ class IssueSummary:
     status: str
     reporter_name: str
     reporter_email: str
+    subject: str
     description: str
     category: str | None
     priority: str | None

@@ -38,6 +38,7 @@ class IssueSummaryOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=ISSUE_STATUSES)
     reporter_name = serializers.CharField()
     reporter_email = serializers.CharField()
+    subject = serializers.CharField()
     description = serializers.CharField()
     category = serializers.CharField(allow_null=True)
     priority = serializers.ChoiceField(choices=[p.value for p in Priority], allow_null=True)
@@ -96,6 +97,7 @@ def issue_summary_data(issue, request) -> dict:
         "status": _text(issue.status),
         "reporter_name": _text(issue.reporter_name),
         "reporter_email": _text(issue.reporter_email),
+        "subject": _text(issue.subject),
         "description": _text(issue.description),
         "category": _text(issue.category),
         "priority": _text(issue.priority),

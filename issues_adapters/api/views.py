@@ -63,6 +63,7 @@ from issues_adapters.persistence.unit_of_work import saved_issues
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
 from issues_domain.errors import IssueNotFound
+from issues_domain.subject import SUBJECT_MAX_LENGTH
 from issues_domain.values import (
     COMMENT_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
@@ -282,7 +283,10 @@ class QueueQuery(serializers.Serializer):
         150, required=False, allow_blank=True, help_text="A staff username, or `none`: unassigned."
     )
     q = text(
-        200, required=False, allow_blank=True, help_text="Text in reference, reporter, description."
+        200,
+        required=False,
+        allow_blank=True,
+        help_text="Text in reference, reporter, subject, description.",
     )
     ordering = serializers.ChoiceField(
         choices=list(QUEUE_ORDERINGS), required=False, allow_blank=True
@@ -310,6 +314,13 @@ class QueueQuery(serializers.Serializer):
 class ReportInput(serializers.Serializer):
     reporter_name = text(NAME_MAX_LENGTH)
     reporter_email = text(EMAIL_MAX_LENGTH)
+    subject = text(
+        SUBJECT_MAX_LENGTH,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="One line. Absent or blank: the description's first line, cut at 120.",
+    )
     description = text(DESCRIPTION_MAX_LENGTH)
     category = text(50, required=False, allow_null=True, allow_blank=True)
     priority = serializers.ChoiceField(

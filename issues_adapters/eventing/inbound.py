@@ -39,6 +39,7 @@ from issues_adapters.persistence.models import IssueRecord, RecordedEvent
 from issues_adapters.tracing import correlation
 from issues_domain.commands import CommentOnIssue, ReportIssue
 from issues_domain.errors import DomainError
+from issues_domain.subject import subject_from_mail
 from issues_domain.values import Actor, ActorRole
 from issues_service.messagebus import MessageBus
 
@@ -186,13 +187,13 @@ def _act(bus: MessageBus, message: EmailMessage, message_id: str, row: InboundMe
             comment_id,
         )
         return
-    subject = str(message.get("Subject", "")).strip()
-    description = f"{subject}\n\n{body}".strip() if subject else body
+    subject = subject_from_mail(str(message.get("Subject", "")))
     issue_id = bus.handle(
         ReportIssue(
             reporter_name=(name or sender.split("@")[0])[:200],
             reporter_email=sender,
-            description=description,
+            subject=subject,
+            description=body or subject,
             issue_id=uuid.uuid5(INBOUND_NAMESPACE, message_id),
         )
     )

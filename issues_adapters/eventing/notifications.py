@@ -152,6 +152,7 @@ class DjangoEmailNotifications(Notifications):
         context = {
             **notification.context,
             "reference": issue["reference"],
+            "subject": issue["subject"],
             "tracking_url": tracking_url(issue["tracking_token"]),
             "staff_url": staff_url(notification.issue_id),
             "recipient": notification.to,
@@ -217,7 +218,7 @@ class DjangoEmailNotifications(Notifications):
         return formataddr((name, recipient.email)) if name else recipient.email
 
 
-_ISSUE_FACTS = ("reference", "tracking_token", "reporter_name")
+_ISSUE_FACTS = ("reference", "tracking_token", "reporter_name", "subject")
 
 
 def _sent_already_and_issue_facts(notification: Notification) -> tuple[bool, dict | None]:

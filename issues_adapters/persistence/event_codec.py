@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import Enum
 
 from issues_domain.events import ALL_EVENTS, Event
+from issues_domain.subject import subject_from_description
 from issues_domain.values import Actor, ActorRole, IssueStatus
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.__name__: cls for cls in ALL_EVENTS}
@@ -43,10 +44,15 @@ def _status_into_envelope(data: dict, envelope: dict) -> None:
         envelope["status"] = status
 
 
+def _subject_from_description(data: dict, envelope: dict) -> None:
+    data.setdefault("subject", subject_from_description(data.get("description", "")))
+
+
 # (event type, the schema version it reads) -> what turns that data into the next version's.
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("IssueTriaged", 1): _status_into_envelope,
     ("IssueReopened", 1): _status_into_envelope,
+    ("IssueReported", 1): _subject_from_description,
 }
 
 

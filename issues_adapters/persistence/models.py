@@ -50,6 +50,7 @@ class IssueRecord(models.Model):
     )
     reporter_name = models.CharField(max_length=200)
     reporter_email = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=200, default="")
     description = models.TextField()
     category = models.ForeignKey(
         Category,

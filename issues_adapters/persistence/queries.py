@@ -45,6 +45,7 @@ _SUMMARY_FIELDS = [
     "status",
     "reporter_name",
     "reporter_email",
+    "subject",
     "description",
     "category_id",
     "priority",
@@ -152,6 +153,7 @@ def detail_of(issue: Issue) -> IssueDetail:
         status=issue.status.value,
         reporter_name=issue.reporter.name,
         reporter_email=issue.reporter.email,
+        subject=issue.subject,
         description=issue.description,
         category=issue.category,
         priority=issue.priority.value if issue.priority else None,
@@ -198,6 +200,7 @@ def _search(text: str) -> Q:
         (Q(number=int(reference.group(1))) if reference else Q(reference__iexact=text))
         | Q(reporter_email__icontains=text)
         | Q(reporter_name__icontains=text)
+        | Q(subject__icontains=text)
         | Q(description__icontains=text)
     )
 

@@ -6,8 +6,10 @@ when a command is refused as invalid input.
 """
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from issues_domain.errors import InvalidInput
+from issues_domain.subject import SUBJECT_MAX_LENGTH
 from issues_domain.values import Priority
 
 PRIORITY_CHOICES = [(p.value, p.name.title()) for p in Priority]
@@ -39,6 +41,11 @@ class ReportForm(DomainErrorsMixin, forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text="We send the reference and your private tracking link here.",
+    )
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=SUBJECT_MAX_LENGTH,
+        help_text=_("One line that names the problem, e.g. “Printer on floor 2 jams”."),
     )
     description = forms.CharField(
         label="What is the problem?",

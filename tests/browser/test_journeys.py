@@ -21,6 +21,7 @@ def test_reporter_staff_reporter_journey(live_server, new_page, screenshot):
     screenshot(reporter, "01-report-form")
     reporter.get_by_label("Your name").fill("Fred Bloggs")
     reporter.get_by_label("Your email address").fill("fred@example.org")
+    reporter.get_by_label("Subject").fill("Printer eats paper")
     reporter.get_by_label("What is the problem?").fill("The printer on floor 2 eats paper.")
     reporter.get_by_label("Category (optional)").select_option("printing")
     reporter.get_by_role("button", name="Send report").click()

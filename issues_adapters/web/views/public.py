@@ -54,6 +54,7 @@ def report(request):
                 ReportIssue(
                     reporter_name=fields["name"],
                     reporter_email=fields["email"],
+                    subject=fields["subject"],
                     description=fields["description"],
                     category=fields["category"] or None,
                 )
