@@ -8,6 +8,7 @@ refuses the command (the HTTP adapter fills it from `If-Match`).
 import uuid
 from dataclasses import dataclass, field
 
+from issues_domain.attachments import Attachment
 from issues_domain.values import Actor
 
 
@@ -26,6 +27,8 @@ class ReportIssue(Command):
     subject: str | None = None
     category: str | None = None
     priority: str | None = None
+    # Metadata of files already in storage (written first, so no event names a missing file).
+    attachments: tuple[Attachment, ...] = ()
     # Chosen by the caller so that it knows the new issue's id without asking again.
     issue_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -60,6 +63,7 @@ class CommentOnIssue(Command):
     author: Actor
     body: str
     visibility: str = "public"
+    attachments: tuple[Attachment, ...] = ()
     expected_version: int | None = None
     comment_id: uuid.UUID = field(default_factory=uuid.uuid4)
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from issues_domain.attachments import Attachment
 from issues_domain.values import Actor, IssueStatus, Priority, Visibility
 
 
@@ -35,7 +36,7 @@ class Event:
 
 @dataclass(frozen=True, kw_only=True)
 class IssueReported(Event):
-    # 2: the issue's one-line subject.
+    # 2: the issue's one-line subject, and the files that came with the report.
     schema_version: ClassVar[int] = 2
 
     reference: str
@@ -45,6 +46,7 @@ class IssueReported(Event):
     category: str | None
     priority: Priority | None
     subject: str
+    attachments: tuple[Attachment, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,11 +82,15 @@ class IssuePicked(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class IssueCommented(Event):
+    # 2: the files that came with the comment (they take its visibility).
+    schema_version: ClassVar[int] = 2
+
     comment_id: uuid.UUID
     body: str
     visibility: Visibility
     reporter_email: str
     assignee: str | None
+    attachments: tuple[Attachment, ...]
 
 
 @dataclass(frozen=True, kw_only=True)

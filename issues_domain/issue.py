@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from issues_domain import errors
+from issues_domain.attachments import Attachment
 from issues_domain.events import (
     Event,
     IssueAssigned,
@@ -68,6 +69,8 @@ class Issue:
     updated_at: datetime = field(default_factory=_now)
     tracking_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
     comments: list[Comment] = field(default_factory=list)
+    # The files that came with the report; a comment's files are the comment's.
+    attachments: tuple[Attachment, ...] = ()
     # Events raised since the issue was loaded; the unit of work records them with the change.
     events: list[Event] = field(default_factory=list, repr=False)
 
@@ -86,6 +89,7 @@ class Issue:
         priority: str | None,
         categories: CategoryCatalogue,
         subject: str | None = None,
+        attachments: tuple[Attachment, ...] = (),
     ) -> "Issue":
         fields = validate_all(
             reporter=lambda: IssueReporter.create(reporter_name, reporter_email),
@@ -96,7 +100,7 @@ class Issue:
             category=lambda: _known_category(category, categories, required=False),
             priority=lambda: Priority.parse(priority),
         )
-        issue = cls(id=issue_id, reference=reference, **fields)
+        issue = cls(id=issue_id, reference=reference, attachments=tuple(attachments), **fields)
         issue._record(
             IssueReported,
             Actor.reporter(issue.reporter),
@@ -107,6 +111,7 @@ class Issue:
             description=issue.description,
             category=issue.category,
             priority=issue.priority,
+            attachments=issue.attachments,
         )
         # The issue's times are its first event's, so a read model rebuilt from events agrees.
         issue.reported_at = issue.updated_at
@@ -146,11 +151,22 @@ class Issue:
         self.assignee, self.status = engineer, IssueStatus.ASSIGNED
         self._record(IssuePicked, Actor.staff(engineer), engineer=engineer)
 
-    def comment(self, comment_id: uuid.UUID, author: Actor, body: str, visibility: str):
+    def comment(
+        self,
+        comment_id: uuid.UUID,
+        author: Actor,
+        body: str,
+        visibility: str,
+        attachments: tuple[Attachment, ...] = (),
+    ):
         if self.status == IssueStatus.CLOSED:
             raise errors.IssueIsClosed()
+        attachments = tuple(attachments)
         fields = validate_all(
-            body=lambda: clean_text(body, "body", max_length=COMMENT_MAX_LENGTH),
+            # Files alone make a comment; without files it needs words.
+            body=lambda: clean_text(
+                body, "body", max_length=COMMENT_MAX_LENGTH, required=not attachments
+            ),
             visibility=lambda: Visibility.parse(visibility),
         )
         if not author.is_staff and fields["visibility"] != Visibility.PUBLIC:
@@ -163,10 +179,18 @@ class Issue:
             visibility=fields["visibility"],
             reporter_email=self.reporter.email,
             assignee=self.assignee,
+            attachments=attachments,
         )
         # Timed like its event, so a read model rebuilt from events shows the same time.
         self.comments.append(
-            Comment(comment_id, author, fields["body"], fields["visibility"], self.updated_at)
+            Comment(
+                comment_id,
+                author,
+                fields["body"],
+                fields["visibility"],
+                self.updated_at,
+                attachments,
+            )
         )
 
     def mark_as_resolved(self, resolution: str, actor: Actor):

@@ -179,6 +179,7 @@ class Comment:
     body: str
     visibility: Visibility
     created_at: datetime
+    attachments: tuple = ()  # of issues_domain.attachments.Attachment
 
     @property
     def is_public(self) -> bool:

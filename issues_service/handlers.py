@@ -26,6 +26,7 @@ class ReportIssueHandler(CommandHandler):
                 reporter_email=cmd.reporter_email,
                 description=cmd.description,
                 subject=cmd.subject,
+                attachments=cmd.attachments,
                 category=cmd.category,
                 priority=cmd.priority,
                 categories=self.uow.categories,
@@ -70,7 +71,7 @@ class CommentOnIssueHandler(CommandHandler):
         with self.uow:
             issue = self.uow.issues.get(cmd.issue_id)
             issue.expect_version(cmd.expected_version)
-            issue.comment(cmd.comment_id, cmd.author, cmd.body, cmd.visibility)
+            issue.comment(cmd.comment_id, cmd.author, cmd.body, cmd.visibility, cmd.attachments)
             self.uow.commit()
         return issue.id
 

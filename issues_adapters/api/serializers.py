@@ -51,9 +51,49 @@ class IssueSummaryOutput(serializers.Serializer):
         return issue_url(issue.id, self.context.get("request"))
 
 
+class AttachmentOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    url = serializers.SerializerMethodField(help_text="Where staff download it.")
+    filename = serializers.CharField()
+    content_type = serializers.CharField(help_text="Read from the file's content.")
+    size = serializers.IntegerField(help_text="In bytes.")
+    sha256 = serializers.CharField()
+    comment_id = serializers.UUIDField(
+        allow_null=True, help_text="The comment it came with; null: with the report."
+    )
+    visibility = serializers.ChoiceField(choices=[v.value for v in Visibility])
+
+    def get_url(self, attachment) -> str:
+        return attachment_url(attachment.id, self.context.get("request"))
+
+
 class IssueOutput(IssueSummaryOutput):
     resolution = serializers.CharField(allow_null=True)
     comments = CommentOutput(many=True)
+    attachments = AttachmentOutput(many=True)
+
+
+class AttachmentsOutput(serializers.Serializer):
+    attachments = AttachmentOutput(many=True)
+
+
+def attachment_url(attachment_id, request) -> str:
+    path = path_to("api:attachment", args=[attachment_id])
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def attachment_data(attachment, request) -> dict:
+    """What `AttachmentOutput(attachment, context={"request": request}).data` gives."""
+    return {
+        "id": str(attachment.id),
+        "url": attachment_url(attachment.id, request),
+        "filename": _text(attachment.filename),
+        "content_type": _text(attachment.content_type),
+        "size": int(attachment.size),
+        "sha256": _text(attachment.sha256),
+        "comment_id": None if attachment.comment_id is None else str(attachment.comment_id),
+        "visibility": _text(attachment.visibility),
+    }
 
 
 @lru_cache(maxsize=8)
@@ -123,6 +163,7 @@ def issue_detail_data(issue, request) -> dict:
             }
             for comment in issue.comments
         ],
+        "attachments": [attachment_data(attachment, request) for attachment in issue.attachments],
     }
 
 

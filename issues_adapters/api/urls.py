@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.renderers import JSONRenderer
 
-from issues_adapters.api import projections, views
+from issues_adapters.api import attachments, projections, views
 
 app_name = "api"
 
@@ -40,6 +40,14 @@ urlpatterns = [
     path("issues/<str:issue_id>/resolve/", views.ResolveIssueApi.as_view(), name="issue-resolve"),
     path("issues/<str:issue_id>/reopen/", views.ReopenIssueApi.as_view(), name="issue-reopen"),
     path("issues/<str:issue_id>/close/", views.CloseIssueApi.as_view(), name="issue-close"),
+    path(
+        "issues/<str:issue_id>/attachments/",
+        attachments.AttachFilesApi.as_view(),
+        name="issue-attachments",
+    ),
+    path(
+        "attachments/<str:attachment_id>/", attachments.AttachmentApi.as_view(), name="attachment"
+    ),
     path("auth/token/", views.ObtainTokenApi.as_view(), name="token"),
     path("projections/", projections.ProjectionsApi.as_view(), name="projections"),
     path(

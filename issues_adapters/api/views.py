@@ -30,6 +30,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -59,6 +60,7 @@ from issues_adapters.api.serializers import (
     issue_url,
 )
 from issues_adapters.api.throttling import AnonymousReportThrottle, TokenRequestThrottle
+from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
 from issues_adapters.persistence.unit_of_work import saved_issues
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
@@ -173,6 +175,21 @@ class ApiView(APIView):
             return action(*args, **kwargs)
         except Exception as error:
             return self.handle_exception(error)
+
+
+class AcceptsFiles:
+    """A view whose POST may be `multipart/form-data`: its fields plus `files`, streamed to
+    storage under the upload limits (uploads.py), which must be in place before anything
+    (the session's CSRF check, say) reads the body."""
+
+    parser_classes = [NestingLimitedJSONParser, MultiPartParser]
+
+    def initialize_request(self, request, *args, **kwargs):
+        self.uploads = limit_uploads(request)
+        return super().initialize_request(request, *args, **kwargs)
+
+    def stored_files(self, request) -> tuple:
+        return uploaded(request, self.uploads)
 
 
 def parse_issue_id(value: str) -> uuid.UUID:
@@ -328,7 +345,7 @@ class ReportInput(serializers.Serializer):
     )
 
 
-class IssuesApi(ApiView):
+class IssuesApi(AcceptsFiles, ApiView):
     def get_permissions(self):
         if self.request.method == "POST":
             return [AllowAny()]
@@ -375,11 +392,17 @@ class IssuesApi(ApiView):
         return idempotent(request, lambda: self.answering_errors(self.report, request))
 
     def report(self, request) -> Response:
-        command = commands.ReportIssue(**validated(ReportInput, request.data))
-        location = issue_url(command.issue_id, request)
-        return handle_and_answer(
-            request, command, status_code=status.HTTP_201_CREATED, headers={"Location": location}
-        )
+        given = validated(ReportInput, request.data)
+        attachments = self.stored_files(request)
+        with discarded_unless_kept(attachments):
+            command = commands.ReportIssue(**given, attachments=attachments)
+            location = issue_url(command.issue_id, request)
+            return handle_and_answer(
+                request,
+                command,
+                status_code=status.HTTP_201_CREATED,
+                headers={"Location": location},
+            )
 
 
 # -- one issue ----------------------------------------------------------------------------
@@ -427,12 +450,19 @@ class IssueCommandApi(ApiView):
     def post(self, request, issue_id: str):
         return idempotent(request, lambda: self.answering_errors(self.act, request, issue_id))
 
+    def stored_files(self, request) -> tuple:
+        return ()  # AcceptsFiles stores them
+
     def act(self, request, issue_id: str) -> Response:
         issue_id = parse_issue_id(issue_id)
         expected = expected_version(request)
         given = validated(self.input_serializer, request.data)
-        command = self.command(issue_id, given, request.user.username, expected)
-        return handle_and_answer(request, command, status_code=self.success_status)
+        attachments = self.stored_files(request)
+        with discarded_unless_kept(attachments):
+            command = self.command(
+                issue_id, given | {"attachments": attachments}, request.user.username, expected
+            )
+            return handle_and_answer(request, command, status_code=self.success_status)
 
 
 def command_schema(operation_id: str, summary: str, request, success_status: int = 200):
@@ -494,7 +524,7 @@ class PickIssueApi(IssueCommandApi):
         return commands.PickIssue(issue_id=issue_id, engineer=username, expected_version=expected)
 
 
-class CommentOnIssueApi(IssueCommandApi):
+class CommentOnIssueApi(AcceptsFiles, IssueCommandApi):
     success_status = status.HTTP_201_CREATED
 
     class CommentInput(serializers.Serializer):
@@ -519,6 +549,7 @@ class CommentOnIssueApi(IssueCommandApi):
             author=Actor.staff(username),
             body=given["body"],
             visibility=given["visibility"],
+            attachments=given["attachments"],
             expected_version=expected,
         )
 

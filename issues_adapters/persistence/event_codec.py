@@ -46,6 +46,11 @@ def _status_into_envelope(data: dict, envelope: dict) -> None:
 
 def _subject_from_description(data: dict, envelope: dict) -> None:
     data.setdefault("subject", subject_from_description(data.get("description", "")))
+    _no_attachments(data, envelope)
+
+
+def _no_attachments(data: dict, envelope: dict) -> None:
+    data.setdefault("attachments", [])
 
 
 # (event type, the schema version it reads) -> what turns that data into the next version's.
@@ -53,6 +58,7 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("IssueTriaged", 1): _status_into_envelope,
     ("IssueReopened", 1): _status_into_envelope,
     ("IssueReported", 1): _subject_from_description,
+    ("IssueCommented", 1): _no_attachments,
 }
 
 
@@ -129,6 +135,10 @@ def _readers(cls) -> dict:
 
 
 def _to_json(value):
+    if isinstance(value, tuple | list):
+        return [_to_json(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, uuid.UUID):
@@ -141,6 +151,20 @@ def _to_json(value):
 def _reader(hint) -> Callable | None:
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+    if typing.get_origin(hint) is tuple:
+        item = _reader(typing.get_args(hint)[0]) or (lambda value: value)
+        return lambda values: tuple(item(value) for value in values)
+    if dataclasses.is_dataclass(hint):
+        fields = {
+            name: _reader(field_hint) for name, field_hint in typing.get_type_hints(hint).items()
+        }
+        return lambda value: hint(
+            **{
+                name: item if item is None or fields[name] is None else fields[name](item)
+                for name, item in value.items()
+                if name in fields
+            }
+        )
     if isinstance(hint, type) and issubclass(hint, Enum | uuid.UUID):
         return hint
     if hint is datetime:

@@ -119,6 +119,32 @@ class CommentRecord(models.Model):
         return f"{self.author_name}: {self.body[:40]}"
 
 
+class AttachmentRecord(models.Model):
+    """A file that came with the report (`comment_id` null) or a comment, written with the
+    event that names it. Its bytes are in the attachments storage under its id; a stored file
+    with no row here was left by a refused or crashed request (`manage.py purge_orphan_files`)."""
+
+    id = models.UUIDField(primary_key=True)
+    issue = models.ForeignKey(IssueRecord, on_delete=models.CASCADE, related_name="attachments")
+    comment_id = models.UUIDField(null=True, blank=True)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    visibility = models.CharField(
+        max_length=10, choices=[(v.value, v.name.title()) for v in Visibility]
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "issues_attachment"
+        verbose_name = "attachment"
+        indexes = [models.Index(fields=["issue", "created_at"], name="attachment_issue_time")]
+
+    def __str__(self):
+        return self.filename
+
+
 class CurrentTransactionId(models.Func):
     """The writing transaction's id on PostgreSQL (0 elsewhere): a column default.
 

@@ -14,11 +14,17 @@ from datetime import datetime
 
 from django.db.models import Q, QuerySet
 
-from issues_adapters.persistence.models import REFERENCE_PREFIX, IssueRecord, RecordedEvent
+from issues_adapters.persistence.models import (
+    REFERENCE_PREFIX,
+    AttachmentRecord,
+    IssueRecord,
+    RecordedEvent,
+)
 from issues_domain.issue import Issue
 from issues_service.queries import (
     DEFAULT_ORDERING,
     QUEUE_ORDERINGS,
+    AttachmentView,
     CommentView,
     IssueDetail,
     IssueQueries,
@@ -26,6 +32,7 @@ from issues_service.queries import (
     QueueFilters,
     QueuePage,
     RecordedEventView,
+    StoredAttachment,
 )
 
 # Each public ordering is a column plus the primary key, which breaks ties.
@@ -99,7 +106,21 @@ class DjangoIssueQueries(IssueQueries):
         if issue is None:
             return None
         public = [comment for comment in issue.comments if comment.visibility == "public"]
-        return dataclasses.replace(issue, comments=public)
+        files = [
+            attachment for attachment in issue.attachments if attachment.visibility == "public"
+        ]
+        return dataclasses.replace(issue, comments=public, attachments=files)
+
+    def attachment(self, attachment_id: uuid.UUID) -> StoredAttachment | None:
+        row = (
+            AttachmentRecord.objects.filter(id=attachment_id)
+            .values(*_ATTACHMENT_FIELDS, "issue_id", "issue__tracking_token")
+            .first()
+        )
+        if row is None:
+            return None
+        token = row.pop("issue__tracking_token")
+        return StoredAttachment(**row, tracking_token=token)
 
     def history(self, issue_id: uuid.UUID) -> list[RecordedEventView]:
         return [
@@ -122,6 +143,15 @@ class DjangoIssueQueries(IssueQueries):
 
 
 _COMMENT_FIELDS = ["id", "author_name", "author_role", "body", "visibility", "created_at"]
+_ATTACHMENT_FIELDS = [
+    "id",
+    "comment_id",
+    "filename",
+    "content_type",
+    "size",
+    "sha256",
+    "visibility",
+]
 
 
 def _detail(**lookup) -> IssueDetail | None:
@@ -134,11 +164,17 @@ def _detail(**lookup) -> IssueDetail | None:
     if not rows:
         return None
     first = rows[0]
+    files = AttachmentRecord.objects.filter(issue_id=first["id"]).order_by("created_at", "id")
+    attachments = [AttachmentView(**row) for row in files.values(*_ATTACHMENT_FIELDS)]
     return IssueDetail(
         **_renamed({name: first[name] for name in _SUMMARY_FIELDS}),
+        attachments=attachments,
         resolution=first["resolution"],
         comments=[
-            CommentView(**{name: row[f"comments__{name}"] for name in _COMMENT_FIELDS})
+            CommentView(
+                **{name: row[f"comments__{name}"] for name in _COMMENT_FIELDS},
+                attachments=tuple(a for a in attachments if a.comment_id == row["comments__id"]),
+            )
             for row in rows
             if row["comments__id"] is not None
         ],
@@ -170,10 +206,36 @@ def detail_of(issue: Issue) -> IssueDetail:
                 body=comment.body,
                 visibility=comment.visibility.value,
                 created_at=comment.created_at,
+                attachments=tuple(
+                    _views(comment.id, comment.visibility.value, comment.attachments)
+                ),
             )
             for comment in sorted(issue.comments, key=lambda c: (c.created_at, c.id))
         ],
+        attachments=[
+            *_views(None, "public", issue.attachments),
+            *(
+                view
+                for comment in sorted(issue.comments, key=lambda c: (c.created_at, c.id))
+                for view in _views(comment.id, comment.visibility.value, comment.attachments)
+            ),
+        ],
     )
+
+
+def _views(comment_id, visibility: str, attachments) -> list[AttachmentView]:
+    return [
+        AttachmentView(
+            id=a.id,
+            comment_id=comment_id,
+            filename=a.filename,
+            content_type=a.content_type,
+            size=a.size,
+            sha256=a.sha256,
+            visibility=visibility,
+        )
+        for a in attachments
+    ]
 
 
 def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:

@@ -12,12 +12,14 @@ from issues_adapters.persistence.models import (
     FIRST_REFERENCE_NUMBER,
     PRIORITY_RANK,
     REFERENCE_PREFIX,
+    AttachmentRecord,
     Category,
     CommentRecord,
     IssueNumber,
     IssueRecord,
 )
 from issues_adapters.persistence.plain_statements import insert, update
+from issues_domain.attachments import Attachment
 from issues_domain.errors import IssueNotFound
 from issues_domain.issue import Issue
 from issues_domain.ports import CategoryCatalogue, IssueLog, StaffDirectory
@@ -57,7 +59,8 @@ class DjangoIssueLog(IssueLog):
         comments = list(
             CommentRecord.objects.filter(issue_id=issue_id).order_by("created_at", "id")
         )
-        issue = to_domain(row, comments)
+        attachments = list(AttachmentRecord.objects.filter(issue_id=issue_id))
+        issue = to_domain(row, comments, attachments)
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = row.version
         self._stored_comments[issue.id] = {comment.id for comment in comments}
@@ -88,6 +91,9 @@ class DjangoIssueLog(IssueLog):
         fields = from_domain(issue)
         if loaded_version == 0:
             insert(IssueRecord, {"id": issue.id, "tracking_token": issue.tracking_token, **fields})
+            _save_attachments(
+                issue.id, None, Visibility.PUBLIC, issue.attachments, issue.reported_at
+            )
             return
         updated = update(IssueRecord, fields, where={"id": issue.id, "version": loaded_version})
         if updated != 1:
@@ -97,6 +103,15 @@ class DjangoIssueLog(IssueLog):
         stored = self._stored_comments[issue.id]
         if len(issue.comments) == len(stored):
             return  # nothing new (a report, most commands): not even bulk_create's checks
+        for comment in issue.comments:
+            if comment.id not in stored:
+                _save_attachments(
+                    issue.id,
+                    comment.id,
+                    comment.visibility,
+                    comment.attachments,
+                    comment.created_at,
+                )
         CommentRecord.objects.bulk_create(
             CommentRecord(
                 id=comment.id,
@@ -114,7 +129,35 @@ class DjangoIssueLog(IssueLog):
         stored.update(comment.id for comment in issue.comments)
 
 
-def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
+def _save_attachments(issue_id, comment_id, visibility, attachments, at) -> None:
+    if not attachments:
+        return
+    AttachmentRecord.objects.bulk_create(
+        AttachmentRecord(
+            id=attachment.id,
+            issue_id=issue_id,
+            comment_id=comment_id,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            sha256=attachment.sha256,
+            visibility=visibility.value,
+            created_at=at,
+        )
+        for attachment in attachments
+    )
+
+
+def _attachment(row: AttachmentRecord) -> Attachment:
+    return Attachment(row.id, row.filename, row.content_type, row.size, row.sha256)
+
+
+def to_domain(
+    row: IssueRecord, comments: list[CommentRecord], attachments: list[AttachmentRecord] = ()
+) -> Issue:
+    by_comment: dict = {}
+    for attachment in attachments:
+        by_comment.setdefault(attachment.comment_id, []).append(_attachment(attachment))
     return Issue(
         id=row.id,
         reference=row.reference,
@@ -130,6 +173,7 @@ def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
         reported_at=row.reported_at,
         updated_at=row.updated_at,
         tracking_token=row.tracking_token,
+        attachments=tuple(by_comment.get(None, ())),
         comments=[
             Comment(
                 id=comment.id,
@@ -139,6 +183,7 @@ def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
                 body=comment.body,
                 visibility=Visibility(comment.visibility),
                 created_at=comment.created_at,
+                attachments=tuple(by_comment.get(comment.id, ())),
             )
             for comment in comments
         ],

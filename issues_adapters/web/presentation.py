@@ -5,10 +5,11 @@ docs/lifecycle.md so that nobody is offered a button that cannot work, but the I
 still decides, and a refused command is shown as such.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
-from issues_service.queries import IssueSummary, RecordedEventView
+from issues_service.queries import AttachmentView, IssueSummary, RecordedEventView
 
 OPEN_STATUSES = ("reported", "triaged", "assigned")
 
@@ -48,6 +49,7 @@ class TimelineEntry:
     version: int
     internal: bool = False
     public_comment: bool = False
+    attachments: tuple = ()  # of AttachmentView
 
 
 def timeline(history: list[RecordedEventView], categories: dict[str, str]) -> list[TimelineEntry]:
@@ -86,7 +88,21 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         title = "Closed"
     else:
         title = kind
+    visibility = "internal" if internal else "public"
+    files = tuple(
+        AttachmentView(
+            id=uuid.UUID(str(item["id"])),
+            comment_id=data.get("comment_id"),
+            filename=item.get("filename", ""),
+            content_type=item.get("content_type", ""),
+            size=item.get("size", 0),
+            sha256=item.get("sha256", ""),
+            visibility=visibility,
+        )
+        for item in data.get("attachments") or ()
+    )
     return TimelineEntry(
+        attachments=files,
         kind=kind,
         title=title,
         body=body,

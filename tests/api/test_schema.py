@@ -46,6 +46,8 @@ def test_the_schema_is_openapi_3_and_describes_every_operation():
                 ("POST", "/api/issues/{issue_id}/resolve/"),
                 ("POST", "/api/issues/{issue_id}/reopen/"),
                 ("POST", "/api/issues/{issue_id}/close/"),
+                ("POST", "/api/issues/{issue_id}/attachments/"),
+                ("GET", "/api/attachments/{attachment_id}/"),
                 ("GET", "/api/projections/"),
                 ("POST", "/api/projections/{name}/rebuild/"),
             }

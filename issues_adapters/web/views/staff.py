@@ -16,8 +16,10 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
 from issues_adapters.persistence.queries import InvalidCursor
 from issues_adapters.web import counts, forms, kept_forms, selectors
 from issues_adapters.web.presentation import OPEN_STATUSES, staff_actions, timeline
@@ -216,6 +218,7 @@ ACTIONS = {
             author=_actor(request),
             body=data["body"],
             visibility=data["visibility"],
+            attachments=data.get("attachments", ()),
             expected_version=data["expected_version"],
         ),
     ),
@@ -287,6 +290,7 @@ def _render_issue(request, issue_id):
         action_forms[action] = form
     context = {
         "issue": issue,
+        "report_attachments": issue.attachments_of(None),
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
         "timeline": timeline(history, names),
         "forms": action_forms,
@@ -312,9 +316,19 @@ def _refused(request, issue_id, action, data, **why):
     return redirect(f"{url}?{urlencode({'kept': key})}")
 
 
+# The actions whose form may carry files (templates/web/_attach_field.html).
+ATTACHING = {"comment"}
+
+
+@csrf_exempt  # checked below, once the upload limits are in place (they must come first)
 @require_POST
-@staff_required
 def issue_action(request, issue_id, action):
+    return _issue_action(request, issue_id, action, limit_uploads(request))
+
+
+@staff_required
+@csrf_protect
+def _issue_action(request, issue_id, action, uploads):
     if action not in ACTIONS:
         raise Http404("No such action.")
     form_class, done, build = ACTIONS[action]
@@ -324,7 +338,10 @@ def issue_action(request, issue_id, action):
     if not form.is_valid():
         return _refused(request, issue_id, action, request.POST)
     try:
-        message_bus().handle(build(request, issue_id, form.cleaned_data))
+        attachments = uploaded(request, uploads) if action in ATTACHING else ()
+        with discarded_unless_kept(attachments):
+            command = build(request, issue_id, form.cleaned_data | {"attachments": attachments})
+            message_bus().handle(command)
     except IssueNotFound:
         raise Http404("There is no such issue.") from None
     except StaleVersion:
