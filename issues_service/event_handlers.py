@@ -26,6 +26,19 @@ from issues_service.messagebus import EventHandler, NotYet
 from issues_service.notifications import Notification, Notifications, Recipient
 
 
+def attachments_for_mail(attachments) -> list[dict]:
+    """A public message's files, for the mail adapter to attach (or link, past its limit)."""
+    return [
+        {
+            "id": str(attachment.id),
+            "filename": attachment.filename,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        }
+        for attachment in attachments
+    ]
+
+
 class NotificationHandler:
     name: str
     handles: tuple[type[Event], ...]
@@ -79,7 +92,11 @@ class TellReporterAboutPublicComment(NotificationHandler):
     recipient_for = audience.reporter_of_public_comment
 
     def context_for(self, event: IssueCommented) -> dict:
-        return {"author": event.actor.name, "body": event.body}
+        return {
+            "author": event.actor.name,
+            "body": event.body,
+            "attachments": attachments_for_mail(event.attachments),
+        }
 
 
 class TellReporterAboutResolution(NotificationHandler):

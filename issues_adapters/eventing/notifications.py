@@ -151,6 +151,7 @@ class DjangoEmailNotifications(Notifications):
             return
         context = {
             **notification.context,
+            **_carried_and_linked(notification.context.get("attachments", ()), issue),
             "reference": issue["reference"],
             "subject": issue["subject"],
             "tracking_url": tracking_url(issue["tracking_token"]),
@@ -175,6 +176,8 @@ class DjangoEmailNotifications(Notifications):
         )
         if notification.correlation_id:
             email.extra_headers["X-Correlation-ID"] = notification.correlation_id
+        for attachment in context.get("attached", ()):
+            email.attach(attachment["filename"], attachment["data"], attachment["content_type"])
         email.attach_alternative(
             render_to_string(f"email/{notification.template}.html", context), "text/html"
         )
@@ -219,6 +222,29 @@ class DjangoEmailNotifications(Notifications):
 
 
 _ISSUE_FACTS = ("reference", "tracking_token", "reporter_name", "subject")
+
+
+def _carried_and_linked(attachments, issue: dict) -> dict:
+    """The message's files in the mail up to HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES in all; the
+    rest as links to the reporter's own page for them."""
+    from issues_adapters.attachments.storage import attachment_storage
+
+    room = settings.HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES
+    attached, linked = [], []
+    for attachment in attachments:
+        if attachment["size"] <= room:
+            try:
+                with attachment_storage().open(attachment["id"], "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                data = None
+            if data is not None:
+                room -= len(data)
+                attached.append(attachment | {"data": data})
+                continue
+        url = tracking_url(issue["tracking_token"]) + f"attachments/{attachment['id']}/"
+        linked.append(attachment | {"url": url})
+    return {"attached": attached, "linked": linked}
 
 
 def _sent_already_and_issue_facts(notification: Notification) -> tuple[bool, dict | None]:
