@@ -40,8 +40,8 @@ from issues_adapters.eventing.models import InboundMessage, SentMail
 from issues_adapters.eventing.notifications import mail_domain
 from issues_adapters.persistence.models import IssueRecord, RecordedEvent
 from issues_adapters.tracing import correlation
-from issues_domain.commands import CommentOnIssue, ReportIssue
 from issues_domain.attachments import safe_filename
+from issues_domain.commands import CommentOnIssue, ReportIssue
 from issues_domain.errors import DomainError
 from issues_domain.subject import subject_from_mail
 from issues_domain.values import Actor, ActorRole
