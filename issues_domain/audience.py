@@ -21,6 +21,7 @@ from issues_domain.events import (
     IssueReassigned,
     IssueReported,
     IssueResolved,
+    WatcherAdded,
 )
 from issues_domain.values import Visibility
 
@@ -28,6 +29,7 @@ from issues_domain.values import Visibility
 class RecipientRole(StrEnum):
     REPORTER = "reporter"
     ASSIGNEE = "assignee"
+    WATCHER = "watcher"
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,10 @@ class Recipient:
     @classmethod
     def staff(cls, username: str) -> "Recipient":
         return cls(RecipientRole.ASSIGNEE, username=username)
+
+    @classmethod
+    def watcher(cls, email: str) -> "Recipient":
+        return cls(RecipientRole.WATCHER, email=email)
 
 
 def _acted_from(event: Event, email: str) -> bool:
@@ -80,3 +86,25 @@ def assignee_of_reporter_comment(event: IssueCommented) -> Recipient | None:
     if event.actor.is_staff or event.assignee is None:
         return None
     return Recipient.staff(event.assignee)
+
+
+# Watchers hear of public activity only, never of internal notes, and each through a link of
+# their own (never the reporter's tracking link).
+
+
+def watchers_of_new_issue(event: IssueReported) -> list[Recipient]:
+    return [Recipient.watcher(email) for email in event.watchers]
+
+
+def new_watcher(event: WatcherAdded) -> list[Recipient]:
+    return [] if _acted_from(event, event.email) else [Recipient.watcher(event.email)]
+
+
+def watchers_of_public_comment(event: IssueCommented) -> list[Recipient]:
+    if event.visibility != Visibility.PUBLIC or not event.actor.is_staff:
+        return []
+    return [Recipient.watcher(email) for email in event.watchers if not _acted_from(event, email)]
+
+
+def watchers_of_resolution(event: IssueResolved) -> list[Recipient]:
+    return [Recipient.watcher(email) for email in event.watchers if not _acted_from(event, email)]

@@ -29,6 +29,8 @@ class ReportIssue(Command):
     priority: str | None = None
     # Metadata of files already in storage (written first, so no event names a missing file).
     attachments: tuple[Attachment, ...] = ()
+    # Addresses copied on the issue from the start (an inbound mail's Cc).
+    watchers: tuple[str, ...] = ()
     # Chosen by the caller so that it knows the new issue's id without asking again.
     issue_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -87,5 +89,21 @@ class ReopenIssue(Command):
 @dataclass(frozen=True, kw_only=True)
 class CloseIssue(Command):
     issue_id: uuid.UUID
+    actor: Actor
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddWatcher(Command):
+    issue_id: uuid.UUID
+    email: str
+    actor: Actor
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveWatcher(Command):
+    issue_id: uuid.UUID
+    email: str
     actor: Actor
     expected_version: int | None = None

@@ -105,3 +105,27 @@ class ConcurrentUpdate(CommandRefused):
 
     code = "concurrent_update"
     message = "Somebody else kept changing this issue at the same time; please try again."
+
+
+class AlreadyWatching(CommandRefused):
+    code = "already_watching"
+
+    def __init__(self, email: str):
+        super().__init__(f"{email} is already watching this issue.")
+
+
+class NotWatching(CommandRefused):
+    code = "not_watching"
+
+    def __init__(self, email: str):
+        super().__init__(f"{email} is not watching this issue.")
+
+
+class ReporterCannotWatch(CommandRefused):
+    code = "reporter_cannot_watch"
+    message = "The reporter hears about the issue already; they cannot also watch it."
+
+
+class NotAWatcher(CommandRefused):
+    code = "not_a_watcher"
+    message = "Only the issue's watchers may comment as one."

@@ -47,6 +47,8 @@ class IssueReported(Event):
     priority: Priority | None
     subject: str
     attachments: tuple[Attachment, ...]
+    # Copied on the issue from the start (an inbound mail's Cc).
+    watchers: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -91,12 +93,17 @@ class IssueCommented(Event):
     reporter_email: str
     assignee: str | None
     attachments: tuple[Attachment, ...]
+    watchers: tuple[str, ...]  # as they were: who hears of a public comment
 
 
 @dataclass(frozen=True, kw_only=True)
 class IssueResolved(Event):
+    # 2: the watchers as they were, who hear of the resolution too.
+    schema_version: ClassVar[int] = 2
+
     resolution: str
     reporter_email: str
+    watchers: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -113,6 +120,16 @@ class IssueClosed(Event):
     pass
 
 
+@dataclass(frozen=True, kw_only=True)
+class WatcherAdded(Event):
+    email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class WatcherRemoved(Event):
+    email: str
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     IssueReported,
     IssueTriaged,
@@ -123,4 +140,6 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     IssueResolved,
     IssueReopened,
     IssueClosed,
+    WatcherAdded,
+    WatcherRemoved,
 )

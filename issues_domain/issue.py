@@ -18,6 +18,8 @@ from issues_domain.events import (
     IssueReported,
     IssueResolved,
     IssueTriaged,
+    WatcherAdded,
+    WatcherRemoved,
 )
 from issues_domain.ports import CategoryCatalogue, StaffDirectory
 from issues_domain.subject import clean_subject
@@ -27,11 +29,13 @@ from issues_domain.values import (
     REASON_MAX_LENGTH,
     RESOLUTION_MAX_LENGTH,
     Actor,
+    ActorRole,
     Comment,
     IssueReporter,
     IssueStatus,
     Priority,
     Visibility,
+    clean_email,
     clean_text,
     validate_all,
 )
@@ -39,6 +43,16 @@ from issues_domain.values import (
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _distinct_others(emails: list[str], reporter_email: str) -> list[str]:
+    seen = {reporter_email.casefold()}
+    kept = []
+    for email in emails:
+        if email.casefold() not in seen:
+            seen.add(email.casefold())
+            kept.append(email)
+    return kept
 
 
 def _known_category(category: str | None, categories: CategoryCatalogue, *, required: bool):
@@ -71,6 +85,8 @@ class Issue:
     comments: list[Comment] = field(default_factory=list)
     # The files that came with the report; a comment's files are the comment's.
     attachments: tuple[Attachment, ...] = ()
+    # Addresses copied on public activity (never internal notes).
+    watchers: list[str] = field(default_factory=list)
     # Events raised since the issue was loaded; the unit of work records them with the change.
     events: list[Event] = field(default_factory=list, repr=False)
 
@@ -90,6 +106,7 @@ class Issue:
         categories: CategoryCatalogue,
         subject: str | None = None,
         attachments: tuple[Attachment, ...] = (),
+        watchers: tuple[str, ...] = (),
     ) -> "Issue":
         fields = validate_all(
             reporter=lambda: IssueReporter.create(reporter_name, reporter_email),
@@ -99,7 +116,9 @@ class Issue:
             subject=lambda: clean_subject(subject, description),
             category=lambda: _known_category(category, categories, required=False),
             priority=lambda: Priority.parse(priority),
+            watchers=lambda: [clean_email(email, "watchers") for email in watchers],
         )
+        fields["watchers"] = _distinct_others(fields["watchers"], fields["reporter"].email)
         issue = cls(id=issue_id, reference=reference, attachments=tuple(attachments), **fields)
         issue._record(
             IssueReported,
@@ -112,6 +131,7 @@ class Issue:
             category=issue.category,
             priority=issue.priority,
             attachments=issue.attachments,
+            watchers=tuple(issue.watchers),
         )
         # The issue's times are its first event's, so a read model rebuilt from events agrees.
         issue.reported_at = issue.updated_at
@@ -171,6 +191,8 @@ class Issue:
         )
         if not author.is_staff and fields["visibility"] != Visibility.PUBLIC:
             raise errors.ReporterNotesArePublic()
+        if author.role == ActorRole.WATCHER and not self.is_watched_by(author.email):
+            raise errors.NotAWatcher()
         self._record(
             IssueCommented,
             author,
@@ -180,6 +202,7 @@ class Issue:
             reporter_email=self.reporter.email,
             assignee=self.assignee,
             attachments=attachments,
+            watchers=tuple(self.watchers),
         )
         # Timed like its event, so a read model rebuilt from events shows the same time.
         self.comments.append(
@@ -198,7 +221,11 @@ class Issue:
         self.resolution = clean_text(resolution, "resolution", max_length=RESOLUTION_MAX_LENGTH)
         self.status = IssueStatus.RESOLVED
         self._record(
-            IssueResolved, actor, resolution=self.resolution, reporter_email=self.reporter.email
+            IssueResolved,
+            actor,
+            resolution=self.resolution,
+            reporter_email=self.reporter.email,
+            watchers=tuple(self.watchers),
         )
 
     def reopen(self, reason: str, actor: Actor):
@@ -214,6 +241,31 @@ class Issue:
             raise self._closed_or(errors.IssueNotResolved)
         self.status = IssueStatus.CLOSED
         self._record(IssueClosed, actor)
+
+    def add_watcher(self, email: str, actor: Actor):
+        """Copy somebody on the issue's public activity (staff; a mail's Cc; a merge's reporter)."""
+        if self.status == IssueStatus.CLOSED:
+            raise errors.IssueIsClosed()
+        email = clean_email(email, "email")
+        if email.casefold() == self.reporter.email.casefold():
+            raise errors.ReporterCannotWatch()
+        if self.is_watched_by(email):
+            raise errors.AlreadyWatching(email)
+        self.watchers.append(email)
+        self._record(WatcherAdded, actor, email=email)
+
+    def remove_watcher(self, email: str, actor: Actor):
+        if self.status == IssueStatus.CLOSED:
+            raise errors.IssueIsClosed()
+        email = clean_email(email, "email")
+        watching = next((w for w in self.watchers if w.casefold() == email.casefold()), None)
+        if watching is None:
+            raise errors.NotWatching(email)
+        self.watchers.remove(watching)
+        self._record(WatcherRemoved, actor, email=watching)
+
+    def is_watched_by(self, email: str) -> bool:
+        return any(watcher.casefold() == (email or "").casefold() for watcher in self.watchers)
 
     def expect_version(self, expected: int | None):
         """Refuse to act for a caller who was looking at an older (or newer) version."""

@@ -79,6 +79,7 @@ class Visibility(StrEnum):
 class ActorRole(StrEnum):
     STAFF = "staff"
     REPORTER = "reporter"
+    WATCHER = "watcher"  # somebody copied on the issue (a Cc of its mail, say)
 
 
 def clean_text(
@@ -166,6 +167,10 @@ class Actor:
     @classmethod
     def reporter(cls, reporter: IssueReporter) -> "Actor":
         return cls(ActorRole.REPORTER, reporter.name, reporter.email)
+
+    @classmethod
+    def watcher(cls, email: str, name: str = "") -> "Actor":
+        return cls(ActorRole.WATCHER, name or email, email)
 
     @property
     def is_staff(self) -> bool:

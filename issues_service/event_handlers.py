@@ -9,6 +9,7 @@ of a comment younger than the coalescing window raises NotYet, and is tried agai
 window is over.
 """
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -20,6 +21,7 @@ from issues_domain.events import (
     IssueReassigned,
     IssueReported,
     IssueResolved,
+    WatcherAdded,
 )
 from issues_domain.ports import IssueHistory
 from issues_service.messagebus import EventHandler, NotYet
@@ -122,6 +124,58 @@ class TellAssigneeAboutAssignment(NotificationHandler):
         }
 
 
+class TellWatchers(NotificationHandler):
+    """One mail per watcher, each named after the event and the watcher (so a redelivery
+    sends none twice), each with the watcher's own link (the adapter's business)."""
+
+    recipients_for: Callable[[Event], list[Recipient]]
+
+    def __call__(self, event: Event) -> None:
+        for recipient in type(self).recipients_for(event):
+            self.notifications.send(
+                Notification(
+                    handler=self.name,
+                    event_id=uuid.uuid5(event.event_id, recipient.email.casefold()),
+                    issue_id=event.issue_id,
+                    template=self.template,
+                    to=recipient,
+                    context=self.context_for(event),
+                    correlation_id=event.correlation_id,
+                )
+            )
+
+
+class TellWatchersTheyAreCopied(TellWatchers):
+    name = "mail.watcher.copied"
+    handles = (IssueReported, WatcherAdded)
+    template = "watching"
+
+    @staticmethod
+    def recipients_for(event):
+        if isinstance(event, IssueReported):
+            return audience.watchers_of_new_issue(event)
+        return audience.new_watcher(event)
+
+    def context_for(self, event) -> dict:
+        return {"actor": event.actor.name}
+
+
+class TellWatchersAboutPublicComment(TellWatchers):
+    name = "mail.watcher.public_comment"
+    handles = (IssueCommented,)
+    template = "public_comment"
+    recipients_for = audience.watchers_of_public_comment
+    context_for = TellReporterAboutPublicComment.context_for
+
+
+class TellWatchersAboutResolution(TellWatchers):
+    name = "mail.watcher.resolution"
+    handles = (IssueResolved,)
+    template = "resolution"
+    recipients_for = audience.watchers_of_resolution
+    context_for = TellReporterAboutResolution.context_for
+
+
 class TellAssigneeAboutReporterComments:
     """One mail to the assignee for a burst of reporter comments, listing them."""
 
@@ -182,6 +236,9 @@ NOTIFICATION_HANDLERS: tuple[type[NotificationHandler], ...] = (
     TellReporterAboutPublicComment,
     TellReporterAboutResolution,
     TellAssigneeAboutAssignment,
+    TellWatchersTheyAreCopied,
+    TellWatchersAboutPublicComment,
+    TellWatchersAboutResolution,
 )
 
 

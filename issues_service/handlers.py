@@ -27,6 +27,7 @@ class ReportIssueHandler(CommandHandler):
                 description=cmd.description,
                 subject=cmd.subject,
                 attachments=cmd.attachments,
+                watchers=cmd.watchers,
                 category=cmd.category,
                 priority=cmd.priority,
                 categories=self.uow.categories,
@@ -106,6 +107,26 @@ class CloseIssueHandler(CommandHandler):
         return issue.id
 
 
+class AddWatcherHandler(CommandHandler):
+    def __call__(self, cmd: commands.AddWatcher) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.add_watcher(cmd.email, cmd.actor)
+            self.uow.commit()
+        return issue.id
+
+
+class RemoveWatcherHandler(CommandHandler):
+    def __call__(self, cmd: commands.RemoveWatcher) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.remove_watcher(cmd.email, cmd.actor)
+            self.uow.commit()
+        return issue.id
+
+
 COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.ReportIssue: ReportIssueHandler,
     commands.TriageIssue: TriageIssueHandler,
@@ -115,4 +136,6 @@ COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.MarkIssueAsResolved: MarkIssueAsResolvedHandler,
     commands.ReopenIssue: ReopenIssueHandler,
     commands.CloseIssue: CloseIssueHandler,
+    commands.AddWatcher: AddWatcherHandler,
+    commands.RemoveWatcher: RemoveWatcherHandler,
 }

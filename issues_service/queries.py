@@ -84,6 +84,7 @@ class IssueDetail(IssueSummary):
     resolution: str | None = None
     comments: list[CommentView] = field(default_factory=list)
     attachments: list[AttachmentView] = field(default_factory=list)
+    watchers: list[str] = field(default_factory=list)
 
     def attachments_of(self, comment_id: uuid.UUID | None) -> list[AttachmentView]:
         return [a for a in self.attachments if a.comment_id == comment_id]

@@ -71,6 +71,9 @@ class IssueOutput(IssueSummaryOutput):
     resolution = serializers.CharField(allow_null=True)
     comments = CommentOutput(many=True)
     attachments = AttachmentOutput(many=True)
+    watchers = serializers.ListField(
+        child=serializers.CharField(), help_text="Addresses copied on public activity."
+    )
 
 
 class AttachmentsOutput(serializers.Serializer):
@@ -164,6 +167,7 @@ def issue_detail_data(issue, request) -> dict:
             for comment in issue.comments
         ],
         "attachments": [attachment_data(attachment, request) for attachment in issue.attachments],
+        "watchers": [str(email) for email in issue.watchers],
     }
 
 

@@ -2,7 +2,7 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.renderers import JSONRenderer
 
-from issues_adapters.api import attachments, projections, views
+from issues_adapters.api import attachments, projections, views, watchers
 
 app_name = "api"
 
@@ -44,6 +44,16 @@ urlpatterns = [
         "issues/<str:issue_id>/attachments/",
         attachments.AttachFilesApi.as_view(),
         name="issue-attachments",
+    ),
+    path(
+        "issues/<str:issue_id>/watchers/",
+        watchers.AddWatcherApi.as_view(),
+        name="issue-watchers",
+    ),
+    path(
+        "issues/<str:issue_id>/watchers/<str:email>/",
+        watchers.RemoveWatcherApi.as_view(),
+        name="issue-watcher",
     ),
     path(
         "attachments/<str:attachment_id>/", attachments.AttachmentApi.as_view(), name="attachment"

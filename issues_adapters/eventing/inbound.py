@@ -38,13 +38,13 @@ from issues_adapters.attachments.storage import configured_limits
 from issues_adapters.attachments.uploads import discarded_unless_kept, store_file
 from issues_adapters.eventing.models import InboundMessage, SentMail
 from issues_adapters.eventing.notifications import mail_domain
-from issues_adapters.persistence.models import IssueRecord, RecordedEvent
+from issues_adapters.persistence.models import IssueRecord, RecordedEvent, WatcherRecord
 from issues_adapters.tracing import correlation
 from issues_domain.attachments import safe_filename
 from issues_domain.commands import CommentOnIssue, ReportIssue
-from issues_domain.errors import DomainError
+from issues_domain.errors import DomainError, InvalidInput
 from issues_domain.subject import subject_from_mail
-from issues_domain.values import Actor, ActorRole
+from issues_domain.values import Actor, ActorRole, clean_email
 from issues_service.messagebus import MessageBus
 
 logger = logging.getLogger(__name__)
@@ -172,11 +172,34 @@ def _act(bus: MessageBus, message: EmailMessage, message_id: str, row: InboundMe
         raise SetAside("an automatic message (or one we sent)")
     body = _plain_body(message)
     issue = _answered_issue(message)
-    if issue is not None and issue.reporter_email.casefold() != sender.casefold():
-        raise SetAside(f"answers {issue.reference}, but {sender} is not its reporter")
+    if issue is not None and not _may_answer(issue, sender):
+        raise SetAside(f"answers {issue.reference}, but {sender} is not its reporter or a watcher")
     attachments = _stored_files(message)
     with discarded_unless_kept(attachments):
         _report_or_comment(bus, message, message_id, row, name, sender, body, issue, attachments)
+
+
+def _may_answer(issue: IssueRecord, sender: str) -> bool:
+    return issue.reporter_email.casefold() == sender.casefold() or _is_watcher(issue, sender)
+
+
+def _is_watcher(issue: IssueRecord, sender: str) -> bool:
+    return WatcherRecord.objects.filter(issue=issue, email__iexact=sender).exists()
+
+
+def _copied(message: EmailMessage, sender: str) -> tuple[str, ...]:
+    """The Cc addresses that can be watchers: plain addresses, not ours, not the sender."""
+    ours = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1].casefold(), sender.casefold()}
+    kept = []
+    for _name, address in getaddresses([str(value) for value in message.get_all("Cc", [])]):
+        try:
+            address = clean_email(address)
+        except InvalidInput:
+            continue
+        if address.casefold() not in ours:
+            ours.add(address.casefold())
+            kept.append(address)
+    return tuple(kept)
 
 
 def _files_of(message: EmailMessage) -> list[tuple[str, bytes]]:
@@ -219,10 +242,13 @@ def _stored_files(message: EmailMessage) -> tuple:
 def _report_or_comment(bus, message, message_id, row, name, sender, body, issue, attachments):
     if issue is not None:
         comment_id = uuid.uuid5(INBOUND_NAMESPACE, message_id)
+        from_reporter = issue.reporter_email.casefold() == sender.casefold()
         bus.handle(
             CommentOnIssue(
                 issue_id=issue.id,
-                author=Actor(ActorRole.REPORTER, issue.reporter_name, issue.reporter_email),
+                author=Actor(ActorRole.REPORTER, issue.reporter_name, issue.reporter_email)
+                if from_reporter
+                else Actor.watcher(sender, name),
                 body=body,
                 visibility="public",
                 comment_id=comment_id,
@@ -243,6 +269,7 @@ def _report_or_comment(bus, message, message_id, row, name, sender, body, issue,
             subject=subject,
             description=body or subject,
             attachments=attachments,
+            watchers=_copied(message, sender),
             issue_id=uuid.uuid5(INBOUND_NAMESPACE, message_id),
         )
     )

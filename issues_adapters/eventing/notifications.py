@@ -36,7 +36,7 @@ from django.utils import timezone
 from issues_adapters.eventing.models import SentMail
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.plain_statements import insert_new
-from issues_service.notifications import Notification, Notifications, Recipient
+from issues_service.notifications import Notification, Notifications, Recipient, RecipientRole
 
 logger = logging.getLogger(__name__)
 
@@ -80,6 +80,12 @@ def _page_url(name: str, placeholder, fallback: str, value) -> str:
 
 def tracking_url(token: str) -> str:
     return _page_url("track_issue", _TOKEN, f"/track/{_TOKEN}/", token)
+
+
+def watcher_url(issue_id: uuid.UUID, email: str) -> str:
+    from issues_adapters.web.watcher_links import token_for
+
+    return _page_url("watch_issue", _TOKEN, f"/watch/{_TOKEN}/", token_for(issue_id, email))
 
 
 def staff_url(issue_id: uuid.UUID) -> str:
@@ -149,12 +155,18 @@ class DjangoEmailNotifications(Notifications):
         if not address:
             logger.info("No address for %s; %s not sent", notification.to, notification.template)
             return
+        # A watcher's mail links to their own page, never to the reporter's.
+        page_url = (
+            watcher_url(notification.issue_id, notification.to.email)
+            if notification.to.role == RecipientRole.WATCHER
+            else tracking_url(issue["tracking_token"])
+        )
         context = {
             **notification.context,
-            **_carried_and_linked(notification.context.get("attachments", ()), issue),
+            **_carried_and_linked(notification.context.get("attachments", ()), page_url),
             "reference": issue["reference"],
             "subject": issue["subject"],
-            "tracking_url": tracking_url(issue["tracking_token"]),
+            "tracking_url": page_url,
             "staff_url": staff_url(notification.issue_id),
             "recipient": notification.to,
         }
@@ -217,6 +229,8 @@ class DjangoEmailNotifications(Notifications):
                 return ""
             name = f"{user['first_name']} {user['last_name']}".strip()
             return formataddr((name, user["email"])) if name else user["email"]
+        if recipient.role == RecipientRole.WATCHER:
+            return recipient.email
         name = recipient.name or issue["reporter_name"]
         return formataddr((name, recipient.email)) if name else recipient.email
 
@@ -224,7 +238,7 @@ class DjangoEmailNotifications(Notifications):
 _ISSUE_FACTS = ("reference", "tracking_token", "reporter_name", "subject")
 
 
-def _carried_and_linked(attachments, issue: dict) -> dict:
+def _carried_and_linked(attachments, page_url: str) -> dict:
     """The message's files in the mail up to HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES in all; the
     rest as links to the reporter's own page for them."""
     from issues_adapters.attachments.storage import attachment_storage
@@ -242,7 +256,7 @@ def _carried_and_linked(attachments, issue: dict) -> dict:
                 room -= len(data)
                 attached.append(attachment | {"data": data})
                 continue
-        url = tracking_url(issue["tracking_token"]) + f"attachments/{attachment['id']}/"
+        url = page_url + f"attachments/{attachment['id']}/"
         linked.append(attachment | {"url": url})
     return {"attached": attached, "linked": linked}
 

@@ -51,6 +51,11 @@ def _subject_from_description(data: dict, envelope: dict) -> None:
 
 def _no_attachments(data: dict, envelope: dict) -> None:
     data.setdefault("attachments", [])
+    data.setdefault("watchers", [])
+
+
+def _no_watchers(data: dict, envelope: dict) -> None:
+    data.setdefault("watchers", [])
 
 
 # (event type, the schema version it reads) -> what turns that data into the next version's.
@@ -59,6 +64,7 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("IssueReopened", 1): _status_into_envelope,
     ("IssueReported", 1): _subject_from_description,
     ("IssueCommented", 1): _no_attachments,
+    ("IssueResolved", 1): _no_watchers,
 }
 
 

@@ -145,6 +145,23 @@ class AttachmentRecord(models.Model):
         return self.filename
 
 
+class WatcherRecord(models.Model):
+    """An address copied on an issue's public activity."""
+
+    issue = models.ForeignKey(IssueRecord, on_delete=models.CASCADE, related_name="watchers")
+    email = models.CharField(max_length=254)
+
+    class Meta:
+        db_table = "issues_watcher"
+        verbose_name = "watcher"
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "email"], name="watcher_once_per_issue")
+        ]
+
+    def __str__(self):
+        return self.email
+
+
 class CurrentTransactionId(models.Func):
     """The writing transaction's id on PostgreSQL (0 elsewhere): a column default.
 

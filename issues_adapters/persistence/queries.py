@@ -19,6 +19,7 @@ from issues_adapters.persistence.models import (
     AttachmentRecord,
     IssueRecord,
     RecordedEvent,
+    WatcherRecord,
 )
 from issues_domain.issue import Issue
 from issues_service.queries import (
@@ -169,6 +170,11 @@ def _detail(**lookup) -> IssueDetail | None:
     return IssueDetail(
         **_renamed({name: first[name] for name in _SUMMARY_FIELDS}),
         attachments=attachments,
+        watchers=list(
+            WatcherRecord.objects.filter(issue_id=first["id"])
+            .order_by("id")
+            .values_list("email", flat=True)
+        ),
         resolution=first["resolution"],
         comments=[
             CommentView(
@@ -198,6 +204,7 @@ def detail_of(issue: Issue) -> IssueDetail:
         reported_at=issue.reported_at,
         updated_at=issue.updated_at,
         resolution=issue.resolution,
+        watchers=list(issue.watchers),
         comments=[
             CommentView(
                 id=comment.id,

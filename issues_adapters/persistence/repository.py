@@ -17,6 +17,7 @@ from issues_adapters.persistence.models import (
     CommentRecord,
     IssueNumber,
     IssueRecord,
+    WatcherRecord,
 )
 from issues_adapters.persistence.plain_statements import insert, update
 from issues_domain.attachments import Attachment
@@ -44,11 +45,13 @@ class DjangoIssueLog(IssueLog):
         self.seen: dict[uuid.UUID, Issue] = {}
         self._loaded_version: dict[uuid.UUID, int] = {}
         self._stored_comments: dict[uuid.UUID, set[uuid.UUID]] = {}
+        self._stored_watchers: dict[uuid.UUID, list[str]] = {}
 
     def add(self, issue: Issue) -> None:
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = 0
         self._stored_comments[issue.id] = set()
+        self._stored_watchers[issue.id] = []
 
     def get(self, issue_id: uuid.UUID) -> Issue:
         # FOR UPDATE makes concurrent writers on PostgreSQL queue up on the row; the version
@@ -61,6 +64,12 @@ class DjangoIssueLog(IssueLog):
         )
         attachments = list(AttachmentRecord.objects.filter(issue_id=issue_id))
         issue = to_domain(row, comments, attachments)
+        issue.watchers = list(
+            WatcherRecord.objects.filter(issue_id=issue_id)
+            .order_by("id")
+            .values_list("email", flat=True)
+        )
+        self._stored_watchers[issue.id] = list(issue.watchers)
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = row.version
         self._stored_comments[issue.id] = {comment.id for comment in comments}
@@ -82,6 +91,7 @@ class DjangoIssueLog(IssueLog):
                 continue
             self._save(issue, self._loaded_version[issue_id])
             self._save_new_comments(issue)
+            self._save_watchers(issue)
             events.extend(issue.events)
             self._loaded_version[issue_id] = issue.version
             issue.events = []
@@ -98,6 +108,20 @@ class DjangoIssueLog(IssueLog):
         updated = update(IssueRecord, fields, where={"id": issue.id, "version": loaded_version})
         if updated != 1:
             raise StaleWrite(issue.id)
+
+    def _save_watchers(self, issue: Issue) -> None:
+        stored = self._stored_watchers[issue.id]
+        if stored == issue.watchers:
+            return
+        gone = [email for email in stored if email not in issue.watchers]
+        if gone:
+            WatcherRecord.objects.filter(issue_id=issue.id, email__in=gone).delete()
+        WatcherRecord.objects.bulk_create(
+            WatcherRecord(issue_id=issue.id, email=email)
+            for email in issue.watchers
+            if email not in stored
+        )
+        self._stored_watchers[issue.id] = list(issue.watchers)
 
     def _save_new_comments(self, issue: Issue) -> None:
         stored = self._stored_comments[issue.id]

@@ -94,6 +94,15 @@ class CommentForm(VersionedForm):
     )
 
 
+class WatcherForm(VersionedForm):
+    email = forms.CharField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text=_("They get public replies and the resolution, never internal notes."),
+    )
+
+
 class ResolveForm(VersionedForm):
     resolution = forms.CharField(
         label="Resolution", widget=forms.Textarea(attrs={"rows": 3}), help_text="What was done."

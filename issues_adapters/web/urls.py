@@ -1,6 +1,6 @@
 from django.urls import path
 
-from issues_adapters.web.views import public, staff
+from issues_adapters.web.views import public, staff, watchers
 
 urlpatterns = [
     path("", public.report, name="report"),
@@ -9,6 +9,18 @@ urlpatterns = [
     path("track/<str:token>/", public.track, name="track_issue"),
     path("track/<str:token>/comment/", public.track_comment, name="track_comment"),
     path("track/<str:token>/reopen/", public.track_reopen, name="track_reopen"),
+    path("watch/<str:token>/", watchers.watch, name="watch_issue"),
+    path("watch/<str:token>/comment/", watchers.watch_comment, name="watch_comment"),
+    path(
+        "watch/<str:token>/attachments/<uuid:attachment_id>/",
+        watchers.watch_attachment,
+        name="watch_attachment",
+    ),
+    path(
+        "watch/<str:token>/attachments/<uuid:attachment_id>/thumbnail/",
+        watchers.watch_thumbnail,
+        name="watch_attachment_thumbnail",
+    ),
     path("staff/", staff.queue, name="staff_queue"),
     path("staff/bulk/", staff.bulk, name="staff_bulk"),
     path("staff/issues/<uuid:issue_id>/", staff.issue_page, name="staff_issue"),

@@ -47,6 +47,7 @@ def test_the_schema_is_openapi_3_and_describes_every_operation():
                 ("POST", "/api/issues/{issue_id}/reopen/"),
                 ("POST", "/api/issues/{issue_id}/close/"),
                 ("POST", "/api/issues/{issue_id}/attachments/"),
+                ("POST", "/api/issues/{issue_id}/watchers/"),
                 ("GET", "/api/attachments/{attachment_id}/"),
                 ("GET", "/api/projections/"),
                 ("POST", "/api/projections/{name}/rebuild/"),

@@ -122,6 +122,9 @@ def _render_track(request, issue, *, comment_form=None, reopen_form=None, alert=
     context = {
         "issue": issue,
         "report_attachments": issue.attachments_of(None),
+        "files_base": reverse(
+            "track_issue", kwargs={"token": request.resolver_match.kwargs["token"]}
+        ),
         "token": request.resolver_match.kwargs["token"],
         "comments": issue.comments,  # the reporter's view holds public comments only
         "category_name": selectors.category_names().get(issue.category) if issue.category else "",

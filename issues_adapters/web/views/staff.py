@@ -16,6 +16,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -222,6 +223,26 @@ ACTIONS = {
             expected_version=data["expected_version"],
         ),
     ),
+    "add-watcher": (
+        forms.WatcherForm,
+        _("Watcher added."),
+        lambda request, issue_id, data: commands.AddWatcher(
+            issue_id=issue_id,
+            email=data["email"],
+            actor=_actor(request),
+            expected_version=data["expected_version"],
+        ),
+    ),
+    "remove-watcher": (
+        forms.WatcherForm,
+        _("Watcher removed."),
+        lambda request, issue_id, data: commands.RemoveWatcher(
+            issue_id=issue_id,
+            email=data["email"],
+            actor=_actor(request),
+            expected_version=data["expected_version"],
+        ),
+    ),
     "resolve": (
         forms.ResolveForm,
         "Resolved.",
@@ -291,6 +312,8 @@ def _render_issue(request, issue_id):
     context = {
         "issue": issue,
         "report_attachments": issue.attachments_of(None),
+        "files_base": reverse("staff_queue"),
+        "watcher_form": forms.WatcherForm(initial={"expected_version": issue.version}),
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
         "timeline": timeline(history, names),
         "forms": action_forms,
