@@ -9,6 +9,8 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.utils.translation import gettext
+
 from issues_service.queries import AttachmentView, IssueSummary, RecordedEventView
 
 OPEN_STATUSES = ("reported", "triaged", "assigned")
@@ -77,6 +79,8 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         title = "Internal note (staff only)" if internal else "Public reply"
         if event.actor_role == "reporter":
             title = "Comment from the reporter"
+        elif event.actor_role == "watcher":
+            title = gettext("Comment from a watcher")
         body = data.get("body", "")
     elif kind == "IssueResolved":
         title = "Resolved"
@@ -86,6 +90,10 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         body = data.get("reason", "")
     elif kind == "IssueClosed":
         title = "Closed"
+    elif kind == "WatcherAdded":
+        title = gettext("Watcher added: %(email)s") % {"email": data.get("email")}
+    elif kind == "WatcherRemoved":
+        title = gettext("Watcher removed: %(email)s") % {"email": data.get("email")}
     else:
         title = kind
     visibility = "internal" if internal else "public"
@@ -99,7 +107,7 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
             sha256=item.get("sha256", ""),
             visibility=visibility,
         )
-        for item in data.get("attachments") or ()
+        for item in (data.get("attachments") or () if kind == "IssueCommented" else ())
     )
     return TimelineEntry(
         attachments=files,
