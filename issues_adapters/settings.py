@@ -201,6 +201,8 @@ HELPDESK_ORPHAN_FILE_GRACE_SECONDS = int(
 HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES = int(
     os.environ.get("HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES", str(10_000_000))
 )
+# clamd's socket (a path, or host:port): every upload is scanned; unset, none is.
+HELPDESK_CLAMD_SOCKET = os.environ.get("HELPDESK_CLAMD_SOCKET", "")
 # Uploads above this go to a temporary file as they arrive, not memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 1_100_000
 

@@ -18,6 +18,7 @@ import magic
 from django.core.files import File
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 
+from issues_adapters.attachments.scanning import configured_scanner, infected
 from issues_adapters.attachments.storage import (
     attachment_storage,
     configured_limits,
@@ -32,10 +33,13 @@ _SNIFF_BYTES = 8192
 
 
 class _Hashing:
-    """A readable file that hashes and counts what is read from it, from its start."""
+    """A readable file that hashes, counts and has scanned what is read from it, from its
+    start (a rewind starts a new scan)."""
 
-    def __init__(self, source, size: int):
+    def __init__(self, source, size: int, filename: str):
         self.source, self.size = source, size  # `size`: what File and storages ask
+        self.filename = filename
+        self._scan = None
         self.seek(0)
 
     def seek(self, offset: int, whence: int = 0) -> int:
@@ -43,7 +47,16 @@ class _Hashing:
             raise OSError("only a rewind to the start is supported")
         self.source.seek(0)
         self.hash, self.read_bytes = hashlib.sha256(), 0
+        if self._scan is not None:
+            self._scan.close()
+        self._scan = None
         return 0
+
+    @property
+    def scan(self):
+        if self._scan is None:
+            self._scan = configured_scanner().start(self.filename)
+        return self._scan
 
     def tell(self) -> int:
         return self.read_bytes
@@ -51,6 +64,7 @@ class _Hashing:
     def read(self, size: int = -1) -> bytes:
         data = self.source.read(size)
         self.hash.update(data)
+        self.scan.feed(data)
         self.read_bytes += len(data)
         return data
 
@@ -70,8 +84,16 @@ def store_file(source, filename: str, size: int) -> Attachment:
     attachment_id = uuid.uuid4()
     source.seek(0)
     head = source.read(_SNIFF_BYTES)
-    hashing = _Hashing(source, size)
+    hashing = _Hashing(source, size, filename)
     attachment_storage().save(name_of(attachment_id), File(hashing, name=name_of(attachment_id)))
+    try:
+        found = hashing.scan.verdict()
+    except BaseException:
+        discard([attachment_id])
+        raise
+    if found:
+        discard([attachment_id])
+        raise infected(filename, found)
     return Attachment(
         id=attachment_id,
         filename=filename,
