@@ -26,6 +26,7 @@ class ScanSession(abc.ABC):
     def verdict(self) -> str | None:
         """None if clean, else what was found."""
 
+    @abc.abstractmethod
     def close(self) -> None:
         """Give up a scan that will not be finished (the file is read again from its start)."""
 
@@ -39,6 +40,9 @@ class FileScanner(abc.ABC):
 
 class _Clean(ScanSession):
     def feed(self, data: bytes) -> None:
+        pass
+
+    def close(self) -> None:
         pass
 
     def verdict(self) -> str | None:
