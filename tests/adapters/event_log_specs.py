@@ -6,12 +6,15 @@ from expects import equal, expect
 from issues_adapters.persistence.event_log import to_event
 from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.persistence.unit_of_work import DjangoUnitOfWork
+from issues_domain.attachments import Attachment
 from issues_domain.commands import (
+    AddWatcher,
     AssignIssue,
     CloseIssue,
     CommentOnIssue,
     MarkIssueAsResolved,
     PickIssue,
+    RemoveWatcher,
     ReopenIssue,
     ReportIssue,
     TriageIssue,
@@ -51,7 +54,15 @@ class When_every_kind_of_event_is_recorded_and_read_back:
             AssignIssue(issue_id=issue_id, assignee="alice", actor=ALICE),
             AssignIssue(issue_id=issue_id, assignee="bob", actor=ALICE),
             TriageIssue(issue_id=issue_id, category="network", priority="low", actor=ALICE),
-            CommentOnIssue(issue_id=issue_id, author=ALICE, body="hi", visibility="internal"),
+            AddWatcher(issue_id=issue_id, email="jane@example.org", actor=ALICE),
+            CommentOnIssue(
+                issue_id=issue_id,
+                author=ALICE,
+                body="hi",
+                visibility="internal",
+                attachments=(Attachment(uuid.uuid4(), "a.log", "text/plain", 3, "ab" * 32),),
+            ),
+            RemoveWatcher(issue_id=issue_id, email="jane@example.org", actor=ALICE),
             MarkIssueAsResolved(issue_id=issue_id, resolution="done", actor=ALICE),
             ReopenIssue(issue_id=issue_id, reason="not done", actor=ALICE),
             MarkIssueAsResolved(issue_id=issue_id, resolution="done now", actor=ALICE),
