@@ -84,6 +84,7 @@ def test_two_staff_on_one_issue_see_the_collision_notice(live_server, new_page, 
     reporter.goto(base + "/")
     reporter.get_by_label("Your name").fill("Fred Bloggs")
     reporter.get_by_label("Your email address").fill("fred@example.org")
+    reporter.get_by_label("Subject").fill("Wi-Fi drops")
     reporter.get_by_label("What is the problem?").fill("Wi-Fi drops in room 3.")
     reporter.get_by_role("button", name="Send report").click()
     issue = IssueRecord.objects.get()
