@@ -223,3 +223,13 @@ def test_json_reports_still_work_and_carry_no_attachments():
 
     assert response.status_code == 201
     assert response.json()["attachments"] == []
+
+
+def test_an_empty_multipart_body_is_a_400_naming_the_missing_fields():
+    response = APIClient().generic(
+        "POST", ISSUES, b"", content_type="multipart/form-data; boundary=XyZ"
+    )
+
+    assert response.status_code == 400
+    assert "reporter_email" in response.json()
+    assert not IssueRecord.objects.exists()

@@ -173,3 +173,21 @@ def test_the_purge_command_runs(capsys):
 
 def test_an_unknown_attachment_is_a_404_for_everybody():
     assert staff_client().get(f"/staff/attachments/{uuid.uuid4()}/").status_code == 404
+
+
+def test_a_cut_off_or_empty_multipart_body_on_the_form_is_a_400():
+    boundary = "XyZ"
+    cut = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="name"\r\n\r\nFred\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="a.txt"\r\n'
+        "Content-Type: text/plain\r\n\r\nhalf a fi"
+    ).encode()
+    content_type = f"multipart/form-data; boundary={boundary}"
+
+    answers = [
+        Client().generic("POST", "/", cut, content_type=content_type).status_code,
+        Client().generic("POST", "/", b"", content_type=content_type).status_code,
+    ]
+
+    assert answers == [400, 400]
+    assert not IssueRecord.objects.exists()
