@@ -264,6 +264,11 @@ class Issue:
         self.watchers.remove(watching)
         self._record(WatcherRemoved, actor, email=watching)
 
+    def hears_about(self, email: str) -> bool:
+        """Whether mail about the issue reaches this address already (as reporter or watcher):
+        a merge adds the merged issue's reporter with add_watcher only when it does not."""
+        return email.casefold() == self.reporter.email.casefold() or self.is_watched_by(email)
+
     def is_watched_by(self, email: str) -> bool:
         return any(watcher.casefold() == (email or "").casefold() for watcher in self.watchers)
 

@@ -7,6 +7,22 @@ between leaves files that `manage.py purge_orphan_files` sweeps.
 
 `LimitedUploads` is an upload handler that counts bytes as the body arrives and stops reading
 files at the first limit, so an oversized upload is never written whole anywhere.
+
+A form or view that takes files (`templates/web/_attach_field.html`, enctype multipart):
+
+    @csrf_exempt  # the limits must be in place before the CSRF check reads the body
+    @require_POST
+    def view(request, ...):
+        return _view(request, ..., limit_uploads(request))
+
+    @csrf_protect
+    def _view(request, ..., uploads):
+        ...
+        attachments = uploaded(request, uploads)  # InvalidInput (400) past a limit
+        with discarded_unless_kept(attachments):
+            message_bus().handle(SomeCommand(..., attachments=attachments))
+
+An API view mixes in `api.views.AcceptsFiles` and calls `self.stored_files(request)`.
 """
 
 import hashlib

@@ -137,3 +137,14 @@ class When_reporting_with_copied_addresses:
         expect(self.issue).to(
             have_raised(IssueReported, watchers=("jane@example.org", "joe@example.org"))
         )
+
+
+class When_asking_who_hears_about_a_watched_issue(With_a_watched_issue):
+    def because_a_merge_would_ask(self):
+        self.answers = [
+            self.issue.hears_about(email)
+            for email in ("FRED@example.org", "jane@example.org", "joe@example.org")
+        ]
+
+    def it_should_name_the_reporter_and_the_watchers_only(self):
+        expect(self.answers).to(equal([True, True, False]))
