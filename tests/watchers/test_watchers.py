@@ -206,3 +206,19 @@ def test_an_inbound_mails_cc_become_watchers_and_their_replies_comments(tmp_path
         "jane@example.org",
         "Me too.",
     )
+
+
+def test_a_cc_on_a_new_issue_is_told_with_its_own_link(
+    tmp_path, django_capture_on_commit_callbacks
+):
+    mail.outbox.clear()
+    first = a_mail("Fred <fred@example.org>", "Printer jams", Cc="jane@example.org")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("fetch_mail", a_maildir(tmp_path, first))
+
+    issue = IssueRecord.objects.get()
+    (to_jane,) = [m for m in mail.outbox if m.to == ["jane@example.org"]]
+    (to_fred,) = [m for m in mail.outbox if "fred@example.org" in m.to[0]]
+    assert issue.tracking_token in to_fred.body
+    assert issue.tracking_token not in to_jane.body and "/watch/" in to_jane.body
