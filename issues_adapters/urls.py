@@ -22,5 +22,6 @@ urlpatterns = [
     path(
         "staff/projections/<str:name>/rebuild/", eventing_views.rebuild, name="rebuild_projection"
     ),
+    path("", include("issues_adapters.attachments.urls")),
     path("", include("issues_adapters.web.urls")),
 ]

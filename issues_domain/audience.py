@@ -8,6 +8,8 @@
 - the assignee hears when the reporter reopens their issue;
 - staff who chose it (/staff/settings/) hear of each new issue, of all or of chosen categories,
   and may turn off the assignee's mails above;
+- watchers (issues_domain.issue.Issue.watchers) are copied on the new issue, each public
+  staff comment, the question to the reporter and the resolution, never on internal notes;
 - nobody is mailed about their own action.
 
 Recipients come from the event as it was recorded, so a later change (a new assignee) never
@@ -26,6 +28,7 @@ from issues_domain.events import (
     IssueReopened,
     IssueReported,
     IssueResolved,
+    WatcherAdded,
 )
 from issues_domain.values import Visibility
 
@@ -34,6 +37,7 @@ class RecipientRole(StrEnum):
     REPORTER = "reporter"
     ASSIGNEE = "assignee"
     STAFF = "staff"  # a staff member who chose to hear of it (/staff/settings/)
+    WATCHER = "watcher"
 
 
 @dataclass(frozen=True)
@@ -56,6 +60,10 @@ class Recipient:
     @classmethod
     def subscriber(cls, username: str) -> "Recipient":
         return cls(RecipientRole.STAFF, username=username)
+
+    @classmethod
+    def watcher(cls, email: str) -> "Recipient":
+        return cls(RecipientRole.WATCHER, email=email)
 
 
 def _acted_from(event: Event, email: str) -> bool:
@@ -102,3 +110,30 @@ def assignee_of_reporter_reopen(event: IssueReopened) -> Recipient | None:
     if event.actor.is_staff or event.assignee is None:
         return None
     return Recipient.staff(event.assignee)
+
+
+# Watchers hear of public activity only, never of internal notes, and each through a link of
+# their own (never the reporter's tracking link).
+
+
+def watchers_of_new_issue(event: IssueReported) -> list[Recipient]:
+    return [Recipient.watcher(email) for email in event.watchers]
+
+
+def new_watcher(event: WatcherAdded) -> list[Recipient]:
+    return [] if _acted_from(event, event.email) else [Recipient.watcher(event.email)]
+
+
+def watchers_of_public_comment(event: IssueCommented) -> list[Recipient]:
+    if event.visibility != Visibility.PUBLIC or not event.actor.is_staff:
+        return []
+    return [Recipient.watcher(email) for email in event.watchers if not _acted_from(event, email)]
+
+
+def watchers_of_resolution(event: IssueResolved) -> list[Recipient]:
+    return [Recipient.watcher(email) for email in event.watchers if not _acted_from(event, email)]
+
+
+def watchers_awaited(event: IssueAwaitingReporter) -> list[Recipient]:
+    """The question to the reporter is public: the watchers are copied on it."""
+    return [Recipient.watcher(email) for email in event.watchers if not _acted_from(event, email)]

@@ -8,6 +8,7 @@ refuses the command (the HTTP adapter fills it from `If-Match`).
 import uuid
 from dataclasses import dataclass, field
 
+from issues_domain.attachments import Attachment
 from issues_domain.values import Actor, FollowUp
 
 
@@ -22,10 +23,16 @@ class ReportIssue(Command):
     reporter_name: str
     reporter_email: str
     description: str
+    # None or blank: the description's first line stands in.
+    subject: str | None = None
     category: str | None = None
     priority: str | None = None
     # The reporter's language tag (their browser's, their mail's); none: English.
     language: str | None = None
+    # Metadata of files already in storage (written first, so no event names a missing file).
+    attachments: tuple[Attachment, ...] = ()
+    # Addresses copied on the issue from the start (an inbound mail's Cc).
+    watchers: tuple[str, ...] = ()
     # Chosen by the caller so that it knows the new issue's id without asking again.
     issue_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -60,6 +67,7 @@ class CommentOnIssue(Command):
     author: Actor
     body: str
     visibility: str = "public"
+    attachments: tuple[Attachment, ...] = ()
     expected_version: int | None = None
     comment_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -94,6 +102,7 @@ class AwaitReporter(Command):
     issue_id: uuid.UUID
     comment: str
     actor: Actor
+    attachments: tuple[Attachment, ...] = ()
     expected_version: int | None = None
     comment_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -107,6 +116,7 @@ class ReplyToIssue(Command):
     body: str
     visibility: str = "public"
     follow_up: FollowUp = FollowUp.NONE
+    attachments: tuple[Attachment, ...] = ()
     expected_version: int | None = None
     comment_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -143,5 +153,21 @@ class LinkIssues(Command):
 class UnlinkIssues(Command):
     issue_id: uuid.UUID
     other: str
+    actor: Actor
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddWatcher(Command):
+    issue_id: uuid.UUID
+    email: str
+    actor: Actor
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveWatcher(Command):
+    issue_id: uuid.UUID
+    email: str
     actor: Actor
     expected_version: int | None = None

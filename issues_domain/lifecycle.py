@@ -23,10 +23,11 @@ class Action(StrEnum):
     TAG = "tag"
     MERGE = "merge"
     LINK = "link"
+    WATCH = "watch"  # add or remove a watcher
 
 
-# Organising an issue: anything but closed may be tagged or merged; links never hurt.
-_ORGANISE = frozenset({Action.TAG, Action.MERGE, Action.LINK})
+# Organising an issue: anything but closed may be tagged, merged or watched; links never hurt.
+_ORGANISE = frozenset({Action.TAG, Action.MERGE, Action.LINK, Action.WATCH})
 _WORK = frozenset({Action.TRIAGE, Action.ASSIGN, Action.COMMENT, Action.RESOLVE}) | _ORGANISE
 
 ALLOWED: dict[IssueStatus, frozenset[Action]] = {

@@ -103,6 +103,7 @@ class FollowUp(StrEnum):
 class ActorRole(StrEnum):
     STAFF = "staff"
     REPORTER = "reporter"
+    WATCHER = "watcher"  # somebody copied on the issue (a Cc of its mail, say)
 
 
 def clean_text(
@@ -239,6 +240,10 @@ class Actor:
     def reporter(cls, reporter: IssueReporter) -> "Actor":
         return cls(ActorRole.REPORTER, reporter.name, reporter.email)
 
+    @classmethod
+    def watcher(cls, email: str, name: str = "") -> "Actor":
+        return cls(ActorRole.WATCHER, name or email, email)
+
     @property
     def is_staff(self) -> bool:
         return self.role == ActorRole.STAFF
@@ -251,6 +256,7 @@ class Comment:
     body: str
     visibility: Visibility
     created_at: datetime
+    attachments: tuple = ()  # of issues_domain.attachments.Attachment
 
     @property
     def is_public(self) -> bool:

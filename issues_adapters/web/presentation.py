@@ -5,6 +5,7 @@ nobody is offered a button that cannot work; the Issue aggregate still decides, 
 command is shown as such.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,7 +14,10 @@ from django.utils.translation import gettext as _
 from issues_adapters.web.labels import priority_label, status_label
 from issues_domain.lifecycle import ALLOWED, Action, allowed_actions
 from issues_domain.values import IssueStatus
-from issues_service.queries import IssueSummary, RecordedEventView
+from issues_service.queries import AttachmentView, IssueSummary, RecordedEventView
+
+# The events whose message carries files (shown with the message in the timeline).
+_WITH_FILES = ("IssueCommented", "IssueAwaitingReporter")
 
 # The fields of a refused form that hold what somebody wrote, in the order they are shown.
 _TEXT_FIELDS = ("body", "resolution", "reason", "comment")
@@ -106,6 +110,7 @@ class TimelineEntry:
     version: int
     internal: bool = False
     public_comment: bool = False
+    attachments: tuple = ()  # of AttachmentView
 
 
 def timeline(history: list[RecordedEventView], categories: dict[str, str]) -> list[TimelineEntry]:
@@ -139,6 +144,8 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         title = _("Internal note (staff only)") if internal else _("Public reply")
         if event.actor_role == "reporter":
             title = _("Comment from the reporter")
+        elif event.actor_role == "watcher":
+            title = _("Comment from a watcher")
         body = data.get("body", "")
     elif kind == "IssueResolved":
         title = _("Resolved")
@@ -160,9 +167,27 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         title = _("The reporter answered (now %(status)s)") % {
             "status": status_label(data.get("returned_to"))
         }
+    elif kind == "WatcherAdded":
+        title = _("Watcher added: %(email)s") % {"email": data.get("email")}
+    elif kind == "WatcherRemoved":
+        title = _("Watcher removed: %(email)s") % {"email": data.get("email")}
     else:
         title = kind
+    visibility = "internal" if internal else "public"
+    files = tuple(
+        AttachmentView(
+            id=uuid.UUID(str(item["id"])),
+            comment_id=data.get("comment_id"),
+            filename=item.get("filename", ""),
+            content_type=item.get("content_type", ""),
+            size=item.get("size", 0),
+            sha256=item.get("sha256", ""),
+            visibility=visibility,
+        )
+        for item in (data.get("attachments") or () if kind in _WITH_FILES else ())
+    )
     return TimelineEntry(
+        attachments=files,
         kind=kind,
         title=title,
         body=body,

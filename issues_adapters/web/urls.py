@@ -8,6 +8,7 @@ from issues_adapters.web.views import (
     settings,
     staff,
     staff_language,
+    watchers,
 )
 
 urlpatterns = [
@@ -17,6 +18,18 @@ urlpatterns = [
     path("track/<str:token>/", public.track, name="track_issue"),
     path("track/<str:token>/comment/", public.track_comment, name="track_comment"),
     path("track/<str:token>/reopen/", public.track_reopen, name="track_reopen"),
+    path("watch/<str:token>/", watchers.watch, name="watch_issue"),
+    path("watch/<str:token>/comment/", watchers.watch_comment, name="watch_comment"),
+    path(
+        "watch/<str:token>/attachments/<uuid:attachment_id>/",
+        watchers.watch_attachment,
+        name="watch_attachment",
+    ),
+    path(
+        "watch/<str:token>/attachments/<uuid:attachment_id>/thumbnail/",
+        watchers.watch_thumbnail,
+        name="watch_attachment_thumbnail",
+    ),
     path("staff/", staff.queue, name="staff_queue"),
     path("staff/settings/", settings.staff_settings, name="staff_settings"),
     path("staff/settings/language/", staff_language.staff_language, name="staff_language"),

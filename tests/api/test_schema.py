@@ -52,6 +52,9 @@ def test_the_schema_is_openapi_3_and_describes_every_operation():
                 ("POST", "/api/issues/{issue_id}/links/"),
                 ("GET", "/api/canned-replies/"),
                 ("POST", "/api/canned-replies/"),
+                ("POST", "/api/issues/{issue_id}/attachments/"),
+                ("POST", "/api/issues/{issue_id}/watchers/"),
+                ("GET", "/api/attachments/{attachment_id}/"),
                 ("GET", "/api/projections/"),
                 ("POST", "/api/projections/{name}/rebuild/"),
             }

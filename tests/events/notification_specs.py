@@ -197,7 +197,7 @@ class When_staff_comment_publicly(With_an_issue_assigned_to_bob):
 
     def it_should_carry_the_comment(self):
         expect(self.notifications.sent[0].context).to(
-            equal({"author": "bob", "body": "Have you tried turning it off?"})
+            equal({"author": "bob", "body": "Have you tried turning it off?", "attachments": []})
         )
 
 

@@ -149,6 +149,7 @@ def test_an_event_nobody_can_decode_is_parked_for_its_handlers_and_the_others_go
     assert sorted(parked.values_list("handler", flat=True)) == [
         "mail.reporter.report_confirmation",
         "mail.staff.new_issue",
+        "mail.watcher.copied",
         "web.queue_counts",
     ]
     assert all("Cannot decode" in row.last_error for row in parked)
@@ -176,8 +177,9 @@ def test_with_delivery_none_web_processes_only_record_and_the_relay_delivers(
     assert [message.to[0] for message in mail.outbox] == [
         f"{A_REPORT['reporter_name']} <{A_REPORT['reporter_email']}>"
     ]
-    # The confirmation, the counts, and the staff's new-issue mail (nobody chose it).
-    assert Delivery.objects.filter(status="done").count() == 3
+    # Every handler of IssueReported: the reporter's confirmation, the watchers' (none here),
+    # the queue's counts, and the staff's new-issue mail (nobody chose it).
+    assert Delivery.objects.filter(status="done").count() == 4
 
 
 def test_an_unknown_delivery_mode_is_refused(settings):
