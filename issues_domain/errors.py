@@ -222,9 +222,7 @@ class NotWatching(CommandRefused):
 
 class ReporterCannotWatch(CommandRefused):
     code = "reporter_cannot_watch"
-    message = gettext_noop(
-        "The reporter hears about the issue already; they cannot also watch it."
-    )
+    message = gettext_noop("The reporter hears about the issue already; they cannot also watch it.")
 
 
 class NotAWatcher(CommandRefused):

@@ -2,7 +2,14 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.renderers import JSONRenderer
 
-from issues_adapters.api import attachments, canned_replies, organising, projections, views, watchers
+from issues_adapters.api import (
+    attachments,
+    canned_replies,
+    organising,
+    projections,
+    views,
+    watchers,
+)
 
 app_name = "api"
 

@@ -161,8 +161,6 @@ def _to_json(value):
 
 
 def _reader(hint) -> Callable | None:
-    if typing.get_origin(hint) is tuple:
-        return tuple
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
     if typing.get_origin(hint) is tuple:

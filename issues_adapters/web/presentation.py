@@ -44,12 +44,16 @@ class ConversationEntry:
     body: str
     created_at: datetime
     reopened: bool = False
+    attachments: tuple = ()  # of AttachmentView: the comment's files
 
 
 def conversation(comments, history: list[RecordedEventView]) -> list[ConversationEntry]:
     """The reporter's view: public comments and their own reasons for reopening, in order."""
     entries = [
-        ConversationEntry(c.author_name, c.author_role, c.body, c.created_at) for c in comments
+        ConversationEntry(
+            c.author_name, c.author_role, c.body, c.created_at, attachments=c.attachments
+        )
+        for c in comments
     ]
     entries += [
         ConversationEntry(

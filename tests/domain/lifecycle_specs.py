@@ -34,8 +34,9 @@ TRIES = {
     Action.TAG: lambda issue: issue.tag(("printer",), (), ALICE),
     Action.MERGE: lambda issue: issue.merge_into(report_an_issue(), ALICE),
     Action.LINK: lambda issue: issue.link(report_an_issue(), "related", ALICE),
+    Action.WATCH: lambda issue: issue.add_watcher("jane@example.org", ALICE),
 }
-ORGANISE = {Action.TAG, Action.MERGE, Action.LINK}
+ORGANISE = {Action.TAG, Action.MERGE, Action.LINK, Action.WATCH}
 
 
 class Accepts_exactly_what_it_allows:

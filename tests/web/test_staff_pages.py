@@ -192,7 +192,7 @@ class When_staff_open_a_reported_issue:
         assert 'id="status">Reported' in self.html
 
     def it_should_offer_triage_assign_pick_comment_and_resolve(self):
-        assert offered(self.html) == {"triage", "assign", "pick", "comment", "resolve"}
+        assert offered(self.html) == {"triage", "assign", "pick", "comment", "resolve", *ORGANISE}
 
     def it_should_not_offer_reopen_or_close(self):
         assert 'id="reopen-form"' not in self.html
@@ -227,8 +227,9 @@ OFFERS = {
     "tag": 'id="tags-form"',
     "merge": 'id="merge-form"',
     "link": 'id="link-form"',
+    "watch": 'id="add-watcher-form"',
 }
-ORGANISE = {"tag", "merge", "link"}
+ORGANISE = {"tag", "merge", "link", "watch"}
 
 
 def offered(html: str) -> set[str]:

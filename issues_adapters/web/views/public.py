@@ -18,8 +18,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from issues_adapters import languages
 from issues_adapters.api.throttling import AnonymousReportThrottle, ReporterCommentThrottle
-from issues_adapters.texts import translated
 from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
+from issues_adapters.texts import translated
 from issues_adapters.web import forms, selectors
 from issues_adapters.web.presentation import (
     conversation,
