@@ -10,6 +10,7 @@ import uuid
 from dataclasses import dataclass
 
 from issues_domain.errors import InvalidInput
+from issues_domain.texts import Text, gettext_noop
 
 FILENAME_MAX_LENGTH = 200
 # Images a browser may show inline; everything else is only ever served as a download.
@@ -61,26 +62,30 @@ class AttachmentLimits:
 
     def check_count(self, count: int) -> None:
         if count > self.max_files:
-            raise _refused(f"At most {self.max_files} files a message, please ({count}).")
+            message = gettext_noop("At most %(limit)s files a message, please (%(count)s).")
+            raise _refused(Text(message, limit=self.max_files, count=count))
 
     def check_file(self, filename: str, size_so_far: int) -> None:
         if size_so_far > self.max_file_bytes:
-            raise _refused(
-                f"“{filename}” is larger than {_megabytes(self.max_file_bytes)}, "
-                "the limit for one file."
+            message = gettext_noop(
+                "“%(filename)s” is larger than %(limit)s, the limit for one file."
             )
+            raise _refused(Text(message, filename=filename, limit=_megabytes(self.max_file_bytes)))
 
     def check_message(self, filename: str, total_so_far: int) -> None:
         if total_so_far > self.max_message_bytes:
+            message = gettext_noop(
+                "With “%(filename)s” the files come to more than %(limit)s, "
+                "the limit for one message."
+            )
             raise _refused(
-                f"With “{filename}” the files come to more than "
-                f"{_megabytes(self.max_message_bytes)}, the limit for one message."
+                Text(message, filename=filename, limit=_megabytes(self.max_message_bytes))
             )
 
     @staticmethod
     def check_not_empty(filename: str, size: int) -> None:
         if size == 0:
-            raise _refused(f"“{filename}” is empty.")
+            raise _refused(Text(gettext_noop("“%(filename)s” is empty."), filename=filename))
 
 
 def _refused(message: str) -> InvalidInput:

@@ -28,6 +28,7 @@ from issues_adapters.persistence.unit_of_work import saved_issues
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
 from issues_domain.errors import InvalidInput, IssueNotFound
+from issues_domain.texts import Text, gettext_noop
 from issues_domain.values import COMMENT_MAX_LENGTH, Actor, Visibility
 
 
@@ -67,7 +68,7 @@ class AttachFilesApi(AcceptsFiles, IssueCommandApi):
         given = validated(FilesFields, request.data)
         attachments = self.stored_files(request)
         if not attachments:
-            raise InvalidInput.on("files", "Attach at least one file.")
+            raise InvalidInput.on("files", Text(gettext_noop("Attach at least one file.")))
         command = commands.CommentOnIssue(
             issue_id=issue_id,
             author=Actor.staff(request.user.username),

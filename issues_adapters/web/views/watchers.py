@@ -7,11 +7,13 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_POST
 
 from issues_adapters.attachments.serving import file_response, thumbnail_response
 from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
+from issues_adapters.texts import translated
 from issues_adapters.web import forms, watcher_links
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain.commands import CommentOnIssue
@@ -79,9 +81,11 @@ def _watch_comment(request, token, uploads):
         except InvalidInput as error:
             form.add_domain_errors(error)
         except CommandRefused as error:
-            return _render(request, token, issue, email, form=form, alert=error.detail, status=409)
+            return _render(
+                request, token, issue, email, form=form, alert=translated(error.detail), status=409
+            )
         else:
-            messages.success(request, "Thank you: your comment was added.")
+            messages.success(request, _("Thank you: your comment was added."))
             return redirect("watch_issue", token=token)
     return _render(request, token, issue, email, form=form, status=400)
 
