@@ -1,5 +1,5 @@
 """Issue 12 in a real Chromium: a reporter attaches a screenshot on the form; staff see it (with
-its thumbnail) and add an internal note with a file; the reporter sees their screenshot and the
+its thumbnail) and add an internal note with a file (the issue page's composer); the reporter sees their screenshot and the
 public files only, never the note's."""
 
 import re
@@ -42,13 +42,13 @@ def test_files_from_the_form_reach_staff_and_an_internal_notes_file_never_the_re
     thumbnail = staff.locator("img.thumbnail")
     expect(thumbnail).to_be_visible()
     assert staff.evaluate("img => img.naturalWidth", thumbnail.element_handle()) == 240
-    note = staff.locator("#comment-form")
-    note.get_by_label("Comment").fill("Driver dump attached; do not share.")
+    note = staff.locator("#composer-form")
+    note.get_by_label("Reply or note").fill("Driver dump attached; do not share.")
     note.get_by_label("Internal note: staff only").check()
     note.get_by_label("Attach files (optional)").set_input_files(
         [{"name": "driver-dump.txt", "mimeType": "text/plain", "buffer": b"secret dump"}]
     )
-    note.get_by_role("button", name="Add comment").click()
+    note.get_by_role("button", name="Send", exact=True).click()
     expect(staff.locator("#timeline li.internal")).to_contain_text("driver-dump.txt")
     dump_href = staff.get_by_role("link", name="driver-dump.txt").get_attribute("href")
     screenshot(staff, "12-staff-attachments")
