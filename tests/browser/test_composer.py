@@ -65,5 +65,5 @@ def test_send_and_wait_then_the_reporter_answers(live_server, new_page, screensh
 
     staff.goto(f"{base}/staff/issues/{issue_id}/")
     expect(staff.locator("#status")).to_have_text("Assigned")
-    expect(staff.locator("#timeline")).to_contain_text("The reporter answered (now assigned)")
+    expect(staff.locator("#timeline")).to_contain_text("The reporter answered (now Assigned)")
     assert IssueRecord.objects.get(id=issue_id).status == "assigned"

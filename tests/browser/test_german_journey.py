@@ -65,8 +65,10 @@ def test_a_german_reporter_is_spoken_to_in_german(live_server, new_page, screens
     expect(staff.get_by_role("link", name="Warteschlange", exact=True)).to_be_visible()
     staff.goto(base + "/staff/")
     staff.get_by_role("link", name=reference).click()
-    staff.locator("#resolve-form").get_by_label("Lösung").fill("Die Einzugsrolle ist ersetzt.")
-    staff.get_by_role("button", name="Als gelöst markieren").click()
+    staff.locator("#composer-form").get_by_label("Antwort oder Notiz").fill(
+        "Die Einzugsrolle ist ersetzt."
+    )
+    staff.get_by_role("button", name="Senden und lösen").click()
     expect(staff.locator("#status")).to_have_text("Gelöst")
     screenshot(staff, "de-03-staff-issue-page")
 

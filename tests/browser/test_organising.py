@@ -43,7 +43,7 @@ def test_a_canned_reply_is_chosen_and_inserted_with_the_keyboard(live_server, ne
     expect(composer).to_have_value(f"Good news. Hello Fred Bloggs, {reference} is fixed. alice")
     expect(composer).to_be_focused()
     expect(page).to_have_url(re.compile(rf"/staff/issues/{issue_id}/$"))  # nothing was sent
-    page.locator("#comment-form").get_by_role("button", name="Add comment").click()
+    page.locator("#composer-form").get_by_role("button", name="Send", exact=True).click()
     expect(page.locator("#timeline")).to_contain_text(f"Hello Fred Bloggs, {reference} is fixed.")
 
 
