@@ -73,7 +73,9 @@ def test_a_german_reporter_is_spoken_to_in_german(live_server, new_page, screens
     screenshot(staff, "de-03-staff-issue-page")
 
     resolution = mail_with("Ihr Anliegen wurde gelöst")
-    assert resolution.subject == f"[{reference}] Ihr Anliegen wurde gelöst"
+    assert resolution.subject == (
+        f"[{reference}] Drucker zieht kein Papier ein - Ihr Anliegen wurde gelöst"
+    )
     assert "alice hat " + reference + " als gelöst markiert:" in resolution.body
     assert "Doch nicht behoben?" in resolution.body
 
