@@ -1,6 +1,6 @@
 """Issue 12 in a real Chromium: a reporter attaches a screenshot on the form; staff see it (with
-its thumbnail) and add an internal note with a file (the issue page's composer); the reporter sees their screenshot and the
-public files only, never the note's."""
+its thumbnail) and add an internal note with a file (the issue page's composer); the reporter
+sees their screenshot and the public files only, never the note's."""
 
 import re
 
