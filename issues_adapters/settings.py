@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "issues_adapters.canned_replies",
     "issues_adapters.sla",
     "issues_adapters.reports",
+    "issues_adapters.attachments",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +94,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "issues_adapters.attachments.context.attachment_limits",
             ],
         },
     },
@@ -171,8 +173,54 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns at every start without it
+# -- attachments --------------------------------------------------------------------------
+
+# Where attachments' bytes go: a folder (the default) or S3-compatible storage (django-storages).
+HELPDESK_ATTACHMENTS_STORAGE = os.environ.get("HELPDESK_ATTACHMENTS_STORAGE", "filesystem")
+HELPDESK_ATTACHMENTS_DIR = Path(os.environ.get("HELPDESK_ATTACHMENTS_DIR", VAR_DIR / "attachments"))
+if HELPDESK_ATTACHMENTS_STORAGE == "s3":
+    _ATTACHMENTS_STORAGE = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ.get("HELPDESK_S3_BUCKET", ""),
+            "endpoint_url": os.environ.get("HELPDESK_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("HELPDESK_S3_REGION") or None,
+            "access_key": os.environ.get("HELPDESK_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("HELPDESK_S3_SECRET_ACCESS_KEY") or None,
+            "location": os.environ.get("HELPDESK_S3_PREFIX", "attachments"),
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    _ATTACHMENTS_STORAGE = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {"location": HELPDESK_ATTACHMENTS_DIR, "base_url": None},
+    }
+HELPDESK_ATTACHMENTS_MAX_FILES = int(os.environ.get("HELPDESK_ATTACHMENTS_MAX_FILES", "10"))
+HELPDESK_ATTACHMENTS_MAX_FILE_BYTES = int(
+    os.environ.get("HELPDESK_ATTACHMENTS_MAX_FILE_BYTES", str(10_000_000))
+)
+HELPDESK_ATTACHMENTS_MAX_MESSAGE_BYTES = int(
+    os.environ.get("HELPDESK_ATTACHMENTS_MAX_MESSAGE_BYTES", str(25_000_000))
+)
+# Files stored by a request that then failed (or crashed) are swept after this long.
+HELPDESK_ORPHAN_FILE_GRACE_SECONDS = int(
+    os.environ.get("HELPDESK_ORPHAN_FILE_GRACE_SECONDS", str(24 * 3600))
+)
+# Public mail carries attachments up to this total; larger ones are links.
+HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES = int(
+    os.environ.get("HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES", str(10_000_000))
+)
+# clamd's socket (a path, or host:port): every upload is scanned; unset, none is.
+HELPDESK_CLAMD_SOCKET = os.environ.get("HELPDESK_CLAMD_SOCKET", "")
+# Uploads above this go to a temporary file as they arrive, not memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 1_100_000
+
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "attachments": _ATTACHMENTS_STORAGE,
     "staticfiles": {
         "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
         if DEBUG

@@ -24,5 +24,6 @@ urlpatterns = [
         "staff/projections/<str:name>/rebuild/", eventing_views.rebuild, name="rebuild_projection"
     ),
     path("staff/sla/", sla_views.policies, name="sla_policies"),
+    path("", include("issues_adapters.attachments.urls")),
     path("", include("issues_adapters.web.urls")),
 ]

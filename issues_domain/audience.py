@@ -10,6 +10,8 @@
   has it;
 - staff who chose it (/staff/settings/) hear of each new issue, of all or of chosen categories,
   and may turn off the assignee's mails above;
+- watchers (issues_domain.issue.Issue.watchers) are copied on the new issue, each public
+  staff comment, the question to the reporter and the resolution, never on internal notes;
 - nobody is mailed about their own action.
 
 Recipients come from the event as it was recorded, so a later change (a new assignee) never
@@ -30,6 +32,7 @@ from issues_domain.events import (
     IssueResolved,
     SlaBreached,
     SlaWarned,
+    WatcherAdded,
 )
 from issues_domain.values import Visibility
 
@@ -39,6 +42,7 @@ class RecipientRole(StrEnum):
     ASSIGNEE = "assignee"
     STAFF = "staff"  # a staff member who chose to hear of it (/staff/settings/)
     CATEGORY_STAFF = "category_staff"
+    WATCHER = "watcher"
 
 
 @dataclass(frozen=True)
@@ -66,6 +70,10 @@ class Recipient:
     def category_staff(cls, category: str | None) -> "Recipient":
         """The staff who look after a category (or after untriaged issues, for None)."""
         return cls(RecipientRole.CATEGORY_STAFF, name=category or "")
+
+    @classmethod
+    def watcher(cls, email: str) -> "Recipient":
+        return cls(RecipientRole.WATCHER, email=email)
 
 
 def _acted_from(event: Event, email: str) -> bool:
@@ -119,3 +127,30 @@ def staff_of_sla_deadline(event: SlaWarned | SlaBreached) -> Recipient:
     if event.assignee:
         return Recipient.staff(event.assignee)
     return Recipient.category_staff(event.category)
+
+
+# Watchers hear of public activity only, never of internal notes, and each through a link of
+# their own (never the reporter's tracking link).
+
+
+def watchers_of_new_issue(event: IssueReported) -> list[Recipient]:
+    return [Recipient.watcher(email) for email in event.watchers]
+
+
+def new_watcher(event: WatcherAdded) -> list[Recipient]:
+    return [] if _acted_from(event, event.email) else [Recipient.watcher(event.email)]
+
+
+def watchers_of_public_comment(event: IssueCommented) -> list[Recipient]:
+    if event.visibility != Visibility.PUBLIC or not event.actor.is_staff:
+        return []
+    return [Recipient.watcher(email) for email in event.watchers if not _acted_from(event, email)]
+
+
+def watchers_of_resolution(event: IssueResolved) -> list[Recipient]:
+    return [Recipient.watcher(email) for email in event.watchers if not _acted_from(event, email)]
+
+
+def watchers_awaited(event: IssueAwaitingReporter) -> list[Recipient]:
+    """The question to the reporter is public: the watchers are copied on it."""
+    return [Recipient.watcher(email) for email in event.watchers if not _acted_from(event, email)]

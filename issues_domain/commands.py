@@ -9,6 +9,7 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from issues_domain.attachments import Attachment
 from issues_domain.values import Actor, FollowUp
 
 
@@ -23,10 +24,16 @@ class ReportIssue(Command):
     reporter_name: str
     reporter_email: str
     description: str
+    # None or blank: the description's first line stands in.
+    subject: str | None = None
     category: str | None = None
     priority: str | None = None
     # The reporter's language tag (their browser's, their mail's); none: English.
     language: str | None = None
+    # Metadata of files already in storage (written first, so no event names a missing file).
+    attachments: tuple[Attachment, ...] = ()
+    # Addresses copied on the issue from the start (an inbound mail's Cc).
+    watchers: tuple[str, ...] = ()
     # Chosen by the caller so that it knows the new issue's id without asking again.
     issue_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -61,6 +68,7 @@ class CommentOnIssue(Command):
     author: Actor
     body: str
     visibility: str = "public"
+    attachments: tuple[Attachment, ...] = ()
     expected_version: int | None = None
     comment_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -95,6 +103,7 @@ class AwaitReporter(Command):
     issue_id: uuid.UUID
     comment: str
     actor: Actor
+    attachments: tuple[Attachment, ...] = ()
     expected_version: int | None = None
     comment_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -108,6 +117,7 @@ class ReplyToIssue(Command):
     body: str
     visibility: str = "public"
     follow_up: FollowUp = FollowUp.NONE
+    attachments: tuple[Attachment, ...] = ()
     expected_version: int | None = None
     comment_id: uuid.UUID = field(default_factory=uuid.uuid4)
 
@@ -175,3 +185,19 @@ class RateSatisfaction(Command):
     issue_id: uuid.UUID
     score: int | str | None
     comment: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddWatcher(Command):
+    issue_id: uuid.UUID
+    email: str
+    actor: Actor
+    expected_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class RemoveWatcher(Command):
+    issue_id: uuid.UUID
+    email: str
+    actor: Actor
+    expected_version: int | None = None

@@ -131,6 +131,16 @@ class FollowUpNeedsPublicReply(InvalidInput):
         )
 
 
+class ResolutionTakesNoFiles(InvalidInput):
+    code = "resolution_takes_no_files"
+
+    def __init__(self):
+        message = gettext_noop(
+            "A resolution carries no files: send them with a reply first, then resolve."
+        )
+        super().__init__({"files": [Text(message)]})
+
+
 class TooManyTags(InvalidInput):
     code = "too_many_tags"
 
@@ -204,3 +214,29 @@ class SlaAlreadyFlagged(CommandRefused):
 
     code = "sla_already_flagged"
     message = gettext_noop("This deadline has already been flagged.")
+
+
+class AlreadyWatching(CommandRefused):
+    code = "already_watching"
+
+    def __init__(self, email: str):
+        super().__init__(
+            Text(gettext_noop("%(email)s is already watching this issue."), email=email)
+        )
+
+
+class NotWatching(CommandRefused):
+    code = "not_watching"
+
+    def __init__(self, email: str):
+        super().__init__(Text(gettext_noop("%(email)s is not watching this issue."), email=email))
+
+
+class ReporterCannotWatch(CommandRefused):
+    code = "reporter_cannot_watch"
+    message = gettext_noop("The reporter hears about the issue already; they cannot also watch it.")
+
+
+class NotAWatcher(CommandRefused):
+    code = "not_a_watcher"
+    message = gettext_noop("Only the issue's watchers may comment as one.")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import ClassVar
 
+from issues_domain.attachments import Attachment
 from issues_domain.values import Actor, IssueStatus, LinkKind, Priority, Visibility
 
 
@@ -36,7 +37,8 @@ class Event:
 @dataclass(frozen=True, kw_only=True)
 class IssueReported(Event):
     # 2: the reporter's language ("en" for the issues reported before it was kept).
-    schema_version: ClassVar[int] = 2
+    # 3: the issue's one-line subject, the files that came with the report, its watchers.
+    schema_version: ClassVar[int] = 3
 
     reference: str
     reporter_name: str
@@ -45,6 +47,10 @@ class IssueReported(Event):
     category: str | None
     priority: Priority | None
     language: str
+    subject: str
+    attachments: tuple[Attachment, ...]
+    # Copied on the issue from the start (an inbound mail's Cc).
+    watchers: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -80,17 +86,26 @@ class IssuePicked(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class IssueCommented(Event):
+    # 2: the files that came with the comment (they take its visibility).
+    schema_version: ClassVar[int] = 2
+
     comment_id: uuid.UUID
     body: str
     visibility: Visibility
     reporter_email: str
     assignee: str | None
+    attachments: tuple[Attachment, ...]
+    watchers: tuple[str, ...]  # as they were: who hears of a public comment
 
 
 @dataclass(frozen=True, kw_only=True)
 class IssueResolved(Event):
+    # 2: the watchers as they were, who hear of the resolution too.
+    schema_version: ClassVar[int] = 2
+
     resolution: str
     reporter_email: str
+    watchers: tuple[str, ...]
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -111,9 +126,14 @@ class IssueClosed(Event):
 class IssueAwaitingReporter(Event):
     """Staff asked the reporter something (the public comment) and wait for the answer."""
 
+    # 2: the question's files (public, like it), and the watchers as they were.
+    schema_version: ClassVar[int] = 2
+
     comment_id: uuid.UUID
     comment: str
     reporter_email: str
+    attachments: tuple[Attachment, ...]
+    watchers: tuple[str, ...]  # as they were: who is copied on the question
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -210,6 +230,16 @@ class SatisfactionRated(Event):
     comment: str
 
 
+@dataclass(frozen=True, kw_only=True)
+class WatcherAdded(Event):
+    email: str
+
+
+@dataclass(frozen=True, kw_only=True)
+class WatcherRemoved(Event):
+    email: str
+
+
 ALL_EVENTS: tuple[type[Event], ...] = (
     IssueReported,
     IssueTriaged,
@@ -231,4 +261,6 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     SlaWarned,
     SlaBreached,
     SatisfactionRated,
+    WatcherAdded,
+    WatcherRemoved,
 )

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from issues_domain import errors
+from issues_domain.attachments import Attachment
 from issues_domain.business_hours import calendar_to_data
 from issues_domain.events import (
     DuplicateMergedIn,
@@ -29,11 +30,14 @@ from issues_domain.events import (
     SlaBreached,
     SlaTargeted,
     SlaWarned,
+    WatcherAdded,
+    WatcherRemoved,
 )
 from issues_domain.lifecycle import Action, allowed_actions
 from issues_domain.ports import CategoryCatalogue, StaffDirectory
 from issues_domain.sla import SlaPolicyBook, policy_for
 from issues_domain.sla_clock import TimerKind
+from issues_domain.subject import clean_subject
 from issues_domain.texts import Text, gettext_noop
 from issues_domain.values import (
     COMMENT_MAX_LENGTH,
@@ -45,6 +49,7 @@ from issues_domain.values import (
     RESOLUTION_MAX_LENGTH,
     TAGS_PER_ISSUE,
     Actor,
+    ActorRole,
     Comment,
     FollowUp,
     IssueReporter,
@@ -52,6 +57,7 @@ from issues_domain.values import (
     LinkKind,
     Priority,
     Visibility,
+    clean_email,
     clean_language,
     clean_score,
     clean_tags,
@@ -62,6 +68,16 @@ from issues_domain.values import (
 
 def _now() -> datetime:
     return datetime.now(UTC)
+
+
+def _distinct_others(emails: list[str], reporter_email: str) -> list[str]:
+    seen = {reporter_email.casefold()}
+    kept = []
+    for email in emails:
+        if email.casefold() not in seen:
+            seen.add(email.casefold())
+            kept.append(email)
+    return kept
 
 
 def _known_category(category: str | None, categories: CategoryCatalogue, *, required: bool):
@@ -81,6 +97,7 @@ class Issue:
     reference: str
     reporter: IssueReporter
     description: str
+    subject: str = ""
     status: IssueStatus = IssueStatus.REPORTED
     category: str | None = None
     priority: Priority | None = None
@@ -93,6 +110,10 @@ class Issue:
     # The reporter's language: every page and mail meant for them speaks it.
     language: str = DEFAULT_LANGUAGE
     comments: list[Comment] = field(default_factory=list)
+    # The files that came with the report; a comment's files are the comment's.
+    attachments: tuple[Attachment, ...] = ()
+    # Addresses copied on public activity (never internal notes).
+    watchers: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     merged_into: uuid.UUID | None = None
     # The issues this one is linked to, both ways: the other issue holds this one too.
@@ -118,27 +139,36 @@ class Issue:
         categories: CategoryCatalogue,
         language: str | None = None,
         sla: SlaPolicyBook | None = None,
+        subject: str | None = None,
+        attachments: tuple[Attachment, ...] = (),
+        watchers: tuple[str, ...] = (),
     ) -> "Issue":
         fields = validate_all(
             reporter=lambda: IssueReporter.create(reporter_name, reporter_email),
             description=lambda: clean_text(
                 description, "description", max_length=DESCRIPTION_MAX_LENGTH
             ),
+            subject=lambda: clean_subject(subject, description),
             category=lambda: _known_category(category, categories, required=False),
             priority=lambda: Priority.parse(priority),
             language=lambda: clean_language(language),
+            watchers=lambda: [clean_email(email, "watchers") for email in watchers],
         )
-        issue = cls(id=issue_id, reference=reference, **fields)
+        fields["watchers"] = _distinct_others(fields["watchers"], fields["reporter"].email)
+        issue = cls(id=issue_id, reference=reference, attachments=tuple(attachments), **fields)
         issue._record(
             IssueReported,
             Actor.reporter(issue.reporter),
             reference=reference,
             reporter_name=issue.reporter.name,
             reporter_email=issue.reporter.email,
+            subject=issue.subject,
             description=issue.description,
             category=issue.category,
             priority=issue.priority,
             language=issue.language,
+            attachments=issue.attachments,
+            watchers=tuple(issue.watchers),
         )
         # The issue's times are its first event's, so a read model rebuilt from events agrees.
         issue.reported_at = issue.updated_at
@@ -189,14 +219,27 @@ class Issue:
         self.assignee, self.status = engineer, IssueStatus.ASSIGNED
         self._record(IssuePicked, Actor.staff(engineer), engineer=engineer)
 
-    def comment(self, comment_id: uuid.UUID, author: Actor, body: str, visibility: str):
+    def comment(
+        self,
+        comment_id: uuid.UUID,
+        author: Actor,
+        body: str,
+        visibility: str,
+        attachments: tuple[Attachment, ...] = (),
+    ):
         self._require(Action.COMMENT)
+        attachments = tuple(attachments)
         fields = validate_all(
-            body=lambda: clean_text(body, "body", max_length=COMMENT_MAX_LENGTH),
+            # Files alone make a comment; without files it needs words.
+            body=lambda: clean_text(
+                body, "body", max_length=COMMENT_MAX_LENGTH, required=not attachments
+            ),
             visibility=lambda: Visibility.parse(visibility),
         )
         if not author.is_staff and fields["visibility"] != Visibility.PUBLIC:
             raise errors.ReporterNotesArePublic()
+        if author.role == ActorRole.WATCHER and not self.is_watched_by(author.email):
+            raise errors.NotAWatcher()
         self._record(
             IssueCommented,
             author,
@@ -205,18 +248,37 @@ class Issue:
             visibility=fields["visibility"],
             reporter_email=self.reporter.email,
             assignee=self.assignee,
+            attachments=attachments,
+            watchers=tuple(self.watchers),
         )
         # Timed like its event, so a read model rebuilt from events shows the same time.
         self.comments.append(
-            Comment(comment_id, author, fields["body"], fields["visibility"], self.updated_at)
+            Comment(
+                comment_id,
+                author,
+                fields["body"],
+                fields["visibility"],
+                self.updated_at,
+                attachments,
+            )
         )
-        if not author.is_staff and self.status == IssueStatus.WAITING:
+        # Only the reporter's answer ends the wait (a watcher's comment does not).
+        if author.role == ActorRole.REPORTER and self.status == IssueStatus.WAITING:
             self.status = self._status_to_return_to()
             self._record(ReporterAnswered, author, returned_to=self.status)
 
-    def await_reporter(self, comment_id: uuid.UUID, comment: str, actor: Actor):
-        """Ask the reporter (a public comment, part of the change) and wait for the answer."""
+    def await_reporter(
+        self,
+        comment_id: uuid.UUID,
+        comment: str,
+        actor: Actor,
+        attachments: tuple[Attachment, ...] = (),
+    ):
+        """Ask the reporter (a public comment, part of the change) and wait for the answer.
+
+        The question's files are public, like the question; its watchers hear of it too."""
         self._require(Action.AWAIT_REPORTER)
+        attachments = tuple(attachments)
         body = clean_text(comment, "comment", max_length=COMMENT_MAX_LENGTH)
         self.status = IssueStatus.WAITING
         self._record(
@@ -225,8 +287,12 @@ class Issue:
             comment_id=comment_id,
             comment=body,
             reporter_email=self.reporter.email,
+            attachments=attachments,
+            watchers=tuple(self.watchers),
         )
-        self.comments.append(Comment(comment_id, actor, body, Visibility.PUBLIC, self.updated_at))
+        self.comments.append(
+            Comment(comment_id, actor, body, Visibility.PUBLIC, self.updated_at, attachments)
+        )
 
     def reply(
         self,
@@ -235,17 +301,21 @@ class Issue:
         body: str,
         visibility: str,
         follow_up: FollowUp | str = FollowUp.NONE,
+        attachments: tuple[Attachment, ...] = (),
     ):
         """The composer: a reply or note, or a public reply that also waits or resolves.
 
-        A reply that resolves is the resolution (one message, one mail to the reporter)."""
+        A reply that resolves is the resolution (one message, one mail to the reporter); a
+        resolution carries no files, so files go with a reply or a question."""
         follow_up = FollowUp.parse(follow_up)
         if follow_up == FollowUp.NONE:
-            return self.comment(comment_id, author, body, visibility)
+            return self.comment(comment_id, author, body, visibility, attachments)
         if Visibility.parse(visibility) != Visibility.PUBLIC:
             raise errors.FollowUpNeedsPublicReply()
         if follow_up == FollowUp.AWAIT_REPORTER:
-            return self.await_reporter(comment_id, body, author)
+            return self.await_reporter(comment_id, body, author, attachments)
+        if attachments:
+            raise errors.ResolutionTakesNoFiles()
         return self.mark_as_resolved(body, author)
 
     def mark_as_resolved(self, resolution: str, actor: Actor):
@@ -253,7 +323,11 @@ class Issue:
         self.resolution = clean_text(resolution, "resolution", max_length=RESOLUTION_MAX_LENGTH)
         self.status = IssueStatus.RESOLVED
         self._record(
-            IssueResolved, actor, resolution=self.resolution, reporter_email=self.reporter.email
+            IssueResolved,
+            actor,
+            resolution=self.resolution,
+            reporter_email=self.reporter.email,
+            watchers=tuple(self.watchers),
         )
 
     def reopen(self, reason: str, actor: Actor):
@@ -289,7 +363,8 @@ class Issue:
         """This issue is a duplicate of `target`: close it, and tell the target's timeline.
 
         The target gains the duplicate's reporter as a follower: its DuplicateMergedIn names
-        them, and adding them as a watcher belongs with the watchers' rule.
+        them, and they become its watcher (unless mail about it reaches them already), in
+        the same change, so they hear of the target's public activity.
         """
         if target.id == self.id:
             raise errors.CannotMergeIntoItself()
@@ -316,6 +391,8 @@ class Issue:
             reporter_name=self.reporter.name,
             reporter_email=self.reporter.email,
         )
+        if not target.hears_about(self.reporter.email):
+            target.add_watcher(self.reporter.email, actor)
 
     def link(self, other: "Issue", kind: str, actor: Actor):
         self._require(Action.LINK)
@@ -391,6 +468,34 @@ class Issue:
         if not self.resolution:  # closed without a resolution (e.g. merged): nothing to rate
             raise errors.IssueNeverResolved()
         self._record(SatisfactionRated, Actor.reporter(self.reporter), **fields)
+
+    def add_watcher(self, email: str, actor: Actor):
+        """Copy somebody on the issue's public activity (staff; a mail's Cc; a merge's reporter)."""
+        self._require(Action.WATCH)
+        email = clean_email(email, "email")
+        if email.casefold() == self.reporter.email.casefold():
+            raise errors.ReporterCannotWatch()
+        if self.is_watched_by(email):
+            raise errors.AlreadyWatching(email)
+        self.watchers.append(email)
+        self._record(WatcherAdded, actor, email=email)
+
+    def remove_watcher(self, email: str, actor: Actor):
+        self._require(Action.WATCH)
+        email = clean_email(email, "email")
+        watching = next((w for w in self.watchers if w.casefold() == email.casefold()), None)
+        if watching is None:
+            raise errors.NotWatching(email)
+        self.watchers.remove(watching)
+        self._record(WatcherRemoved, actor, email=watching)
+
+    def hears_about(self, email: str) -> bool:
+        """Whether mail about the issue reaches this address already (as reporter or watcher):
+        a merge adds the merged issue's reporter with add_watcher only when it does not."""
+        return email.casefold() == self.reporter.email.casefold() or self.is_watched_by(email)
+
+    def is_watched_by(self, email: str) -> bool:
+        return any(watcher.casefold() == (email or "").casefold() for watcher in self.watchers)
 
     def expect_version(self, expected: int | None):
         """Refuse to act for a caller who was looking at an older (or newer) version."""

@@ -28,6 +28,7 @@ class Action(StrEnum):
     FLAG_SLA = "flag_sla"
     # The reporter's rating of a resolution (RateSatisfaction), never offered to staff.
     RATE = "rate"
+    WATCH = "watch"  # add or remove a watcher
 
 
 # Actions that are not staff's to take - a process sends FLAG_SLA, the reporter RATE - so pages
@@ -35,8 +36,8 @@ class Action(StrEnum):
 NOT_OFFERED_TO_STAFF = frozenset({Action.FLAG_SLA, Action.RATE})
 
 
-# Organising an issue: anything but closed may be tagged or merged; links never hurt.
-_ORGANISE = frozenset({Action.TAG, Action.MERGE, Action.LINK})
+# Organising an issue: anything but closed may be tagged, merged or watched; links never hurt.
+_ORGANISE = frozenset({Action.TAG, Action.MERGE, Action.LINK, Action.WATCH})
 # An open issue's SLA deadlines may be flagged, `waiting` too: a deadline that passed before the
 # wait paused the clocks was still missed (the clocks set no timer while they are paused).
 _WORK = (

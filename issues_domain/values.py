@@ -106,6 +106,7 @@ class ActorRole(StrEnum):
     STAFF = "staff"
     REPORTER = "reporter"
     SYSTEM = "system"
+    WATCHER = "watcher"  # somebody copied on the issue (a Cc of its mail, say)
 
 
 def clean_text(
@@ -247,6 +248,10 @@ class Actor:
         """A process of the helpdesk's own (the SLA timers, auto-close)."""
         return cls(ActorRole.SYSTEM, process)
 
+    @classmethod
+    def watcher(cls, email: str, name: str = "") -> "Actor":
+        return cls(ActorRole.WATCHER, name or email, email)
+
     @property
     def is_staff(self) -> bool:
         return self.role == ActorRole.STAFF
@@ -259,6 +264,7 @@ class Comment:
     body: str
     visibility: Visibility
     created_at: datetime
+    attachments: tuple = ()  # of issues_domain.attachments.Attachment
 
     @property
     def is_public(self) -> bool:

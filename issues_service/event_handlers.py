@@ -9,6 +9,7 @@ of a comment younger than the coalescing window raises NotYet, and is tried agai
 window is over.
 """
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
@@ -24,6 +25,7 @@ from issues_domain.events import (
     IssueResolved,
     SlaBreached,
     SlaWarned,
+    WatcherAdded,
 )
 from issues_domain.ports import IssueHistory
 from issues_service.messagebus import EventHandler, NotYet
@@ -35,6 +37,19 @@ from issues_service.notifications import (
     StaffMail,
     StaffPreferences,
 )
+
+
+def attachments_for_mail(attachments) -> list[dict]:
+    """A public message's files, for the mail adapter to attach (or link, past its limit)."""
+    return [
+        {
+            "id": str(attachment.id),
+            "filename": attachment.filename,
+            "content_type": attachment.content_type,
+            "size": attachment.size,
+        }
+        for attachment in attachments
+    ]
 
 
 class NotificationHandler:
@@ -95,7 +110,11 @@ class TellReporterAboutPublicComment(NotificationHandler):
     recipient_for = audience.reporter_of_public_comment
 
     def context_for(self, event: IssueCommented) -> dict:
-        return {"author": event.actor.name, "body": event.body}
+        return {
+            "author": event.actor.name,
+            "body": event.body,
+            "attachments": attachments_for_mail(event.attachments),
+        }
 
 
 class TellReporterAboutResolution(NotificationHandler):
@@ -115,7 +134,11 @@ class TellReporterWeAwaitTheirAnswer(NotificationHandler):
     recipient_for = audience.reporter_awaited
 
     def context_for(self, event: IssueAwaitingReporter) -> dict:
-        return {"author": event.actor.name, "body": event.comment}
+        return {
+            "author": event.actor.name,
+            "body": event.comment,
+            "attachments": attachments_for_mail(event.attachments),
+        }
 
 
 class TellAssigneeAboutAssignment(NotificationHandler):
@@ -178,6 +201,68 @@ class TellStaffAboutNewIssue:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
+
+
+class TellWatchers(NotificationHandler):
+    """One mail per watcher, each named after the event and the watcher (so a redelivery
+    sends none twice), each with the watcher's own link (the adapter's business)."""
+
+    recipients_for: Callable[[Event], list[Recipient]]
+
+    def __call__(self, event: Event) -> None:
+        for recipient in type(self).recipients_for(event):
+            self.notifications.send(
+                Notification(
+                    handler=self.name,
+                    event_id=uuid.uuid5(event.event_id, recipient.email.casefold()),
+                    issue_id=event.issue_id,
+                    template=self.template,
+                    to=recipient,
+                    context=self.context_for(event),
+                    correlation_id=event.correlation_id,
+                )
+            )
+
+
+class TellWatchersTheyAreCopied(TellWatchers):
+    name = "mail.watcher.copied"
+    handles = (IssueReported, WatcherAdded)
+    template = "watching"
+
+    @staticmethod
+    def recipients_for(event):
+        if isinstance(event, IssueReported):
+            return audience.watchers_of_new_issue(event)
+        return audience.new_watcher(event)
+
+    def context_for(self, event) -> dict:
+        return {"actor": event.actor.name}
+
+
+class TellWatchersAboutPublicComment(TellWatchers):
+    name = "mail.watcher.public_comment"
+    handles = (IssueCommented,)
+    template = "public_comment"
+    recipients_for = audience.watchers_of_public_comment
+    context_for = TellReporterAboutPublicComment.context_for
+
+
+class TellWatchersAboutResolution(TellWatchers):
+    name = "mail.watcher.resolution"
+    handles = (IssueResolved,)
+    template = "resolution"
+    recipients_for = audience.watchers_of_resolution
+    context_for = TellReporterAboutResolution.context_for
+
+
+class TellWatchersWeAwaitTheReporter(TellWatchers):
+    """The question to the reporter is public: the watchers get it too (the waiting mail)."""
+
+    name = "mail.watcher.awaiting_reporter"
+    handles = (IssueAwaitingReporter,)
+    template = "awaiting_reporter"
+    recipients_for = audience.watchers_awaited
+    context_for = TellReporterWeAwaitTheirAnswer.context_for
 
 
 class TellAssigneeAboutReporterComments:
@@ -264,6 +349,10 @@ NOTIFICATION_HANDLERS: tuple[type[NotificationHandler], ...] = (
     TellAssigneeAboutAssignment,
     TellAssigneeAboutReopen,
     TellStaffAboutSlaDeadline,
+    TellWatchersTheyAreCopied,
+    TellWatchersAboutPublicComment,
+    TellWatchersAboutResolution,
+    TellWatchersWeAwaitTheReporter,
 )
 
 

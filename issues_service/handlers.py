@@ -26,6 +26,9 @@ class ReportIssueHandler(CommandHandler):
                 reporter_name=cmd.reporter_name,
                 reporter_email=cmd.reporter_email,
                 description=cmd.description,
+                subject=cmd.subject,
+                attachments=cmd.attachments,
+                watchers=cmd.watchers,
                 category=cmd.category,
                 priority=cmd.priority,
                 categories=self.uow.categories,
@@ -74,7 +77,7 @@ class CommentOnIssueHandler(CommandHandler):
         with self.uow:
             issue = self.uow.issues.get(cmd.issue_id)
             issue.expect_version(cmd.expected_version)
-            issue.comment(cmd.comment_id, cmd.author, cmd.body, cmd.visibility)
+            issue.comment(cmd.comment_id, cmd.author, cmd.body, cmd.visibility, cmd.attachments)
             self.uow.commit()
         return issue.id
 
@@ -114,7 +117,7 @@ class AwaitReporterHandler(CommandHandler):
         with self.uow:
             issue = self.uow.issues.get(cmd.issue_id)
             issue.expect_version(cmd.expected_version)
-            issue.await_reporter(cmd.comment_id, cmd.comment, cmd.actor)
+            issue.await_reporter(cmd.comment_id, cmd.comment, cmd.actor, cmd.attachments)
             self.uow.commit()
         return issue.id
 
@@ -136,7 +139,14 @@ class ReplyToIssueHandler(CommandHandler):
         with self.uow:
             issue = self.uow.issues.get(cmd.issue_id)
             issue.expect_version(cmd.expected_version)
-            issue.reply(cmd.comment_id, cmd.author, cmd.body, cmd.visibility, cmd.follow_up)
+            issue.reply(
+                cmd.comment_id,
+                cmd.author,
+                cmd.body,
+                cmd.visibility,
+                cmd.follow_up,
+                cmd.attachments,
+            )
             self.uow.commit()
         return issue.id
 
@@ -182,6 +192,16 @@ class FlagSlaWarningHandler(CommandHandler):
         return issue.id
 
 
+class AddWatcherHandler(CommandHandler):
+    def __call__(self, cmd: commands.AddWatcher) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.add_watcher(cmd.email, cmd.actor)
+            self.uow.commit()
+        return issue.id
+
+
 class FlagSlaBreachHandler(CommandHandler):
     def __call__(self, cmd: commands.FlagSlaBreach) -> uuid.UUID:
         with self.uow:
@@ -196,6 +216,16 @@ class RateSatisfactionHandler(CommandHandler):
         with self.uow:
             issue = self.uow.issues.get(cmd.issue_id)
             issue.rate_satisfaction(cmd.score, cmd.comment)
+            self.uow.commit()
+        return issue.id
+
+
+class RemoveWatcherHandler(CommandHandler):
+    def __call__(self, cmd: commands.RemoveWatcher) -> uuid.UUID:
+        with self.uow:
+            issue = self.uow.issues.get(cmd.issue_id)
+            issue.expect_version(cmd.expected_version)
+            issue.remove_watcher(cmd.email, cmd.actor)
             self.uow.commit()
         return issue.id
 
@@ -218,4 +248,6 @@ COMMAND_HANDLERS: dict[type[commands.Command], type[CommandHandler]] = {
     commands.FlagSlaWarning: FlagSlaWarningHandler,
     commands.FlagSlaBreach: FlagSlaBreachHandler,
     commands.RateSatisfaction: RateSatisfactionHandler,
+    commands.AddWatcher: AddWatcherHandler,
+    commands.RemoveWatcher: RemoveWatcherHandler,
 }

@@ -9,6 +9,8 @@ import uuid
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from issues_domain.attachments import INLINE_IMAGE_TYPES
+
 QUEUE_ORDERINGS = {
     "-reported_at": "newest first",
     "reported_at": "oldest first",
@@ -44,6 +46,7 @@ class IssueSummary:
     status: str
     reporter_name: str
     reporter_email: str
+    subject: str
     description: str
     category: str | None
     priority: str | None
@@ -70,6 +73,22 @@ class CommentView:
     body: str
     visibility: str
     created_at: datetime
+    attachments: tuple = ()  # of AttachmentView
+
+
+@dataclass(frozen=True)
+class AttachmentView:
+    id: uuid.UUID
+    comment_id: uuid.UUID | None  # None: it came with the report
+    filename: str
+    content_type: str
+    size: int
+    sha256: str
+    visibility: str
+
+    @property
+    def is_image(self) -> bool:
+        return self.content_type in INLINE_IMAGE_TYPES
 
 
 @dataclass(frozen=True)
@@ -83,6 +102,11 @@ class IssueDetail(IssueSummary):
     # The SLA clocks: {"policy", "first_response": {...}, "resolution": {...}}, each clock's
     # "state", "due_at", "target_minutes", "spent_minutes"; None when no policy applies.
     sla: dict | None = None
+    attachments: list[AttachmentView] = field(default_factory=list)
+    watchers: list[str] = field(default_factory=list)
+
+    def attachments_of(self, comment_id: uuid.UUID | None) -> list[AttachmentView]:
+        return [a for a in self.attachments if a.comment_id == comment_id]
 
 
 @dataclass(frozen=True)
@@ -133,3 +157,13 @@ class IssueQueries(abc.ABC):
     @abc.abstractmethod
     def count_matching(self, filters: QueueFilters, at_most: int) -> int:
         """How many issues the filters match, counted up to `at_most` (then `at_most`)."""
+
+    @abc.abstractmethod
+    def attachment(self, attachment_id: uuid.UUID) -> "StoredAttachment | None":
+        """One attachment with the facts that decide who may open it."""
+
+
+@dataclass(frozen=True)
+class StoredAttachment(AttachmentView):
+    issue_id: uuid.UUID | None = None
+    tracking_token: str = ""

@@ -16,6 +16,23 @@ def _deliver_events_inline():
 
 
 @pytest.fixture(scope="session", autouse=True)
+def _attachments_in_a_temporary_folder(tmp_path_factory):
+    """Files the tests attach go to a folder of this run's, not var/attachments."""
+    from django.conf import settings
+
+    folder = tmp_path_factory.mktemp("attachments")
+    storages = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": folder, "base_url": None},
+        },
+    }
+    with override_settings(STORAGES=storages):
+        yield
+
+
+@pytest.fixture(scope="session", autouse=True)
 def _generous_throttle_rates():
     """Tests report, comment and ask for password resets anonymously from one address many
     times a minute; the throttling tests lower the rates themselves (tests.api.contexts.rates)."""

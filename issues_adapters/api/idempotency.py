@@ -97,8 +97,19 @@ def caller_of(request: Request) -> str:
     return f"anon:{client_address(request)}"
 
 
+def _comparable(data):
+    """A multipart body as plain data: its fields, and each file by name and size."""
+    if not hasattr(data, "lists"):
+        return data
+    return {
+        name: [[value.name, value.size] if hasattr(value, "chunks") else value for value in values]
+        for name, values in data.lists()
+    }
+
+
 def fingerprint(request: Request) -> str:
-    what = [request.method, request.path, request.headers.get("If-Match"), request.data]
+    data = _comparable(request.data)
+    what = [request.method, request.path, request.headers.get("If-Match"), data]
     canonical = json.dumps(what, sort_keys=True, cls=DjangoJSONEncoder, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 

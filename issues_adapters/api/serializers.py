@@ -40,6 +40,7 @@ class IssueSummaryOutput(serializers.Serializer):
     status = serializers.ChoiceField(choices=ISSUE_STATUSES)
     reporter_name = serializers.CharField()
     reporter_email = serializers.CharField()
+    subject = serializers.CharField()
     description = serializers.CharField()
     category = serializers.CharField(allow_null=True)
     priority = serializers.ChoiceField(choices=[p.value for p in Priority], allow_null=True)
@@ -73,6 +74,22 @@ class SlaOutput(serializers.Serializer):
     resolution = SlaClockOutput()
 
 
+class AttachmentOutput(serializers.Serializer):
+    id = serializers.UUIDField()
+    url = serializers.SerializerMethodField(help_text="Where staff download it.")
+    filename = serializers.CharField()
+    content_type = serializers.CharField(help_text="Read from the file's content.")
+    size = serializers.IntegerField(help_text="In bytes.")
+    sha256 = serializers.CharField()
+    comment_id = serializers.UUIDField(
+        allow_null=True, help_text="The comment it came with; null: with the report."
+    )
+    visibility = serializers.ChoiceField(choices=[v.value for v in Visibility])
+
+    def get_url(self, attachment) -> str:
+        return attachment_url(attachment.id, self.context.get("request"))
+
+
 class IssueOutput(IssueSummaryOutput):
     resolution = serializers.CharField(allow_null=True)
     comments = CommentOutput(many=True)
@@ -83,6 +100,33 @@ class IssueOutput(IssueSummaryOutput):
     )
     merged_into_reference = serializers.CharField(allow_null=True)
     sla = SlaOutput(allow_null=True, help_text="The SLA clocks; null when no policy applies.")
+    attachments = AttachmentOutput(many=True)
+    watchers = serializers.ListField(
+        child=serializers.CharField(), help_text="Addresses copied on public activity."
+    )
+
+
+class AttachmentsOutput(serializers.Serializer):
+    attachments = AttachmentOutput(many=True)
+
+
+def attachment_url(attachment_id, request) -> str:
+    path = path_to("api:attachment", args=[attachment_id])
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+def attachment_data(attachment, request) -> dict:
+    """What `AttachmentOutput(attachment, context={"request": request}).data` gives."""
+    return {
+        "id": str(attachment.id),
+        "url": attachment_url(attachment.id, request),
+        "filename": _text(attachment.filename),
+        "content_type": _text(attachment.content_type),
+        "size": int(attachment.size),
+        "sha256": _text(attachment.sha256),
+        "comment_id": None if attachment.comment_id is None else str(attachment.comment_id),
+        "visibility": _text(attachment.visibility),
+    }
 
 
 @lru_cache(maxsize=8)
@@ -126,6 +170,7 @@ def issue_summary_data(issue, request) -> dict:
         "status": _text(issue.status),
         "reporter_name": _text(issue.reporter_name),
         "reporter_email": _text(issue.reporter_email),
+        "subject": _text(issue.subject),
         "description": _text(issue.description),
         "category": _text(issue.category),
         "priority": _text(issue.priority),
@@ -164,6 +209,8 @@ def issue_detail_data(issue, request) -> dict:
         ],
         "merged_into": _text(issue.merged_into),
         "merged_into_reference": _text(issue.merged_into_reference),
+        "attachments": [attachment_data(attachment, request) for attachment in issue.attachments],
+        "watchers": [str(email) for email in issue.watchers],
         "sla": _sla(issue.sla),
     }
 

@@ -2,7 +2,14 @@ from django.urls import path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.renderers import JSONRenderer
 
-from issues_adapters.api import canned_replies, organising, projections, views
+from issues_adapters.api import (
+    attachments,
+    canned_replies,
+    organising,
+    projections,
+    views,
+    watchers,
+)
 from issues_adapters.reports.api import ReportApi
 from issues_adapters.sla import api as sla_api
 
@@ -60,6 +67,24 @@ urlpatterns = [
         "canned-replies/<int:reply_id>/",
         canned_replies.CannedReplyApi.as_view(),
         name="canned-reply",
+    ),
+    path(
+        "issues/<str:issue_id>/attachments/",
+        attachments.AttachFilesApi.as_view(),
+        name="issue-attachments",
+    ),
+    path(
+        "issues/<str:issue_id>/watchers/",
+        watchers.AddWatcherApi.as_view(),
+        name="issue-watchers",
+    ),
+    path(
+        "issues/<str:issue_id>/watchers/<str:email>/",
+        watchers.RemoveWatcherApi.as_view(),
+        name="issue-watcher",
+    ),
+    path(
+        "attachments/<str:attachment_id>/", attachments.AttachmentApi.as_view(), name="attachment"
     ),
     path("auth/token/", views.ObtainTokenApi.as_view(), name="token"),
     path("projections/", projections.ProjectionsApi.as_view(), name="projections"),

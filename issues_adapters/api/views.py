@@ -33,6 +33,7 @@ from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_sche
 from rest_framework import exceptions, serializers, status
 from rest_framework.authentication import SessionAuthentication, TokenAuthentication
 from rest_framework.authtoken.models import Token
+from rest_framework.parsers import MultiPartParser
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -64,10 +65,12 @@ from issues_adapters.api.serializers import (
 )
 from issues_adapters.api.throttling import AnonymousReportThrottle, TokenRequestThrottle
 from issues_adapters.api.time_travel import AS_OF, as_of_response
+from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
 from issues_adapters.persistence.unit_of_work import saved_issues
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
 from issues_domain.errors import IssueNotFound
+from issues_domain.subject import SUBJECT_MAX_LENGTH
 from issues_domain.values import (
     COMMENT_MAX_LENGTH,
     DESCRIPTION_MAX_LENGTH,
@@ -179,6 +182,21 @@ class ApiView(APIView):
             return self.handle_exception(error)
 
 
+class AcceptsFiles:
+    """A view whose POST may be `multipart/form-data`: its fields plus `files`, streamed to
+    storage under the upload limits (uploads.py), which must be in place before anything
+    (the session's CSRF check, say) reads the body."""
+
+    parser_classes = [NestingLimitedJSONParser, MultiPartParser]
+
+    def initialize_request(self, request, *args, **kwargs):
+        self.uploads = limit_uploads(request)
+        return super().initialize_request(request, *args, **kwargs)
+
+    def stored_files(self, request) -> tuple:
+        return uploaded(request, self.uploads)
+
+
 def parse_issue_id(value: str) -> uuid.UUID:
     try:
         return uuid.UUID(value)
@@ -287,7 +305,10 @@ class QueueQuery(serializers.Serializer):
         150, required=False, allow_blank=True, help_text="A staff username, or `none`: unassigned."
     )
     q = text(
-        200, required=False, allow_blank=True, help_text="Text in reference, reporter, description."
+        200,
+        required=False,
+        allow_blank=True,
+        help_text="Text in reference, reporter, subject, description.",
     )
     tag = text(32, required=False, allow_blank=True, help_text="Only issues with this tag.")
     ordering = serializers.ChoiceField(
@@ -316,6 +337,13 @@ class QueueQuery(serializers.Serializer):
 class ReportInput(serializers.Serializer):
     reporter_name = text(NAME_MAX_LENGTH)
     reporter_email = text(EMAIL_MAX_LENGTH)
+    subject = text(
+        SUBJECT_MAX_LENGTH,
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        help_text="One line. Absent or blank: the description's first line, cut at 120.",
+    )
     description = text(DESCRIPTION_MAX_LENGTH)
     category = text(50, required=False, allow_null=True, allow_blank=True)
     priority = serializers.ChoiceField(
@@ -343,7 +371,7 @@ class ReportInput(serializers.Serializer):
         return found
 
 
-class IssuesApi(ApiView):
+class IssuesApi(AcceptsFiles, ApiView):
     def get_permissions(self):
         if self.request.method == "POST":
             return [AllowAny()]
@@ -392,11 +420,16 @@ class IssuesApi(ApiView):
     def report(self, request) -> Response:
         given = validated(ReportInput, request.data)
         given["language"] = given.get("language") or languages.spoken(get_language())
-        command = commands.ReportIssue(**given)
-        location = issue_url(command.issue_id, request)
-        return handle_and_answer(
-            request, command, status_code=status.HTTP_201_CREATED, headers={"Location": location}
-        )
+        attachments = self.stored_files(request)
+        with discarded_unless_kept(attachments):
+            command = commands.ReportIssue(**given, attachments=attachments)
+            location = issue_url(command.issue_id, request)
+            return handle_and_answer(
+                request,
+                command,
+                status_code=status.HTTP_201_CREATED,
+                headers={"Location": location},
+            )
 
 
 # -- one issue ----------------------------------------------------------------------------
@@ -451,12 +484,19 @@ class IssueCommandApi(ApiView):
     def post(self, request, issue_id: str):
         return idempotent(request, lambda: self.answering_errors(self.act, request, issue_id))
 
+    def stored_files(self, request) -> tuple:
+        return ()  # AcceptsFiles stores them
+
     def act(self, request, issue_id: str) -> Response:
         issue_id = parse_issue_id(issue_id)
         expected = expected_version(request)
         given = validated(self.input_serializer, request.data)
-        command = self.command(issue_id, given, request.user.username, expected)
-        return handle_and_answer(request, command, status_code=self.success_status)
+        attachments = self.stored_files(request)
+        with discarded_unless_kept(attachments):
+            command = self.command(
+                issue_id, given | {"attachments": attachments}, request.user.username, expected
+            )
+            return handle_and_answer(request, command, status_code=self.success_status)
 
 
 def command_schema(operation_id: str, summary: str, request, success_status: int = 200):
@@ -518,7 +558,7 @@ class PickIssueApi(IssueCommandApi):
         return commands.PickIssue(issue_id=issue_id, engineer=username, expected_version=expected)
 
 
-class CommentOnIssueApi(IssueCommandApi):
+class CommentOnIssueApi(AcceptsFiles, IssueCommandApi):
     success_status = status.HTTP_201_CREATED
 
     class CommentInput(serializers.Serializer):
@@ -543,6 +583,7 @@ class CommentOnIssueApi(IssueCommandApi):
             author=Actor.staff(username),
             body=given["body"],
             visibility=given["visibility"],
+            attachments=given["attachments"],
             expected_version=expected,
         )
 
@@ -596,7 +637,7 @@ class CloseIssueApi(IssueCommandApi):
         )
 
 
-class AwaitReporterApi(IssueCommandApi):
+class AwaitReporterApi(AcceptsFiles, IssueCommandApi):
     class AwaitReporterInput(serializers.Serializer):
         comment = text(
             COMMENT_MAX_LENGTH, help_text="The public comment to the reporter: what we ask."
@@ -615,6 +656,7 @@ class AwaitReporterApi(IssueCommandApi):
             issue_id=issue_id,
             comment=given["comment"],
             actor=Actor.staff(username),
+            attachments=given["attachments"],
             expected_version=expected,
         )
 

@@ -19,6 +19,7 @@ One message that cannot be read or acted on is set aside with its error and neve
 import email
 import email.policy
 import hashlib
+import io
 import logging
 import mailbox
 import re
@@ -34,13 +35,17 @@ from django.db import IntegrityError, transaction
 from django.utils.html import strip_tags
 
 from issues_adapters import languages
+from issues_adapters.attachments.storage import configured_limits
+from issues_adapters.attachments.uploads import discarded_unless_kept, store_file
 from issues_adapters.eventing.models import InboundMessage, SentMail
 from issues_adapters.eventing.notifications import mail_domain
-from issues_adapters.persistence.models import IssueRecord, RecordedEvent
+from issues_adapters.persistence.models import IssueRecord, RecordedEvent, WatcherRecord
 from issues_adapters.tracing import correlation
+from issues_domain.attachments import safe_filename
 from issues_domain.commands import CommentOnIssue, ReportIssue
-from issues_domain.errors import DomainError
-from issues_domain.values import Actor, ActorRole
+from issues_domain.errors import DomainError, InvalidInput
+from issues_domain.subject import subject_from_mail
+from issues_domain.values import Actor, ActorRole, clean_email
 from issues_service.messagebus import MessageBus
 
 logger = logging.getLogger(__name__)
@@ -168,17 +173,87 @@ def _act(bus: MessageBus, message: EmailMessage, message_id: str, row: InboundMe
         raise SetAside("an automatic message (or one we sent)")
     body = _plain_body(message)
     issue = _answered_issue(message)
+    if issue is not None and not _may_answer(issue, sender):
+        raise SetAside(f"answers {issue.reference}, but {sender} is not its reporter or a watcher")
+    attachments = _stored_files(message)
+    with discarded_unless_kept(attachments):
+        _report_or_comment(bus, message, message_id, row, name, sender, body, issue, attachments)
+
+
+def _may_answer(issue: IssueRecord, sender: str) -> bool:
+    return issue.reporter_email.casefold() == sender.casefold() or _is_watcher(issue, sender)
+
+
+def _is_watcher(issue: IssueRecord, sender: str) -> bool:
+    return WatcherRecord.objects.filter(issue=issue, email__iexact=sender).exists()
+
+
+def _copied(message: EmailMessage, sender: str) -> tuple[str, ...]:
+    """The Cc addresses that can be watchers: plain addresses, not ours, not the sender."""
+    ours = {parseaddr(settings.DEFAULT_FROM_EMAIL)[1].casefold(), sender.casefold()}
+    kept = []
+    for _name, address in getaddresses([str(value) for value in message.get_all("Cc", [])]):
+        try:
+            address = clean_email(address)
+        except InvalidInput:
+            continue
+        if address.casefold() not in ours:
+            ours.add(address.casefold())
+            kept.append(address)
+    return tuple(kept)
+
+
+def _files_of(message: EmailMessage) -> list[tuple[str, bytes]]:
+    """The message's attachments and inline images: every leaf part but the body shown."""
+    body = message.get_body(preferencelist=("plain", "html"))
+    found = []
+    for part in message.walk():
+        if part.is_multipart() or part is body:
+            continue
+        filename = part.get_filename()
+        if not filename and part.get_content_maintype() == "text":
+            continue  # the other rendering of the body
+        try:
+            data = part.get_payload(decode=True) or b""
+        except Exception:
+            continue
+        subtype = part.get_content_subtype()
+        found.append((filename or f"inline-{len(found) + 1}.{subtype}", data))
+    return found
+
+
+def _stored_files(message: EmailMessage) -> tuple:
+    limits = configured_limits()
+    files = _files_of(message)
+    limits.check_count(len(files))
+    total = 0
+    for filename, data in files:
+        name = safe_filename(filename)
+        limits.check_not_empty(name, len(data))
+        limits.check_file(name, len(data))
+        total += len(data)
+        limits.check_message(name, total)
+    stored = []
+    with discarded_unless_kept(stored):
+        for filename, data in files:
+            stored.append(store_file(io.BytesIO(data), safe_filename(filename), len(data)))
+    return tuple(stored)
+
+
+def _report_or_comment(bus, message, message_id, row, name, sender, body, issue, attachments):
     if issue is not None:
-        if issue.reporter_email.casefold() != sender.casefold():
-            raise SetAside(f"answers {issue.reference}, but {sender} is not its reporter")
         comment_id = uuid.uuid5(INBOUND_NAMESPACE, message_id)
+        from_reporter = issue.reporter_email.casefold() == sender.casefold()
         bus.handle(
             CommentOnIssue(
                 issue_id=issue.id,
-                author=Actor(ActorRole.REPORTER, issue.reporter_name, issue.reporter_email),
+                author=Actor(ActorRole.REPORTER, issue.reporter_name, issue.reporter_email)
+                if from_reporter
+                else Actor.watcher(sender, name),
                 body=body,
                 visibility="public",
                 comment_id=comment_id,
+                attachments=attachments,
             )
         )
         row.status, row.issue_id, row.comment_id = (
@@ -187,13 +262,15 @@ def _act(bus: MessageBus, message: EmailMessage, message_id: str, row: InboundMe
             comment_id,
         )
         return
-    subject = str(message.get("Subject", "")).strip()
-    description = f"{subject}\n\n{body}".strip() if subject else body
+    subject = subject_from_mail(str(message.get("Subject", "")))
     issue_id = bus.handle(
         ReportIssue(
             reporter_name=(name or sender.split("@")[0])[:200],
             reporter_email=sender,
-            description=description,
+            subject=subject,
+            description=body or subject,
+            attachments=attachments,
+            watchers=_copied(message, sender),
             # The mail's language, when it says one we speak; else the default.
             language=languages.first_of_header(message.get("Content-Language"))
             or settings.LANGUAGE_CODE,

@@ -102,6 +102,12 @@ def rating_urls(token: str) -> list[tuple[int, str]]:
     ]
 
 
+def watcher_url(issue_id: uuid.UUID, email: str) -> str:
+    from issues_adapters.web.watcher_links import token_for
+
+    return _page_url("watch_issue", _TOKEN, f"/watch/{_TOKEN}/", token_for(issue_id, email))
+
+
 def staff_url(issue_id: uuid.UUID) -> str:
     return _page_url("staff_issue", _ISSUE_ID, f"/staff/issues/{_ISSUE_ID}/", issue_id)
 
@@ -187,10 +193,18 @@ class DjangoEmailNotifications(Notifications):
             if notification.unsubscribe and notification.to.username
             else ""
         )
+        # A watcher's mail links to their own page, never to the reporter's.
+        page_url = (
+            watcher_url(notification.issue_id, notification.to.email)
+            if notification.to.role == RecipientRole.WATCHER
+            else tracking_url(issue["tracking_token"])
+        )
         context = {
             **notification.context,
+            **_carried_and_linked(notification.context.get("attachments", ()), page_url),
             "reference": issue["reference"],
-            "tracking_url": tracking_url(issue["tracking_token"]),
+            "subject": issue["subject"],
+            "tracking_url": page_url,
             "staff_url": staff_url(notification.issue_id),
             "recipient": notification.to,
             "unsubscribe_url": unsubscribe,
@@ -221,6 +235,8 @@ class DjangoEmailNotifications(Notifications):
         if unsubscribe:  # one click, no login (RFC 8058)
             email.extra_headers["List-Unsubscribe"] = f"<{unsubscribe}>"
             email.extra_headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+        for attachment in context.get("attached", ()):
+            email.attach(attachment["filename"], attachment["data"], attachment["content_type"])
         email.attach_alternative(html, "text/html")
         shared = _shared_connection.get()
         if shared is not None:
@@ -264,6 +280,8 @@ class DjangoEmailNotifications(Notifications):
                 return ""
             name = f"{user['first_name']} {user['last_name']}".strip()
             return formataddr((name, user["email"])) if name else user["email"]
+        if recipient.role == RecipientRole.WATCHER:
+            return recipient.email
         name = recipient.name or issue["reporter_name"]
         return formataddr((name, recipient.email)) if name else recipient.email
 
@@ -300,7 +318,7 @@ def category_staff_language(category: str) -> str:
     return chosen.pop() if len(chosen) == 1 else settings.LANGUAGE_CODE
 
 
-_ISSUE_FACTS = ("reference", "tracking_token", "reporter_name", "language")
+_ISSUE_FACTS = ("reference", "tracking_token", "reporter_name", "language", "subject")
 
 
 def _language_for(recipient: Recipient, issue: dict) -> str:
@@ -310,6 +328,29 @@ def _language_for(recipient: Recipient, issue: dict) -> str:
     if recipient.role == RecipientRole.CATEGORY_STAFF:
         return category_staff_language(recipient.name)
     return languages.spoken(issue["language"])
+
+
+def _carried_and_linked(attachments, page_url: str) -> dict:
+    """The message's files in the mail up to HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES in all; the
+    rest as links to the reporter's own page for them."""
+    from issues_adapters.attachments.storage import attachment_storage
+
+    room = settings.HELPDESK_MAIL_ATTACHMENTS_MAX_BYTES
+    attached, linked = [], []
+    for attachment in attachments:
+        if attachment["size"] <= room:
+            try:
+                with attachment_storage().open(attachment["id"], "rb") as handle:
+                    data = handle.read()
+            except OSError:
+                data = None
+            if data is not None:
+                room -= len(data)
+                attached.append(attachment | {"data": data})
+                continue
+        url = page_url + f"attachments/{attachment['id']}/"
+        linked.append(attachment | {"url": url})
+    return {"attached": attached, "linked": linked}
 
 
 def _sent_already_and_issue_facts(notification: Notification) -> tuple[bool, dict | None]:

@@ -9,6 +9,9 @@ from django.conf import settings
 
 from issues_adapters.http.refusals import refuse
 
+# Room for the multipart headers of the most files a message may carry.
+MULTIPART_OVERHEAD = 64 * 1024
+
 
 class RefuseOversizedRequests:
     def __init__(self, get_response):
@@ -29,6 +32,12 @@ class RefuseOversizedRequests:
     @staticmethod
     def _too_large(request) -> bool:
         limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        if limit is not None and request.META.get("CONTENT_TYPE", "").startswith(
+            "multipart/form-data"
+        ):
+            # Files are streamed to storage, never held: a message's files may be this large,
+            # and the upload handler refuses a file or message over its limit by name.
+            limit += settings.HELPDESK_ATTACHMENTS_MAX_MESSAGE_BYTES + MULTIPART_OVERHEAD
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:

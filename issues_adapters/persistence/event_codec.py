@@ -15,6 +15,7 @@ from datetime import datetime
 from enum import Enum
 
 from issues_domain.events import ALL_EVENTS, Event
+from issues_domain.subject import subject_from_description
 from issues_domain.values import DEFAULT_LANGUAGE, Actor, ActorRole, IssueStatus
 
 EVENT_TYPES: dict[str, type[Event]] = {cls.__name__: cls for cls in ALL_EVENTS}
@@ -47,11 +48,29 @@ def _language_english(data: dict, envelope: dict) -> None:
     data.setdefault("language", DEFAULT_LANGUAGE)
 
 
+def _subject_from_description(data: dict, envelope: dict) -> None:
+    data.setdefault("subject", subject_from_description(data.get("description", "")))
+    _no_attachments(data, envelope)
+
+
+def _no_attachments(data: dict, envelope: dict) -> None:
+    data.setdefault("attachments", [])
+    data.setdefault("watchers", [])
+
+
+def _no_watchers(data: dict, envelope: dict) -> None:
+    data.setdefault("watchers", [])
+
+
 # (event type, the schema version it reads) -> what turns that data into the next version's.
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("IssueTriaged", 1): _status_into_envelope,
     ("IssueReopened", 1): _status_into_envelope,
     ("IssueReported", 1): _language_english,
+    ("IssueReported", 2): _subject_from_description,
+    ("IssueCommented", 1): _no_attachments,
+    ("IssueResolved", 1): _no_watchers,
+    ("IssueAwaitingReporter", 1): _no_attachments,
 }
 
 
@@ -128,6 +147,10 @@ def _readers(cls) -> dict:
 
 
 def _to_json(value):
+    if isinstance(value, tuple | list):
+        return [_to_json(item) for item in value]
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _to_json(getattr(value, f.name)) for f in dataclasses.fields(value)}
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, uuid.UUID):
@@ -138,10 +161,22 @@ def _to_json(value):
 
 
 def _reader(hint) -> Callable | None:
-    if typing.get_origin(hint) is tuple:
-        return tuple
     if isinstance(hint, types.UnionType) or typing.get_origin(hint) is typing.Union:
         hint = next(arg for arg in typing.get_args(hint) if arg is not type(None))
+    if typing.get_origin(hint) is tuple:
+        item = _reader(typing.get_args(hint)[0]) or (lambda value: value)
+        return lambda values: tuple(item(value) for value in values)
+    if dataclasses.is_dataclass(hint):
+        fields = {
+            name: _reader(field_hint) for name, field_hint in typing.get_type_hints(hint).items()
+        }
+        return lambda value: hint(
+            **{
+                name: item if item is None or fields[name] is None else fields[name](item)
+                for name, item in value.items()
+                if name in fields
+            }
+        )
     if isinstance(hint, type) and issubclass(hint, Enum | uuid.UUID):
         return hint
     if hint is datetime:

@@ -53,6 +53,7 @@ class IssueRecord(models.Model):
     reporter_email = models.EmailField(max_length=254)
     # The reporter's language tag: their tracking page and mail speak it.
     language = models.CharField(max_length=35, default="en")
+    subject = models.CharField(max_length=200, default="")
     description = models.TextField()
     category = models.ForeignKey(
         Category,
@@ -145,6 +146,49 @@ class TagRecord(models.Model):
 
     def __str__(self):
         return self.tag
+
+
+class AttachmentRecord(models.Model):
+    """A file that came with the report (`comment_id` null) or a comment, written with the
+    event that names it. Its bytes are in the attachments storage under its id; a stored file
+    with no row here was left by a refused or crashed request (`manage.py purge_orphan_files`)."""
+
+    id = models.UUIDField(primary_key=True)
+    issue = models.ForeignKey(IssueRecord, on_delete=models.CASCADE, related_name="attachments")
+    comment_id = models.UUIDField(null=True, blank=True)
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.BigIntegerField()
+    sha256 = models.CharField(max_length=64)
+    visibility = models.CharField(
+        max_length=10, choices=[(v.value, v.name.title()) for v in Visibility]
+    )
+    created_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "issues_attachment"
+        verbose_name = "attachment"
+        indexes = [models.Index(fields=["issue", "created_at"], name="attachment_issue_time")]
+
+    def __str__(self):
+        return self.filename
+
+
+class WatcherRecord(models.Model):
+    """An address copied on an issue's public activity."""
+
+    issue = models.ForeignKey(IssueRecord, on_delete=models.CASCADE, related_name="watchers")
+    email = models.CharField(max_length=254)
+
+    class Meta:
+        db_table = "issues_watcher"
+        verbose_name = "watcher"
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "email"], name="watcher_once_per_issue")
+        ]
+
+    def __str__(self):
+        return self.email
 
 
 class CurrentTransactionId(models.Func):

@@ -17,14 +17,17 @@ from django.utils import timezone
 
 from issues_adapters.persistence.models import (
     REFERENCE_PREFIX,
+    AttachmentRecord,
     IssueRecord,
     RecordedEvent,
+    WatcherRecord,
 )
 from issues_adapters.sla import display as sla_display
 from issues_domain.issue import Issue
 from issues_service.queries import (
     DEFAULT_ORDERING,
     QUEUE_ORDERINGS,
+    AttachmentView,
     CommentView,
     IssueDetail,
     IssueQueries,
@@ -33,6 +36,7 @@ from issues_service.queries import (
     QueueFilters,
     QueuePage,
     RecordedEventView,
+    StoredAttachment,
 )
 
 # Each public ordering is a column plus the primary key, which breaks ties.
@@ -53,6 +57,7 @@ _SUMMARY_FIELDS = [
     "status",
     "reporter_name",
     "reporter_email",
+    "subject",
     "description",
     "category_id",
     "priority",
@@ -109,7 +114,21 @@ class DjangoIssueQueries(IssueQueries):
         if issue is None:
             return None
         public = [comment for comment in issue.comments if comment.visibility == "public"]
-        return dataclasses.replace(issue, comments=public)
+        files = [
+            attachment for attachment in issue.attachments if attachment.visibility == "public"
+        ]
+        return dataclasses.replace(issue, comments=public, attachments=files)
+
+    def attachment(self, attachment_id: uuid.UUID) -> StoredAttachment | None:
+        row = (
+            AttachmentRecord.objects.filter(id=attachment_id)
+            .values(*_ATTACHMENT_FIELDS, "issue_id", "issue__tracking_token")
+            .first()
+        )
+        if row is None:
+            return None
+        token = row.pop("issue__tracking_token")
+        return StoredAttachment(**row, tracking_token=token)
 
     def history(self, issue_id: uuid.UUID) -> list[RecordedEventView]:
         return [
@@ -149,6 +168,15 @@ class DjangoIssueQueries(IssueQueries):
 
 
 _COMMENT_FIELDS = ["id", "author_name", "author_role", "body", "visibility", "created_at"]
+_ATTACHMENT_FIELDS = [
+    "id",
+    "comment_id",
+    "filename",
+    "content_type",
+    "size",
+    "sha256",
+    "visibility",
+]
 
 
 def _detail(*, with_sla: bool = False, **lookup) -> IssueDetail | None:
@@ -168,14 +196,25 @@ def _detail(*, with_sla: bool = False, **lookup) -> IssueDetail | None:
     if not rows:
         return None
     first = rows[0]
+    files = AttachmentRecord.objects.filter(issue_id=first["id"]).order_by("created_at", "id")
+    attachments = [AttachmentView(**row) for row in files.values(*_ATTACHMENT_FIELDS)]
     return IssueDetail(
         **_renamed({name: first[name] for name in _SUMMARY_FIELDS}),
         **_organised(first["links"], first["merged_into"]),
+        attachments=attachments,
+        watchers=list(
+            WatcherRecord.objects.filter(issue_id=first["id"])
+            .order_by("id")
+            .values_list("email", flat=True)
+        ),
         resolution=first["resolution"],
         language=first["language"],
         sla=sla_display.api_data(first["id"]) if with_sla else None,
         comments=[
-            CommentView(**{name: row[f"comments__{name}"] for name in _COMMENT_FIELDS})
+            CommentView(
+                **{name: row[f"comments__{name}"] for name in _COMMENT_FIELDS},
+                attachments=tuple(a for a in attachments if a.comment_id == row["comments__id"]),
+            )
             for row in rows
             if row["comments__id"] is not None
         ],
@@ -190,6 +229,7 @@ def detail_of(issue: Issue) -> IssueDetail:
         status=issue.status.value,
         reporter_name=issue.reporter.name,
         reporter_email=issue.reporter.email,
+        subject=issue.subject,
         description=issue.description,
         category=issue.category,
         priority=issue.priority.value if issue.priority else None,
@@ -202,6 +242,7 @@ def detail_of(issue: Issue) -> IssueDetail:
         tags=tuple(issue.tags),
         **_organised({str(k): v.value for k, v in issue.links.items()}, issue.merged_into),
         sla=sla_display.api_data(issue.id),  # as the clocks stood before this change
+        watchers=list(issue.watchers),
         comments=[
             CommentView(
                 id=comment.id,
@@ -210,8 +251,19 @@ def detail_of(issue: Issue) -> IssueDetail:
                 body=comment.body,
                 visibility=comment.visibility.value,
                 created_at=comment.created_at,
+                attachments=tuple(
+                    _views(comment.id, comment.visibility.value, comment.attachments)
+                ),
             )
             for comment in sorted(issue.comments, key=lambda c: (c.created_at, c.id))
+        ],
+        attachments=[
+            *_views(None, "public", issue.attachments),
+            *(
+                view
+                for comment in sorted(issue.comments, key=lambda c: (c.created_at, c.id))
+                for view in _views(comment.id, comment.visibility.value, comment.attachments)
+            ),
         ],
     )
 
@@ -249,6 +301,21 @@ def _organised(links: dict, merged_into) -> dict:
     }
 
 
+def _views(comment_id, visibility: str, attachments) -> list[AttachmentView]:
+    return [
+        AttachmentView(
+            id=a.id,
+            comment_id=comment_id,
+            filename=a.filename,
+            content_type=a.content_type,
+            size=a.size,
+            sha256=a.sha256,
+            visibility=visibility,
+        )
+        for a in attachments
+    ]
+
+
 def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
     if filters.status:
         rows = rows.filter(status__in=filters.status.split(","))
@@ -277,6 +344,7 @@ def _search(text: str) -> Q:
         (Q(number=int(reference.group(1))) if reference else Q(reference__iexact=text))
         | Q(reporter_email__icontains=text)
         | Q(reporter_name__icontains=text)
+        | Q(subject__icontains=text)
         | Q(description__icontains=text)
     )
 

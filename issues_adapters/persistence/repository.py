@@ -12,13 +12,16 @@ from issues_adapters.persistence.models import (
     FIRST_REFERENCE_NUMBER,
     PRIORITY_RANK,
     REFERENCE_PREFIX,
+    AttachmentRecord,
     Category,
     CommentRecord,
     IssueNumber,
     IssueRecord,
     TagRecord,
+    WatcherRecord,
 )
 from issues_adapters.persistence.plain_statements import insert, update
+from issues_domain.attachments import Attachment
 from issues_domain.errors import IssueNotFound
 from issues_domain.issue import Issue
 from issues_domain.ports import CategoryCatalogue, IssueLog, StaffDirectory
@@ -45,12 +48,14 @@ class DjangoIssueLog(IssueLog):
         self._loaded_version: dict[uuid.UUID, int] = {}
         self._stored_comments: dict[uuid.UUID, set[uuid.UUID]] = {}
         self._stored_tags: dict[uuid.UUID, list[str]] = {}
+        self._stored_watchers: dict[uuid.UUID, list[str]] = {}
 
     def add(self, issue: Issue) -> None:
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = 0
         self._stored_comments[issue.id] = set()
         self._stored_tags[issue.id] = []
+        self._stored_watchers[issue.id] = []
 
     def get(self, issue_id: uuid.UUID) -> Issue:
         # FOR UPDATE makes concurrent writers on PostgreSQL queue up on the row; the version
@@ -61,7 +66,14 @@ class DjangoIssueLog(IssueLog):
         comments = list(
             CommentRecord.objects.filter(issue_id=issue_id).order_by("created_at", "id")
         )
-        issue = to_domain(row, comments)
+        attachments = list(AttachmentRecord.objects.filter(issue_id=issue_id))
+        issue = to_domain(row, comments, attachments)
+        issue.watchers = list(
+            WatcherRecord.objects.filter(issue_id=issue_id)
+            .order_by("id")
+            .values_list("email", flat=True)
+        )
+        self._stored_watchers[issue.id] = list(issue.watchers)
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = row.version
         self._stored_comments[issue.id] = {comment.id for comment in comments}
@@ -101,6 +113,7 @@ class DjangoIssueLog(IssueLog):
             self._save(issue, self._loaded_version[issue_id])
             self._save_new_comments(issue)
             self._save_tags(issue)
+            self._save_watchers(issue)
             events.extend(issue.events)
             self._loaded_version[issue_id] = issue.version
             issue.events = []
@@ -110,15 +123,41 @@ class DjangoIssueLog(IssueLog):
         fields = from_domain(issue)
         if loaded_version == 0:
             insert(IssueRecord, {"id": issue.id, "tracking_token": issue.tracking_token, **fields})
+            _save_attachments(
+                issue.id, None, Visibility.PUBLIC, issue.attachments, issue.reported_at
+            )
             return
         updated = update(IssueRecord, fields, where={"id": issue.id, "version": loaded_version})
         if updated != 1:
             raise StaleWrite(issue.id)
 
+    def _save_watchers(self, issue: Issue) -> None:
+        stored = self._stored_watchers[issue.id]
+        if stored == issue.watchers:
+            return
+        gone = [email for email in stored if email not in issue.watchers]
+        if gone:
+            WatcherRecord.objects.filter(issue_id=issue.id, email__in=gone).delete()
+        WatcherRecord.objects.bulk_create(
+            WatcherRecord(issue_id=issue.id, email=email)
+            for email in issue.watchers
+            if email not in stored
+        )
+        self._stored_watchers[issue.id] = list(issue.watchers)
+
     def _save_new_comments(self, issue: Issue) -> None:
         stored = self._stored_comments[issue.id]
         if len(issue.comments) == len(stored):
             return  # nothing new (a report, most commands): not even bulk_create's checks
+        for comment in issue.comments:
+            if comment.id not in stored:
+                _save_attachments(
+                    issue.id,
+                    comment.id,
+                    comment.visibility,
+                    comment.attachments,
+                    comment.created_at,
+                )
         CommentRecord.objects.bulk_create(
             CommentRecord(
                 id=comment.id,
@@ -158,12 +197,41 @@ def _id_of(id_or_reference: str) -> uuid.UUID:
     return found
 
 
-def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
+def _save_attachments(issue_id, comment_id, visibility, attachments, at) -> None:
+    if not attachments:
+        return
+    AttachmentRecord.objects.bulk_create(
+        AttachmentRecord(
+            id=attachment.id,
+            issue_id=issue_id,
+            comment_id=comment_id,
+            filename=attachment.filename,
+            content_type=attachment.content_type,
+            size=attachment.size,
+            sha256=attachment.sha256,
+            visibility=visibility.value,
+            created_at=at,
+        )
+        for attachment in attachments
+    )
+
+
+def _attachment(row: AttachmentRecord) -> Attachment:
+    return Attachment(row.id, row.filename, row.content_type, row.size, row.sha256)
+
+
+def to_domain(
+    row: IssueRecord, comments: list[CommentRecord], attachments: list[AttachmentRecord] = ()
+) -> Issue:
+    by_comment: dict = {}
+    for attachment in attachments:
+        by_comment.setdefault(attachment.comment_id, []).append(_attachment(attachment))
     return Issue(
         id=row.id,
         reference=row.reference,
         reporter=IssueReporter(row.reporter_name, row.reporter_email),
         description=row.description,
+        subject=row.subject,
         status=IssueStatus(row.status),
         category=row.category_id,
         priority=Priority(row.priority) if row.priority else None,
@@ -178,6 +246,7 @@ def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
         tracking_token=row.tracking_token,
         language=row.language,
         sla_flags=frozenset(row.sla_flags or ()),
+        attachments=tuple(by_comment.get(None, ())),
         comments=[
             Comment(
                 id=comment.id,
@@ -187,6 +256,7 @@ def to_domain(row: IssueRecord, comments: list[CommentRecord]) -> Issue:
                 body=comment.body,
                 visibility=Visibility(comment.visibility),
                 created_at=comment.created_at,
+                attachments=tuple(by_comment.get(comment.id, ())),
             )
             for comment in comments
         ],
@@ -202,6 +272,7 @@ def from_domain(issue: Issue) -> dict:
         "reporter_name": issue.reporter.name,
         "reporter_email": issue.reporter.email,
         "language": issue.language,
+        "subject": issue.subject,
         "description": issue.description,
         "category_id": issue.category,
         "priority": issue.priority.value if issue.priority else None,

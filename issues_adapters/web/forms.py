@@ -14,6 +14,7 @@ from issues_adapters.accounts.models import NotificationSettings
 from issues_adapters.texts import translated
 from issues_adapters.web.labels import PRIORITY_LABELS
 from issues_domain.errors import InvalidInput
+from issues_domain.subject import SUBJECT_MAX_LENGTH
 from issues_domain.values import FollowUp
 
 PRIORITY_CHOICES = list(PRIORITY_LABELS.items())
@@ -45,6 +46,11 @@ class ReportForm(DomainErrorsMixin, forms.Form):
         max_length=254,
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
         help_text=_("We send the reference and your private tracking link here."),
+    )
+    subject = forms.CharField(
+        label=_("Subject"),
+        max_length=SUBJECT_MAX_LENGTH,
+        help_text=_("One line that names the problem, e.g. “Printer on floor 2 jams”."),
     )
     description = forms.CharField(
         label=_("What is the problem?"),
@@ -117,6 +123,15 @@ class ComposerForm(VersionedForm):
 
     def clean_follow_up(self):
         return self.cleaned_data.get("follow_up") or FollowUp.NONE.value
+
+
+class WatcherForm(VersionedForm):
+    email = forms.CharField(
+        label=_("Email address"),
+        max_length=254,
+        widget=forms.EmailInput(attrs={"autocomplete": "off"}),
+        help_text=_("They get public replies and the resolution, never internal notes."),
+    )
 
 
 class ResolveForm(VersionedForm):

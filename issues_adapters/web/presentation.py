@@ -5,6 +5,7 @@ nobody is offered a button that cannot work; the Issue aggregate still decides, 
 command is shown as such.
 """
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -13,7 +14,10 @@ from django.utils.translation import gettext as _
 from issues_adapters.web.labels import priority_label, status_label
 from issues_domain.lifecycle import ALLOWED, Action, actions_for_staff
 from issues_domain.values import IssueStatus
-from issues_service.queries import IssueSummary, RecordedEventView
+from issues_service.queries import AttachmentView, IssueSummary, RecordedEventView
+
+# The events whose message carries files (shown with the message in the timeline).
+_WITH_FILES = ("IssueCommented", "IssueAwaitingReporter")
 
 # The fields of a refused form that hold what somebody wrote, in the order they are shown.
 _TEXT_FIELDS = ("body", "resolution", "reason", "comment")
@@ -45,12 +49,16 @@ class ConversationEntry:
     body: str
     created_at: datetime
     reopened: bool = False
+    attachments: tuple = ()  # of AttachmentView: the comment's files
 
 
 def conversation(comments, history: list[RecordedEventView]) -> list[ConversationEntry]:
     """The reporter's view: public comments and their own reasons for reopening, in order."""
     entries = [
-        ConversationEntry(c.author_name, c.author_role, c.body, c.created_at) for c in comments
+        ConversationEntry(
+            c.author_name, c.author_role, c.body, c.created_at, attachments=c.attachments
+        )
+        for c in comments
     ]
     entries += [
         ConversationEntry(
@@ -111,6 +119,7 @@ class TimelineEntry:
     version: int
     internal: bool = False
     public_comment: bool = False
+    attachments: tuple = ()  # of AttachmentView
 
 
 def timeline(history: list[RecordedEventView], categories: dict[str, str]) -> list[TimelineEntry]:
@@ -144,6 +153,8 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         title = _("Internal note (staff only)") if internal else _("Public reply")
         if event.actor_role == "reporter":
             title = _("Comment from the reporter")
+        elif event.actor_role == "watcher":
+            title = _("Comment from a watcher")
         body = data.get("body", "")
     elif kind == "IssueResolved":
         title = _("Resolved")
@@ -168,9 +179,27 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
     elif kind == "SatisfactionRated":
         title = _("Rated %(score)s of 5 by the reporter") % {"score": data.get("score")}
         body = data.get("comment", "")
+    elif kind == "WatcherAdded":
+        title = _("Watcher added: %(email)s") % {"email": data.get("email")}
+    elif kind == "WatcherRemoved":
+        title = _("Watcher removed: %(email)s") % {"email": data.get("email")}
     else:
         title = kind
+    visibility = "internal" if internal else "public"
+    files = tuple(
+        AttachmentView(
+            id=uuid.UUID(str(item["id"])),
+            comment_id=data.get("comment_id"),
+            filename=item.get("filename", ""),
+            content_type=item.get("content_type", ""),
+            size=item.get("size", 0),
+            sha256=item.get("sha256", ""),
+            visibility=visibility,
+        )
+        for item in (data.get("attachments") or () if kind in _WITH_FILES else ())
+    )
     return TimelineEntry(
+        attachments=files,
         kind=kind,
         title=title,
         body=body,

@@ -11,6 +11,7 @@ from issues_adapters.web.views import (
     settings,
     staff,
     staff_language,
+    watchers,
 )
 
 urlpatterns = [
@@ -25,6 +26,18 @@ urlpatterns = [
     path("staff/dashboard/", dashboard.dashboard, name="staff_dashboard"),
     path("staff/dashboard/<str:name>.csv", dashboard.download, name="staff_dashboard_csv"),
     path("staff/export.csv", export.export, name="staff_queue_export"),
+    path("watch/<str:token>/", watchers.watch, name="watch_issue"),
+    path("watch/<str:token>/comment/", watchers.watch_comment, name="watch_comment"),
+    path(
+        "watch/<str:token>/attachments/<uuid:attachment_id>/",
+        watchers.watch_attachment,
+        name="watch_attachment",
+    ),
+    path(
+        "watch/<str:token>/attachments/<uuid:attachment_id>/thumbnail/",
+        watchers.watch_thumbnail,
+        name="watch_attachment_thumbnail",
+    ),
     path("staff/", staff.queue, name="staff_queue"),
     path("staff/settings/", settings.staff_settings, name="staff_settings"),
     path("staff/settings/language/", staff_language.staff_language, name="staff_language"),

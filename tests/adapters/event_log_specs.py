@@ -8,7 +8,9 @@ from issues_adapters.persistence.event_log import to_event
 from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.persistence.unit_of_work import DjangoUnitOfWork
 from issues_adapters.sla.defaults import seed_policies
+from issues_domain.attachments import Attachment
 from issues_domain.commands import (
+    AddWatcher,
     AssignIssue,
     AwaitReporter,
     CloseIssue,
@@ -20,6 +22,7 @@ from issues_domain.commands import (
     MergeIssue,
     PickIssue,
     RateSatisfaction,
+    RemoveWatcher,
     ReopenIssue,
     ReportIssue,
     TagIssue,
@@ -66,7 +69,15 @@ class When_every_kind_of_event_is_recorded_and_read_back:
             AssignIssue(issue_id=issue_id, assignee="alice", actor=ALICE),
             AssignIssue(issue_id=issue_id, assignee="bob", actor=ALICE),
             TriageIssue(issue_id=issue_id, category="network", priority="low", actor=ALICE),
-            CommentOnIssue(issue_id=issue_id, author=ALICE, body="hi", visibility="internal"),
+            AddWatcher(issue_id=issue_id, email="jane@example.org", actor=ALICE),
+            CommentOnIssue(
+                issue_id=issue_id,
+                author=ALICE,
+                body="hi",
+                visibility="internal",
+                attachments=(Attachment(uuid.uuid4(), "a.log", "text/plain", 3, "ab" * 32),),
+            ),
+            RemoveWatcher(issue_id=issue_id, email="jane@example.org", actor=ALICE),
             AwaitReporter(issue_id=issue_id, comment="Which one?", actor=ALICE),
             CommentOnIssue(issue_id=issue_id, author=FRED, body="The left one."),
             TagIssue(issue_id=issue_id, add=("printer",), actor=ALICE),

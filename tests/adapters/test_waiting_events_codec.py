@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 import pytest
 
 from issues_adapters.persistence.event_codec import decode, encode
+from issues_domain.attachments import Attachment
 from issues_domain.events import IssueAwaitingReporter, ReporterAnswered
 from issues_domain.values import Actor, IssueReporter, IssueStatus
 
@@ -29,6 +30,8 @@ ENVELOPE = {
             comment_id=uuid.uuid4(),
             comment="Which model?",
             reporter_email="fred@example.org",
+            attachments=(Attachment(uuid.uuid4(), "label.png", "image/png", 321, "ef" * 32),),
+            watchers=("jane@example.org",),
         ),
         ReporterAnswered(
             **ENVELOPE,
@@ -50,3 +53,19 @@ def test_each_reads_back_as_written(event):
         **ENVELOPE,
     )
     assert read == event
+
+
+def test_a_schema_1_question_reads_with_no_files_and_no_watchers():
+    """IssueAwaitingReporter 2 added the question's files and the watchers copied on it."""
+    data = {"comment_id": str(uuid.uuid4()), "comment": "Which?", "reporter_email": "f@x.org"}
+    read = decode(
+        "IssueAwaitingReporter",
+        data,
+        actor_role="staff",
+        actor_name="bob",
+        actor_email="",
+        status="waiting",
+        schema_version=1,
+        **ENVELOPE,
+    )
+    assert (read.attachments, read.watchers) == ((), ())

@@ -3,7 +3,7 @@
 import pytest
 from expects import contain, equal, expect, have_keys
 
-from issues_adapters.persistence.models import IssueRecord, RecordedEvent
+from issues_adapters.persistence.models import IssueRecord, RecordedEvent, WatcherRecord
 from issues_adapters.wiring import message_bus
 from issues_domain import commands
 from issues_domain.values import Actor
@@ -124,9 +124,26 @@ class When_staff_merge_a_duplicate_by_reference(With_a_duplicate):
         )
 
     def it_should_give_the_target_a_timeline_entry_naming_the_duplicates_reporter(self):
-        event = RecordedEvent.objects.filter(issue_id=self.original).last()
-        expect(event.event_type).to(equal("DuplicateMergedIn"))
+        event = RecordedEvent.objects.filter(
+            issue_id=self.original, event_type="DuplicateMergedIn"
+        ).last()
         expect(event.data).to(have_keys(reporter_email="fred@example.org"))
+
+    def it_should_make_the_duplicates_reporter_a_watcher_of_the_target(self):
+        event = RecordedEvent.objects.filter(issue_id=self.original).last()
+        expect(event.event_type).to(equal("WatcherAdded"))
+        expect(event.data).to(have_keys(email="fred@example.org"))
+        expect(
+            list(
+                WatcherRecord.objects.filter(issue_id=self.original).values_list("email", flat=True)
+            )
+        ).to(equal(["fred@example.org"]))
+
+    def it_should_record_the_watcher_in_the_merges_transaction(self):
+        rows = RecordedEvent.objects.filter(
+            event_type__in=["IssueMerged", "DuplicateMergedIn", "WatcherAdded"]
+        )
+        expect(len({row.transaction_id for row in rows})).to(equal(1))
 
     def it_should_record_both_events_in_one_transaction(self):
         rows = RecordedEvent.objects.filter(event_type__in=["IssueMerged", "DuplicateMergedIn"])

@@ -104,6 +104,6 @@ class When_staff_read_an_issues_history(With_a_reported_issue):
 
     def it_should_give_each_events_envelope(self):
         expect([(e["status"], e["schema_version"]) for e in self.events]).to(
-            equal([("reported", 2), ("triaged", 2), ("assigned", 1)])
+            equal([("reported", 3), ("triaged", 2), ("assigned", 1)])
         )
         expect(len({e["causation_id"] for e in self.events})).to(equal(3))  # three commands

@@ -112,9 +112,16 @@ class When_staff_read_an_issue_with_comments(With_a_reported_issue):
             self.response = self.client.get(issue_url(self.issue_id))
         self.sql = tables(statements(queries))
 
-    def it_should_read_the_issue_and_its_comments_in_one_statement(self):
-        # ...and its SLA clocks in one more.
-        assert self.sql == ["SELECT authtoken_token", "SELECT issues_issue", "SELECT sla_clock"]
+    def it_should_read_the_issue_with_its_comments_then_its_files_watchers_and_sla_clocks(
+        self,
+    ):
+        assert self.sql == [
+            "SELECT authtoken_token",
+            "SELECT issues_issue",
+            "SELECT issues_attachment",
+            "SELECT issues_watcher",
+            "SELECT sla_clock",
+        ]
 
     def it_should_give_the_comments_in_order(self):
         assert [c["body"] for c in self.response.json()["comments"]] == ["First.", "Second."]

@@ -24,6 +24,7 @@ def an_issue(**changes) -> IssueDetail:
         "status": "reported",
         "reporter_name": "Fred Bloggs",
         "reporter_email": "fred@example.org",
+        "subject": "Printer on fire",
         "description": "The printer is on fire.",
         "category": None,
         "priority": None,

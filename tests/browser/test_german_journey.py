@@ -32,6 +32,7 @@ def test_a_german_reporter_is_spoken_to_in_german(live_server, new_page, screens
     assert reporter.locator("html").get_attribute("lang") == "de"
     reporter.get_by_label("Ihr Name").fill("Jana Beispiel")
     reporter.get_by_label("Ihre E-Mail-Adresse").fill("jana@example.org")
+    reporter.get_by_label("Betreff").fill("Drucker zieht kein Papier ein")
     reporter.get_by_label("Worum geht es?").fill("Der Drucker im 2. Stock zieht kein Papier ein.")
     reporter.get_by_role("button", name="Meldung senden").click()
     expect(
@@ -41,7 +42,9 @@ def test_a_german_reporter_is_spoken_to_in_german(live_server, new_page, screens
     screenshot(reporter, "de-01-confirmation")
 
     confirmation = mail_with("Wir haben Ihre Meldung erhalten")
-    assert confirmation.subject == f"[{reference}] Wir haben Ihre Meldung erhalten"
+    assert confirmation.subject == (
+        f"[{reference}] Drucker zieht kein Papier ein - Wir haben Ihre Meldung erhalten"
+    )
     assert "Guten Tag Jana Beispiel," in confirmation.body
     tracking_url = re.search(r"http://\S+/track/\S+/", confirmation.body).group(0)
     tracking_path = tracking_url.split("/track/", 1)[1]
@@ -70,7 +73,9 @@ def test_a_german_reporter_is_spoken_to_in_german(live_server, new_page, screens
     screenshot(staff, "de-03-staff-issue-page")
 
     resolution = mail_with("Ihr Anliegen wurde gelöst")
-    assert resolution.subject == f"[{reference}] Ihr Anliegen wurde gelöst"
+    assert resolution.subject == (
+        f"[{reference}] Drucker zieht kein Papier ein - Ihr Anliegen wurde gelöst"
+    )
     assert "alice hat " + reference + " als gelöst markiert:" in resolution.body
     assert "Doch nicht behoben?" in resolution.body
 

@@ -26,6 +26,7 @@ def _report(page, base, text):
     page.goto(base + "/")
     page.get_by_label("Your name").fill("Fred Bloggs")
     page.get_by_label("Your email address").fill("fred@example.org")
+    page.get_by_label("Subject").fill(text[:60])
     page.get_by_label("What is the problem?").fill(text)
     page.get_by_role("button", name="Send report").click()
 

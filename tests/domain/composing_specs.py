@@ -5,6 +5,7 @@ import uuid
 
 from expects import be_empty, equal, expect, have_len
 
+from issues_domain.attachments import Attachment
 from issues_domain.events import IssueAwaitingReporter, IssueCommented, IssueResolved
 from issues_domain.values import FollowUp, IssueStatus, Visibility
 from tests.domain.contexts import BOB, Refused, With_a_reported_issue, With_an_assigned_issue
@@ -77,3 +78,35 @@ class When_sending_with_an_unknown_follow_up(Refused, With_an_assigned_issue):
 
     def it_should_be_refused_as_invalid_input(self):
         expect(self.error).to(be_refused_with("invalid_input"))
+
+
+FILE = Attachment(uuid.uuid4(), "photo.png", "image/png", 2048, "cd" * 32)
+
+
+class When_sending_a_reply_with_a_file(With_an_assigned_issue):
+    def because_bob_sends_it_with_a_file(self):
+        self.issue.reply(uuid.uuid4(), BOB, "See the photo.", "internal", FollowUp.NONE, (FILE,))
+
+    def it_should_carry_the_file_with_the_comment(self):
+        expect(self.issue).to(have_raised(IssueCommented, attachments=(FILE,)))
+
+
+class When_sending_a_reply_with_a_file_and_waiting(With_an_assigned_issue):
+    def because_bob_sends_and_waits(self):
+        self.issue.reply(uuid.uuid4(), BOB, "Which one?", "public", "await_reporter", (FILE,))
+
+    def it_should_carry_the_file_with_the_question(self):
+        expect(self.issue).to(have_raised(IssueAwaitingReporter, attachments=(FILE,)))
+        expect(self.issue.status).to(equal(IssueStatus.WAITING))
+
+
+class When_sending_a_reply_with_a_file_and_resolving(Refused, With_an_assigned_issue):
+    def because_bob_tries_it(self):
+        self.error = catch(
+            lambda: self.issue.reply(
+                uuid.uuid4(), BOB, "Fixed.", "public", FollowUp.RESOLVE, (FILE,)
+            )
+        )
+
+    def it_should_be_refused_as_invalid_input(self):
+        expect(self.error).to(be_refused_with("resolution_takes_no_files"))

@@ -46,8 +46,9 @@ TRIES = {
         TimerKind.BREACH, "resolution", "resolution:breach:57600", datetime(2026, 12, 7, tzinfo=UTC)
     ),
     Action.RATE: lambda issue: issue.rate_satisfaction(4, "Quick."),
+    Action.WATCH: lambda issue: issue.add_watcher("jane@example.org", ALICE),
 }
-ORGANISE = {Action.TAG, Action.MERGE, Action.LINK}
+ORGANISE = {Action.TAG, Action.MERGE, Action.LINK, Action.WATCH}
 # What an open issue allows besides its staff's work: the SLA process manager's flags.
 PROCESS = {Action.FLAG_SLA}
 

@@ -1,4 +1,5 @@
-"""Merging a duplicate: it closes with `merged_into` set, and the target's timeline says so.
+"""Merging a duplicate: it closes with `merged_into` set, and the target's timeline says so; the
+duplicate's reporter becomes the target's watcher (unless mail about it reaches them already).
 
 Refused (409) when the issue is merged into itself, when either is closed, when the target was
 itself merged, and when the target was merged into this issue (a cycle).
@@ -6,7 +7,7 @@ itself merged, and when the target was merged into this issue (a cycle).
 
 from expects import be_none, equal, expect, have_len
 
-from issues_domain.events import DuplicateMergedIn, IssueMerged
+from issues_domain.events import DuplicateMergedIn, IssueMerged, WatcherAdded
 from issues_domain.values import IssueStatus
 from tests.domain.contexts import (
     ALICE,
@@ -66,7 +67,47 @@ class When_merging_a_duplicate(With_a_duplicate_and_its_original):
                 reporter_email="fred@example.org",
             )
         )
-        expect(self.original.events).to(have_len(1))
+        expect(self.original.events).to(have_len(2))
+
+    def it_should_make_the_duplicates_reporter_a_watcher_of_the_original(self):
+        expect(self.original.watchers).to(equal(["fred@example.org"]))
+        expect(self.original).to(
+            have_raised(
+                WatcherAdded,
+                issue_id=self.original.id,
+                version=3,
+                actor=ALICE,
+                email="fred@example.org",
+            )
+        )
+
+
+class When_merging_a_duplicate_whose_reporter_watches_the_original(
+    With_a_duplicate_and_its_original
+):
+    def given_fred_watches_the_original(self):
+        self.original.add_watcher("fred@example.org", ALICE)
+        self.original.events.clear()
+
+    def because_alice_merges_it_into_the_original(self):
+        self.issue.merge_into(self.original, ALICE)
+
+    def it_should_not_add_him_again(self):
+        expect(self.original.watchers).to(equal(["fred@example.org"]))
+        expect([type(e) for e in self.original.events]).to(equal([DuplicateMergedIn]))
+
+
+class When_merging_a_duplicate_by_the_originals_own_reporter(With_a_reported_issue):
+    def given_an_original_by_the_same_reporter(self):
+        self.original = report_an_issue(reference="HD-1000")
+        self.original.events.clear()
+
+    def because_alice_merges_it_into_the_original(self):
+        self.issue.merge_into(self.original, ALICE)
+
+    def it_should_not_make_the_reporter_a_watcher(self):
+        expect(self.original.watchers).to(equal([]))
+        expect([type(e) for e in self.original.events]).to(equal([DuplicateMergedIn]))
 
 
 class When_merging_an_issue_into_itself(TwoRefused, With_a_duplicate_and_its_original):

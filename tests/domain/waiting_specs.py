@@ -9,6 +9,8 @@ import uuid
 
 from expects import be_true, equal, expect, have_len
 
+from issues_domain import audience
+from issues_domain.attachments import Attachment
 from issues_domain.events import IssueAwaitingReporter, IssueCommented, ReporterAnswered
 from issues_domain.values import Actor, IssueStatus, Visibility
 from tests.domain.contexts import (
@@ -201,3 +203,47 @@ class When_picking_a_waiting_issue_nobody_has(
 
     def it_should_not_offer_pick(self):
         expect("pick" in self.issue.allowed_actions()).not_to(be_true)
+
+
+FILE = Attachment(uuid.uuid4(), "steps.pdf", "application/pdf", 1234, "ab" * 32)
+
+
+class When_waiting_on_the_reporter_with_a_file_and_watchers(With_an_assigned_issue):
+    def given_jane_watches_it(self):
+        self.issue.add_watcher("jane@example.org", ALICE)
+        self.issue.events.clear()
+
+    def because_bob_asks_with_a_file(self):
+        self.comment_id = uuid.uuid4()
+        self.issue.await_reporter(self.comment_id, QUESTION, BOB, (FILE,))
+
+    def it_should_carry_the_file_and_the_watchers(self):
+        expect(self.issue).to(
+            have_raised(
+                IssueAwaitingReporter,
+                attachments=(FILE,),
+                watchers=("jane@example.org",),
+            )
+        )
+
+    def it_should_keep_the_file_with_the_question(self):
+        expect(self.issue.comments[-1].attachments).to(equal((FILE,)))
+
+    def it_should_copy_the_watchers_on_the_question(self):
+        (event,) = self.issue.events
+        expect(audience.watchers_awaited(event)).to(
+            equal([audience.Recipient.watcher("jane@example.org")])
+        )
+
+
+class When_a_watcher_comments_on_a_waiting_issue(With_an_assigned_issue_waiting_on_the_reporter):
+    def given_jane_watches_it(self):
+        self.issue.add_watcher("jane@example.org", ALICE)
+        self.issue.events.clear()
+
+    def because_jane_comments(self):
+        self.issue.comment(uuid.uuid4(), Actor.watcher("jane@example.org"), "Me too.", "public")
+
+    def it_should_still_wait_for_the_reporter(self):
+        expect(self.issue.status).to(equal(IssueStatus.WAITING))
+        expect([type(e) for e in self.issue.events]).to(equal([IssueCommented]))

@@ -197,7 +197,7 @@ class When_staff_comment_publicly(With_an_issue_assigned_to_bob):
 
     def it_should_carry_the_comment(self):
         expect(self.notifications.sent[0].context).to(
-            equal({"author": "bob", "body": "Have you tried turning it off?"})
+            equal({"author": "bob", "body": "Have you tried turning it off?", "attachments": []})
         )
 
 
@@ -316,8 +316,25 @@ class When_staff_wait_on_the_reporter(With_an_issue_assigned_to_bob):
 
     def it_should_carry_the_question(self):
         expect(self.notifications.sent[0].context).to(
-            equal({"author": "bob", "body": "Which printer model?"})
+            equal({"author": "bob", "body": "Which printer model?", "attachments": []})
         )
+
+
+class When_staff_wait_on_the_reporter_of_a_watched_issue(With_an_issue_assigned_to_bob):
+    def given_jane_watches_it(self):
+        self.issue.add_watcher("jane@example.org", BOB)
+        self.deliver_new_events()
+        self.notifications.sent.clear()
+
+    def because_bob_asks_the_reporter(self):
+        self.issue.await_reporter(uuid.uuid4(), "Which printer model?", BOB)
+        self.deliver_new_events()
+
+    def it_should_mail_the_reporter_and_copy_the_watcher(self):
+        expect(self.recipients).to(
+            equal([Recipient.reporter("fred@example.org"), Recipient.watcher("jane@example.org")])
+        )
+        expect(self.templates).to(equal(["awaiting_reporter", "awaiting_reporter"]))
 
 
 # -- staff choices (/staff/settings/) -------------------------------------------------------

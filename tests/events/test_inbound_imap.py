@@ -88,9 +88,10 @@ def test_unseen_mail_opens_issues_and_comments_and_is_marked_seen_on_the_server(
     summary = fetch()
 
     opened = IssueRecord.objects.exclude(id=issue.id).get()
-    assert (opened.reporter_email, opened.description) == (
+    assert (opened.reporter_email, opened.subject, opened.description) == (
         "jane@example.org",
-        "The coffee machine is leaking\n\nThere is water everywhere.",
+        "The coffee machine is leaking",
+        "There is water everywhere.",
     )
     assert CommentRecord.objects.get(issue=issue).body == "It is still smoking."
     assert sorted(InboundMessage.objects.values_list("status", flat=True)) == [
@@ -110,7 +111,7 @@ def test_a_second_fetch_takes_nothing_and_mail_read_already_is_left_alone(imap_a
 
     summary = fetch()
 
-    assert IssueRecord.objects.get().description.startswith("The coffee machine is leaking")
+    assert IssueRecord.objects.get().subject == "The coffee machine is leaking"
     assert InboundMessage.objects.count() == 1
     assert summary == "0 skipped"
 

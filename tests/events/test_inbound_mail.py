@@ -60,7 +60,10 @@ def test_a_new_message_opens_an_issue_for_its_sender(tmp_path):
 
     issue = IssueRecord.objects.get()
     assert (issue.reporter_name, issue.reporter_email) == ("Jane Doe", "jane@example.org")
-    assert issue.description == "The coffee machine is leaking\n\nThere is water everywhere."
+    assert (issue.subject, issue.description) == (
+        "The coffee machine is leaking",
+        "There is water everywhere.",
+    )
     assert InboundMessage.objects.get().status == "reported"
 
 

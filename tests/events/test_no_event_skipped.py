@@ -152,6 +152,7 @@ def test_an_event_nobody_can_decode_is_parked_for_its_handlers_and_the_others_go
         "mail.staff.new_issue",
         "sla.clocks",
         "reports.counts",
+        "mail.watcher.copied",
         "web.queue_counts",
     ]
     assert all("Cannot decode" in row.last_error for row in parked)
@@ -179,9 +180,10 @@ def test_with_delivery_none_web_processes_only_record_and_the_relay_delivers(
     assert [message.to[0] for message in mail.outbox] == [
         f"{A_REPORT['reporter_name']} <{A_REPORT['reporter_email']}>"
     ]
-    # The confirmation, the counts, the reports, the staff's new-issue mail (nobody chose it)
-    # and the SLA clocks.
-    assert Delivery.objects.filter(status="done").count() == 5
+    # Every handler of IssueReported: the reporter's confirmation, the watchers' (none here),
+    # the queue's counts, the reports, the staff's new-issue mail (nobody chose it) and the SLA
+    # clocks.
+    assert Delivery.objects.filter(status="done").count() == 6
 
 
 def test_an_unknown_delivery_mode_is_refused(settings):

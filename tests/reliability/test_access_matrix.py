@@ -70,6 +70,16 @@ MATRIX = {
         row("post", *("refused",) * 4),  # the issue is not resolved
         row("post", *("404",) * 4, values=WRONG_TOKEN),
     ],
+    # Files: staff open any (none here: 404), a tracking link only its issue's public ones.
+    "staff/attachments/<uuid:attachment_id>/": [row("get", "login", "403", "404", "404")],
+    "staff/attachments/<uuid:attachment_id>/thumbnail/": [row("get", "login", "403", "404", "404")],
+    "track/<str:token>/attachments/<uuid:attachment_id>/": [row("get", *("404",) * 4)],
+    "track/<str:token>/attachments/<uuid:attachment_id>/thumbnail/": [row("get", *("404",) * 4)],
+    # A watcher's link is signed; a tracking token is not one.
+    "watch/<str:token>/": [row("get", *("404",) * 4)],
+    "watch/<str:token>/comment/": [row("post", *("404",) * 4)],
+    "watch/<str:token>/attachments/<uuid:attachment_id>/": [row("get", *("404",) * 4)],
+    "watch/<str:token>/attachments/<uuid:attachment_id>/thumbnail/": [row("get", *("404",) * 4)],
     # Staff pages.
     "staff/": [row("get", *STAFF_PAGE)],
     "staff/bulk/": [row("post", *STAFF_ACTION)],
@@ -127,6 +137,10 @@ MATRIX = {
     "api/issues/<str:issue_id>/links/<str:other>/": [row("delete", *STAFF_API)],
     "api/canned-replies/": [row("get", *STAFF_API), row("post", *STAFF_API, body={})],
     "api/canned-replies/<int:reply_id>/": [row("put", *STAFF_API, body={})],
+    "api/issues/<str:issue_id>/attachments/": [row("post", *STAFF_API, body={})],
+    "api/issues/<str:issue_id>/watchers/": [row("post", *STAFF_API, body={})],
+    "api/issues/<str:issue_id>/watchers/<str:email>/": [row("delete", *STAFF_API)],
+    "api/attachments/<str:attachment_id>/": [row("get", "401", "403", "404", "404")],
     "api/auth/token/": [row("post", *("refused",) * 4, body={})],  # no credentials given
     "api/projections/": [row("get", *STAFF_API)],
     "api/projections/<str:name>/rebuild/": [row("post", "401", "403", "403", "ok", body={})],
@@ -241,6 +255,8 @@ def test_who_reaches_what(monkeypatch):
         "id": str(callers["admin"].pk),
         "app_label": "auth",
         "url": "nothing-here/",
+        "attachment_id": "00000000-0000-4000-8000-000000000000",  # no such file
+        "email": "jane@example.org",
     }
     wrong = []
     cells = 0

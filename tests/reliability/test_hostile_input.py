@@ -75,6 +75,8 @@ def world():
         "id": str(admin.pk),
         "app_label": "auth",
         "url": "nothing-here/",
+        "attachment_id": "00000000-0000-4000-8000-000000000000",
+        "email": "jane@example.org",
     }
 
 

@@ -4,7 +4,13 @@ stored with its events in one commit, or nothing stored at all."""
 from expects import be_true, contain, equal, expect
 
 from issues_domain import commands
-from issues_domain.events import DuplicateMergedIn, IssueMerged, IssuesLinked, IssueTagged
+from issues_domain.events import (
+    DuplicateMergedIn,
+    IssueMerged,
+    IssuesLinked,
+    IssueTagged,
+    WatcherAdded,
+)
 from issues_domain.values import IssueStatus
 from tests.matchers import be_refused_with, catch, have_raised
 from tests.service.contexts import (
@@ -69,8 +75,16 @@ class When_handling_merge_issue_by_reference(With_a_duplicate):
             have_raised(DuplicateMergedIn, issue_id=self.original_id, duplicate_id=self.issue_id)
         )
 
+    def it_should_record_the_duplicates_reporter_as_the_targets_watcher_in_that_commit(self):
+        recorded = self.uow.recorded_events()
+        expect(recorded).to(have_raised(WatcherAdded, issue_id=self.original_id))
+        expect(self.uow.issues.stored[self.original_id].watchers).to(
+            equal([self.stored.reporter.email])
+        )
+
     def it_should_store_the_target_at_its_new_version(self):
-        expect(self.uow.issues.stored[self.original_id].version).to(equal(2))
+        # DuplicateMergedIn, then WatcherAdded for the duplicate's reporter.
+        expect(self.uow.issues.stored[self.original_id].version).to(equal(3))
 
 
 class When_handling_merge_issue_by_id(With_a_duplicate):

@@ -16,6 +16,7 @@ pytestmark = pytest.mark.django_db
 FORM = {
     "name": "Fred Bloggs",
     "email": "fred@example.org",
+    "subject": "Printer jams",
     "description": "The printer on the second floor jams.",
 }
 

@@ -22,7 +22,12 @@ delivered = TestCase.captureOnCommitCallbacks
 
 GERMAN_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9,en;q=0.5"}
 ENGLISH_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "en-US,en;q=0.9"}
-FORM = {"name": "Jana Beispiel", "email": "jana@example.org", "description": "Drucker klemmt."}
+FORM = {
+    "name": "Jana Beispiel",
+    "email": "jana@example.org",
+    "subject": "Drucker",
+    "description": "Drucker klemmt.",
+}
 
 
 class When_a_german_browser_reports_through_the_form:
@@ -51,7 +56,9 @@ class When_a_german_browser_reports_through_the_form:
 
     def it_should_mail_the_confirmation_in_german(self):
         (confirmation,) = self.sent
-        assert confirmation.subject == f"[{self.issue.reference}] Wir haben Ihre Meldung erhalten"
+        assert confirmation.subject == (
+            f"[{self.issue.reference}] Drucker - Wir haben Ihre Meldung erhalten"
+        )
         assert "Guten Tag Jana Beispiel," in confirmation.body
         html = confirmation.alternatives[0][0]
         assert '<html lang="de">' in html and "Ihrer privaten Seite" in html
@@ -84,9 +91,10 @@ def test_every_later_mail_to_the_reporter_speaks_their_language():
     with delivered(execute=True):
         bus.handle(commands.MarkIssueAsResolved(issue_id=issue_id, resolution="Neu.", actor=staff))
     reference = row(issue_id).reference
+    subject = row(issue_id).subject
     assert [m.subject for m in mail.outbox] == [
-        f"[{reference}] Neue Antwort vom Helpdesk",
-        f"[{reference}] Ihr Anliegen wurde gelöst",
+        f"[{reference}] {subject} - Neue Antwort vom Helpdesk",
+        f"[{reference}] {subject} - Ihr Anliegen wurde gelöst",
     ]
     assert "Doch nicht behoben?" in mail.outbox[1].body
 

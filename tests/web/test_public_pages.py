@@ -11,6 +11,7 @@ pytestmark = pytest.mark.django_db
 GOOD = {
     "name": "Fred Bloggs",
     "email": "fred@example.org",
+    "subject": "Printer jams",
     "description": "The printer on the second floor jams.",
     "category": "printing",
 }

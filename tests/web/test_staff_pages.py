@@ -227,8 +227,9 @@ OFFERS = {
     "tag": 'id="tags-form"',
     "merge": 'id="merge-form"',
     "link": 'id="link-form"',
+    "watch": 'id="add-watcher-form"',
 }
-ORGANISE = {"tag", "merge", "link"}
+ORGANISE = {"tag", "merge", "link", "watch"}
 
 
 def offered(html: str) -> set[str]:

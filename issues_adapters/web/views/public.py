@@ -13,10 +13,12 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
 
 from issues_adapters import languages
 from issues_adapters.api.throttling import AnonymousReportThrottle, ReporterCommentThrottle
+from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
 from issues_adapters.texts import translated
 from issues_adapters.web import forms, selectors
 from issues_adapters.web.presentation import (
@@ -50,8 +52,14 @@ def _post_or_none(request):
         return None
 
 
+@csrf_exempt  # checked below, once the upload limits are in place (they must come first)
 @require_http_methods(["GET", "POST"])
 def report(request):
+    return _report(request, limit_uploads(request))
+
+
+@csrf_protect
+def _report(request, uploads):
     categories = selectors.active_categories()
     if request.method == "GET":
         return render(request, "web/report.html", {"form": forms.ReportForm(categories=categories)})
@@ -66,16 +74,20 @@ def report(request):
             return _too_often(request, form, throttle.wait())
         fields = form.cleaned_data
         try:
-            issue_id = message_bus().handle(
-                ReportIssue(
-                    reporter_name=fields["name"],
-                    reporter_email=fields["email"],
-                    description=fields["description"],
-                    category=fields["category"] or None,
-                    # The browser's language (LocaleMiddleware read Accept-Language).
-                    language=translation.get_language(),
+            attachments = uploaded(request, uploads)
+            with discarded_unless_kept(attachments):
+                issue_id = message_bus().handle(
+                    ReportIssue(
+                        reporter_name=fields["name"],
+                        reporter_email=fields["email"],
+                        subject=fields["subject"],
+                        description=fields["description"],
+                        category=fields["category"] or None,
+                        attachments=attachments,
+                        # The browser's language (LocaleMiddleware read Accept-Language).
+                        language=translation.get_language(),
+                    )
                 )
-            )
         except InvalidInput as error:
             form.add_domain_errors(error)
         else:
@@ -162,6 +174,10 @@ def _render_track(
 def _render_track_page(request, issue, comment_form, reopen_form, rating_form, alert, status):
     context = {
         "issue": issue,
+        "report_attachments": issue.attachments_of(None),
+        "files_base": reverse(
+            "track_issue", kwargs={"token": request.resolver_match.kwargs["token"]}
+        ),
         "token": request.resolver_match.kwargs["token"],
         # The reporter's view holds public comments only, and their own reopen reasons.
         "comments": conversation(issue.comments, issue_queries().history(issue.id)),
@@ -205,8 +221,14 @@ def _reporter(issue) -> Actor:
     return Actor.reporter(IssueReporter(issue.reporter_name, issue.reporter_email))
 
 
+@csrf_exempt  # checked below, once the upload limits are in place (they must come first)
 @require_POST
 def track_comment(request, token):
+    return _track_comment(request, token, limit_uploads(request))
+
+
+@csrf_protect
+def _track_comment(request, token, uploads):
     issue = _issue_for(token)
     data = _post_or_none(request)
     if data is None:
@@ -216,14 +238,18 @@ def track_comment(request, token):
         throttle = ReporterCommentThrottle(token)
         if not throttle.allow_request(request, None):
             return _comments_too_often(request, issue, form, throttle.wait())
-        command = CommentOnIssue(
-            issue_id=issue.id,
-            author=_reporter(issue),
-            body=form.cleaned_data["body"],
-            visibility="public",
-        )
         try:
-            message_bus().handle(command)
+            attachments = uploaded(request, uploads)
+            with discarded_unless_kept(attachments):
+                message_bus().handle(
+                    CommentOnIssue(
+                        issue_id=issue.id,
+                        author=_reporter(issue),
+                        body=form.cleaned_data["body"],
+                        visibility="public",
+                        attachments=attachments,
+                    )
+                )
         except InvalidInput as error:
             form.add_domain_errors(error)
         except CommandRefused as error:

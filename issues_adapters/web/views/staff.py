@@ -16,8 +16,10 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
 from issues_adapters.persistence.queries import InvalidCursor
 from issues_adapters.sla import display as sla_display
 from issues_adapters.texts import translated, translated_errors
@@ -257,6 +259,7 @@ ACTIONS = {
             body=data["body"],
             visibility=data["visibility"],
             follow_up=data["follow_up"],
+            attachments=data.get("attachments", ()),
             expected_version=data["expected_version"],
         ),
     ),
@@ -268,6 +271,27 @@ ACTIONS = {
             author=_actor(request),
             body=data["body"],
             visibility=data["visibility"],
+            attachments=data.get("attachments", ()),
+            expected_version=data["expected_version"],
+        ),
+    ),
+    "add-watcher": (
+        forms.WatcherForm,
+        gettext_lazy("Watcher added."),
+        lambda request, issue_id, data: commands.AddWatcher(
+            issue_id=issue_id,
+            email=data["email"],
+            actor=_actor(request),
+            expected_version=data["expected_version"],
+        ),
+    ),
+    "remove-watcher": (
+        forms.WatcherForm,
+        gettext_lazy("Watcher removed."),
+        lambda request, issue_id, data: commands.RemoveWatcher(
+            issue_id=issue_id,
+            email=data["email"],
+            actor=_actor(request),
             expected_version=data["expected_version"],
         ),
     ),
@@ -377,6 +401,10 @@ def _render_issue(request, issue_id):
             kept = kept_text(refused["data"])
     context = {
         "issue": issue,
+        "report_attachments": issue.attachments_of(None),
+        "files_base": reverse("staff_queue"),
+        "watcher_form": forms.WatcherForm(initial={"expected_version": issue.version}),
+        "can_watch": Action.WATCH in allowed,
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
         "timeline": timeline(history, names),
         "forms": action_forms,
@@ -409,9 +437,19 @@ def _refused(request, issue_id, action, data, **why):
     return redirect(f"{url}?{urlencode({'kept': key})}")
 
 
+# The actions whose form may carry files (templates/web/_attach_field.html).
+ATTACHING = {"comment", "reply"}
+
+
+@csrf_exempt  # checked below, once the upload limits are in place (they must come first)
 @require_POST
-@staff_required
 def issue_action(request, issue_id, action):
+    return _issue_action(request, issue_id, action, limit_uploads(request))
+
+
+@staff_required
+@csrf_protect
+def _issue_action(request, issue_id, action, uploads):
     if action not in ACTIONS:
         raise Http404("No such action.")
     form_class, done, build = ACTIONS[action]
@@ -421,7 +459,10 @@ def issue_action(request, issue_id, action):
     if not form.is_valid():
         return _refused(request, issue_id, action, request.POST)
     try:
-        message_bus().handle(build(request, issue_id, form.cleaned_data))
+        attachments = uploaded(request, uploads) if action in ATTACHING else ()
+        with discarded_unless_kept(attachments):
+            command = build(request, issue_id, form.cleaned_data | {"attachments": attachments})
+            message_bus().handle(command)
     except IssueNotFound:
         raise Http404("There is no such issue.") from None
     except StaleVersion:

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('issues', '0008_tags_links_merged_into'),
+        ('issues', '0011_watchers'),
     ]
 
     operations = [
