@@ -194,6 +194,8 @@ class When_events_are_turned_into_clock_operations:
                 visibility=visibility,
                 reporter_email="fred@example.org",
                 assignee=None,
+                attachments=(),
+                watchers=(),
             )
 
         self.reply = operations_for(comment(3, Visibility.PUBLIC))
@@ -210,6 +212,8 @@ class When_events_are_turned_into_clock_operations:
                 visibility=Visibility.PUBLIC,
                 reporter_email="fred@example.org",
                 assignee=None,
+                attachments=(),
+                watchers=(),
             )
         )
 
@@ -243,6 +247,8 @@ def asked(version, when):
         comment_id=uuid.uuid4(),
         comment="Which printer?",
         reporter_email="fred@example.org",
+        attachments=(),
+        watchers=(),
     )
 
 
