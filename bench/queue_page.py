@@ -111,11 +111,11 @@ def _rows_sql(vendor: str, start: int, end: int) -> str:
     resolution = f"CASE WHEN {r} < 90 THEN 'Fixed.' ELSE NULL END"
     return (
         f"{prefix}INSERT INTO issues_issue (id, number, reference, tracking_token, status, "
-        "reporter_name, reporter_email, description, category, priority, priority_rank, assignee, "
-        "resolution, version, reported_at, updated_at) "
+        "reporter_name, reporter_email, language, subject, description, category, priority, "
+        "priority_rank, assignee, resolution, tags, links, version, reported_at, updated_at) "
         f"SELECT {uid}, 1000 + g, {ref}, {token}, {status}, 'Person ' || (g % 5000), {email}, "
-        f"{text}, {category}, {priority}, {rank}, {assignee}, {resolution}, 3, {when}, {later} "
-        f"FROM {series}"
+        f"'en', 'Printer ' || (g % 9) || ' jams', {text}, {category}, {priority}, {rank}, "
+        f"{assignee}, {resolution}, '[]', '{{}}', 3, {when}, {later} FROM {series}"
     )
 
 

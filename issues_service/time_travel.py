@@ -37,6 +37,7 @@ def as_it_was(
         "reference": data.get("reference", ""),
         "reporter_name": data.get("reporter_name", ""),
         "reporter_email": data.get("reporter_email", ""),
+        "subject": data.get("subject", ""),
         "description": data.get("description", ""),
         "category": data.get("category"),
         "priority": data.get("priority"),
@@ -49,6 +50,7 @@ def as_it_was(
     }
     comments: list[CommentView] = []
     tags: tuple[str, ...] = ()
+    watchers: list[str] = list(data.get("watchers") or ())
     links: dict[uuid.UUID, tuple[str, str]] = {}  # other issue -> (reference, kind)
     for event in taken[1:]:
         data, kind = event.data, event.event_type
@@ -80,6 +82,10 @@ def as_it_was(
             )
         elif kind == "IssuesUnlinked":
             links.pop(uuid.UUID(str(data["other_id"])), None)
+        elif kind == "WatcherAdded":
+            watchers.append(data.get("email", ""))
+        elif kind == "WatcherRemoved":
+            watchers = [w for w in watchers if w.casefold() != data.get("email", "").casefold()]
         # DuplicateMergedIn changes nothing shown here: the timeline lists it.
     return IssueDetail(
         id=issue_id,
@@ -88,6 +94,7 @@ def as_it_was(
         updated_at=taken[-1].occurred_at,
         comments=comments,
         tags=tags,
+        watchers=watchers,
         links=[
             LinkView(
                 issue_id=other,

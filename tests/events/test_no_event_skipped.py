@@ -150,9 +150,9 @@ def test_an_event_nobody_can_decode_is_parked_for_its_handlers_and_the_others_go
     assert sorted(parked.values_list("handler", flat=True)) == [
         "mail.reporter.report_confirmation",
         "mail.staff.new_issue",
-        "sla.clocks",
-        "reports.counts",
         "mail.watcher.copied",
+        "reports.counts",
+        "sla.clocks",
         "web.queue_counts",
     ]
     assert all("Cannot decode" in row.last_error for row in parked)

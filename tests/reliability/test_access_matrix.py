@@ -102,6 +102,15 @@ MATRIX = {
     "staff/projections/": [row("get", *STAFF_PAGE)],
     "staff/projections/<str:name>/rebuild/": [row("post", "login", "403", "403", "redirect")],
     "staff/sla/": [row("get", *STAFF_PAGE)],
+    "staff/settings/language/": [row("get", *STAFF_PAGE)],
+    "staff/dashboard/": [row("get", *STAFF_PAGE)],
+    "staff/dashboard/<str:name>.csv": [row("get", *STAFF_PAGE, values={"name": "volume"})],
+    "staff/export.csv": [row("get", *STAFF_PAGE)],
+    # Rating: the tracking token rates the reporter's own resolution (this issue has none yet:
+    # refused); a rating link is its own credential, and a forged one finds nothing.
+    "track/<str:token>/rate/": [row("post", *("refused",) * 4, body={"score": "4"})],
+    "rate/<str:signed>/": [row("get", *("404",) * 4, values={"signed": "forged"})],
+    "api/reports/<str:name>/": [row("get", *STAFF_API, values={"name": "volume"})],
     # The API (401 for nobody, 403 for a user who is not staff).
     "api/issues/": [
         row("get", *STAFF_API),

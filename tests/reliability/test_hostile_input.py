@@ -69,6 +69,8 @@ def world():
         "action": "comment",
         "other": str(issue_id),
         "reply_id": "1",
+        "policy_id": "1",
+        "signed": "forged",
         "uidb64": "MQ",
         "content_type_id": "1",
         "object_id": str(admin.pk),
