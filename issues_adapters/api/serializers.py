@@ -209,9 +209,9 @@ def issue_detail_data(issue, request) -> dict:
         ],
         "merged_into": _text(issue.merged_into),
         "merged_into_reference": _text(issue.merged_into_reference),
+        "sla": _sla(issue.sla),
         "attachments": [attachment_data(attachment, request) for attachment in issue.attachments],
         "watchers": [str(email) for email in issue.watchers],
-        "sla": _sla(issue.sla),
     }
 
 

@@ -36,8 +36,9 @@ def test_the_queue_page_costs_the_same_at_10_and_200_issues():
     at_200 = {path: queries_for(client, path) for path in at_10}
     assert at_200 == at_10
     # 7 for the queue itself, 2 for SLA: the "Breaching soon"/"Overdue" counts and the page's
-    # badges (one statement each, whatever the number of issues).
-    assert max(at_10.values()) <= 9, at_10
+    # badges, 1 for the ratings shown in the rows (one statement each, whatever the number of
+    # issues).
+    assert max(at_10.values()) <= 10, at_10
 
 
 def test_the_issue_page_costs_the_same_with_few_or_many_issues_and_comments():
@@ -50,7 +51,10 @@ def test_the_issue_page_costs_the_same_with_few_or_many_issues_and_comments():
         comment(issue_id, f"Comment {n}", visibility="internal" if n % 2 else "public")
     many = queries_for(client, f"/staff/issues/{issue_id}/")
     assert many == few
-    assert few <= 10, few
+    # The issue and its comments, its files, its watchers, its history, categories (active and
+    # all), staff, canned replies, the SLA clocks (read twice: for the issue's data and for
+    # the panel; issue 17 makes it once) and its rating.
+    assert few <= 13, few
 
 
 def test_the_tracking_page_and_the_version_poll_are_cheap():
