@@ -227,3 +227,8 @@ def test_numbers_in_a_domain_message_are_written_the_german_way():
     assert message == "At most 10,000 characters, please (10,001)."
     with translation.override("de"):
         assert translated(message) == "Bitte höchstens 10.000 Zeichen (10.001)."
+
+
+def test_the_settings_page_leads_to_the_language_choice():
+    page = staff_client("alice").get("/staff/settings/").content.decode()
+    assert 'href="/staff/settings/language/"' in page
