@@ -305,8 +305,8 @@ class Issue:
     ):
         """The composer: a reply or note, or a public reply that also waits or resolves.
 
-        A reply that resolves is the resolution (one message, one mail to the reporter); a
-        resolution carries no files, so files go with a reply or a question."""
+        A reply that resolves is the resolution (one message, one mail to the reporter, with
+        the reply's files)."""
         follow_up = FollowUp.parse(follow_up)
         if follow_up == FollowUp.NONE:
             return self.comment(comment_id, author, body, visibility, attachments)
@@ -314,11 +314,16 @@ class Issue:
             raise errors.FollowUpNeedsPublicReply()
         if follow_up == FollowUp.AWAIT_REPORTER:
             return self.await_reporter(comment_id, body, author, attachments)
-        if attachments:
-            raise errors.ResolutionTakesNoFiles()
-        return self.mark_as_resolved(body, author)
+        return self.mark_as_resolved(body, author, attachments, message_id=comment_id)
 
-    def mark_as_resolved(self, resolution: str, actor: Actor):
+    def mark_as_resolved(
+        self,
+        resolution: str,
+        actor: Actor,
+        attachments: tuple[Attachment, ...] = (),
+        message_id: uuid.UUID | None = None,
+    ):
+        """The resolution's files are public, like the resolution; `message_id` names them."""
         self._require(Action.RESOLVE)
         self.resolution = clean_text(resolution, "resolution", max_length=RESOLUTION_MAX_LENGTH)
         self.status = IssueStatus.RESOLVED
@@ -328,6 +333,8 @@ class Issue:
             resolution=self.resolution,
             reporter_email=self.reporter.email,
             watchers=tuple(self.watchers),
+            message_id=message_id,
+            attachments=tuple(attachments),
         )
 
     def reopen(self, reason: str, actor: Actor):

@@ -30,6 +30,7 @@ from issues_adapters.web.presentation import (
     change_phrase,
     kept_text,
     looking_text,
+    resolution_files,
     staff_actions,
     timeline,
 )
@@ -407,6 +408,7 @@ def _render_issue(request, issue_id):
         "can_watch": Action.WATCH in allowed,
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
         "timeline": timeline(history, names),
+        "resolution_attachments": resolution_files(history),
         "forms": action_forms,
         "can_await": Action.AWAIT_REPORTER in allowed,
         "can_resolve": Action.RESOLVE in allowed,
