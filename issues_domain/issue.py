@@ -46,7 +46,6 @@ from issues_domain.values import (
     RATING_COMMENT_MAX_LENGTH,
     REASON_MAX_LENGTH,
     REQUIRED,
-    RESOLUTION_MAX_LENGTH,
     TAGS_PER_ISSUE,
     Actor,
     ActorRole,
@@ -59,6 +58,8 @@ from issues_domain.values import (
     Visibility,
     clean_email,
     clean_language,
+    clean_question,
+    clean_resolution,
     clean_score,
     clean_tags,
     clean_text,
@@ -279,7 +280,7 @@ class Issue:
         The question's files are public, like the question; its watchers hear of it too."""
         self._require(Action.AWAIT_REPORTER)
         attachments = tuple(attachments)
-        body = clean_text(comment, "comment", max_length=COMMENT_MAX_LENGTH)
+        body = clean_question(comment)
         self.status = IssueStatus.WAITING
         self._record(
             IssueAwaitingReporter,
@@ -325,7 +326,7 @@ class Issue:
     ):
         """The resolution's files are public, like the resolution; `message_id` names them."""
         self._require(Action.RESOLVE)
-        self.resolution = clean_text(resolution, "resolution", max_length=RESOLUTION_MAX_LENGTH)
+        self.resolution = clean_resolution(resolution)
         self.status = IssueStatus.RESOLVED
         self._record(
             IssueResolved,

@@ -199,6 +199,7 @@ def queue(request):
         else "",
         "here": request.get_full_path(),
         "bulk_form": forms.BulkForm(staff=staff, categories=categories),
+        "kept_bulk_text": kept_forms.kept_bulk_text(request),
         "bulk_filter": urlencode({k: v for k, v in chosen.items() if v}),
         # Offered when the filter spans pages; a capped count, never COUNT(*) of everything
         # (asked on every page, so that a page costs the same number of queries).
