@@ -1,7 +1,7 @@
 """The optional virus scan, against a tiny fake clamd speaking clamd's INSTREAM protocol over
-a Unix socket (the real daemon's signatures cannot be fetched here without the internet): the
-EICAR test file is refused by name and not kept; a clean file passes; an unreachable clamd
-refuses the upload rather than letting an unchecked file through."""
+a Unix socket, which can record what it was sent (test_real_clamd.py runs the real daemon):
+the EICAR test file is refused by name and not kept; a clean file passes whole; an
+unreachable clamd refuses the upload rather than letting an unchecked file through."""
 
 import socket
 import struct
