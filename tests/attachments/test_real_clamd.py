@@ -3,11 +3,9 @@ here without the internet): the EICAR test file is refused by name and not kept,
 of several INSTREAM chunks passes and is kept."""
 
 import pytest
-from rest_framework.test import APIClient
 
 from issues_adapters.persistence.models import AttachmentRecord, IssueRecord
-from tests.api.contexts import A_REPORT, ISSUES
-from tests.attachments.support import stored_names, upload
+from tests.attachments.support import report_with, stored_names, upload
 from tests.support.clamd import EICAR, SIGNATURE, require_clamd, running_clamd
 
 pytestmark = pytest.mark.django_db
@@ -22,10 +20,6 @@ def clamd_socket(tmp_path_factory):
 @pytest.fixture
 def scanned(clamd_socket, settings):
     settings.HELPDESK_CLAMD_SOCKET = clamd_socket
-
-
-def report_with(*files):
-    return APIClient().post(ISSUES, A_REPORT | {"files": list(files)}, format="multipart")
 
 
 def test_the_eicar_file_is_refused_by_name_and_nothing_is_kept(scanned):
