@@ -7,11 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import connection
 from django.db.models import Min, Q, Sum
 
 from issues_adapters.reports import facts, histogram
-from issues_adapters.reports.models import ReportCount
+from issues_adapters.reports.models import ReportCount, ReportDayPercentiles
 from issues_adapters.reports.period import Period
 
 SCORES = range(1, 6)
@@ -136,29 +135,11 @@ def backlog(period: Period) -> Report:
 
 
 def _daily_percentiles(metric: str, period: Period) -> dict:
-    """{day: (count, median bucket, p90 bucket)}, worked out by the database: a year of days
-    is some 20,000 bucket rows, too many to carry into Python for a few hundred answers. A
-    running count reaches the rank ceil(q*n) exactly when it reaches q*n (counts are whole)."""
-    quote = connection.ops.quote_name
-    table = quote(ReportCount._meta.db_table)
-    day, bucket, count = quote("day"), quote("bucket"), quote("count")
-    sql = f"""
-        WITH running AS (
-            SELECT {day} AS d, {bucket} AS b,
-                   SUM({count}) OVER (PARTITION BY {day} ORDER BY {bucket}) AS upto,
-                   SUM({count}) OVER (PARTITION BY {day}) AS n
-            FROM {table}
-            WHERE {quote("metric")} = %s AND {quote("grouping")} = 'day'
-              AND {day} >= %s AND {day} <= %s AND {count} <> 0
-        )
-        SELECT d, MAX(n),
-               MIN(CASE WHEN upto >= 0.5 * n THEN b END),
-               MIN(CASE WHEN upto >= 0.9 * n THEN b END)
-        FROM running GROUP BY d"""
-    field = ReportCount._meta.get_field("day")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [metric, period.start, period.end])
-        return {field.to_python(d): (n, median, p90) for d, n, median, p90 in cursor.fetchall()}
+    """{day: (count, median bucket, p90 bucket)}, kept by the projection for each day."""
+    rows = ReportDayPercentiles.objects.filter(
+        metric=metric, day__gte=period.start, day__lte=period.end
+    ).values_list("day", "count", "median_bucket", "p90_bucket")
+    return {day: (n, median, p90) for day, n, median, p90 in rows}
 
 
 def _durations(name: str, metric: str, period: Period) -> Report:

@@ -8,7 +8,7 @@ import pytest
 
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.reports import facts, histogram, projection, queries
-from issues_adapters.reports.models import ReportCount, ReportIssueFacts
+from issues_adapters.reports.models import ReportCount, ReportDayPercentiles, ReportIssueFacts
 from issues_adapters.reports.period import Period
 from issues_domain import events as domain_events
 from issues_domain.lifecycle import is_open
@@ -26,12 +26,18 @@ def _tables():
             )
         ),
         sorted(ReportIssueFacts.objects.values_list("issue_id", "facts")),
+        sorted(
+            ReportDayPercentiles.objects.values_list(
+                "metric", "day", "count", "median_bucket", "p90_bucket"
+            )
+        ),
     )
 
 
 def _clear():
     ReportCount.objects.all().delete()
     ReportIssueFacts.objects.all().delete()
+    ReportDayPercentiles.objects.all().delete()
 
 
 @pytest.fixture
@@ -45,6 +51,7 @@ def test_shuffled_and_triplicated_events_give_the_same_tables(seeded):
     projection.apply_all(seeded)
     in_order = _tables()
     assert in_order[0], "the events counted nothing"
+    assert in_order[2], "no day percentiles kept"
 
     _clear()
     shuffled = seeded * 3
