@@ -172,8 +172,8 @@ def main() -> None:
     else:
         rows = seed(options.days, options.issues)
     print(
-        f"{connection.vendor}: seeded {rows:,} report rows for {options.issues:,} issues over {options.days} days "
-        f"in {time.perf_counter() - began:.1f} s"
+        f"{connection.vendor}: {rows:,} report rows for {options.issues:,} issues over "
+        f"{options.days} days, seeded in {time.perf_counter() - began:.1f} s"
     )
     end = date.today()
     worst = 0.0
