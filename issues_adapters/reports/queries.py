@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Min, Q, Sum
+from django.db.models import BigIntegerField, Case, F, Min, Q, Sum, When
 
 from issues_adapters.reports import facts, histogram
 from issues_adapters.reports.models import ReportCount, ReportDayPercentiles
@@ -40,21 +40,46 @@ def _key(period: Period) -> str:
     return "day" if period.group_by == "day" else "group"
 
 
-def _spans(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
-    """The period as the first days of the whole months in it, and the day ranges left over."""
-    first = start if start.day == 1 else _next_month(start)
-    months = []
-    while _next_month(first) - timedelta(days=1) <= end:
-        months.append(first)
-        first = _next_month(first)
-    if not months:
-        return [], [(start, end)]
-    edges = [(start, months[0] - timedelta(days=1)), (_next_month(months[-1]), end)]
-    return months, [(a, b) for a, b in edges if a <= b]
+def _spans(start: date, end: date):
+    """The period as whole months, day ranges added, and day ranges taken away: a ragged end
+    is read as its days or as its month less the other days, whichever is fewer days, so a
+    period reads at most about a fortnight of day rows at each end (a year ending mid-month
+    read 31 days of rows a group and bucket; now 8)."""
+    first_month, last_month = start.replace(day=1), end.replace(day=1)
+    months: list[date] = []
+    plus: list[tuple[date, date]] = []
+    minus: list[tuple[date, date]] = []
+    if first_month == last_month:
+        if start.day == 1 and end == _month_end(end):
+            return [first_month], [], []
+        return [], [(start, end)], []
+    if start.day == 1:
+        months.append(first_month)
+    elif (_month_end(start) - start).days + 1 <= start.day - 1:
+        plus.append((start, _month_end(start)))
+    else:
+        months.append(first_month)
+        minus.append((first_month, start - timedelta(days=1)))
+    month = _next_month(first_month)
+    while month < last_month:
+        months.append(month)
+        month = _next_month(month)
+    if end == _month_end(end):
+        months.append(last_month)
+    elif end.day <= (_month_end(end) - end).days:
+        plus.append((last_month, end))
+    else:
+        months.append(last_month)
+        minus.append((end + timedelta(days=1), _month_end(end)))
+    return months, plus, minus
 
 
 def _next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _month_end(day: date) -> date:
+    return _next_month(day) - timedelta(days=1)
 
 
 def _summed(metrics, period: Period, *, buckets=False, since=None, until=None, whole=None):
@@ -67,18 +92,28 @@ def _summed(metrics, period: Period, *, buckets=False, since=None, until=None, w
     start = period.start if since is None else since
     end = period.end if until is None else until
     which = Q(grouping=period.group_by, day__gte=start, day__lte=end)
+    total = Sum("count")
     if whole:
-        months, edges = _spans(max(start, date(1970, 1, 1)), end)
+        months, plus, minus = _spans(max(start, date(1970, 1, 1)), end)
         which = Q(grouping=period.group_by + facts.MONTHLY, day__in=months) if months else Q()
-        for first, last in edges:
+        taken = Q()
+        for first, last in plus + minus:
             which |= Q(grouping=period.group_by, day__gte=first, day__lte=last)
+        for first, last in minus:
+            taken |= Q(grouping=period.group_by, day__gte=first, day__lte=last)
+        if minus:
+            signed = Case(
+                When(taken, then=-F("count")), default=F("count"), output_field=BigIntegerField()
+            )
+            total = Sum(signed)
     rows = (
         ReportCount.objects.filter(which, metric__in=names)
         .values(*fields)
-        .annotate(total=Sum("count"))
+        .annotate(total=total)
         .order_by()
+        .values_list(*fields, "total")
     )
-    return {tuple(row[name] for name in fields): row["total"] for row in rows}
+    return {tuple(row[:-1]): row[-1] for row in rows}
 
 
 def _labels(period: Period, found) -> list:
