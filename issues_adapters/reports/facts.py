@@ -7,6 +7,7 @@ end in the same counts (the projection adds the difference between before and af
 `first_response` is the one place that says which event is an issue's first response.
 """
 
+import functools
 from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -71,6 +72,7 @@ def _text(value) -> str | None:
     return str(value) if value else None
 
 
+@functools.cache  # a handful of statuses, asked for every fact of every issue of a rebuild
 def _is_open(status: str) -> bool:
     """Open as the lifecycle table says (issues_domain.lifecycle: `waiting` is open work)."""
     try:
@@ -145,11 +147,12 @@ def rows(facts: dict[int, list]) -> Counter:
         return Counter()
     issue_groups = groups(facts)
     counts: Counter = Counter()
+    named = [(grouping, grouping + MONTHLY, issue_groups.of(grouping)) for grouping in GROUPINGS]
     for (metric, day, index), count in found.items():
-        for grouping in GROUPINGS:
-            group = issue_groups.of(grouping)
+        month = day.replace(day=1)
+        for grouping, monthly, group in named:
             counts[metric, day, grouping, group, index] += count
-            counts[metric, day.replace(day=1), grouping + MONTHLY, group, index] += count
+            counts[metric, month, monthly, group, index] += count
     return counts
 
 
