@@ -24,6 +24,7 @@ TITLES = {
     "first-response": gettext_lazy("Time to first response"),
     "resolution": gettext_lazy("Time to resolution"),
     "satisfaction": gettext_lazy("Satisfaction"),
+    "sla": gettext_lazy("SLA compliance (share of targets met)"),
 }
 
 
@@ -53,7 +54,7 @@ def _charts(period: Period, reports: dict) -> list[charts.Chart]:
     days = [day.isoformat() for day in by_day.days]
     volume, backlog = reports["volume"], reports["backlog"]
     response, resolution = reports["first-response"], reports["resolution"]
-    rated = reports["satisfaction"]
+    rated, sla = reports["satisfaction"], reports["sla"]
     return [
         charts.line_chart(
             "backlog", TITLES["backlog"], days, [(_("Open"), "s1", _col(backlog, "open"))]
@@ -81,12 +82,26 @@ def _charts(period: Period, reports: dict) -> list[charts.Chart]:
             for report in (response, resolution)
         ),
         charts.line_chart(
+            "sla",
+            TITLES["sla"],
+            days,
+            [
+                (_("First response"), "s1", _percent(_col(sla, "first_response_share_met"))),
+                (_("Resolution"), "s2", _percent(_col(sla, "resolution_share_met"))),
+            ],
+            unit="%",
+        ),
+        charts.line_chart(
             "satisfaction",
             TITLES["satisfaction"],
             days,
             [(_("Average rating"), "s1", _col(rated, "average"))],
         ),
     ]
+
+
+def _percent(shares):
+    return [None if share is None else share * 100 for share in shares]
 
 
 def _col(report, column):

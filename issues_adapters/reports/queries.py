@@ -262,10 +262,41 @@ def satisfaction(period: Period) -> Report:
     return report
 
 
+def sla(period: Period) -> Report:
+    """SLA outcomes decided in the period (a clock stopped, or a breach flagged while it ran),
+    by target: met, breached and the share met."""
+    found = _summed((facts.SLA_MET, facts.SLA_BREACHED), period, buckets=True)
+    columns = [_key(period)]
+    for goal in facts.SLA_GOALS:
+        columns += [f"{goal}_met", f"{goal}_breached", f"{goal}_share_met"]
+    report = Report("sla", period, columns)
+
+    def summary(counts: dict) -> dict:
+        row = {}
+        for index, goal in enumerate(facts.SLA_GOALS):
+            met, breached = counts.get((facts.SLA_MET, index), 0), counts.get(
+                (facts.SLA_BREACHED, index), 0
+            )
+            row[f"{goal}_met"], row[f"{goal}_breached"] = met, breached
+            row[f"{goal}_share_met"] = round(met / (met + breached), 3) if met + breached else None
+        return row
+
+    by_label: dict = defaultdict(dict)
+    total: dict = defaultdict(int)
+    for (metric, label, index), count in found.items():
+        by_label[label][metric, index] = count
+        total[metric, index] += count
+    for label in _labels(period, found):
+        report.rows.append(_label(period, label) | summary(by_label.get(label, {})))
+    report.total = summary(total)
+    return report
+
+
 REPORTS = {
     "volume": volume,
     "backlog": backlog,
     "first-response": first_response,
     "resolution": resolution,
     "satisfaction": satisfaction,
+    "sla": sla,
 }
