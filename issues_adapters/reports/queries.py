@@ -274,8 +274,9 @@ def sla(period: Period) -> Report:
     def summary(counts: dict) -> dict:
         row = {}
         for index, goal in enumerate(facts.SLA_GOALS):
-            met, breached = counts.get((facts.SLA_MET, index), 0), counts.get(
-                (facts.SLA_BREACHED, index), 0
+            met, breached = (
+                counts.get((facts.SLA_MET, index), 0),
+                counts.get((facts.SLA_BREACHED, index), 0),
             )
             row[f"{goal}_met"], row[f"{goal}_breached"] = met, breached
             row[f"{goal}_share_met"] = round(met / (met + breached), 3) if met + breached else None
