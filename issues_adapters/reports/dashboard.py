@@ -104,6 +104,17 @@ def _percent(shares):
     return [None if share is None else share * 100 for share in shares]
 
 
+def _queue_as_of(day) -> dict:
+    """The queue's open counts at the end of a day, from the backlog model: the total is
+    exact for that day; the groups are the issues' current category, priority and assignee."""
+    found = {"day": day, "groups": []}
+    for grouping, title in GROUP_CHOICES[1:]:
+        report = queries.backlog(Period(day, day, grouping))
+        found["open"] = report.total["open"]
+        found["groups"].append((title, [(row["group"], row["open"]) for row in report.rows]))
+    return found
+
+
 def _col(report, column):
     return [row[column] for row in report.rows]
 
@@ -126,6 +137,7 @@ def dashboard(request):
         "errors": [f"{name}: {' '.join(messages)}" for name, messages in errors.items()],
         "period": period,
         "charts": _charts(period, reports),
+        "queue": _queue_as_of(period.end),
         "reports": [
             (TITLES[name], report, tables.html_rows(report)) for name, report in reports.items()
         ],

@@ -3,6 +3,7 @@ downloads, the period and grouping from a form; staff only."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -80,3 +81,16 @@ def test_the_sla_table_downloads_as_csv_with_each_target_s_share(staff):
         "resolution_share_met",
     ]
     assert rows[-1][0] == "total"
+
+
+def test_the_queue_as_it_was_at_the_end_of_a_past_day(staff):
+    today = timezone.now().date()
+    yesterday = (today - timedelta(days=1)).isoformat()
+    html = staff.get("/staff/dashboard/", {"to": today.isoformat()}).content.decode()
+    queue = html.split('id="queue-as-of"', 1)[1].split("</section>", 1)[0]
+    assert f"The queue at the end of {today.isoformat()}" in queue
+    assert "1 open issue." in queue  # the reported one; the resolved one is not open
+
+    html = staff.get("/staff/dashboard/", {"to": yesterday}).content.decode()
+    queue = html.split('id="queue-as-of"', 1)[1].split("</section>", 1)[0]
+    assert "0 open issues." in queue  # none had been reported yet
