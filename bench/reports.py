@@ -11,7 +11,8 @@ give it a scratch database. The rows are what the reports read model
 straight by SQL, not replayed from a million issues' events (that measures the rebuild, not the
 reports): per day, the created, resolved and backlog counts of every group of every grouping
 (day; 7 categories; 4 priorities and none; 5 assignees and nobody), the first-response and
-resolution histograms (60 occupied buckets of each group each day) and the ratings' 5 scores;
+resolution histograms (60 occupied buckets of each group each day), the ratings' 5 scores and
+the SLA outcomes (met and breached, of each target);
 then the month rows the projection keeps beside them.
 The target: every report <= 50 ms for any period up to a year.
 """
@@ -68,6 +69,8 @@ def seed(days: int, issues: int) -> int:
             ("first_response", DURATION_BUCKETS),
             ("resolution_time", DURATION_BUCKETS),
             ("rating", range(1, 6)),
+            ("sla_met", range(2)),
+            ("sla_breached", range(2)),
         ):
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) SELECT '{metric}', grp.g, d::date, grp.v, b, "
@@ -115,6 +118,8 @@ def seed_sqlite(days: int, issues: int) -> int:
         ("first_response", DURATION_BUCKETS, lambda: 1 + draw.randrange(9)),
         ("resolution_time", DURATION_BUCKETS, lambda: 1 + draw.randrange(9)),
         ("rating", range(1, 6), lambda: 1 + draw.randrange(9)),
+        ("sla_met", range(2), lambda: 1 + draw.randrange(9)),
+        ("sla_breached", range(2), lambda: 1 + draw.randrange(9)),
     ]
     table = "reports_reportcount"
     columns = 'metric, grouping, day, "group", bucket, count'
