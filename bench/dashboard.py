@@ -76,11 +76,12 @@ def in_process(runs: int) -> dict[str, list[float]]:
     for group_by in GROUPINGS:
         path = dashboard_path(group_by)
         assert client.get(path).status_code == 200
-        took[group_by] = []
+        took[group_by] = ([], [])
         for _ in range(runs):
-            began = time.perf_counter()
+            began, cpu = time.perf_counter(), time.process_time()
             client.get(path)
-            took[group_by].append((time.perf_counter() - began) * 1000)
+            took[group_by][0].append((time.perf_counter() - began) * 1000)
+            took[group_by][1].append((time.process_time() - cpu) * 1000)
     return took
 
 
@@ -144,10 +145,11 @@ def main() -> int:
             f"\nGET /staff/dashboard/, last 365 days, {args.issues:,} issues' report rows, "
             f"{vendor}, in-process ({args.runs} runs):"
         )
-        for group_by, times in took.items():
+        for group_by, (times, cpu) in took.items():
             print(
                 f"  group_by={group_by:<9} median {statistics.median(times):6.1f} ms  "
-                f"max {max(times):6.1f} ms  (target <= 150 ms)"
+                f"max {max(times):6.1f} ms  (target <= 150 ms); CPU of this process "
+                f"{statistics.median(cpu):6.1f} ms (the database's too, on SQLite)"
             )
         from django.db import connections
 
