@@ -7,8 +7,9 @@ events per second, the target >= 20,000.
 
 A scratch database (dropped afterwards) gets `--events` events by bulk insert into the event
 log, spread over three years in log order: each issue is reported (one of 7 categories, 4
-priorities), assigned (one of 5), answered in public by staff, resolved, rated (a third of
-them) and closed; a quarter stop at assigned. Their data is what the event codec writes for
+priorities), put under an SLA policy (office hours, so its clocks count business time),
+assigned (one of 5), answered in public by staff, resolved, rated (a third of them) and closed;
+a quarter stop at the answer. Their data is what the event codec writes for
 real events. Then the rebuild's own work runs in-process (eventing/rebuilds.py: new tables,
 the log read in batches into them, the swap), timed whole.
 """
@@ -21,6 +22,7 @@ import sys
 import time
 import uuid
 from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -36,6 +38,7 @@ STAFF = ["alice", "bob", "carol", "dan", "erin"]
 def templates() -> dict:
     """One real event of each kind, to copy with other ids, times and groups."""
     from issues_domain import events
+    from issues_domain.business_hours import BusinessCalendar, calendar_to_data
     from issues_domain.values import Actor, IssueStatus, Priority, Visibility
 
     base = {
@@ -60,6 +63,22 @@ def templates() -> dict:
             subject="The printer jams",
             attachments=(),
             watchers=(),
+        ),
+        "targeted": events.SlaTargeted(
+            **base,
+            actor=staff,
+            status=IssueStatus.REPORTED,
+            policy="Standard",
+            first_response_seconds=8 * 3600,
+            resolution_seconds=40 * 3600,
+            calendar=calendar_to_data(
+                BusinessCalendar(
+                    time_zone="Europe/Berlin",
+                    working_days=frozenset(range(5)),
+                    opens_at=clock_time(9),
+                    closes_at=clock_time(17),
+                )
+            ),
         ),
         "assigned": events.IssueAssigned(
             **base, actor=staff, status=IssueStatus.ASSIGNED, assignee="alice"
@@ -99,7 +118,7 @@ def seed(count: int) -> int:
     from issues_adapters.persistence.models import RecordedEvent
 
     kinds = templates()
-    issues = int(count / 4.6)
+    issues = int(count / 5.6)
     start = datetime.now(UTC) - timedelta(days=1096)
     step = timedelta(days=1096) / max(issues, 1)
     now = timezone.now()
@@ -115,7 +134,7 @@ def seed(count: int) -> int:
                 "priority": PRIORITIES[n % 4],
                 "assignee": STAFF[n % 5],
             }
-            plan = [("reported", 0), ("assigned", 1), ("answered", 2 + n % 30)]
+            plan = [("reported", 0), ("targeted", 0), ("assigned", 1), ("answered", 2 + n % 30)]
             if n % 4:
                 plan += [("resolved", 30 + n % 400)]
                 plan += [("rated", 500)] if n % 3 == 0 else []
