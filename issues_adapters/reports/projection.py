@@ -43,17 +43,6 @@ def _rows(columns: list[str], rows: list[tuple]):
         yield f"VALUES {', '.join([row] * len(chunk))}", [value for one in chunk for value in one]
 
 
-def _cursor():
-    """On PostgreSQL a cursor that sends the arrays as parameters (server-side binding) rather
-    than quoting each element into the statement's text, as Django's cursors do."""
-    if connection.vendor == "postgresql":
-        import psycopg
-
-        connection.ensure_connection()
-        return psycopg.Cursor(connection.connection)
-    return connection.cursor()
-
-
 def facts_of(issue_ids, tables: dict = LIVE) -> dict:
     """The issues' facts (locked on PostgreSQL), by issue id."""
     quote = connection.ops.quote_name
@@ -61,7 +50,7 @@ def facts_of(issue_ids, tables: dict = LIVE) -> dict:
     ids = [(key.get_db_prep_value(issue_id, connection),) for issue_id in dict.fromkeys(issue_ids)]
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     found = {}
-    with _cursor() as cursor:
+    with connection.cursor() as cursor:
         for source, params in _rows(["uuid"], ids):
             cursor.execute(
                 f"SELECT {quote('issue_id')}, {quote('facts')} "
@@ -84,7 +73,7 @@ def _store(changed: dict, tables: dict) -> None:
         (key.get_db_prep_value(issue, connection), json.dumps(issue_facts, sort_keys=True))
         for issue, issue_facts in sorted(changed.items())
     ]
-    with _cursor() as cursor:
+    with connection.cursor() as cursor:
         for source, params in _rows(["uuid", "text"], items):
             cursor.execute(
                 f"INSERT INTO {table} ({issue_id}, {facts}) {source} "
@@ -100,7 +89,7 @@ def _add(deltas: Counter, tables: dict) -> None:
     count = quote("count")
     items = sorted((*key, delta) for key, delta in deltas.items() if delta)
     types = ["varchar", "date", "varchar", "varchar", "int", "bigint"]
-    with _cursor() as cursor:
+    with connection.cursor() as cursor:
         for source, params in _rows(types, items):
             cursor.execute(
                 f"INSERT INTO {table} ({', '.join(keys)}, {count}) {source} "
