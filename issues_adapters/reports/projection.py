@@ -26,37 +26,21 @@ def _load(text: str) -> dict[int, list]:
     return {int(version): fact for version, fact in json.loads(text).items()}
 
 
-def _rows(columns: list[str], rows: list[tuple]):
-    """(sql, params) row sources for INSERT ... or IN (...): on PostgreSQL one array per column
-    through unnest (`columns` name their types), a statement whatever the count; elsewhere
-    VALUES lists of _CHUNK rows. psycopg spent longer splitting a 3,000-placeholder statement
-    than PostgreSQL took to run it: 2/3 of a rebuild's time (bench/rebuild_reports.py)."""
-    if connection.vendor == "postgresql":
-        if rows:
-            arrays = [list(column) for column in zip(*rows, strict=True)]
-            casts = ", ".join(f"%s::{kind}[]" for kind in columns)
-            yield f"SELECT * FROM unnest({casts})", arrays
-        return
-    row = f"({', '.join(['%s'] * len(columns))})"
-    for start in range(0, len(rows), _CHUNK):
-        chunk = rows[start : start + _CHUNK]
-        yield f"VALUES {', '.join([row] * len(chunk))}", [value for one in chunk for value in one]
-
-
 def facts_of(issue_ids, tables: dict = LIVE) -> dict:
     """The issues' facts (locked on PostgreSQL), by issue id."""
     quote = connection.ops.quote_name
     key = ReportIssueFacts._meta.pk
-    ids = [(key.get_db_prep_value(issue_id, connection),) for issue_id in dict.fromkeys(issue_ids)]
+    ids = [key.get_db_prep_value(issue_id, connection) for issue_id in dict.fromkeys(issue_ids)]
     lock = " FOR UPDATE" if connection.features.has_select_for_update else ""
     found = {}
     with connection.cursor() as cursor:
-        for source, params in _rows(["uuid"], ids):
+        for start in range(0, len(ids), _CHUNK):
+            chunk = ids[start : start + _CHUNK]
             cursor.execute(
                 f"SELECT {quote('issue_id')}, {quote('facts')} "
                 f"FROM {quote(tables[ReportIssueFacts])} "
-                f"WHERE {quote('issue_id')} IN ({source}){lock}",
-                params,
+                f"WHERE {quote('issue_id')} IN ({', '.join(['%s'] * len(chunk))}){lock}",
+                chunk,
             )
             for stored_id, text in cursor.fetchall():
                 found[key.to_python(stored_id)] = _load(text)
@@ -69,14 +53,19 @@ def _store(changed: dict, tables: dict) -> None:
     table, issue_id, facts = (
         quote(name) for name in (tables[ReportIssueFacts], "issue_id", "facts")
     )
-    items = [  # in key order, as every writer: no lock-order deadlock
-        (key.get_db_prep_value(issue, connection), json.dumps(issue_facts, sort_keys=True))
-        for issue, issue_facts in sorted(changed.items())
-    ]
+    items = sorted(changed.items())  # in key order, as every writer: no lock-order deadlock
     with connection.cursor() as cursor:
-        for source, params in _rows(["uuid", "text"], items):
+        for start in range(0, len(items), _CHUNK):
+            chunk = items[start : start + _CHUNK]
+            params = []
+            for issue, issue_facts in chunk:
+                params += [
+                    key.get_db_prep_value(issue, connection),
+                    json.dumps(issue_facts, sort_keys=True),
+                ]
             cursor.execute(
-                f"INSERT INTO {table} ({issue_id}, {facts}) {source} "
+                f"INSERT INTO {table} ({issue_id}, {facts}) "
+                f"VALUES {', '.join(['(%s, %s)'] * len(chunk))} "
                 f"ON CONFLICT ({issue_id}) DO UPDATE SET {facts} = excluded.{facts}",
                 params,
             )
@@ -87,12 +76,14 @@ def _add(deltas: Counter, tables: dict) -> None:
     table = quote(tables[ReportCount])
     keys = [quote(name) for name in ("metric", "day", "grouping", "group", "bucket")]
     count = quote("count")
-    items = sorted((*key, delta) for key, delta in deltas.items() if delta)
-    types = ["varchar", "date", "varchar", "varchar", "int", "bigint"]
+    items = sorted((key, delta) for key, delta in deltas.items() if delta)
     with connection.cursor() as cursor:
-        for source, params in _rows(types, items):
+        for start in range(0, len(items), _CHUNK):
+            chunk = items[start : start + _CHUNK]
+            params = [value for key, delta in chunk for value in (*key, delta)]
             cursor.execute(
-                f"INSERT INTO {table} ({', '.join(keys)}, {count}) {source} "
+                f"INSERT INTO {table} ({', '.join(keys)}, {count}) "
+                f"VALUES {', '.join(['(%s, %s, %s, %s, %s, %s)'] * len(chunk))} "
                 f"ON CONFLICT ({', '.join(keys)}) "
                 f"DO UPDATE SET {count} = {table}.{count} + excluded.{count}",
                 params,
@@ -115,13 +106,12 @@ def _refresh_percentiles(days: set, tables: dict) -> None:
         for start in range(0, len(keys), _CHUNK):
             chunk = keys[start : start + _CHUNK]
             pairs = [value for key in chunk for value in key]
-            zeros = [(*key, 0, 0, 0) for key in chunk]
-            for source, params in _rows(["varchar", "date", "int", "int", "int"], zeros):
-                cursor.execute(
-                    f"INSERT INTO {table} ({metric}, {day}, {count}, {median}, {p90}) {source} "
-                    f"ON CONFLICT ({metric}, {day}) DO UPDATE SET {count} = {table}.{count}",
-                    params,
-                )
+            cursor.execute(
+                f"INSERT INTO {table} ({metric}, {day}, {count}, {median}, {p90}) "
+                f"VALUES {', '.join(['(%s, %s, 0, 0, 0)'] * len(chunk))} "
+                f"ON CONFLICT ({metric}, {day}) DO UPDATE SET {count} = {table}.{count}",
+                pairs,
+            )
             cursor.execute(
                 f"SELECT {metric}, {day}, {bucket}, {count} FROM {counts} "
                 f"WHERE {quote('grouping')} = 'day' AND {count} <> 0 AND "
