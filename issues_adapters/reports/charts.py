@@ -72,4 +72,6 @@ def _number(value, unit: str) -> str:
         return "—"
     if unit == "h":
         return f"{value:.1f} h"
+    if unit == "%":
+        return f"{value:.0f} %"
     return f"{value:g}"

@@ -24,6 +24,7 @@ TITLES = {
     "first-response": gettext_lazy("Time to first response"),
     "resolution": gettext_lazy("Time to resolution"),
     "satisfaction": gettext_lazy("Satisfaction"),
+    "sla": gettext_lazy("SLA compliance (share of targets met)"),
 }
 
 
@@ -45,12 +46,15 @@ def _hours(seconds):
     return None if seconds is None else seconds / 3600
 
 
-def _charts(period: Period) -> list[charts.Chart]:
+def _charts(period: Period, reports: dict) -> list[charts.Chart]:
+    """The charts, by day: the tables' reports if they are by day too, else asked again."""
     by_day = Period(period.start, period.end)
+    if period.group_by != "day":
+        reports = {name: report(by_day) for name, report in queries.REPORTS.items()}
     days = [day.isoformat() for day in by_day.days]
-    volume, backlog = queries.volume(by_day), queries.backlog(by_day)
-    response, resolution = queries.first_response(by_day), queries.resolution(by_day)
-    rated = queries.satisfaction(by_day)
+    volume, backlog = reports["volume"], reports["backlog"]
+    response, resolution = reports["first-response"], reports["resolution"]
+    rated, sla = reports["satisfaction"], reports["sla"]
     return [
         charts.line_chart(
             "backlog", TITLES["backlog"], days, [(_("Open"), "s1", _col(backlog, "open"))]
@@ -78,12 +82,37 @@ def _charts(period: Period) -> list[charts.Chart]:
             for report in (response, resolution)
         ),
         charts.line_chart(
+            "sla",
+            TITLES["sla"],
+            days,
+            [
+                (_("First response"), "s1", _percent(_col(sla, "first_response_share_met"))),
+                (_("Resolution"), "s2", _percent(_col(sla, "resolution_share_met"))),
+            ],
+            unit="%",
+        ),
+        charts.line_chart(
             "satisfaction",
             TITLES["satisfaction"],
             days,
             [(_("Average rating"), "s1", _col(rated, "average"))],
         ),
     ]
+
+
+def _percent(shares):
+    return [None if share is None else share * 100 for share in shares]
+
+
+def _queue_as_of(day) -> dict:
+    """The queue's open counts at the end of a day, from the backlog model: the total is
+    exact for that day; the groups are the issues' current category, priority and assignee."""
+    found = {"day": day, "groups": []}
+    for grouping, title in GROUP_CHOICES[1:]:
+        report = queries.backlog(Period(day, day, grouping))
+        found["open"] = report.total["open"]
+        found["groups"].append((title, [(row["group"], row["open"]) for row in report.rows]))
+    return found
 
 
 def _col(report, column):
@@ -102,13 +131,16 @@ def _period(request):
 def dashboard(request):
     period, errors = _period(request)
     form = PeriodForm(initial={"from": period.start, "to": period.end, "group_by": period.group_by})
-    reports = [(TITLES[name], queries.REPORTS[name](period)) for name in queries.REPORTS]
+    reports = {name: report(period) for name, report in queries.REPORTS.items()}
     context = {
         "form": form,
         "errors": [f"{name}: {' '.join(messages)}" for name, messages in errors.items()],
         "period": period,
-        "charts": _charts(period),
-        "reports": reports,
+        "charts": _charts(period, reports),
+        "queue": _queue_as_of(period.end),
+        "reports": [
+            (TITLES[name], report, tables.html_rows(report)) for name, report in reports.items()
+        ],
         "query": f"from={period.start}&to={period.end}&group_by={period.group_by}",
     }
     return render(request, "reports/dashboard.html", context, status=400 if errors else 200)

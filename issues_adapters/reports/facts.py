@@ -7,18 +7,31 @@ end in the same counts (the projection adds the difference between before and af
 `first_response` is the one place that says which event is an issue's first response.
 """
 
+import functools
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 
 from issues_adapters.reports import histogram
 from issues_domain import events
 from issues_domain.lifecycle import is_open
+from issues_domain.sla import Goal
+from issues_domain.sla_clock import (
+    ClockOperation,
+    IssueClocks,
+    Op,
+    TimerKind,
+    deadline_key,
+    operations_for,
+)
 from issues_domain.values import IssueStatus, Visibility
 
 # Metrics: each is a count per day (and per bucket, for durations and scores).
 CREATED, RESOLVED, OPENED_DELTA = "created", "resolved", "open_delta"
 FIRST_RESPONSE, RESOLUTION_TIME, RATING = "first_response", "resolution_time", "rating"
+# SLA outcomes, one per issue and target once decided; the bucket is the target's index here.
+SLA_MET, SLA_BREACHED = "sla_met", "sla_breached"
+SLA_GOALS = (Goal.FIRST_RESPONSE, Goal.RESOLUTION)
 GROUPINGS = ("day", "category", "priority", "assignee")
 
 # The kinds of fact; every event also states the issue's status after it.
@@ -45,7 +58,17 @@ def first_response(event: events.Event) -> bool:
 
 
 def fact_of(event: events.Event) -> list:
-    """[epoch seconds, status, kind, details...] for one event."""
+    """[epoch seconds, status, kind, details...] for one event, and last, if the event does
+    anything to the SLA clocks, {"clock": [[operation, data], ...]} (issues_domain.sla_clock
+    says which event does what)."""
+    fact = _fact_of(event)
+    operations = operations_for(event)
+    if operations:
+        fact.append({"clock": [[item.op.value, item.data] for item in operations]})
+    return fact
+
+
+def _fact_of(event: events.Event) -> list:
     at = int(event.occurred_at.timestamp())
     status = str(event.status) if event.status else ""
     if isinstance(event, events.IssueReported):
@@ -71,6 +94,7 @@ def _text(value) -> str | None:
     return str(value) if value else None
 
 
+@functools.cache  # a handful of statuses, asked for every fact of every issue of a rebuild
 def _is_open(status: str) -> bool:
     """Open as the lifecycle table says (issues_domain.lifecycle: `waiting` is open work)."""
     try:
@@ -106,11 +130,69 @@ def groups(facts: dict[int, list]) -> Groups:
     return Groups(category, priority, assignee)
 
 
+@dataclass
+class Clocks:
+    """What an issue's SLA clocks come to, for the reports: each target's outcome once it is
+    decided (the clock stopped, or a breach flagged while it runs), and the business time
+    spent up to the first response and up to each resolution."""
+
+    outcomes: list = field(default_factory=list)  # (goal index, met, decided at)
+    first_response: int | None = None
+    resolutions: dict = field(default_factory=dict)  # the resolution's version -> seconds
+
+
+def _clock_operations(facts: dict[int, list]) -> list[ClockOperation]:
+    return [
+        ClockOperation(version, Op(op), datetime.fromtimestamp(fact[0], UTC), data)
+        for version, fact in facts.items()
+        if fact and isinstance(fact[-1], dict)
+        for op, data in fact[-1].get("clock", ())
+    ]
+
+
+def clocks(facts: dict[int, list]) -> Clocks | None:
+    """None unless an SLA policy applies to the issue (an SlaTargeted event)."""
+    operations = _clock_operations(facts)
+    if not any(item.op == Op.RETARGET for item in operations):
+        return None
+    unique = {(item.version, item.op): item for item in operations}
+    issue_clocks, found = IssueClocks(), Clocks()
+    stopped_at: dict[str, datetime] = {}
+    flagged_at: dict[str, datetime] = {}
+    for key in sorted(unique):
+        item = unique[key]
+        issue_clocks.apply(item)
+        if item.op == Op.FLAG:
+            flagged_at.setdefault(item.data["deadline"], item.at)
+        for goal, clock in issue_clocks.clocks.items():
+            if not clock.stopped:
+                stopped_at.pop(goal, None)
+            elif goal not in stopped_at:
+                stopped_at[goal] = item.at
+                seconds = int(clock.spent.total_seconds())
+                if goal == Goal.FIRST_RESPONSE and item.op == Op.RESPOND:
+                    found.first_response = seconds
+                elif goal == Goal.RESOLUTION and item.op == Op.RESOLVE:
+                    found.resolutions[item.version] = seconds
+    for index, goal in enumerate(SLA_GOALS):
+        clock = issue_clocks.clocks[goal]
+        if clock.target is None:
+            continue
+        breach = deadline_key(goal, TimerKind.BREACH, clock.target)
+        if goal in stopped_at:
+            found.outcomes.append((index, clock.spent <= clock.target, stopped_at[goal]))
+        elif breach in flagged_at:
+            found.outcomes.append((index, False, flagged_at[breach]))
+    return found
+
+
 def counted(facts: dict[int, list]) -> Counter:
-    """(metric, day, bucket) -> count, for one issue; nothing until its report is known."""
+    """(metric, day, bucket) -> count, for one issue; nothing until its report is known.
+    Durations are business time where an SLA policy applies (its clocks), else wall time."""
     if 1 not in facts:
         return Counter()
     reported_at = facts[1][0]
+    sla = clocks(facts)
     found: Counter = Counter()
     found[CREATED, _day(reported_at), 0] += 1
     was_open, responded, resolution = False, False, None
@@ -122,15 +204,21 @@ def counted(facts: dict[int, list]) -> Counter:
             found[OPENED_DELTA, _day(at), 0] += 1 if was_open else -1
         if kind == RESPONDED and not responded:
             responded = True
-            found[FIRST_RESPONSE, _day(at), histogram.bucket(at - reported_at)] += 1
+            took = at - reported_at
+            if sla is not None and sla.first_response is not None:
+                took = sla.first_response
+            found[FIRST_RESPONSE, _day(at), histogram.bucket(took)] += 1
         elif kind == RESOLVED_KIND:
             resolution = version
+            took = sla.resolutions.get(version, at - reported_at) if sla else at - reported_at
             found[RESOLVED, _day(at), 0] += 1
-            found[RESOLUTION_TIME, _day(at), histogram.bucket(at - reported_at)] += 1
+            found[RESOLUTION_TIME, _day(at), histogram.bucket(took)] += 1
         elif kind == RATED and resolution is not None:
             ratings[resolution] = (version, details[0])
     for resolved_version, (_, score) in ratings.items():
         found[RATING, _day(facts[resolved_version][0]), score] += 1
+    for index, met, decided_at in sla.outcomes if sla else ():
+        found[SLA_MET if met else SLA_BREACHED, decided_at.date(), index] += 1
     return found
 
 
@@ -145,11 +233,12 @@ def rows(facts: dict[int, list]) -> Counter:
         return Counter()
     issue_groups = groups(facts)
     counts: Counter = Counter()
+    named = [(grouping, grouping + MONTHLY, issue_groups.of(grouping)) for grouping in GROUPINGS]
     for (metric, day, index), count in found.items():
-        for grouping in GROUPINGS:
-            group = issue_groups.of(grouping)
+        month = day.replace(day=1)
+        for grouping, monthly, group in named:
             counts[metric, day, grouping, group, index] += count
-            counts[metric, day.replace(day=1), grouping + MONTHLY, group, index] += count
+            counts[metric, month, monthly, group, index] += count
     return counts
 
 

@@ -30,14 +30,23 @@ def value(index: int) -> float:
 
 def percentile(counts: Iterable[tuple[int, int]], q: float) -> float | None:
     """The nearest-rank q-th percentile (0 < q <= 1) of (bucket, count) pairs; None if empty."""
+    (index,) = percentile_buckets(counts, (q,))
+    return None if index is None else value(index)
+
+
+def percentile_buckets(counts: Iterable[tuple[int, int]], qs: tuple[float, ...]) -> list:
+    """The buckets of the nearest-rank percentiles qs (0 < q <= 1); Nones if empty."""
     ordered = sorted((index, count) for index, count in counts if count > 0)
     total = sum(count for _, count in ordered)
     if not total:
-        return None
-    rank = max(1, math.ceil(q * total))
-    seen = 0
-    for index, count in ordered:
-        seen += count
-        if seen >= rank:
-            return value(index)
-    return value(ordered[-1][0])
+        return [None] * len(qs)
+    found = []
+    for q in qs:
+        rank = max(1, math.ceil(q * total))
+        seen = 0
+        for index, count in ordered:
+            seen += count
+            if seen >= rank:
+                found.append(index)
+                break
+    return found

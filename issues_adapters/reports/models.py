@@ -42,3 +42,26 @@ class ReportCount(models.Model):
         return (
             f"{self.metric} {self.grouping}={self.group} {self.day} [{self.bucket}]: {self.count}"
         )
+
+
+class ReportDayPercentiles(models.Model):
+    """Each day's median and 90th-percentile bucket of a duration metric (grouping "day"),
+    worked out from that day's histogram rows whenever a batch changes them: the chart of a
+    year reads 365 of these, not 20,000 bucket rows. Not additive, so never summed."""
+
+    id = models.BigAutoField(primary_key=True)
+    metric = models.CharField(max_length=20)
+    day = models.DateField()
+    count = models.BigIntegerField(default=0)
+    median_bucket = models.SmallIntegerField()
+    p90_bucket = models.SmallIntegerField()
+
+    class Meta:
+        verbose_name = "report day percentiles"
+        verbose_name_plural = "report day percentiles"
+        constraints = [
+            models.UniqueConstraint(fields=["metric", "day"], name="report_day_percentiles_key")
+        ]
+
+    def __str__(self):
+        return f"{self.metric} {self.day}: {self.count}"

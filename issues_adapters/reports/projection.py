@@ -11,10 +11,14 @@ from collections import Counter
 from django.db import connection, transaction
 
 from issues_adapters.reports import facts as reported
-from issues_adapters.reports.models import ReportCount, ReportIssueFacts
+from issues_adapters.reports import histogram
+from issues_adapters.reports.models import ReportCount, ReportDayPercentiles, ReportIssueFacts
 from issues_domain import events
 
-LIVE = {ReportIssueFacts: ReportIssueFacts._meta.db_table, ReportCount: ReportCount._meta.db_table}
+LIVE = {
+    model: model._meta.db_table for model in (ReportIssueFacts, ReportCount, ReportDayPercentiles)
+}
+DURATIONS = (reported.FIRST_RESPONSE, reported.RESOLUTION_TIME)
 _CHUNK = 500
 
 
@@ -86,6 +90,57 @@ def _add(deltas: Counter, tables: dict) -> None:
             )
 
 
+def _refresh_percentiles(days: set, tables: dict) -> None:
+    """Work out again the day percentiles of these (metric, day)s from their histogram rows.
+    Their rows are locked first (upserted as they are), so a concurrent batch of the same day
+    reads the histogram only after this one has committed: the last to write saw everything."""
+    if not days:
+        return
+    quote = connection.ops.quote_name
+    table, counts = quote(tables[ReportDayPercentiles]), quote(tables[ReportCount])
+    metric, day, count = quote("metric"), quote("day"), quote("count")
+    median, p90, bucket = quote("median_bucket"), quote("p90_bucket"), quote("bucket")
+    keys = sorted(days)
+    field = ReportCount._meta.get_field("day")
+    with connection.cursor() as cursor:
+        for start in range(0, len(keys), _CHUNK):
+            chunk = keys[start : start + _CHUNK]
+            pairs = [value for key in chunk for value in key]
+            cursor.execute(
+                f"INSERT INTO {table} ({metric}, {day}, {count}, {median}, {p90}) "
+                f"VALUES {', '.join(['(%s, %s, 0, 0, 0)'] * len(chunk))} "
+                f"ON CONFLICT ({metric}, {day}) DO UPDATE SET {count} = {table}.{count}",
+                pairs,
+            )
+            cursor.execute(
+                f"SELECT {metric}, {day}, {bucket}, {count} FROM {counts} "
+                f"WHERE {quote('grouping')} = 'day' AND {count} <> 0 AND "
+                f"({' OR '.join([f'({metric} = %s AND {day} = %s)'] * len(chunk))})",
+                pairs,
+            )
+            found: dict = {key: [] for key in chunk}
+            for name, on, index, n in cursor.fetchall():
+                found[name, field.to_python(on)].append((index, n))
+            gone = [value for key, pairs_ in found.items() if not pairs_ for value in key]
+            if gone:
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE "
+                    + " OR ".join([f"({metric} = %s AND {day} = %s)"] * (len(gone) // 2)),
+                    gone,
+                )
+            kept = [
+                (sum(n for _, n in pairs_), *histogram.percentile_buckets(pairs_, (0.5, 0.9)), *key)
+                for key, pairs_ in found.items()
+                if pairs_
+            ]
+            if kept:
+                cursor.executemany(
+                    f"UPDATE {table} SET {count} = %s, {median} = %s, {p90} = %s "
+                    f"WHERE {metric} = %s AND {day} = %s",
+                    kept,
+                )
+
+
 def apply_all(taken: list[events.Event], tables: dict = LIVE) -> None:
     if not taken:
         return
@@ -108,6 +163,14 @@ def apply_all(taken: list[events.Event], tables: dict = LIVE) -> None:
         if changed:
             _store(changed, tables)
             _add(deltas, tables)
+            _refresh_percentiles(
+                {
+                    (metric, day)
+                    for (metric, day, grouping, _, _), delta in deltas.items()
+                    if delta and grouping == "day" and metric in DURATIONS
+                },
+                tables,
+            )
 
 
 class ReportCountsProjection:
@@ -115,7 +178,7 @@ class ReportCountsProjection:
 
     name = "reports.counts"
     handles = events.ALL_EVENTS
-    models = (ReportIssueFacts, ReportCount)
+    models = (ReportIssueFacts, ReportCount, ReportDayPercentiles)
 
     def __call__(self, event: events.Event) -> None:
         apply_all([event])

@@ -7,11 +7,10 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db import connection
-from django.db.models import Min, Q, Sum
+from django.db.models import BigIntegerField, Case, F, Min, Q, Sum, When
 
 from issues_adapters.reports import facts, histogram
-from issues_adapters.reports.models import ReportCount
+from issues_adapters.reports.models import ReportCount, ReportDayPercentiles
 from issues_adapters.reports.period import Period
 
 SCORES = range(1, 6)
@@ -41,21 +40,46 @@ def _key(period: Period) -> str:
     return "day" if period.group_by == "day" else "group"
 
 
-def _spans(start: date, end: date) -> tuple[list[date], list[tuple[date, date]]]:
-    """The period as the first days of the whole months in it, and the day ranges left over."""
-    first = start if start.day == 1 else _next_month(start)
-    months = []
-    while _next_month(first) - timedelta(days=1) <= end:
-        months.append(first)
-        first = _next_month(first)
-    if not months:
-        return [], [(start, end)]
-    edges = [(start, months[0] - timedelta(days=1)), (_next_month(months[-1]), end)]
-    return months, [(a, b) for a, b in edges if a <= b]
+def _spans(start: date, end: date):
+    """The period as whole months, day ranges added, and day ranges taken away: a ragged end
+    is read as its days or as its month less the other days, whichever is fewer days, so a
+    period reads at most about a fortnight of day rows at each end (a year ending mid-month
+    read 31 days of rows a group and bucket; now 8)."""
+    first_month, last_month = start.replace(day=1), end.replace(day=1)
+    months: list[date] = []
+    plus: list[tuple[date, date]] = []
+    minus: list[tuple[date, date]] = []
+    if first_month == last_month:
+        if start.day == 1 and end == _month_end(end):
+            return [first_month], [], []
+        return [], [(start, end)], []
+    if start.day == 1:
+        months.append(first_month)
+    elif (_month_end(start) - start).days + 1 <= start.day - 1:
+        plus.append((start, _month_end(start)))
+    else:
+        months.append(first_month)
+        minus.append((first_month, start - timedelta(days=1)))
+    month = _next_month(first_month)
+    while month < last_month:
+        months.append(month)
+        month = _next_month(month)
+    if end == _month_end(end):
+        months.append(last_month)
+    elif end.day <= (_month_end(end) - end).days:
+        plus.append((last_month, end))
+    else:
+        months.append(last_month)
+        minus.append((end + timedelta(days=1), _month_end(end)))
+    return months, plus, minus
 
 
 def _next_month(day: date) -> date:
     return (day.replace(day=1) + timedelta(days=32)).replace(day=1)
+
+
+def _month_end(day: date) -> date:
+    return _next_month(day) - timedelta(days=1)
 
 
 def _summed(metrics, period: Period, *, buckets=False, since=None, until=None, whole=None):
@@ -68,18 +92,28 @@ def _summed(metrics, period: Period, *, buckets=False, since=None, until=None, w
     start = period.start if since is None else since
     end = period.end if until is None else until
     which = Q(grouping=period.group_by, day__gte=start, day__lte=end)
+    total = Sum("count")
     if whole:
-        months, edges = _spans(max(start, date(1970, 1, 1)), end)
+        months, plus, minus = _spans(max(start, date(1970, 1, 1)), end)
         which = Q(grouping=period.group_by + facts.MONTHLY, day__in=months) if months else Q()
-        for first, last in edges:
+        taken = Q()
+        for first, last in plus + minus:
             which |= Q(grouping=period.group_by, day__gte=first, day__lte=last)
+        for first, last in minus:
+            taken |= Q(grouping=period.group_by, day__gte=first, day__lte=last)
+        if minus:
+            signed = Case(
+                When(taken, then=-F("count")), default=F("count"), output_field=BigIntegerField()
+            )
+            total = Sum(signed)
     rows = (
         ReportCount.objects.filter(which, metric__in=names)
         .values(*fields)
-        .annotate(total=Sum("count"))
+        .annotate(total=total)
         .order_by()
+        .values_list(*fields, "total")
     )
-    return {tuple(row[name] for name in fields): row["total"] for row in rows}
+    return {tuple(row[:-1]): row[-1] for row in rows}
 
 
 def _labels(period: Period, found) -> list:
@@ -136,29 +170,11 @@ def backlog(period: Period) -> Report:
 
 
 def _daily_percentiles(metric: str, period: Period) -> dict:
-    """{day: (count, median bucket, p90 bucket)}, worked out by the database: a year of days
-    is some 20,000 bucket rows, too many to carry into Python for a few hundred answers. A
-    running count reaches the rank ceil(q*n) exactly when it reaches q*n (counts are whole)."""
-    quote = connection.ops.quote_name
-    table = quote(ReportCount._meta.db_table)
-    day, bucket, count = quote("day"), quote("bucket"), quote("count")
-    sql = f"""
-        WITH running AS (
-            SELECT {day} AS d, {bucket} AS b,
-                   SUM({count}) OVER (PARTITION BY {day} ORDER BY {bucket}) AS upto,
-                   SUM({count}) OVER (PARTITION BY {day}) AS n
-            FROM {table}
-            WHERE {quote("metric")} = %s AND {quote("grouping")} = 'day'
-              AND {day} >= %s AND {day} <= %s AND {count} <> 0
-        )
-        SELECT d, MAX(n),
-               MIN(CASE WHEN upto >= 0.5 * n THEN b END),
-               MIN(CASE WHEN upto >= 0.9 * n THEN b END)
-        FROM running GROUP BY d"""
-    field = ReportCount._meta.get_field("day")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [metric, period.start, period.end])
-        return {field.to_python(d): (n, median, p90) for d, n, median, p90 in cursor.fetchall()}
+    """{day: (count, median bucket, p90 bucket)}, kept by the projection for each day."""
+    rows = ReportDayPercentiles.objects.filter(
+        metric=metric, day__gte=period.start, day__lte=period.end
+    ).values_list("day", "count", "median_bucket", "p90_bucket")
+    return {day: (n, median, p90) for day, n, median, p90 in rows}
 
 
 def _durations(name: str, metric: str, period: Period) -> Report:
@@ -246,10 +262,42 @@ def satisfaction(period: Period) -> Report:
     return report
 
 
+def sla(period: Period) -> Report:
+    """SLA outcomes decided in the period (a clock stopped, or a breach flagged while it ran),
+    by target: met, breached and the share met."""
+    found = _summed((facts.SLA_MET, facts.SLA_BREACHED), period, buckets=True)
+    columns = [_key(period)]
+    for goal in facts.SLA_GOALS:
+        columns += [f"{goal}_met", f"{goal}_breached", f"{goal}_share_met"]
+    report = Report("sla", period, columns)
+
+    def summary(counts: dict) -> dict:
+        row = {}
+        for index, goal in enumerate(facts.SLA_GOALS):
+            met, breached = (
+                counts.get((facts.SLA_MET, index), 0),
+                counts.get((facts.SLA_BREACHED, index), 0),
+            )
+            row[f"{goal}_met"], row[f"{goal}_breached"] = met, breached
+            row[f"{goal}_share_met"] = round(met / (met + breached), 3) if met + breached else None
+        return row
+
+    by_label: dict = defaultdict(dict)
+    total: dict = defaultdict(int)
+    for (metric, label, index), count in found.items():
+        by_label[label][metric, index] = count
+        total[metric, index] += count
+    for label in _labels(period, found):
+        report.rows.append(_label(period, label) | summary(by_label.get(label, {})))
+    report.total = summary(total)
+    return report
+
+
 REPORTS = {
     "volume": volume,
     "backlog": backlog,
     "first-response": first_response,
     "resolution": resolution,
     "satisfaction": satisfaction,
+    "sla": sla,
 }

@@ -4,6 +4,10 @@ dashboard, so a download says what the page and the JSON say."""
 import csv
 import io
 
+from django.utils.formats import number_format
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+
 from issues_adapters.reports.queries import Report
 
 
@@ -26,4 +30,24 @@ def filename(report: Report) -> str:
     return (
         f"{report.name}_{period.start.isoformat()}_{period.end.isoformat()}"
         f"_by-{period.group_by}.csv"
+    )
+
+
+def _cell(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return number_format(value)  # the language's decimal mark
+    return escape(value)
+
+
+def html_rows(report: Report) -> SafeString:
+    """The table body's rows, every cell escaped. Joined here rather than looped in the
+    template: a year by day is 1,800 rows over the five tables, and the template's loop took
+    some 250 ms of a 370 ms page (bench/dashboard.py)."""
+    return mark_safe(  # each cell escaped by _cell
+        "".join(
+            "<tr>" + "".join(f"<td>{_cell(row.get(c))}</td>" for c in report.columns) + "</tr>"
+            for row in report.rows
+        )
     )

@@ -3,6 +3,7 @@ downloads, the period and grouping from a form; staff only."""
 
 import csv
 import io
+from datetime import timedelta
 
 import pytest
 from django.test import Client
@@ -25,7 +26,7 @@ def staff(db, django_capture_on_commit_callbacks):
 
 def test_the_dashboard_shows_each_report_as_a_chart_and_a_table(staff):
     html = staff.get("/staff/dashboard/").content.decode()
-    for key in ("backlog", "volume", "first-response", "resolution", "satisfaction"):
+    for key in ("backlog", "volume", "first-response", "resolution", "satisfaction", "sla"):
         assert f'id="chart-{key}"' in html and f'id="table-{key}"' in html
         assert f'aria-labelledby="chart-{key}-title chart-{key}-desc"' in html
     assert "Open: 1 on the last day" in html  # the backlog chart's text alternative
@@ -65,3 +66,31 @@ def test_only_staff_see_the_dashboard(db):
     client.login(username="fred", password="pw")
     assert client.get("/staff/dashboard/").status_code == 403
     assert client.get("/staff/dashboard/volume.csv").status_code == 403
+
+
+def test_the_sla_table_downloads_as_csv_with_each_target_s_share(staff):
+    response = staff.get("/staff/dashboard/sla.csv", {"group_by": "priority"})
+    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    assert rows[0] == [
+        "group",
+        "first_response_met",
+        "first_response_breached",
+        "first_response_share_met",
+        "resolution_met",
+        "resolution_breached",
+        "resolution_share_met",
+    ]
+    assert rows[-1][0] == "total"
+
+
+def test_the_queue_as_it_was_at_the_end_of_a_past_day(staff):
+    today = timezone.now().date()
+    yesterday = (today - timedelta(days=1)).isoformat()
+    html = staff.get("/staff/dashboard/", {"to": today.isoformat()}).content.decode()
+    queue = html.split('id="queue-as-of"', 1)[1].split("</section>", 1)[0]
+    assert f"The queue at the end of {today.isoformat()}" in queue
+    assert "1 open issue." in queue  # the reported one; the resolved one is not open
+
+    html = staff.get("/staff/dashboard/", {"to": yesterday}).content.decode()
+    queue = html.split('id="queue-as-of"', 1)[1].split("</section>", 1)[0]
+    assert "0 open issues." in queue  # none had been reported yet

@@ -3,7 +3,7 @@
 from django.core.management import call_command
 
 from issues_adapters.eventing.models import Rebuild
-from issues_adapters.reports.models import ReportCount, ReportIssueFacts
+from issues_adapters.reports.models import ReportCount, ReportDayPercentiles, ReportIssueFacts
 from tests.events.test_rebuild import helpdesk, staff_work  # noqa: F401 (a fixture)
 
 
@@ -15,6 +15,11 @@ def tables():
             )
         ),
         sorted(ReportIssueFacts.objects.values_list("issue_id", "facts")),
+        sorted(
+            ReportDayPercentiles.objects.values_list(
+                "metric", "day", "count", "median_bucket", "p90_bucket"
+            )
+        ),
     )
 
 

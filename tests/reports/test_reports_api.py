@@ -7,6 +7,7 @@ import io
 import pytest
 from django.utils import timezone
 
+from issues_adapters.sla.defaults import seed_policies
 from issues_adapters.wiring import message_bus
 from issues_domain import commands
 from tests.api.contexts import anonymous, make_user, token_client
@@ -17,6 +18,7 @@ from tests.web.support import comment, issue_in
 def api(db, django_capture_on_commit_callbacks):
     alice = make_user("alice")
     make_user("bob")
+    seed_policies()
     with django_capture_on_commit_callbacks(execute=True):
         issue_in("reported")
         answered = issue_in("assigned", assignee="bob")
@@ -94,8 +96,19 @@ def test_only_staff_see_reports(db):
     )
 
 
+def test_sla_counts_each_target_s_outcome_once_decided(api):
+    body = get(api, "sla", group_by="priority").json()
+    assert body["columns"][0] == "group" and "resolution_share_met" in body["columns"]
+    total = body["total"]
+    decided = total["resolution_met"] + total["resolution_breached"]
+    assert decided == 3  # the three resolutions, each under a policy
+    assert total["resolution_share_met"] == round(total["resolution_met"] / decided, 3)
+
+
 def test_the_schema_documents_the_report_endpoint(db):
     schema = anonymous().get("/api/schema/", HTTP_ACCEPT="application/json").json()
     operation = schema["paths"]["/api/reports/{name}/"]["get"]
+    name = next(p for p in operation["parameters"] if p["name"] == "name")
+    assert "sla" in name["schema"]["enum"]
     assert {"application/json", "text/csv"} <= set(operation["responses"]["200"]["content"])
     assert {p["name"] for p in operation["parameters"]} >= {"name", "from", "to", "group_by"}
