@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from issues_adapters.persistence.repository import rows_read_ahead
 from issues_adapters.sla.models import AutoClose, SlaClock, SlaTimerHold
 from issues_domain import commands
 from issues_domain.errors import CommandRefused, ConcurrentUpdate, IssueNotFound
@@ -86,31 +87,60 @@ def tick(bus: MessageBus, *, now: datetime | None = None, limit: int = 500) -> T
     work = []
     for issue_id, kind, goal, deadline, due_at in due_deadlines(now, limit):
         flag = commands.FlagSlaWarning if kind == TimerKind.WARNING else commands.FlagSlaBreach
-        command = flag(issue_id=issue_id, goal=goal, deadline=deadline, due_at=due_at)
-        mine = SlaClock.objects.filter(issue_id=issue_id, next_timer_deadline=deadline)
-        work.append((command, mine, deadline))
+        work.append(
+            (flag(issue_id=issue_id, goal=goal, deadline=deadline, due_at=due_at), deadline)
+        )
     for issue_id in due_closures(now, limit):
-        command = commands.CloseIssue(issue_id=issue_id, actor=Actor.system("auto-close"))
-        mine = AutoClose.objects.filter(issue_id=issue_id, resolved_at__isnull=False)
-        work.append((command, mine, AUTO_CLOSE))
+        work.append(
+            (commands.CloseIssue(issue_id=issue_id, actor=Actor.system("auto-close")), AUTO_CLOSE)
+        )
     for start in range(0, len(work), BATCH):
-        # One commit a batch (each command in a savepoint of its own): a commit, not the
-        # commands, is what a pass of many flags waits for.
+        # One commit a batch: a commit, not the commands, is what a pass of many flags waits
+        # for. Each command is still its own unit of work, a savepoint that a failing one
+        # rolls back alone.
         with transaction.atomic():
-            held = [_act(bus, *item, now, done) for item in work[start : start + BATCH]]
+            mine = _mine(work[start : start + BATCH], now)
+            flagged = [command.issue_id for command, deadline in mine if deadline != AUTO_CLOSE]
+            with rows_read_ahead(flagged):
+                held = [_act(bus, *item, now, done) for item in mine]
             _hold([item for item in held if item is not None], now)
     return done
 
 
-def _act(bus: MessageBus, command, mine, deadline: str, now: datetime, done: TimerPass):
-    """Send the command; the (issue, deadline) to hold if it is done with, else None."""
+def _mine(batch: list[tuple], now: datetime) -> list[tuple]:
+    """The batch's timers that no other worker is acting on, their rows locked (PostgreSQL;
+    a worker holding one keeps it until its batch commits) in one statement for the batch.
+
+    A timer another worker has acted on since the pass read it (its hold committed) or whose
+    row has moved on (a flag reached the clocks) is left out; one that slips through between
+    the two is refused by the issue, which flags a deadline once."""
+    flags = [command.issue_id for command, deadline in batch if deadline != AUTO_CLOSE]
+    closes = [command.issue_id for command, deadline in batch if deadline == AUTO_CLOSE]
+    locked = set()
+    if flags:
+        rows = SlaClock.objects.filter(issue_id__in=flags)
+        rows = rows.exclude(_held(now, OuterRef("next_timer_deadline")))
+        rows = rows.select_for_update(skip_locked=True)
+        locked.update(rows.values_list("issue_id", "next_timer_deadline"))
+    if closes:
+        rows = AutoClose.objects.filter(issue_id__in=closes, resolved_at__isnull=False)
+        rows = rows.exclude(_held(now, AUTO_CLOSE)).select_for_update(skip_locked=True)
+        locked.update(
+            (issue_id, AUTO_CLOSE) for issue_id in rows.values_list("issue_id", flat=True)
+        )
+    return [
+        (command, deadline) for command, deadline in batch if (command.issue_id, deadline) in locked
+    ]
+
+
+def _act(bus: MessageBus, command, deadline: str, now: datetime, done: TimerPass):
+    """Send the command; the (issue, deadline) to hold if it is done with, else None.
+
+    The command's unit of work is a savepoint of the batch's transaction: what a failing
+    command wrote is rolled back, the batch's other commands are kept."""
     issue_id = command.issue_id
     try:
-        with transaction.atomic():
-            # Another worker acting on it holds the row: leave it to that one.
-            if mine.select_for_update(skip_locked=True).values_list("pk").first() is None:
-                return None
-            bus.handle(command)
+        bus.handle(command)
         done.fired += 1
     except ConcurrentUpdate as error:
         _failed(issue_id, deadline, error, now, done)
