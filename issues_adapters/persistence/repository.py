@@ -45,13 +45,17 @@ _read_ahead: ContextVar[dict | None] = ContextVar("issue_rows_read_ahead", defau
 
 @contextmanager
 def rows_read_ahead(issue_ids) -> Iterator[None]:
-    """Reads these issues' rows in one statement (locking them, in id order, on PostgreSQL)
-    for `get_without_timeline` inside the block to take instead of a query each: a batch of
-    SLA flags. Each row is taken once, so a command run again after a stale write reads its
-    row afresh; and the version check on save refuses a row that changed since it was read.
-    Use inside the transaction the commands run in."""
-    rows = IssueRecord.objects.filter(id__in=list(issue_ids)).order_by("id")
-    token = _read_ahead.set({row.id: row for row in rows.select_for_update()})
+    """Reads these issues' rows in one statement for `get_without_timeline` inside the block
+    to take instead of a query each: a batch of SLA flags. Use inside the transaction the
+    commands run in.
+
+    On PostgreSQL the rows are locked as they are read, skipping any another transaction
+    holds (never waiting, so never deadlocking with it): a skipped one is read, waiting for
+    its lock, by its own command as usual. Each row is taken once, so a command run again
+    after a stale write reads its row afresh; and the version check on save refuses a row
+    that changed since it was read."""
+    rows = IssueRecord.objects.filter(id__in=list(issue_ids)).select_for_update(skip_locked=True)
+    token = _read_ahead.set({row.id: row for row in rows})
     try:
         yield
     finally:

@@ -1,11 +1,14 @@
 """Several timer workers at once on PostgreSQL: each deadline is flagged, and mailed, once."""
 
+import time
 from datetime import timedelta
 from unittest import mock
 
 import pytest
 from django.core import mail
+from django.db import transaction
 
+from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.sla import timers
 from issues_adapters.sla.defaults import seed_policies
 from issues_adapters.sla.models import SlaTimerHold
@@ -63,3 +66,29 @@ def test_four_workers_share_many_small_batches_and_flag_each_deadline_once(on_po
     assert sorted(str(event.issue_id) for event in warned) == sorted(map(str, issue_ids))
     assert SlaTimerHold.objects.count() == 30
     assert len(mail.outbox) == 30
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_issue_another_transaction_holds_is_flagged_once_it_is_let_go(on_postgres):
+    """Reading a batch's issues ahead skips a row that is locked; its flag waits for it."""
+    make_staff("alice", "bob")
+    seed_policies()
+    bus = message_bus()
+    issue_ids = [report_urgent(bus) for _ in range(3)]
+    late = max(event.occurred_at for event in recorded(events.IssueReported))
+    late += timedelta(minutes=25)
+
+    def hold_the_second_issue():
+        with transaction.atomic():
+            IssueRecord.objects.select_for_update().get(id=issue_ids[1])
+            time.sleep(0.5)
+
+    def flag_a_moment_later():
+        time.sleep(0.1)
+        return timers.tick(bus, now=late)
+
+    held, done = run_at_once(hold_the_second_issue, flag_a_moment_later)
+
+    assert (held, done.fired, done.failed) == (None, 3, 0)
+    assert len(recorded(events.SlaWarned)) == 3
