@@ -10,6 +10,11 @@ next 30 days (what matters is how the pass finds due rows, not how the rows came
 then `--due` real issues are reported through the bus (their clocks kept from their events)
 and the pass runs at a moment when all of them are due. Targets (issue 14): a pass with
 nothing due <= 50 ms; >= 1,000 breaches flagged a second.
+
+Flags a second move with the machine's load; the CPU a flag (this process's, and on a local
+PostgreSQL its backend's, read from /proc) is the steadier figure. `--workers N` runs N passes
+at once, as a worker pool does (sharing the due set on PostgreSQL); `--queries` counts the
+statements of the flagging, `--profile` profiles it (CPU time; BENCH_SORT=tottime to sort).
 """
 
 import argparse

@@ -6,12 +6,18 @@ HELPDESK_AUTO_CLOSE_DAYS from the auto-close model's indexed `resolved_at` and s
 as the system - never a scan of the open issues. It runs in every pass of `manage.py
 relay_events` and in the Celery beat task `sla.tick`.
 
-Once per deadline, however many run it: each row is locked for its command, skipping rows
-another worker holds (PostgreSQL), and the issue itself refuses a second flag of a deadline
-(every database). A deadline acted on is held for a minute, until its event has reached the
-clocks and moved their next timer; a command that fails is tried again with back-off and
-parked after HELPDESK_SLA_TIMER_ATTEMPTS attempts (its hold row says why); a parked timer
-holds up that issue's later timers until an admin retries it (`retry_parked`, the admin).
+The due timers are acted on in batches of BATCH, one transaction a batch: its timers' rows
+are locked in one statement, skipping rows another worker holds (PostgreSQL; so several
+workers share the due set), and the flags' issues are read ahead in one more; then each
+timer's command goes through the bus as usual, its own unit of work (a savepoint a failing
+one rolls back alone) recording its own event.
+
+Once per deadline, however many run it: a worker holds a timer's row until its batch commits,
+and the issue itself refuses a second flag of a deadline (every database). A deadline acted
+on is held for a minute, until its event has reached the clocks and moved their next timer; a
+command that fails is tried again with back-off and parked after
+HELPDESK_SLA_TIMER_ATTEMPTS attempts (its hold row says why); a parked timer holds up that
+issue's later timers until an admin retries it (`retry_parked`, the admin).
 """
 
 import logging
@@ -96,8 +102,7 @@ def tick(bus: MessageBus, *, now: datetime | None = None, limit: int = 500) -> T
         )
     for start in range(0, len(work), BATCH):
         # One commit a batch: a commit, not the commands, is what a pass of many flags waits
-        # for. Each command is still its own unit of work, a savepoint that a failing one
-        # rolls back alone.
+        # for; and what each flag would read alone is read once for the batch.
         with transaction.atomic():
             mine = _mine(work[start : start + BATCH], now)
             flagged = [command.issue_id for command, deadline in mine if deadline != AUTO_CLOSE]
