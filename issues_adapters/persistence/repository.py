@@ -164,6 +164,25 @@ class DjangoIssueLog(IssueLog):
             issue.events = []
         return events
 
+    def unwritten_changes(self) -> tuple[list[tuple[dict, dict]], list]:
+        """What `save_seen` would write, without writing it: each changed issue's row as
+        (values, where) for `update_each` - where names the version it was loaded at - and
+        their events. Only for issues loaded without their timeline whose tags are as they
+        were (a flag): anything else changes other tables too."""
+        rows, events = [], []
+        for issue_id, issue in self.seen.items():
+            if not issue.events:
+                continue
+            if issue_id not in self._without_timeline or issue.tags != self._stored_tags[issue_id]:
+                raise RuntimeError(f"issue {issue_id} changes more than its row")
+            _refuse_timeline_changes(issue)
+            where = {"id": issue.id, "version": self._loaded_version[issue_id]}
+            rows.append((from_domain(issue), where))
+            events.extend(issue.events)
+            self._loaded_version[issue_id] = issue.version
+            issue.events = []
+        return rows, events
+
     def _save(self, issue: Issue, loaded_version: int) -> None:
         fields = from_domain(issue)
         if loaded_version == 0:

@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
 from issues_adapters.persistence.repository import rows_read_ahead
+from issues_adapters.persistence.unit_of_work import written_together
 from issues_adapters.sla.models import AutoClose, SlaClock, SlaTimerHold
 from issues_domain import commands
 from issues_domain.errors import CommandRefused, ConcurrentUpdate, IssueNotFound
@@ -50,6 +51,12 @@ class TimerPass:
     refused: int = 0
     failed: int = 0
     parked: int = 0
+
+    def add(self, other: "TimerPass") -> None:
+        self.fired += other.fired
+        self.refused += other.refused
+        self.failed += other.failed
+        self.parked += other.parked
 
     @property
     def acted(self) -> int:
@@ -105,11 +112,33 @@ def tick(bus: MessageBus, *, now: datetime | None = None, limit: int = 500) -> T
         # for; and what each flag would read alone is read once for the batch.
         with transaction.atomic():
             mine = _mine(work[start : start + BATCH], now)
-            flagged = [command.issue_id for command, deadline in mine if deadline != AUTO_CLOSE]
-            with rows_read_ahead(flagged):
-                held = [_act(bus, *item, now, done) for item in mine]
+            flags = [item for item in mine if item[1] != AUTO_CLOSE]
+            held = _flag(bus, flags, now, done)
+            held += [_act(bus, *item, now, done) for item in mine if item[1] == AUTO_CLOSE]
             _hold([item for item in held if item is not None], now)
     return done
+
+
+def _flag(bus: MessageBus, flags: list[tuple], now: datetime, done: TimerPass) -> list:
+    """The batch's flags, their issues read ahead and their writes made together; if writing
+    them together fails, each again on its own (its own savepoint), so that a failing one
+    fails alone."""
+    if not flags:
+        return []
+    issue_ids = [command.issue_id for command, _ in flags]
+    tried = TimerPass()
+    try:
+        with transaction.atomic():
+            with rows_read_ahead(issue_ids), written_together() as together:
+                held = [_act(bus, *item, now, tried) for item in flags]
+            together.write()
+    except Exception:
+        logger.warning("SLA flags written together failed; each on its own", exc_info=True)
+    else:
+        done.add(tried)
+        return held
+    with rows_read_ahead(issue_ids):
+        return [_act(bus, *item, now, done) for item in flags]
 
 
 def _mine(batch: list[tuple], now: datetime) -> list[tuple]:

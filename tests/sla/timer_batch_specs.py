@@ -3,6 +3,7 @@ a batch, each flag its own command and unit of work), reading what a flag needs 
 and loading an issue's row without its timeline. Real database, controllable clock."""
 
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 from unittest import mock
 
@@ -10,7 +11,7 @@ import pytest
 from django.db import connection, transaction
 from expects import be_a, be_below_or_equal, contain, equal, expect, have_len
 
-from issues_adapters.persistence import unit_of_work
+from issues_adapters.persistence import repository, unit_of_work
 from issues_adapters.persistence.event_log import to_event
 from issues_adapters.persistence.models import (
     CommentRecord,
@@ -90,10 +91,14 @@ class When_forty_deadlines_fall_due_together(With_urgent_issues):
         ]
         expect(reads).to(have_len(1))
 
-    def it_should_take_no_more_than_four_statements_a_flag(self):
-        # Its savepoint and release, the issue's update, the event's insert; on top, the
-        # pass's own: finding, the batch's transaction, locking, reading ahead, holding.
-        expect(len(self.statements)).to(be_below_or_equal(4 * 40 + 8))
+    def it_should_write_them_in_a_few_statements_for_the_batch(self):
+        # Finding, the batch's transaction, locking, reading ahead, the savepoint of writing
+        # together, the issues' updates, the events' inserts and their positions, holding.
+        expect(len(self.statements)).to(be_below_or_equal(12))
+
+    def it_should_record_each_flag_at_the_version_after_its_report(self):
+        expect({event.version for event in recorded(events.SlaWarned)}).to(equal({3}))
+        expect(set(IssueRecord.objects.values_list("version", flat=True))).to(equal({3}))
 
     def it_should_hold_each_deadline_until_its_flag_reaches_the_clocks(self):
         expect(SlaTimerHold.objects.filter(deadline=WARNING).count()).to(equal(40))
@@ -186,18 +191,25 @@ class When_an_issue_changes_after_its_row_was_read_ahead(With_urgent_issues):
 
 @pytest.mark.django_db
 class When_one_flag_of_a_batch_fails_after_writing(With_urgent_issues):
+    """Writing the batch together fails with it; then each is written on its own."""
+
     count = 3
 
     def because_recording_its_event_fails(self):
-        record = unit_of_work.record_events
         self.broken = self.issue_ids[1]
 
-        def record_events(recording):
-            if any(event.issue_id == self.broken for event in recording):
-                raise ConnectionError("the log's disk is full")
-            return record(recording)
+        def failing(record):
+            def record_events(recording):
+                if any(event.issue_id == self.broken for event in recording):
+                    raise ConnectionError("the log's disk is full")
+                return record(recording)
 
-        with mock.patch.object(unit_of_work, "record_events", record_events):
+            return record_events
+
+        with (
+            mock.patch.object(unit_of_work, "record_events", failing(unit_of_work.record_events)),
+            mock.patch.object(unit_of_work, "record_many", failing(unit_of_work.record_many)),
+        ):
             self.done = timers.tick(self.bus, now=self.late)
 
     def it_should_flag_the_others(self):
@@ -216,3 +228,56 @@ class When_one_flag_of_a_batch_fails_after_writing(With_urgent_issues):
         expect((hold.attempts, hold.parked, hold.not_before > self.late)).to(
             equal((1, False, True))
         )
+
+
+@pytest.mark.django_db
+class When_a_command_that_changes_more_than_the_issues_row_is_written_together(With_urgent_issues):
+    def because_a_comment_is_sent_among_flags(self):
+        def comment():
+            with transaction.atomic(), unit_of_work.written_together() as together:
+                self.bus.handle(
+                    commands.CommentOnIssue(issue_id=self.issue_id, author=BOB, body="Pumping.")
+                )
+            together.write()
+
+        self.error = catch(comment)
+
+    def it_should_be_refused(self):
+        expect(self.error).to(be_a(RuntimeError))
+
+    def it_should_write_nothing(self):
+        expect(CommentRecord.objects.filter(issue_id=self.issue_id).count()).to(equal(0))
+        expect(IssueRecord.objects.get(id=self.issue_id).version).to(equal(2))
+
+
+@pytest.mark.django_db
+class When_a_row_of_the_batch_was_read_ahead_before_its_last_change(With_urgent_issues):
+    """(As if a writer had ignored the batch's lock.) Writing together finds it stale and
+    writes nothing; then each flag goes on its own, on a fresh read."""
+
+    count = 3
+
+    def because_the_second_row_read_ahead_is_a_version_behind(self):
+        self.stale = self.issue_ids[1]
+        read_ahead, self.times = timers.rows_read_ahead, []
+
+        @contextmanager
+        def one_row_a_version_behind(issue_ids):
+            with read_ahead(issue_ids):
+                if not self.times:
+                    repository._read_ahead.get()[self.stale].version -= 1
+                self.times.append(issue_ids)
+                yield
+
+        with mock.patch.object(timers, "rows_read_ahead", one_row_a_version_behind):
+            self.done = timers.tick(self.bus, now=self.late)
+
+    def it_should_have_tried_them_together_first(self):
+        expect(self.times).to(have_len(2))
+
+    def it_should_flag_each_once(self):
+        expect((self.done.fired, self.done.failed)).to(equal((3, 0)))
+        expect(recorded(events.SlaWarned)).to(have_len(3))
+
+    def it_should_write_each_issue_once(self):
+        expect(set(IssueRecord.objects.values_list("version", flat=True))).to(equal({3}))
