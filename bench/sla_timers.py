@@ -162,7 +162,9 @@ def main() -> None:
     if server is not None and args.workers == 1:
         print(f" + {server / flagged * 1000:.2f} ms in the PostgreSQL backend", end="")
         cpu += server
-    print(f" (on a core of its own: {flagged / cpu:,.0f} a second)")
+    elif server is not None:
+        print(" (its PostgreSQL backends' not counted with several workers)", end="")
+    print(f"; on a core of its own: {flagged / cpu:,.0f} a second")
     print("  (the clocks taking in those flags is counted in that time)")
     print(f"reproduce: .venv/bin/python bench/sla_timers.py {' '.join(sys.argv[1:])}")
 
