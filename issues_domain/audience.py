@@ -18,7 +18,9 @@ Recipients come from the event as it was recorded, so a later change (a new assi
 redirects an earlier mail.
 """
 
+import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from enum import StrEnum
 
 from issues_domain.events import (
@@ -34,7 +36,8 @@ from issues_domain.events import (
     SlaWarned,
     WatcherAdded,
 )
-from issues_domain.values import Visibility
+from issues_domain.lifecycle import Action
+from issues_domain.values import Actor, Visibility
 
 
 class RecipientRole(StrEnum):
@@ -154,3 +157,46 @@ def watchers_of_resolution(event: IssueResolved) -> list[Recipient]:
 def watchers_awaited(event: IssueAwaitingReporter) -> list[Recipient]:
     """The question to the reporter is public: the watchers are copied on it."""
     return [Recipient.watcher(email) for email in event.watchers if not _acted_from(event, email)]
+
+
+def foreseen(
+    action: Action,
+    actor: Actor,
+    *,
+    reporter_email: str,
+    watchers: tuple[str, ...] = (),
+    assignee: str | None = None,
+    new_assignee_name: str | None = None,
+) -> list[Recipient]:
+    """Who an action would mail, asked before it is taken (the bulk actions' confirmation):
+    the rules above, applied to the event the action would record."""
+    unknown = uuid.UUID(int=0)
+    common = {
+        "event_id": unknown,
+        "issue_id": unknown,
+        "version": 0,
+        "occurred_at": datetime.now(UTC),
+        "actor": actor,
+    }
+    if action == Action.RESOLVE:
+        resolved = IssueResolved(
+            resolution="", reporter_email=reporter_email, watchers=watchers, **common
+        )
+        return _present(reporter_of_resolution(resolved)) + watchers_of_resolution(resolved)
+    if action == Action.AWAIT_REPORTER:
+        awaited = IssueAwaitingReporter(
+            comment_id=unknown,
+            comment="",
+            reporter_email=reporter_email,
+            attachments=(),
+            watchers=watchers,
+            **common,
+        )
+        return _present(reporter_awaited(awaited)) + watchers_awaited(awaited)
+    if action == Action.ASSIGN and new_assignee_name and new_assignee_name != assignee:
+        return _present(new_assignee(IssueAssigned(assignee=new_assignee_name, **common)))
+    return []
+
+
+def _present(recipient: Recipient | None) -> list[Recipient]:
+    return [recipient] if recipient is not None else []

@@ -131,16 +131,6 @@ class FollowUpNeedsPublicReply(InvalidInput):
         )
 
 
-class ResolutionTakesNoFiles(InvalidInput):
-    code = "resolution_takes_no_files"
-
-    def __init__(self):
-        message = gettext_noop(
-            "A resolution carries no files: send them with a reply first, then resolve."
-        )
-        super().__init__({"files": [Text(message)]})
-
-
 class TooManyTags(InvalidInput):
     code = "too_many_tags"
 

@@ -101,11 +101,14 @@ class IssueCommented(Event):
 @dataclass(frozen=True, kw_only=True)
 class IssueResolved(Event):
     # 2: the watchers as they were, who hear of the resolution too.
-    schema_version: ClassVar[int] = 2
+    # 3: the files sent with the resolution (public), named by the message's id.
+    schema_version: ClassVar[int] = 3
 
     resolution: str
     reporter_email: str
     watchers: tuple[str, ...]
+    message_id: uuid.UUID | None = None
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -46,7 +46,6 @@ from issues_domain.values import (
     RATING_COMMENT_MAX_LENGTH,
     REASON_MAX_LENGTH,
     REQUIRED,
-    RESOLUTION_MAX_LENGTH,
     TAGS_PER_ISSUE,
     Actor,
     ActorRole,
@@ -59,6 +58,8 @@ from issues_domain.values import (
     Visibility,
     clean_email,
     clean_language,
+    clean_question,
+    clean_resolution,
     clean_score,
     clean_tags,
     clean_text,
@@ -279,7 +280,7 @@ class Issue:
         The question's files are public, like the question; its watchers hear of it too."""
         self._require(Action.AWAIT_REPORTER)
         attachments = tuple(attachments)
-        body = clean_text(comment, "comment", max_length=COMMENT_MAX_LENGTH)
+        body = clean_question(comment)
         self.status = IssueStatus.WAITING
         self._record(
             IssueAwaitingReporter,
@@ -305,8 +306,8 @@ class Issue:
     ):
         """The composer: a reply or note, or a public reply that also waits or resolves.
 
-        A reply that resolves is the resolution (one message, one mail to the reporter); a
-        resolution carries no files, so files go with a reply or a question."""
+        A reply that resolves is the resolution (one message, one mail to the reporter, with
+        the reply's files)."""
         follow_up = FollowUp.parse(follow_up)
         if follow_up == FollowUp.NONE:
             return self.comment(comment_id, author, body, visibility, attachments)
@@ -314,13 +315,18 @@ class Issue:
             raise errors.FollowUpNeedsPublicReply()
         if follow_up == FollowUp.AWAIT_REPORTER:
             return self.await_reporter(comment_id, body, author, attachments)
-        if attachments:
-            raise errors.ResolutionTakesNoFiles()
-        return self.mark_as_resolved(body, author)
+        return self.mark_as_resolved(body, author, attachments, message_id=comment_id)
 
-    def mark_as_resolved(self, resolution: str, actor: Actor):
+    def mark_as_resolved(
+        self,
+        resolution: str,
+        actor: Actor,
+        attachments: tuple[Attachment, ...] = (),
+        message_id: uuid.UUID | None = None,
+    ):
+        """The resolution's files are public, like the resolution; `message_id` names them."""
         self._require(Action.RESOLVE)
-        self.resolution = clean_text(resolution, "resolution", max_length=RESOLUTION_MAX_LENGTH)
+        self.resolution = clean_resolution(resolution)
         self.status = IssueStatus.RESOLVED
         self._record(
             IssueResolved,
@@ -328,6 +334,8 @@ class Issue:
             resolution=self.resolution,
             reporter_email=self.reporter.email,
             watchers=tuple(self.watchers),
+            message_id=message_id,
+            attachments=tuple(attachments),
         )
 
     def reopen(self, reason: str, actor: Actor):

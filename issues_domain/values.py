@@ -125,6 +125,15 @@ def clean_text(
     return text
 
 
+def clean_question(value: str | None) -> str:
+    """What staff ask the reporter when they wait for the answer (AwaitReporter)."""
+    return clean_text(value, "comment", max_length=COMMENT_MAX_LENGTH)
+
+
+def clean_resolution(value: str | None) -> str:
+    return clean_text(value, "resolution", max_length=RESOLUTION_MAX_LENGTH)
+
+
 def clean_email(value: str | None, field: str = "email") -> str:
     """One plain address, its domain in lower case (the local part is the mail server's)."""
     email = clean_text(value, field, max_length=EMAIL_MAX_LENGTH, one_line=True)

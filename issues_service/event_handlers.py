@@ -124,7 +124,11 @@ class TellReporterAboutResolution(NotificationHandler):
     recipient_for = audience.reporter_of_resolution
 
     def context_for(self, event: IssueResolved) -> dict:
-        return {"resolved_by": event.actor.name, "resolution": event.resolution}
+        return {
+            "resolved_by": event.actor.name,
+            "resolution": event.resolution,
+            "attachments": attachments_for_mail(event.attachments),
+        }
 
 
 class TellReporterWeAwaitTheirAnswer(NotificationHandler):

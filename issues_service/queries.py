@@ -151,6 +151,10 @@ class IssueQueries(abc.ABC):
         """These issues (those that exist), in the order asked."""
 
     @abc.abstractmethod
+    def watchers_of(self, issue_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, ...]]:
+        """Each of these issues' watchers (issues nobody watches are left out)."""
+
+    @abc.abstractmethod
     def matching(self, filters: QueueFilters, at_most: int) -> list[IssueSummary]:
         """Every issue the filters match, across pages, in their order: at most `at_most`."""
 

@@ -1,4 +1,4 @@
-"""Staff read the staff pages in the language they chose (/staff/settings/language/).
+"""Staff read the staff pages in the language they chose (on /staff/settings/).
 
 The choice rides in the session (put there at login and when it is changed), so that applying
 it costs no query. Runs after AuthenticationMiddleware; anyone without a choice keeps what

@@ -7,8 +7,6 @@ is allowed, the domain decides (400 with the rule in words, 409 with a code, 404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
     OpenApiParameter,
-    OpenApiResponse,
-    extend_schema,
     extend_schema_field,
 )
 from rest_framework import serializers, status
@@ -16,16 +14,12 @@ from rest_framework.response import Response
 
 from issues_adapters.api.serializers import LINK_KINDS
 from issues_adapters.api.views import (
-    COMMAND_ERRORS,
-    IF_MATCH,
-    ISSUE_ID,
-    STAFF_ERRORS,
     ApiView,
     IssueCommandApi,
-    _error,
     command_schema,
     expected_version,
     parse_issue_id,
+    removal_schema,
     text,
 )
 from issues_adapters.wiring import message_bus
@@ -128,28 +122,17 @@ class LinkIssuesApi(IssueCommandApi):
 
 
 class UnlinkIssuesApi(ApiView):
-    @extend_schema(
-        operation_id="unlink_issues",
-        summary="Remove the link between two issues (both ways)",
-        parameters=[
-            ISSUE_ID,
-            OpenApiParameter(
-                "other",
-                OpenApiTypes.STR,
-                OpenApiParameter.PATH,
-                description="The linked issue: its id or reference.",
-            ),
-            IF_MATCH,
-        ],
-        request=None,
-        responses={
-            204: OpenApiResponse(description="Unlinked."),
-            400: COMMAND_ERRORS[400],
-            **STAFF_ERRORS,
-            404: _error("No such issue."),
-            409: _error("`not_linked`: the issues are not linked."),
-            412: COMMAND_ERRORS[412],
-        },
+    @removal_schema(
+        "unlink_issues",
+        "Remove the link between two issues (both ways)",
+        OpenApiParameter(
+            "other",
+            OpenApiTypes.STR,
+            OpenApiParameter.PATH,
+            description="The linked issue: its id or reference.",
+        ),
+        "Unlinked.",
+        "`not_linked`: the issues are not linked.",
     )
     def delete(self, request, issue_id: str, other: str):
         message_bus().handle(

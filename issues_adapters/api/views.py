@@ -509,6 +509,26 @@ def command_schema(operation_id: str, summary: str, request, success_status: int
     )
 
 
+def removal_schema(
+    operation_id: str, summary: str, what: OpenApiParameter, done: str, conflict: str
+):
+    """A DELETE of something on an issue (a watcher, a link): 204, or the command's errors."""
+    return extend_schema(
+        operation_id=operation_id,
+        summary=summary,
+        parameters=[ISSUE_ID, what, IF_MATCH],
+        request=None,
+        responses={
+            204: OpenApiResponse(description=done),
+            400: COMMAND_ERRORS[400],
+            **STAFF_ERRORS,
+            404: _error("No such issue."),
+            409: _error(conflict),
+            412: COMMAND_ERRORS[412],
+        },
+    )
+
+
 class TriageIssueApi(IssueCommandApi):
     class TriageInput(serializers.Serializer):
         category = text(50)

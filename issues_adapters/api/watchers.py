@@ -1,22 +1,18 @@
 """Watchers over the API: copy an address on the issue's public activity, or stop copying it."""
 
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers, status
 from rest_framework.response import Response
 
 from issues_adapters.api.idempotency import idempotent
 from issues_adapters.api.views import (
-    COMMAND_ERRORS,
-    IF_MATCH,
-    ISSUE_ID,
-    STAFF_ERRORS,
     ApiView,
     IssueCommandApi,
-    _error,
     command_schema,
     expected_version,
     parse_issue_id,
+    removal_schema,
     text,
 )
 from issues_adapters.wiring import message_bus
@@ -46,23 +42,12 @@ class AddWatcherApi(IssueCommandApi):
 
 
 class RemoveWatcherApi(ApiView):
-    @extend_schema(
-        operation_id="remove_watcher",
-        summary="Stop copying an address",
-        parameters=[
-            ISSUE_ID,
-            OpenApiParameter("email", OpenApiTypes.STR, OpenApiParameter.PATH),
-            IF_MATCH,
-        ],
-        request=None,
-        responses={
-            204: OpenApiResponse(description="Removed."),
-            400: COMMAND_ERRORS[400],
-            **STAFF_ERRORS,
-            404: _error("No such issue."),
-            409: _error("`not_watching`, or the issue is closed."),
-            412: COMMAND_ERRORS[412],
-        },
+    @removal_schema(
+        "remove_watcher",
+        "Stop copying an address",
+        OpenApiParameter("email", OpenApiTypes.STR, OpenApiParameter.PATH),
+        "Removed.",
+        "`not_watching`, or the issue is closed.",
     )
     def delete(self, request, issue_id: str, email: str):
         return idempotent(

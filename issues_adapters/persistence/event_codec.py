@@ -70,6 +70,7 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("IssueReported", 2): _subject_from_description,
     ("IssueCommented", 1): _no_attachments,
     ("IssueResolved", 1): _no_watchers,
+    ("IssueResolved", 2): _no_attachments,
     ("IssueAwaitingReporter", 1): _no_attachments,
 }
 

@@ -156,6 +156,13 @@ class DjangoIssueQueries(IssueQueries):
         }
         return [found[issue_id] for issue_id in issue_ids if issue_id in found]
 
+    def watchers_of(self, issue_ids: list[uuid.UUID]) -> dict[uuid.UUID, tuple[str, ...]]:
+        watchers: dict[uuid.UUID, tuple[str, ...]] = {}
+        rows = WatcherRecord.objects.filter(issue_id__in=issue_ids).order_by("id")
+        for issue_id, email in rows.values_list("issue_id", "email"):
+            watchers[issue_id] = (*watchers.get(issue_id, ()), email)
+        return watchers
+
     def matching(self, filters: QueueFilters, at_most: int) -> list[IssueSummary]:
         ordering = filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
         column, descending = _ORDER_COLUMNS[ordering]

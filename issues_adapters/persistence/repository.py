@@ -26,6 +26,7 @@ from issues_adapters.persistence.models import (
 from issues_adapters.persistence.plain_statements import insert, update
 from issues_domain.attachments import Attachment
 from issues_domain.errors import IssueNotFound
+from issues_domain.events import IssueResolved
 from issues_domain.issue import Issue
 from issues_domain.ports import CategoryCatalogue, IssueLog, StaffDirectory
 from issues_domain.values import (
@@ -153,6 +154,7 @@ class DjangoIssueLog(IssueLog):
             if not issue.events:
                 continue
             self._save(issue, self._loaded_version[issue_id])
+            self._save_resolution_files(issue)
             self._save_tags(issue)
             if issue_id in self._without_timeline:
                 _refuse_timeline_changes(issue)
@@ -173,7 +175,11 @@ class DjangoIssueLog(IssueLog):
         for issue_id, issue in self.seen.items():
             if not issue.events:
                 continue
-            if issue_id not in self._without_timeline or issue.tags != self._stored_tags[issue_id]:
+            if (
+                issue_id not in self._without_timeline
+                or issue.tags != self._stored_tags[issue_id]
+                or any(isinstance(event, IssueResolved) for event in issue.events)
+            ):
                 raise RuntimeError(f"issue {issue_id} changes more than its row")
             _refuse_timeline_changes(issue)
             where = {"id": issue.id, "version": self._loaded_version[issue_id]}
@@ -237,6 +243,18 @@ class DjangoIssueLog(IssueLog):
             if comment.id not in stored
         )
         stored.update(comment.id for comment in issue.comments)
+
+    def _save_resolution_files(self, issue: Issue) -> None:
+        """A resolution is no comment: its files are written with the event that names them."""
+        for event in issue.events:
+            if isinstance(event, IssueResolved) and event.attachments:
+                _save_attachments(
+                    issue.id,
+                    event.message_id,
+                    Visibility.PUBLIC,
+                    event.attachments,
+                    event.occurred_at,
+                )
 
     def _save_tags(self, issue: Issue) -> None:
         if issue.tags == self._stored_tags[issue.id]:

@@ -47,3 +47,18 @@ def kept(request, issue_id: uuid.UUID) -> dict | None:
     if entry is None or entry["issue"] != str(issue_id):
         return None
     return entry | {"data": MultiValueDict(entry["data"])}
+
+
+_BULK_KEY = "web.kept_bulk_text"
+_BULK_TEXT_FIELDS = {"resolve": "resolution", "await_reporter": "comment", "tag": "tags"}
+
+
+def keep_bulk_text(request, data) -> None:
+    """What was typed into a bulk action some issues refused, shown once on the queue page."""
+    text = data.get(_BULK_TEXT_FIELDS.get(data.get("action"), ""), "").strip()
+    if text:
+        request.session[_BULK_KEY] = text
+
+
+def kept_bulk_text(request) -> str:
+    return request.session.pop(_BULK_KEY, "")

@@ -17,7 +17,7 @@ from issues_domain.values import IssueStatus
 from issues_service.queries import AttachmentView, IssueSummary, RecordedEventView
 
 # The events whose message carries files (shown with the message in the timeline).
-_WITH_FILES = ("IssueCommented", "IssueAwaitingReporter")
+_WITH_FILES = ("IssueCommented", "IssueAwaitingReporter", "IssueResolved")
 
 # The fields of a refused form that hold what somebody wrote, in the order they are shown.
 _TEXT_FIELDS = ("body", "resolution", "reason", "comment")
@@ -185,19 +185,7 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         title = _("Watcher removed: %(email)s") % {"email": data.get("email")}
     else:
         title = kind
-    visibility = "internal" if internal else "public"
-    files = tuple(
-        AttachmentView(
-            id=uuid.UUID(str(item["id"])),
-            comment_id=data.get("comment_id"),
-            filename=item.get("filename", ""),
-            content_type=item.get("content_type", ""),
-            size=item.get("size", 0),
-            sha256=item.get("sha256", ""),
-            visibility=visibility,
-        )
-        for item in (data.get("attachments") or () if kind in _WITH_FILES else ())
-    )
+    files = files_of(event, "internal" if internal else "public")
     return TimelineEntry(
         attachments=files,
         kind=kind,
@@ -210,6 +198,31 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         internal=internal,
         public_comment=public_comment,
     )
+
+
+def files_of(event: RecordedEventView, visibility: str = "public") -> tuple:
+    """The files a message event carries (a comment, a question, a resolution), as views."""
+    data = event.data
+    if event.event_type not in _WITH_FILES:
+        return ()
+    return tuple(
+        AttachmentView(
+            id=uuid.UUID(str(item["id"])),
+            comment_id=data.get("comment_id") or data.get("message_id"),
+            filename=item.get("filename", ""),
+            content_type=item.get("content_type", ""),
+            size=item.get("size", 0),
+            sha256=item.get("sha256", ""),
+            visibility=visibility,
+        )
+        for item in data.get("attachments") or ()
+    )
+
+
+def resolution_files(history: list[RecordedEventView]) -> tuple:
+    """The files sent with the issue's latest resolution (public, like the resolution)."""
+    resolutions = [event for event in history if event.event_type == "IssueResolved"]
+    return files_of(resolutions[-1]) if resolutions else ()
 
 
 def change_phrase(actor: str, kind: str, data: dict) -> str:

@@ -11,7 +11,7 @@ from django.apps import apps
 from issues_adapters.persistence.event_codec import UndecodableEvent
 from issues_adapters.persistence.event_log import to_event
 from issues_adapters.persistence.models import RecordedEvent
-from issues_domain.events import IssueReopened, IssueReported, IssueTriaged
+from issues_domain.events import IssueReopened, IssueReported, IssueResolved, IssueTriaged
 from issues_domain.values import IssueStatus, Priority
 
 AT = datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
@@ -131,3 +131,20 @@ def test_a_report_of_schema_1_is_read_as_made_in_english():
 
     assert isinstance(event, IssueReported)
     assert (event.reference, event.language) == ("HD-1001", "en")
+
+
+@pytest.mark.django_db
+def test_a_resolution_of_schema_1_is_read_with_no_watchers_and_no_files():
+    old = row(
+        "IssueResolved",
+        4,
+        {"resolution": "Replaced the toner.", "reporter_email": "fred@example.org"},
+        schema_version=1,
+        status="resolved",
+    )
+
+    event = to_event(old)
+
+    assert isinstance(event, IssueResolved)
+    assert (event.resolution, event.watchers) == ("Replaced the toner.", ())
+    assert (event.attachments, event.message_id) == ((), None)

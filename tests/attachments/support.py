@@ -5,8 +5,10 @@ import io
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
+from rest_framework.test import APIClient
 
 from issues_adapters.attachments.storage import attachment_storage
+from tests.api.contexts import A_REPORT, ISSUES
 
 
 def png_bytes(size=(40, 30), color=(200, 30, 30)) -> bytes:
@@ -30,3 +32,8 @@ def stored_names() -> set[str]:
 def stored_bytes(attachment_id) -> bytes:
     with attachment_storage().open(str(attachment_id), "rb") as handle:
         return handle.read()
+
+
+def report_with(*files):
+    """A report over the API carrying these uploads."""
+    return APIClient().post(ISSUES, A_REPORT | {"files": list(files)}, format="multipart")

@@ -1,5 +1,5 @@
 """The issue page's composer (ReplyToIssue) carries files: a reply, a note, or a question that
-waits for the reporter; a reply that resolves carries none (the resolution has no files)."""
+waits for the reporter, or a reply that resolves (the resolution carries the files)."""
 
 import pytest
 from django.core import mail
@@ -60,11 +60,36 @@ def test_a_plain_reply_keeps_its_file():
     assert AttachmentRecord.objects.filter(issue_id=issue_id).count() == 1
 
 
-def test_a_reply_that_resolves_with_a_file_is_refused_and_keeps_nothing():
+def test_a_reply_that_resolves_carries_its_file_with_the_resolution():
     issue_id = issue_in("assigned")
+    with delivered(execute=True):
+        response = send(staff_client(), issue_id, "resolve", [upload("fix.png", png_bytes())])
+    assert response.status_code == 302
+    assert IssueRecord.objects.get(id=issue_id).status == "resolved"
+    file = AttachmentRecord.objects.get(issue_id=issue_id)
+    assert file.visibility == "public"
+    event = RecordedEvent.objects.filter(issue_id=issue_id).last()
+    assert event.event_type == "IssueResolved"
+    assert [a["id"] for a in event.data["attachments"]] == [str(file.id)]
+    assert event.data["message_id"] == str(file.comment_id)
+    staff_page = staff_client().get(f"/staff/issues/{issue_id}/").content.decode()
+    resolution = staff_page[staff_page.index("<h2>Resolution</h2>") :]
+    assert f"attachments/{file.id}/" in resolution[: resolution.index("</div>")]
+    tracking = Client().get(f"/track/{token(issue_id)}/").content.decode()
+    resolution = tracking[tracking.index('id="resolution"') :]
+    assert f"attachments/{file.id}/" in resolution[: resolution.index("</div>")]
+    served = Client().get(f"/track/{token(issue_id)}/attachments/{file.id}/")
+    assert served.status_code == 200 and served["Content-Type"] == "image/png"
+    (resolution_mail,) = [m for m in mail.outbox if "marked" in m.body]
+    assert [name for name, _data, _type in resolution_mail.attachments] == ["fix.png"]
+    assert "fix.png" in resolution_mail.body
+
+
+def test_a_reply_that_resolves_refused_by_the_lifecycle_keeps_no_file():
+    issue_id = issue_in("closed")
     before = stored_names()
     response = send(staff_client(), issue_id, "resolve", [upload("log.txt", b"lines")])
     assert response.status_code == 302
-    assert IssueRecord.objects.get(id=issue_id).status == "assigned"
+    assert IssueRecord.objects.get(id=issue_id).status == "closed"
     assert not AttachmentRecord.objects.filter(issue_id=issue_id).exists()
     assert stored_names() == before

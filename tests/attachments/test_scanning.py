@@ -1,18 +1,16 @@
 """The optional virus scan, against a tiny fake clamd speaking clamd's INSTREAM protocol over
-a Unix socket (the real daemon's signatures cannot be fetched here without the internet): the
-EICAR test file is refused by name and not kept; a clean file passes; an unreachable clamd
-refuses the upload rather than letting an unchecked file through."""
+a Unix socket, which can record what it was sent (test_real_clamd.py runs the real daemon):
+the EICAR test file is refused by name and not kept; a clean file passes whole; an
+unreachable clamd refuses the upload rather than letting an unchecked file through."""
 
 import socket
 import struct
 import threading
 
 import pytest
-from rest_framework.test import APIClient
 
 from issues_adapters.persistence.models import IssueRecord
-from tests.api.contexts import A_REPORT, ISSUES
-from tests.attachments.support import stored_names, upload
+from tests.attachments.support import report_with, stored_names, upload
 
 pytestmark = pytest.mark.django_db
 
@@ -66,10 +64,6 @@ def clamd(tmp_path, settings):
     settings.HELPDESK_CLAMD_SOCKET = fake.path
     yield fake
     fake.close()
-
-
-def report_with(*files):
-    return APIClient().post(ISSUES, A_REPORT | {"files": list(files)}, format="multipart")
 
 
 def test_the_eicar_file_is_refused_by_name_and_nothing_is_kept(clamd):

@@ -42,7 +42,7 @@ def test_the_settings_page_turns_new_issue_mail_on_and_the_link_off(
     staff.get_by_role("link", name="Settings").click()
     expect(staff.get_by_label("Mail me when somebody assigns an issue to me")).to_be_checked()
     staff.get_by_label("A mail on every new issue").check()
-    staff.get_by_role("button", name="Save").click()
+    staff.get_by_role("button", name="Save the mail settings").click()
     expect(staff.locator(".messages")).to_contain_text("Your settings are saved.")
     expect(staff.get_by_label("A mail on every new issue")).to_be_checked()
     screenshot(staff, "30-staff-settings")

@@ -100,13 +100,16 @@ class When_sending_a_reply_with_a_file_and_waiting(With_an_assigned_issue):
         expect(self.issue.status).to(equal(IssueStatus.WAITING))
 
 
-class When_sending_a_reply_with_a_file_and_resolving(Refused, With_an_assigned_issue):
-    def because_bob_tries_it(self):
-        self.error = catch(
-            lambda: self.issue.reply(
-                uuid.uuid4(), BOB, "Fixed.", "public", FollowUp.RESOLVE, (FILE,)
-            )
+class When_sending_a_reply_with_a_file_and_resolving(With_an_assigned_issue):
+    def because_bob_sends_and_resolves(self):
+        self.message_id = uuid.uuid4()
+        self.issue.reply(self.message_id, BOB, "Fixed.", "public", FollowUp.RESOLVE, (FILE,))
+
+    def it_should_carry_the_file_with_the_resolution(self):
+        expect(self.issue).to(
+            have_raised(IssueResolved, attachments=(FILE,), message_id=self.message_id)
         )
 
-    def it_should_be_refused_as_invalid_input(self):
-        expect(self.error).to(be_refused_with("resolution_takes_no_files"))
+    def it_should_be_resolved_by_one_event(self):
+        expect(self.issue.status).to(equal(IssueStatus.RESOLVED))
+        expect(self.issue.events).to(have_len(1))

@@ -1,13 +1,15 @@
 """A burst of reporter comments reaches the assignee in one mail, through the real relay.
 
-The coalescing window is half a second here: each test lets it pass with a short sleep, since
-the handler compares the comment's own time with the clock.
+The coalescing window is half a second here, on a stopped clock (time-machine) that each test
+moves past the window, so a slow machine cannot split a burst or end a window early: the
+handler compares the comment's own time with the clock, and the relay its due times.
 """
 
-import time
 import uuid
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 from django.core import mail
 from django.test import override_settings
 
@@ -24,6 +26,12 @@ HANDLER = "mail.assignee.reporter_comment"
 FRED = Actor.reporter(IssueReporter("Fred Bloggs", "fred@example.org"))
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("staff")]
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    with time_machine.travel(datetime.now(UTC), tick=False) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -62,8 +70,8 @@ def comment(bus: MessageBus, issue_id: uuid.UUID, body: str, author=FRED, visibi
     )
 
 
-def sweep_once_the_window_is_over(bus: MessageBus) -> None:
-    time.sleep(WINDOW + 0.1)
+def sweep_once_the_window_is_over(bus: MessageBus, clock) -> None:
+    clock.shift(WINDOW + 0.1)
     relay.sweep(bus, in_process=True)
 
 
@@ -79,7 +87,7 @@ def reporter_comment_ids(issue_id: uuid.UUID) -> list[uuid.UUID]:
     ]
 
 
-def test_five_reporter_comments_within_the_window_are_one_mail_listing_them(bus, issue_id):
+def test_five_reporter_comments_within_the_window_are_one_mail_listing_them(bus, issue_id, clock):
     for number in range(1, 6):
         comment(bus, issue_id, f"Update number {number}.")
     deliver_what_is_new(bus)
@@ -87,7 +95,7 @@ def test_five_reporter_comments_within_the_window_are_one_mail_listing_them(bus,
     waiting = list(Delivery.objects.filter(handler=HANDLER).values_list("status", "attempts"))
     assert mail.outbox == []
 
-    sweep_once_the_window_is_over(bus)
+    sweep_once_the_window_is_over(bus, clock)
 
     assert waiting == [("pending", 0)] * 5
     (message,) = to_bob()
@@ -107,15 +115,15 @@ def test_five_reporter_comments_within_the_window_are_one_mail_listing_them(bus,
     assert Checkpoint.objects.get(handler=HANDLER).last_error == ""
 
 
-def test_bursts_further_apart_than_the_window_are_a_mail_each(bus, issue_id):
+def test_bursts_further_apart_than_the_window_are_a_mail_each(bus, issue_id, clock):
     comment(bus, issue_id, "First burst, one.")
     comment(bus, issue_id, "First burst, two.")
     deliver_what_is_new(bus)
-    sweep_once_the_window_is_over(bus)
+    sweep_once_the_window_is_over(bus, clock)
     comment(bus, issue_id, "Second burst, one.")
     comment(bus, issue_id, "Second burst, two.")
     deliver_what_is_new(bus)
-    sweep_once_the_window_is_over(bus)
+    sweep_once_the_window_is_over(bus, clock)
 
     first, second = to_bob()
     assert ("First burst, two." in first.body, "Second burst" in first.body) == (True, False)
@@ -126,29 +134,29 @@ def test_bursts_further_apart_than_the_window_are_a_mail_each(bus, issue_id):
     )
 
 
-def test_redelivered_retried_and_lost_tracking_rows_never_double_the_mail(bus, issue_id):
+def test_redelivered_retried_and_lost_tracking_rows_never_double_the_mail(bus, issue_id, clock):
     for number in range(1, 4):
         comment(bus, issue_id, f"Update number {number}.")
     deliver_what_is_new(bus)
-    sweep_once_the_window_is_over(bus)
+    sweep_once_the_window_is_over(bus, clock)
 
     deliver_what_is_new(bus)
     relay.retry_parked(bus)
     Delivery.objects.filter(handler=HANDLER).delete()
     deliver_what_is_new(bus)
-    sweep_once_the_window_is_over(bus)
+    sweep_once_the_window_is_over(bus, clock)
 
     assert len(to_bob()) == 1
     assert SentMail.objects.filter(handler=HANDLER).count() == 1
 
 
-def test_staff_comments_and_internal_notes_are_never_in_it(bus, issue_id):
+def test_staff_comments_and_internal_notes_are_never_in_it(bus, issue_id, clock):
     comment(bus, issue_id, "It is smoking.")
     comment(bus, issue_id, "On my way.", author=BOB)
     comment(bus, issue_id, "Fred again.", author=ALICE, visibility="internal")
     comment(bus, issue_id, "Now it is burning.")
     deliver_what_is_new(bus)
-    sweep_once_the_window_is_over(bus)
+    sweep_once_the_window_is_over(bus, clock)
 
     (message,) = to_bob()
     html, _ = message.alternatives[0]
@@ -157,14 +165,14 @@ def test_staff_comments_and_internal_notes_are_never_in_it(bus, issue_id):
         assert "On my way." not in text and "Fred again." not in text
 
 
-def test_the_relay_sends_a_waiting_digest_once_it_is_due_and_not_before(bus, issue_id):
+def test_the_relay_sends_a_waiting_digest_once_it_is_due_and_not_before(bus, issue_id, clock):
     comment(bus, issue_id, "It is smoking.")
     deliver_what_is_new(bus)
     (waiting,) = Delivery.objects.filter(handler=HANDLER)
 
     relay.sweep(bus, in_process=True)
     before = list(mail.outbox)
-    sweep_once_the_window_is_over(bus)
+    sweep_once_the_window_is_over(bus, clock)
 
     assert before == []
     assert len(to_bob()) == 1

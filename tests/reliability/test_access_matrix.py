@@ -102,7 +102,7 @@ MATRIX = {
     "staff/projections/": [row("get", *STAFF_PAGE)],
     "staff/projections/<str:name>/rebuild/": [row("post", "login", "403", "403", "redirect")],
     "staff/sla/": [row("get", *STAFF_PAGE)],
-    "staff/settings/language/": [row("get", *STAFF_PAGE)],
+    "staff/settings/language/": [row("get", "login", "403", "redirect", "redirect")],
     "staff/dashboard/": [row("get", *STAFF_PAGE)],
     "staff/dashboard/<str:name>.csv": [row("get", *STAFF_PAGE, values={"name": "volume"})],
     "staff/export.csv": [row("get", *STAFF_PAGE)],

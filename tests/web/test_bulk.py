@@ -95,3 +95,38 @@ def test_one_page_shows_no_select_all_across_pages():
     client = staff_client()
     report()
     assert 'id="all-matching"' not in client.get("/staff/").content.decode()
+
+
+def test_the_mail_count_includes_the_watchers_who_hear_of_it():
+    client = staff_client()
+    ids = [
+        report(reporter_email="ann@example.org", watchers=("cc@example.org",)),
+        report(reporter_email="bob@example.org", watchers=("cc@example.org",)),
+    ]
+    html = bulk(
+        client, ids, follow=False, action="resolve", resolution="Fixed the switch."
+    ).content.decode()
+    assert "sends 4 mails" in html and "to 3 people" in html
+
+
+def test_bulk_wait_without_a_question_changes_nothing_and_says_so_once():
+    client = staff_client()
+    ids = [issue_in("assigned"), issue_in("triaged")]
+    events_before = RecordedEvent.objects.count()
+    html = bulk(client, ids, action="await_reporter", comment="  ").content.decode()
+    assert RecordedEvent.objects.count() == events_before
+    assert [row(i).status for i in ids] == ["assigned", "triaged"]
+    assert html.count('<li class="message ') == 1 and "not changed" not in html
+    assert 'id="bulk-confirm"' not in html
+
+
+def test_what_was_typed_is_kept_on_the_queue_for_the_issues_it_did_not_reach():
+    client = staff_client()
+    ids = [issue_in("assigned"), issue_in("closed")]
+    html = bulk(
+        client, ids, action="resolve", resolution="Replaced the toner.", confirmed="on"
+    ).content.decode()
+    assert [row(i).status for i in ids] == ["resolved", "closed"]
+    kept = html[html.index('id="kept-bulk-text"') :]
+    assert kept[: kept.index("</textarea>")].endswith("Replaced the toner.")
+    assert 'id="kept-bulk-text"' not in client.get("/staff/").content.decode()  # shown once

@@ -157,7 +157,7 @@ class When_a_staff_member_chooses_german:
     def given_alice_signed_in_with_an_english_browser(self):
         self.client = staff_client("alice")
         self.client.defaults.update(ENGLISH_BROWSER)
-        self.before = self.client.get("/staff/settings/language/").content.decode()
+        self.before = self.client.get("/staff/settings/").content.decode()
 
     def because_she_chooses_german(self):
         self.saved = self.client.post("/staff/settings/language/", {"language": "de"}, follow=True)
@@ -229,6 +229,11 @@ def test_numbers_in_a_domain_message_are_written_the_german_way():
         assert translated(message) == "Bitte höchstens 10.000 Zeichen (10.001)."
 
 
-def test_the_settings_page_leads_to_the_language_choice():
-    page = staff_client("alice").get("/staff/settings/").content.decode()
-    assert 'href="/staff/settings/language/"' in page
+def test_the_language_is_chosen_on_the_settings_page():
+    client = staff_client("alice")
+    page = client.get("/staff/settings/").content.decode()
+    form = page[page.rindex("<form", 0, page.index('id="language-form"')) :]
+    form = form[: form.index("</form>")]
+    assert 'action="/staff/settings/language/"' in form and 'name="language"' in form
+    moved = client.get("/staff/settings/language/")
+    assert moved.status_code == 302 and moved["Location"] == "/staff/settings/#language-form"

@@ -500,13 +500,13 @@ def test_bulk_triage_and_resolve():
     assert {row(i).status for i in ids} == {"resolved"}
 
 
-def test_bulk_resolve_without_a_resolution_explains_per_issue():
+def test_bulk_resolve_without_a_resolution_explains_once_before_changing_any():
     client = staff_client()
     issue_id = report()
     html = bulk(
         client, [issue_id], action="resolve", resolution="", confirmed="on"
     ).content.decode()
-    assert "not changed" in html and "required" in html
+    assert "required" in html and "not changed" not in html
     assert row(issue_id).status == "reported"
 
 

@@ -17,14 +17,14 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from issues_adapters.texts import explanation
-from issues_adapters.web import forms, selectors
+from issues_adapters.web import forms, kept_forms, selectors
 from issues_adapters.web.panels import typed_tags
 from issues_adapters.web.views.staff import BULK_LIMIT, filters_from, staff_required
 from issues_adapters.wiring import issue_queries, message_bus
-from issues_domain import commands
+from issues_domain import audience, commands
 from issues_domain.errors import CommandRefused, InvalidInput, IssueNotFound, StaleVersion
 from issues_domain.lifecycle import Action, allowed_actions
-from issues_domain.values import Actor
+from issues_domain.values import Actor, clean_question, clean_resolution
 from issues_service.queries import IssueSummary
 
 TICKED_LIMIT = 100
@@ -44,6 +44,14 @@ def _done(action: str, count: int) -> str:
     return words[action] % {"n": count}
 
 
+def _check_typed_text(action: str, data: dict) -> None:
+    """The domain's checks of what was typed, once for all the issues, before any changes."""
+    if action == "await_reporter":
+        clean_question(data["comment"])
+    elif action == "resolve":
+        clean_resolution(data["resolution"])
+
+
 def _command(action: str, issue: IssueSummary, actor: Actor, data: dict, version):
     common = {"issue_id": issue.id, "actor": actor, "expected_version": version}
     if action == "assign":
@@ -60,14 +68,32 @@ def _command(action: str, issue: IssueSummary, actor: Actor, data: dict, version
 
 
 def _mails(action: str, issues: list[IssueSummary], data: dict, me: str) -> tuple[int, int]:
-    """How many mails the action sends, to how many people (as issues_domain.audience says)."""
+    """How many mails the action sends, to how many people: the domain's rules of who hears
+    of what (issues_domain.audience), asked of each issue the lifecycle lets it change."""
     can = [i for i in issues if Action(action) in allowed_actions(i.status, i.assignee)]
-    if action in ("resolve", "await_reporter"):
-        return len(can), len({issue.reporter_email.casefold() for issue in can})
-    if action == "assign" and data.get("assignee") and data["assignee"] != me:
-        count = sum(issue.assignee != data["assignee"] for issue in can)
-        return count, 1 if count else 0
-    return 0, 0
+    watchers = issue_queries().watchers_of([issue.id for issue in can])
+    recipients = [
+        recipient
+        for issue in can
+        for recipient in audience.foreseen(
+            Action(action),
+            Actor.staff(me),
+            reporter_email=issue.reporter_email,
+            watchers=watchers.get(issue.id, ()),
+            assignee=issue.assignee,
+            new_assignee_name=data.get("assignee"),
+        )
+    ]
+    people = {(r.email or r.username).casefold() for r in recipients}
+    return len(recipients), len(people)
+
+
+def _refused_before_any(request, error: InvalidInput):
+    """The typed text is wrong for every issue alike: say so once, change nothing, and keep
+    what was typed on the queue page to copy (web/queue.html's kept text)."""
+    messages.error(request, explanation(error))
+    kept_forms.keep_bulk_text(request, request.POST)
+    return redirect(_safe_next(request))
 
 
 def _safe_next(request) -> str:
@@ -114,6 +140,10 @@ def bulk(request):
     if action == "tag" and not typed_tags(data["tags"]):
         messages.error(request, _("Type at least one tag to add."))
         return redirect(_safe_next(request))
+    try:
+        _check_typed_text(action, data)
+    except InvalidInput as error:
+        return _refused_before_any(request, error)
     issues, versions = _chosen_issues(request, data)
     if not issues:
         messages.error(request, _("Choose at least one issue for a bulk action."))
@@ -150,6 +180,7 @@ def bulk(request):
             "%(n)d not changed: %(which)s", "%(n)d not changed: %(which)s", len(refused)
         ) % {"n": len(refused), "which": "; ".join(refused)}
         messages.warning(request, summary + ".")
+        kept_forms.keep_bulk_text(request, request.POST)
     else:
         messages.success(request, summary + ".")
     return redirect(_safe_next(request))

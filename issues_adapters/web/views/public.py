@@ -26,6 +26,7 @@ from issues_adapters.web.presentation import (
     reporter_can_comment,
     reporter_can_rate,
     reporter_can_reopen,
+    resolution_files,
 )
 from issues_adapters.web.rating_form import RatingForm
 from issues_adapters.wiring import issue_queries, message_bus
@@ -172,6 +173,7 @@ def _render_track(
 
 
 def _render_track_page(request, issue, comment_form, reopen_form, rating_form, alert, status):
+    history = issue_queries().history(issue.id)
     context = {
         "issue": issue,
         "report_attachments": issue.attachments_of(None),
@@ -180,7 +182,8 @@ def _render_track_page(request, issue, comment_form, reopen_form, rating_form, a
         ),
         "token": request.resolver_match.kwargs["token"],
         # The reporter's view holds public comments only, and their own reopen reasons.
-        "comments": conversation(issue.comments, issue_queries().history(issue.id)),
+        "comments": conversation(issue.comments, history),
+        "resolution_attachments": resolution_files(history),
         "category_name": selectors.category_names().get(issue.category) if issue.category else "",
         "comment_form": comment_form or forms.ReporterCommentForm(),
         "reopen_form": reopen_form

@@ -8,11 +8,13 @@ turns it off, also the RFC 8058 one-click POST a mail client sends, which carrie
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
+from issues_adapters.accounts import languages
 from issues_adapters.accounts.preferences import read_unsubscribe_token, settings_of, turn_off
 from issues_adapters.web import forms, selectors
 from issues_adapters.web.views.staff import staff_required
@@ -37,9 +39,22 @@ def staff_settings(request):
             form.save()
             messages.success(request, _("Your settings are saved."))
             return redirect("staff_settings")
-        return render(request, "web/settings.html", {"form": form}, status=400)
-    form = forms.NotificationSettingsForm(instance=chosen, categories=categories)
-    return render(request, "web/settings.html", {"form": form})
+        return render_settings(request, mail=form, status=400)
+    return render_settings(request)
+
+
+def language_form(request) -> forms.LanguageForm:
+    current = languages.chosen_language(request) or translation.get_language()
+    return forms.LanguageForm(initial={"language": current})
+
+
+def render_settings(request, *, mail=None, language=None, status=200):
+    """The settings page: mail on one form, the language on another (each saved on its own)."""
+    mail = mail or forms.NotificationSettingsForm(
+        instance=settings_of(request.user), categories=selectors.active_categories()
+    )
+    context = {"form": mail, "language_form": language or language_form(request)}
+    return render(request, "web/settings.html", context, status=status)
 
 
 @csrf_exempt

@@ -30,6 +30,7 @@ from issues_adapters.web.presentation import (
     change_phrase,
     kept_text,
     looking_text,
+    resolution_files,
     staff_actions,
     timeline,
 )
@@ -198,6 +199,7 @@ def queue(request):
         else "",
         "here": request.get_full_path(),
         "bulk_form": forms.BulkForm(staff=staff, categories=categories),
+        "kept_bulk_text": kept_forms.kept_bulk_text(request),
         "bulk_filter": urlencode({k: v for k, v in chosen.items() if v}),
         # Offered when the filter spans pages; a capped count, never COUNT(*) of everything
         # (asked on every page, so that a page costs the same number of queries).
@@ -407,6 +409,7 @@ def _render_issue(request, issue_id):
         "can_watch": Action.WATCH in allowed,
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
         "timeline": timeline(history, names),
+        "resolution_attachments": resolution_files(history),
         "forms": action_forms,
         "can_await": Action.AWAIT_REPORTER in allowed,
         "can_resolve": Action.RESOLVE in allowed,

@@ -15,6 +15,7 @@ from issues_adapters.attachments.serving import file_response, thumbnail_respons
 from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
 from issues_adapters.texts import translated
 from issues_adapters.web import forms, watcher_links
+from issues_adapters.web.presentation import resolution_files
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain.commands import CommentOnIssue
 from issues_domain.errors import CommandRefused, InvalidInput
@@ -42,6 +43,7 @@ def _render(request, token, issue, email, *, form=None, alert="", status=200):
             "files_base": reverse("watch_issue", kwargs={"token": token}),
             "report_attachments": issue.attachments_of(None),
             "comments": issue.comments,
+            "resolution_attachments": resolution_files(issue_queries().history(issue.id)),
             "comment_form": form or forms.ReporterCommentForm(),
             "can_comment": issue.status != "closed",
             "alert": alert,
