@@ -9,8 +9,10 @@ relay_events` and in the Celery beat task `sla.tick`.
 The due timers are acted on in batches of BATCH, one transaction a batch: its timers' rows
 are locked in one statement, skipping rows another worker holds (PostgreSQL; so several
 workers share the due set), and the flags' issues are read ahead in one more; then each
-timer's command goes through the bus as usual, its own unit of work (a savepoint a failing
-one rolls back alone) recording its own event.
+timer's command goes through the bus as usual, its own unit of work recording its own event.
+The flags' units of work write together (persistence.unit_of_work.written_together: their
+rows and events in a few statements for the batch); if that fails, they run again each in a
+savepoint of its own, as the auto-close commands always do, so a failing one fails alone.
 
 Once per deadline, however many run it: a worker holds a timer's row until its batch commits,
 and the issue itself refuses a second flag of a deadline (every database). A deadline acted
@@ -170,8 +172,9 @@ def _mine(batch: list[tuple], now: datetime) -> list[tuple]:
 def _act(bus: MessageBus, command, deadline: str, now: datetime, done: TimerPass):
     """Send the command; the (issue, deadline) to hold if it is done with, else None.
 
-    The command's unit of work is a savepoint of the batch's transaction: what a failing
-    command wrote is rolled back, the batch's other commands are kept."""
+    Its unit of work is a savepoint of the batch's transaction (or, written together, writes
+    nothing until the batch does): what a failing command wrote is rolled back, the batch's
+    other commands are kept."""
     issue_id = command.issue_id
     try:
         bus.handle(command)
