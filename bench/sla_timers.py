@@ -10,13 +10,23 @@ next 30 days (what matters is how the pass finds due rows, not how the rows came
 then `--due` real issues are reported through the bus (their clocks kept from their events)
 and the pass runs at a moment when all of them are due. Targets (issue 14): a pass with
 nothing due <= 50 ms; >= 1,000 breaches flagged a second.
+
+Flags a second move with the machine's load; the CPU a flag (this process's, and on a local
+PostgreSQL its backend's, read from /proc) is the steadier figure. `--workers N` runs N passes
+at once, as a worker pool does (sharing the due set on PostgreSQL); `--queries` counts the
+statements of the flagging, `--profile` profiles it (CPU time; BENCH_SORT=tottime to sort).
 """
 
 import argparse
+import collections
+import cProfile
 import os
+import pstats
+import re
 import statistics
 import sys
 import tempfile
+import threading
 import time
 import uuid
 from datetime import timedelta
@@ -32,6 +42,11 @@ def main() -> None:
     parser.add_argument("--clocks", type=int, default=100_000)
     parser.add_argument("--due", type=int, default=1_000)
     parser.add_argument("--passes", type=int, default=50)
+    parser.add_argument(
+        "--workers", type=int, default=1, help="timer passes at once, each on its own connection"
+    )
+    parser.add_argument("--profile", action="store_true", help="cProfile the flagging, top 40")
+    parser.add_argument("--queries", action="store_true", help="count the flagging's queries")
     args = parser.parse_args()
     os.environ.update(
         DATABASE_URL=args.database_url or f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3",
@@ -110,20 +125,89 @@ def main() -> None:
     # "Urgent" is round the clock: 30 minutes to respond, 4 hours to resolve. Five hours on,
     # each new issue has four deadlines due (two warnings, two breaches); the filler's are not.
     late = timezone.now() + timedelta(hours=5)
-    flagged, began = 0, time.perf_counter()
+    statements: collections.Counter = collections.Counter()
+
+    def count(execute, sql, params, many, context):
+        statements[re.sub(r"\"s\d+_x\d+\"", "s", sql.split(" WHERE ")[0])[:150]] += 1
+        return execute(sql, params, many, context)
+
+    if args.queries:
+        connection.execute_wrappers.append(count)
+    profile = cProfile.Profile(time.process_time) if args.profile else None
+    if profile:
+        profile.enable()
+    server = _server_cpu(connection)
+    flagged, began, cpu = 0, time.perf_counter(), time.process_time()
     while True:
-        done = timers.tick(bus, now=late, limit=500)
-        flagged += done.fired
-        if done.acted == 0:
+        done = _passes(args.workers, lambda: timers.tick(bus, now=late, limit=500))
+        flagged += sum(each.fired for each in done)
+        if not sum(each.acted for each in done):
             break
         # The relay's part: the clocks take in the flags, and move on to the next deadline.
         new = list(RecordedEvent.objects.filter(position__gt=seen).order_by("position"))
         clocks.apply_all([to_event(row) for row in new])
         seen = new[-1].position if new else seen
-    elapsed = time.perf_counter() - began
-    print(f"  {flagged:,} deadlines flagged in {elapsed:.2f} s: {flagged / elapsed:,.0f} a second")
+    elapsed, cpu = time.perf_counter() - began, time.process_time() - cpu
+    server = _server_cpu(connection) - server if server is not None else None
+    if profile:
+        profile.disable()
+        pstats.Stats(profile).sort_stats(os.environ.get("BENCH_SORT", "cumulative")).print_stats(40)
+    for sql, times in statements.most_common():
+        print(f"  {times:>7,}  {sql}")
+    print(
+        f"  {flagged:,} deadlines flagged by {args.workers} worker(s) in {elapsed:.2f} s: "
+        f"{flagged / elapsed:,.0f} a second"
+    )
+    print(f"  CPU a flag: {cpu / flagged * 1000:.2f} ms in this process", end="")
+    if server is not None and args.workers == 1:
+        print(f" + {server / flagged * 1000:.2f} ms in the PostgreSQL backend", end="")
+        cpu += server
+    elif server is not None:
+        print(" (its PostgreSQL backends' not counted with several workers)", end="")
+    print(f"; on a core of its own: {flagged / cpu:,.0f} a second")
     print("  (the clocks taking in those flags is counted in that time)")
     print(f"reproduce: .venv/bin/python bench/sla_timers.py {' '.join(sys.argv[1:])}")
+
+
+def _server_cpu(connection) -> float | None:
+    """CPU seconds the PostgreSQL backend of this connection has used (local server only)."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _passes(workers: int, one_pass) -> list:
+    """`workers` timer passes at once (threads, each on its own database connection), like
+    the worker pool's; each worker runs passes until it finds nothing left to act on."""
+    if workers == 1:
+        return [one_pass()]
+    from django.db import connections
+
+    results = [[] for _ in range(workers)]
+
+    def work(mine: list) -> None:
+        try:
+            while True:
+                done = one_pass()
+                mine.append(done)
+                if done.acted == 0:
+                    return
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=work, args=(mine,)) for mine in results]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return [done for mine in results for done in mine]
 
 
 if __name__ == "__main__":

@@ -19,6 +19,13 @@ class IssueLog(abc.ABC):
     def get(self, issue_id: uuid.UUID) -> "Issue":
         """The issue, or IssueNotFound."""
 
+    def get_without_timeline(self, issue_id: uuid.UUID) -> "Issue":
+        """The issue's state without its comments, attachments and watchers, for a command
+        that reads and changes none of them (the SLA flags); or IssueNotFound.
+
+        An adapter may load it cheaper than `get`; this one loads it whole."""
+        return self.get(issue_id)
+
     @abc.abstractmethod
     def find(self, id_or_reference: str) -> "Issue":
         """The issue with this id (as text) or reference (e.g. HD-1042), or IssueNotFound."""

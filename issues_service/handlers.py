@@ -186,7 +186,7 @@ class UnlinkIssuesHandler(CommandHandler):
 class FlagSlaWarningHandler(CommandHandler):
     def __call__(self, cmd: commands.FlagSlaWarning) -> uuid.UUID:
         with self.uow:
-            issue = self.uow.issues.get(cmd.issue_id)
+            issue = self.uow.issues.get_without_timeline(cmd.issue_id)
             issue.flag_sla(TimerKind.WARNING, cmd.goal, cmd.deadline, cmd.due_at)
             self.uow.commit()
         return issue.id
@@ -205,7 +205,7 @@ class AddWatcherHandler(CommandHandler):
 class FlagSlaBreachHandler(CommandHandler):
     def __call__(self, cmd: commands.FlagSlaBreach) -> uuid.UUID:
         with self.uow:
-            issue = self.uow.issues.get(cmd.issue_id)
+            issue = self.uow.issues.get_without_timeline(cmd.issue_id)
             issue.flag_sla(TimerKind.BREACH, cmd.goal, cmd.deadline, cmd.due_at)
             self.uow.commit()
         return issue.id

@@ -18,6 +18,7 @@ class FakeIssueLog(IssueLog):
         self.stored: dict[uuid.UUID, Issue] = {issue.id: issue for issue in issues}
         self.seen: dict[uuid.UUID, Issue] = {}
         self.loaded_versions: dict[uuid.UUID, int] = {}
+        self.loaded_without_timeline: list[uuid.UUID] = []
         self._next = 1000 + len(self.stored)
 
     def add(self, issue: Issue) -> None:
@@ -32,6 +33,10 @@ class FakeIssueLog(IssueLog):
         self.seen[issue_id] = issue
         self.loaded_versions[issue_id] = issue.version
         return issue
+
+    def get_without_timeline(self, issue_id: uuid.UUID) -> Issue:
+        self.loaded_without_timeline.append(issue_id)
+        return self.get(issue_id)
 
     def find(self, id_or_reference: str) -> Issue:
         for issue in self.stored.values():

@@ -7,32 +7,43 @@ from django.utils import timezone
 
 from issues_adapters.persistence import event_codec
 from issues_adapters.persistence.models import RecordedEvent
-from issues_adapters.persistence.plain_statements import insert
+from issues_adapters.persistence.plain_statements import insert, insert_each
 from issues_domain.events import Event, IssueCommented
 from issues_domain.ports import IssueHistory
 
 
 def record_events(events: list[Event]) -> list[int]:
     """Append the events to the log, in the caller's transaction; returns their positions."""
-    positions = []
-    for event in events:
-        values = {
-            "event_id": event.event_id,
-            "event_type": type(event).__name__,
-            "issue_id": event.issue_id,
-            "issue_version": event.version,
-            "status": event.status.value if event.status else None,
-            "correlation_id": event.correlation_id,
-            "causation_id": event.causation_id,
-            "schema_version": type(event).schema_version,
-            "actor_role": event.actor.role.value,
-            "actor_name": event.actor.name,
-            "data": {**event_codec.encode(event), "actor_email": event.actor.email},
-            "occurred_at": event.occurred_at,
-            "recorded_at": timezone.now(),
-        }
-        positions.append(insert(RecordedEvent, values, returning="position"))
-    return positions
+    return [insert(RecordedEvent, _row(event), returning="position") for event in events]
+
+
+def record_many(events: list[Event]) -> list[int]:
+    """`record_events` for many events in one `executemany` (one pipeline on psycopg) and one
+    read of their positions, in the order given."""
+    if not events:
+        return []
+    insert_each(RecordedEvent, [_row(event) for event in events])
+    ids = [event.event_id for event in events]
+    found = dict(RecordedEvent.objects.filter(event_id__in=ids).values_list("event_id", "position"))
+    return [found[event_id] for event_id in ids]
+
+
+def _row(event: Event) -> dict:
+    return {
+        "event_id": event.event_id,
+        "event_type": type(event).__name__,
+        "issue_id": event.issue_id,
+        "issue_version": event.version,
+        "status": event.status.value if event.status else None,
+        "correlation_id": event.correlation_id,
+        "causation_id": event.causation_id,
+        "schema_version": type(event).schema_version,
+        "actor_role": event.actor.role.value,
+        "actor_name": event.actor.name,
+        "data": {**event_codec.encode(event), "actor_email": event.actor.email},
+        "occurred_at": event.occurred_at,
+        "recorded_at": timezone.now(),
+    }
 
 
 # What reading an event needs, without a model instance per row (a rebuild reads millions).

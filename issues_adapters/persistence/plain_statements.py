@@ -94,6 +94,20 @@ def insert(model: type[Model], values: dict, *, returning: str | None = None):
         return cursor.fetchone()[0] if returning else None
 
 
+def insert_each(model: type[Model], rows: list[dict]) -> None:
+    """`insert` for each row (all with the same keys) in one `executemany` (which psycopg
+    sends as one pipeline)."""
+    if not rows:
+        return
+    sql, preparers = _statement(model, tuple(rows[0]), None, connection.vendor)
+    params = [
+        [prepare(value) for prepare, value in zip(preparers, row.values(), strict=True)]
+        for row in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
+
+
 def update(model: type[Model], values: dict, *, where: dict) -> int:
     """Set `values` (field names to values) on the rows whose `where` fields equal the values
     given (none of them None: `= NULL` matches nothing); how many rows that was."""
@@ -102,6 +116,25 @@ def update(model: type[Model], values: dict, *, where: dict) -> int:
     params = [prepare(value) for prepare, value in zip(preparers, given, strict=True)]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def update_each(model: type[Model], rows: list[tuple[dict, dict]]) -> int:
+    """`update` for each (values, where) pair, all with the same keys, in one `executemany`
+    (which psycopg sends as one pipeline); how many rows that was in all."""
+    if not rows:
+        return 0
+    values, where = rows[0]
+    sql, preparers = _update_statement(model, tuple(values), tuple(where), connection.vendor)
+    params = [
+        [
+            prepare(value)
+            for prepare, value in zip(preparers, [*v.values(), *w.values()], strict=True)
+        ]
+        for v, w in rows
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
         return cursor.rowcount
 
 

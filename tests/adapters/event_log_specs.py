@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 import pytest
 from expects import equal, expect
 
-from issues_adapters.persistence.event_log import to_event
+from issues_adapters.persistence.event_log import record_many, to_event
 from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.persistence.unit_of_work import DjangoUnitOfWork
 from issues_adapters.sla.defaults import seed_policies
@@ -103,3 +103,29 @@ class When_every_kind_of_event_is_recorded_and_read_back:
 
     def it_should_give_back_equal_events_in_the_same_order(self):
         expect(self.read_back).to(equal(self.raised))
+
+
+@pytest.mark.django_db
+class When_events_are_recorded_many_at_once:
+    """As a batch of SLA flags writes them: one executemany, then their positions."""
+
+    def given_the_events_of_an_issue_recorded_one_by_one(self):
+        When_every_kind_of_event_is_recorded_and_read_back.given_an_issue_that_raises_every_kind_of_event(
+            self
+        )
+        RecordedEvent.objects.all().delete()
+
+    def because_they_are_recorded_many_at_once(self):
+        self.positions = record_many(self.raised)
+        self.read_back = [to_event(row) for row in RecordedEvent.objects.order_by("position")]
+
+    def it_should_give_back_equal_events_in_the_same_order(self):
+        expect(self.read_back).to(equal(self.raised))
+
+    def it_should_answer_their_positions_in_the_order_given(self):
+        expect(self.positions).to(
+            equal(
+                list(RecordedEvent.objects.order_by("position").values_list("position", flat=True))
+            )
+        )
+        expect(self.positions).to(equal(sorted(self.positions)))

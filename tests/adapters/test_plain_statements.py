@@ -9,7 +9,13 @@ from django.db import connection
 from issues_adapters.api.models import IdempotencyRecord
 from issues_adapters.eventing.models import Delivery
 from issues_adapters.persistence.models import RecordedEvent
-from issues_adapters.persistence.plain_statements import insert, insert_new, update
+from issues_adapters.persistence.plain_statements import (
+    insert,
+    insert_each,
+    insert_new,
+    update,
+    update_each,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -144,3 +150,41 @@ def test_an_update_whose_conditions_match_nothing_changes_nothing():
 
     assert updated == 0
     assert IdempotencyRecord.objects.get(pk=claim.pk).state == IdempotencyRecord.RUNNING
+
+
+def test_rows_inserted_each_in_one_go_are_stored_as_one_insert_stores_them():
+    one, each = an_event(), [an_event(), an_event(issue_version=2)]
+    position = insert(RecordedEvent, one, returning="position")
+
+    insert_each(RecordedEvent, each)
+
+    stored = {row.event_id: row for row in RecordedEvent.objects.all()}
+    assert set(stored) == {one["event_id"], *(event["event_id"] for event in each)}
+    single = raw_row(RecordedEvent, position=position)
+    for event in each:
+        row = raw_row(RecordedEvent, event_id=event["event_id"])
+        for column in ("event_id", "issue_id", "position", "issue_version"):
+            row.pop(column), single.pop(column, None)
+        assert row == single
+    assert stored[each[1]["event_id"]].issue_version == 2
+
+
+def test_updates_each_in_one_go_count_every_row_they_changed():
+    first, second, stale = a_running_claim(), a_running_claim(), a_running_claim()
+    done = {"state": IdempotencyRecord.DONE, "completed_at": AT}
+
+    updated = update_each(
+        IdempotencyRecord,
+        [
+            (done, {"id": first.pk, "claim": first.claim}),
+            (done, {"id": second.pk, "claim": second.claim}),
+            (done, {"id": stale.pk, "claim": uuid.uuid4()}),
+        ],
+    )
+
+    assert updated == 2
+    assert dict(IdempotencyRecord.objects.values_list("pk", "state")) == {
+        first.pk: IdempotencyRecord.DONE,
+        second.pk: IdempotencyRecord.DONE,
+        stale.pk: IdempotencyRecord.RUNNING,
+    }

@@ -7,11 +7,11 @@ from expects import equal, expect
 
 from issues_domain import commands
 from issues_domain.business_hours import BusinessCalendar
-from issues_domain.events import IssueReported, SlaBreached, SlaTargeted
+from issues_domain.events import IssueReported, SlaBreached, SlaTargeted, SlaWarned
 from issues_domain.sla import SlaPolicy
-from tests.fakes import FakeSlaPolicies, FakeUnitOfWork
+from tests.fakes import FakeSlaPolicies, FakeUnitOfWork, RacingUnitOfWork
 from tests.matchers import be_refused_with, catch, have_raised
-from tests.service.contexts import Refused, With_a_bus, report_command
+from tests.service.contexts import ALICE, Refused, With_a_bus, report_command
 
 DUE = datetime(2026, 12, 7, 11, tzinfo=UTC)
 DEFAULT = SlaPolicy.create(
@@ -65,6 +65,52 @@ class When_the_process_manager_flags_a_breach(With_a_reported_issue_under_a_poli
 
     def it_should_remember_the_deadline_on_the_issue(self):
         expect(self.stored.sla_flags).to(equal(frozenset({"resolution:breach:144000"})))
+
+    def it_should_load_the_issue_without_its_timeline(self):
+        expect(self.uow.issues.loaded_without_timeline).to(equal([self.issue_id]))
+
+
+class When_the_process_manager_flags_a_warning(With_a_reported_issue_under_a_policy):
+    def because_it_flags_the_first_response_warning(self):
+        self.bus.handle(
+            commands.FlagSlaWarning(
+                issue_id=self.issue_id,
+                goal="first_response",
+                deadline="first_response:warning:28800",
+                due_at=DUE,
+            )
+        )
+
+    def it_should_record_the_warning(self):
+        expect(self.uow).to(have_raised(SlaWarned, deadline="first_response:warning:28800"))
+
+    def it_should_load_the_issue_without_its_timeline(self):
+        expect(self.uow.issues.loaded_without_timeline).to(equal([self.issue_id]))
+
+
+class When_a_breach_is_flagged_while_alice_assigns_the_issue(With_a_reported_issue_under_a_policy):
+    """The assignment commits first: the flag is redone on the fresh state, naming Bob."""
+
+    def make_unit_of_work(self) -> FakeUnitOfWork:
+        def alice_assigns(issue):
+            issue.assign("bob", ALICE, self.uow.staff)
+
+        uow = RacingUnitOfWork(rival=alice_assigns, races=0, staff=("alice", "bob"))
+        uow.sla_policies = FakeSlaPolicies(DEFAULT)
+        return uow
+
+    def given_the_next_commit_loses_the_race(self):
+        self.uow.races = self.uow.commit_attempts + 1
+
+    def because_it_flags_the_resolution_breach(self):
+        self.bus.handle(breach(self.issue_id))
+
+    def it_should_keep_the_assignment(self):
+        expect(self.stored.assignee).to(equal("bob"))
+
+    def it_should_record_the_breach_once_for_the_assignee(self):
+        expect([type(event) for event in self.uow.recorded_events()]).to(equal([SlaBreached]))
+        expect(self.uow).to(have_raised(SlaBreached, assignee="bob"))
 
 
 class With_a_breach_flagged(With_a_reported_issue_under_a_policy):
