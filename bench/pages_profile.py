@@ -208,7 +208,8 @@ def main() -> int:
             for name, (seconds, renders) in sorted(spent.items(), key=lambda i: -i[1][0])[:30]:
                 print(f"{seconds / args.count * 1000:8.3f} ms {renders / args.count:5.1f}x {name}")
         elif args.profile:
-            profiler = cProfile.Profile(time.process_time)  # CPU, not wall: steadier on a shared machine
+            # CPU time, not wall time: steadier on a shared machine.
+            profiler = cProfile.Profile(time.process_time)
             profiler.enable()
             for _ in range(args.count):
                 call(kinds[args.profile]())

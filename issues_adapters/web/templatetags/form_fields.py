@@ -53,7 +53,7 @@ def _remembered(field, as_group: bool) -> str:
             if len(_REMEMBERED) >= _AT_MOST:
                 _REMEMBERED.clear()
             _REMEMBERED[key] = html
-    return mark_safe(html)  # noqa: S308 (Django's own rendering, escaped by it)
+    return mark_safe(html)  # Django's own rendering of the field, escaped by it
 
 
 @register.simple_tag
