@@ -214,6 +214,8 @@ def main() -> int:
             for _ in range(args.count):
                 call(kinds[args.profile]())
             profiler.disable()
+            if args.save:
+                profiler.dump_stats(Path(args.save, f"{args.profile}.prof"))
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
             stats.print_stats(60)
