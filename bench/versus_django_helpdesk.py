@@ -220,6 +220,18 @@ def seed_peer(directory: Path, env: dict, issues: int) -> dict:
     return json.loads(answer.stdout.strip().splitlines()[-1])
 
 
+OURS_COUNT = "from issues_adapters.persistence.models import IssueRecord as M"
+PEER_COUNT = "from helpdesk.models import Ticket as M"
+
+
+def count_rows(python, cwd: Path, env: dict, model: str) -> int:
+    script = f"import django; django.setup(); {model}; print(M.objects.count())"
+    answer = subprocess.run(
+        [str(python), "-c", script], cwd=cwd, env=env, check=True, capture_output=True, text=True
+    )
+    return int(answer.stdout.strip().splitlines()[-1])
+
+
 def seed_ours(env: dict, issues: int) -> dict:
     """Migrate and seed our database in a process of its own (its settings are per database)."""
     python = str(PROJECT / ".venv" / "bin" / "python")
@@ -490,6 +502,17 @@ def run_database(vendor: str, args, clients: list[int], paths: list[str]) -> dic
                             f"{result['cpu_ms']:5.2f} ms CPU  {result['statuses']}",
                             flush=True,
                         )
+        if "form report" in paths:
+            # A redirect is not proof of a report: count the rows each form wrote.
+            ours_rows = count_rows(
+                PROJECT / ".venv" / "bin" / "python", PROJECT, ours_env, OURS_COUNT
+            )
+            their_rows = count_rows(PEER_PYTHON, peer_dir, peer_env, PEER_COUNT)
+            print(
+                f"  {vendor}: issues now {ours_rows:,} ours, {their_rows:,} theirs "
+                f"(seeded {args.issues:,} each; the form reports' 302s should match)",
+                flush=True,
+            )
     finally:
         for server in servers:
             api_issues.stop(server)
