@@ -1,26 +1,33 @@
 """Side by side with django-helpdesk 2.6.1: the public form report, the issue page, the queue.
 
-    .venv/bin/python bench/versus_django_helpdesk.py                   # SQLite, 100,000 issues
-    .venv/bin/python bench/versus_django_helpdesk.py --postgres        # scratch PostgreSQL dbs
+    .venv/bin/python bench/versus_django_helpdesk.py        # 100,000 issues, SQLite then PG
+    .venv/bin/python bench/versus_django_helpdesk.py --databases sqlite --paths "form report"
+    .venv/bin/python bench/versus_django_helpdesk.py --postgres       # PostgreSQL only
     .venv/bin/python bench/versus_django_helpdesk.py --issues 10000 --seconds 5 --runs 1
 
 django-helpdesk is installed from PyPI into a throwaway virtual environment under
 var/bench/peer/ (made once, kept for later runs), in a minimal project set up as its install
-guide says (teams off, DEBUG off, mail to the dummy backend). Both systems get the same number
-of issues written straight by SQL (80% closed, 10% resolved, 10% open), and the issue measured
-gets five comments through each product's own code. Both run under gunicorn as our README
-says (2 workers x 4 gthreads, persistent database connections), one after the other: for each
-path, each run, ours then theirs, so both see the same machine. The load generator is
+guide says (teams off, DEBUG off, mail to the dummy backend); on SQLite it gets the options
+ours runs with (WAL, synchronous=NORMAL), without which its every write waits for the disk.
+For each database (scratch ones, removed afterwards) both systems get the same number of issues
+written straight by SQL (80% closed, 10% resolved, 10% open), and the issue measured gets five
+comments through each product's own code. Both run under gunicorn as our README says (2
+workers x 4 gthreads, persistent database connections), taking turns: for each path, each
+run, ours then theirs, so both see the same machine. The load generator is
 bench/api_issues.py's: N threads, each on a keep-alive connection, back to back for --seconds.
 
 Paths (ours / theirs):
 - form report: POST / with the CSRF token / POST /helpdesk/tickets/submit/ (anonymous);
+  measured with it, the limit for a write: bench/api_bare_insert.py with a fresh
+  startproject's apps and middleware inserting one row (PERFORMANCE.md's "Django view
+  inserting one row"), on our database;
 - issue page: GET /staff/issues/<id>/ / GET /helpdesk/tickets/<id>/ (signed-in staff);
 - queue page: GET /staff/ / GET /helpdesk/tickets/ plus its list data (the page loads the
   rows with a second request, /helpdesk/datatables_ticket_list/<query>; both are timed).
 
-"server CPU" is the CPU time the gunicorn processes used per request. The issue's targets: the
-form report and the issue page at >= 10x django-helpdesk's rate.
+"CPU" is the CPU time the gunicorn processes used per request (our delivery thread's
+included). The issue's targets: the form report and the issue page at >= 10x
+django-helpdesk's rate.
 """
 
 import argparse
@@ -29,6 +36,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
@@ -92,8 +100,14 @@ if _db.startswith("postgres"):
         "USER": "postgres", "HOST": "127.0.0.1", "PORT": 5432, "CONN_MAX_AGE": 600,
     }}
 else:
+    # The SQLite options ours runs with (WAL, no fsync a commit, writers queueing): the
+    # default rollback journal would make its writes wait on the disk, not on its code.
     DATABASES = {"default": {
         "ENGINE": "django.db.backends.sqlite3", "NAME": _db, "CONN_MAX_AGE": 600,
+        "OPTIONS": {
+            "transaction_mode": "IMMEDIATE", "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+        },
     }}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 SITE_ID = 1
@@ -206,19 +220,38 @@ def seed_peer(directory: Path, env: dict, issues: int) -> dict:
     return json.loads(answer.stdout.strip().splitlines()[-1])
 
 
-def seed_ours(env: dict, issues: int) -> dict:
-    python = str(PROJECT / ".venv" / "bin" / "python")
-    subprocess.run(
-        [python, "manage.py", "migrate", "--noinput", "-v0"], cwd=PROJECT, env=env, check=True
+OURS_COUNT = "from issues_adapters.persistence.models import IssueRecord as M"
+PEER_COUNT = "from helpdesk.models import Ticket as M"
+
+
+def count_rows(python, cwd: Path, env: dict, model: str) -> int:
+    script = f"import django; django.setup(); {model}; print(M.objects.count())"
+    answer = subprocess.run(
+        [str(python), "-c", script], cwd=cwd, env=env, check=True, capture_output=True, text=True
     )
-    os.environ.update(env)
+    return int(answer.stdout.strip().splitlines()[-1])
+
+
+def seed_ours(env: dict, issues: int) -> dict:
+    """Migrate and seed our database in a process of its own (its settings are per database)."""
+    python = str(PROJECT / ".venv" / "bin" / "python")
+    run = {"cwd": PROJECT, "env": env, "check": True}
+    subprocess.run([python, "manage.py", "migrate", "--noinput", "-v0"], **run)
+    subprocess.run([python, "manage.py", "collectstatic", "--noinput", "-v0"], **run)
+    answer = subprocess.run(
+        [python, __file__, "--seed-ours", str(issues)], capture_output=True, text=True, **run
+    )
+    return json.loads(answer.stdout.strip().splitlines()[-1])
+
+
+def _seed_ours_here(issues: int) -> None:
     import django
 
     django.setup()
     from django.db import connection
 
     from issues_adapters.persistence.models import IssueNumber, IssueRecord
-    from issues_adapters.wiring import message_bus
+    from issues_adapters.wiring import dispatcher, message_bus
     from issues_domain import commands
     from issues_domain.values import Actor
 
@@ -245,8 +278,28 @@ def seed_ours(env: dict, issues: int) -> dict:
                 visibility="public",
             )
         )
-    connection.close()
-    return {"session": session, "issue": str(issue_id)}
+    dispatcher().worker.wait_until_idle(timeout=60)
+    print(json.dumps({"session": session, "issue": str(issue_id)}))
+
+
+def prepare_bare(env: dict) -> dict:
+    """The limit: bench/api_bare_insert.py's view with a fresh startproject's apps and
+    middleware (PERFORMANCE.md's "Django view inserting one row"), on our database."""
+    bare = env | {
+        "DJANGO_SETTINGS_MODULE": "bench.api_bare_insert",
+        "BARE_INSERT_STACK": "startproject",
+    }
+    subprocess.run(
+        [
+            str(PROJECT / ".venv" / "bin" / "python"),
+            "-c",
+            "import django; django.setup(); import bench.api_bare_insert as b; b.create_table()",
+        ],
+        env=bare,
+        cwd=PROJECT,
+        check=True,
+    )
+    return bare
 
 
 def start(command: list[str], cwd: Path, env: dict, port: int):
@@ -324,35 +377,26 @@ def measure(
     return result
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--issues", type=int, default=100_000)
-    parser.add_argument("--seconds", type=float, default=10.0)
-    parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--clients", default="1,4")
-    parser.add_argument(
-        "--postgres",
-        nargs="?",
-        const="postgres://postgres@127.0.0.1:5432/postgres",
-        help="scratch databases on this PostgreSQL server",
-    )
-    args = parser.parse_args()
-    clients = [int(c) for c in args.clients.split(",")]
+PATHS = ("form report", "issue page", "queue page", "queue list data")
+SYSTEMS = ("ours", "theirs", "bare")
 
-    peer_environment()
+
+def run_database(vendor: str, args, clients: list[int], paths: list[str]) -> dict:
+    """Seed both systems on scratch databases of `vendor`, serve them, time each path; the
+    runs of each cell as {(path, system, clients): [result, ...]}."""
     var = Path(tempfile.mkdtemp(prefix="bench-versus-", dir=PROJECT / "var"))
     peer_dir = var / "peer"
     peer_project(peer_dir)
     scratch: list[str] = []
-    if args.postgres:
-        ours_name, ours_url = queue_page.scratch_postgres(args.postgres)
+    if vendor == "postgresql":
+        ours_name, ours_url = queue_page.scratch_postgres(args.postgres_url)
         import psycopg
 
         peer_name = f"bench_peer_{os.getpid()}"
-        with psycopg.connect(args.postgres, autocommit=True) as conn:
+        with psycopg.connect(args.postgres_url, autocommit=True) as conn:
             conn.execute(f'CREATE DATABASE "{peer_name}"')
         scratch = [ours_name, peer_name]
-        peer_db = args.postgres.rsplit("/", 1)[0] + "/" + peer_name
+        peer_db = args.postgres_url.rsplit("/", 1)[0] + "/" + peer_name
     else:
         ours_url, peer_db = f"sqlite:///{var / 'ours.sqlite3'}", str(var / "peer.sqlite3")
     ours_env = {
@@ -378,41 +422,31 @@ def main() -> int:
     results: dict[tuple[str, str, int], list[dict]] = {}
     servers = []
     try:
-        print(f"Seeding {args.issues:,} issues in each ...", flush=True)
-        subprocess.run(
-            [
-                str(PROJECT / ".venv" / "bin" / "python"),
-                "manage.py",
-                "collectstatic",
-                "--noinput",
-                "-v0",
-            ],
-            cwd=PROJECT,
-            env=ours_env,
-            check=True,
-        )
+        print(f"{vendor}: seeding {args.issues:,} issues in each ...", flush=True)
         ours = seed_ours(ours_env, args.issues)
         theirs = seed_peer(peer_dir, peer_env, args.issues)
-        ours_port, peer_port = api_issues.free_port(), api_issues.free_port()
-        ours_server = start(
-            [str(PROJECT / ".venv" / "bin" / "gunicorn"), "issues_adapters.wsgi:application"],
-            PROJECT,
-            ours_env,
-            ours_port,
-        )
-        servers.append(ours_server)
-        peer_server = start(
-            [str(PEER / "venv" / "bin" / "gunicorn"), "peer.wsgi:application"],
-            peer_dir,
-            peer_env,
-            peer_port,
-        )
-        servers.append(peer_server)
+        bare_env = prepare_bare(ours_env)
+        ports = {system: api_issues.free_port() for system in SYSTEMS}
+        gunicorn = str(PROJECT / ".venv" / "bin" / "gunicorn")
+        pids = {}
+        for system, command, cwd, env in (
+            ("ours", [gunicorn, "issues_adapters.wsgi:application"], PROJECT, ours_env),
+            (
+                "theirs",
+                [str(PEER / "venv" / "bin" / "gunicorn"), "peer.wsgi:application"],
+                peer_dir,
+                peer_env,
+            ),
+            ("bare", [gunicorn, "bench.api_bare_insert:application"], PROJECT, bare_env),
+        ):
+            server = start(command, cwd, env, ports[system])
+            servers.append(server)
+            pids[system] = server.pid
         ours_staff = {"Cookie": f"sessionid={ours['session']}"}
         peer_staff = {"Cookie": f"sessionid={theirs['session']}"}
-        ours_form = csrf_form(ours_port, "/", REPORT_FORM)
+        ours_form = csrf_form(ports["ours"], "/", REPORT_FORM)
         peer_form = csrf_form(
-            peer_port,
+            ports["theirs"],
             "/helpdesk/tickets/submit/",
             {
                 "queue": theirs["queue"],
@@ -422,54 +456,38 @@ def main() -> int:
                 "priority": 3,
             },
         )
-        paths = {
-            "form report": (
-                (ours_port, ours_server.pid, "POST", "/", *ours_form),
-                (peer_port, peer_server.pid, "POST", "/helpdesk/tickets/submit/", *peer_form),
-            ),
-            "issue page": (
-                (
-                    ours_port,
-                    ours_server.pid,
-                    "GET",
-                    f"/staff/issues/{ours['issue']}/",
-                    None,
-                    ours_staff,
-                ),
-                (
-                    peer_port,
-                    peer_server.pid,
-                    "GET",
-                    f"/helpdesk/tickets/{theirs['ticket']}/",
-                    None,
-                    peer_staff,
-                ),
-            ),
-            "queue page": (
-                (ours_port, ours_server.pid, "GET", "/staff/", None, ours_staff),
-                (peer_port, peer_server.pid, "GET", "/helpdesk/tickets/", None, peer_staff),
-            ),
-            "queue list data": (
-                (ours_port, ours_server.pid, "GET", "/staff/", None, ours_staff),
-                (
-                    peer_port,
-                    peer_server.pid,
+        bare_insert = ("POST", "/insert/", api_issues.REPORT, None)
+        every = {
+            "form report": {
+                "ours": ("POST", "/", *ours_form),
+                "theirs": ("POST", "/helpdesk/tickets/submit/", *peer_form),
+                "bare": bare_insert,
+            },
+            "issue page": {
+                "ours": ("GET", f"/staff/issues/{ours['issue']}/", None, ours_staff),
+                "theirs": ("GET", f"/helpdesk/tickets/{theirs['ticket']}/", None, peer_staff),
+            },
+            "queue page": {
+                "ours": ("GET", "/staff/", None, ours_staff),
+                "theirs": ("GET", "/helpdesk/tickets/", None, peer_staff),
+            },
+            "queue list data": {
+                "ours": ("GET", "/staff/", None, ours_staff),
+                "theirs": (
                     "GET",
                     f"/helpdesk/datatables_ticket_list/{datatables_query()}",
                     None,
                     peer_staff,
                 ),
-            ),
+            },
         }
-        for label, sides in paths.items():
+        for label in paths:
             for count in clients:
                 for run in range(args.runs):
-                    for side, (port, pid, method, path, body, headers) in zip(
-                        ("ours", "theirs"), sides, strict=True
-                    ):
+                    for system, (method, path, body, headers) in every[label].items():
                         result = measure(
-                            port,
-                            pid,
+                            ports[system],
+                            pids[system],
                             method,
                             path,
                             clients=count,
@@ -477,41 +495,117 @@ def main() -> int:
                             body=body,
                             headers=headers,
                         )
-                        results.setdefault((label, side, count), []).append(result)
+                        results.setdefault((label, system, count), []).append(result)
                         print(
-                            f"  {label:<16} {side:<6} {count:>2} clients run {run + 1}: "
-                            f"{result['rate']:7.1f} req/s  {result['statuses']}",
+                            f"  {vendor:<10} {label:<16} {system:<6} {count:>2} clients run "
+                            f"{run + 1}: {result['rate']:7.1f} req/s  "
+                            f"{result['cpu_ms']:5.2f} ms CPU  {result['statuses']}",
                             flush=True,
                         )
+        if "form report" in paths:
+            # A redirect is not proof of a report: count the rows each form wrote.
+            ours_rows = count_rows(
+                PROJECT / ".venv" / "bin" / "python", PROJECT, ours_env, OURS_COUNT
+            )
+            their_rows = count_rows(PEER_PYTHON, peer_dir, peer_env, PEER_COUNT)
+            print(
+                f"  {vendor}: issues now {ours_rows:,} ours, {their_rows:,} theirs "
+                f"(seeded {args.issues:,} each; the form reports' 302s should match)",
+                flush=True,
+            )
     finally:
         for server in servers:
             api_issues.stop(server)
-        if scratch:
-            for name in scratch:
-                queue_page.drop_postgres(args.postgres, name)
+        for name in scratch:
+            queue_page.drop_postgres(args.postgres_url, name)
+        shutil.rmtree(var, ignore_errors=True)
+    return results
 
-    vendor = "PostgreSQL" if args.postgres else "SQLite"
-    print(
-        f"\nOurs against django-helpdesk {PEER_VERSION}, {args.issues:,} issues each, {vendor}, "
-        f"gunicorn 2 workers x 4 threads, {args.runs} runs of {args.seconds:g} s a cell "
-        "(median run)"
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--issues", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--clients", default="1,4")
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument(
+        "--paths", default=",".join(PATHS), help="comma-separated: " + ", ".join(PATHS)
     )
-    print(
-        f"{'path':<17}{'clients':>8}{'ours req/s':>12}{'theirs req/s':>14}{'ratio':>8}"
-        f"{'ours CPU ms':>13}{'theirs CPU ms':>15}{'failures':>10}"
+    parser.add_argument(
+        "--postgres",
+        nargs="?",
+        const="postgres://postgres@127.0.0.1:5432/postgres",
+        help="PostgreSQL only, on this server (the default server without a value)",
     )
+    parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--seed-ours", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.seed_ours is not None:
+        _seed_ours_here(args.seed_ours)
+        return 0
+    if args.postgres:
+        args.databases, args.postgres_url = "postgresql", args.postgres
+    clients = [int(c) for c in args.clients.split(",")]
+    paths = [p.strip() for p in args.paths.split(",") if p.strip()]
+    databases = [d.strip() for d in args.databases.split(",") if d.strip()]
+    unknown = set(paths) - set(PATHS) | set(databases) - {"sqlite", "postgresql"}
+    if unknown:
+        parser.error(f"unknown: {', '.join(sorted(unknown))}")
+
+    peer_environment()
+    results = {vendor: run_database(vendor, args, clients, paths) for vendor in databases}
+
+    def median(vendor, label, system, count, key="rate"):
+        runs = results[vendor].get((label, system, count))
+        return statistics.median(r[key] for r in runs) if runs else float("nan")
+
+    names = {"sqlite": "SQLite", "postgresql": "PG"}
+    print(
+        f"\nOurs against django-helpdesk {PEER_VERSION}, {args.issues:,} issues each, "
+        f"gunicorn 2 workers x 4 threads, {args.runs} runs of {args.seconds:g} s a cell, "
+        "median run; req/s, then server CPU ms a request"
+    )
+    head = f"{'path':<17}{'clients':>8}"
+    for vendor in databases:
+        head += f"{'ours ' + names[vendor]:>12}{'peer ' + names[vendor]:>12}{'ratio':>8}"
+    for vendor in databases:
+        head += f"{'CPU ours ' + names[vendor]:>17}{'CPU peer ' + names[vendor]:>17}"
+    print(head + f"{'failures':>10}")
     for label in paths:
         for count in clients:
-            ours_runs, their_runs = (results[(label, side, count)] for side in ("ours", "theirs"))
-            ours_rate = statistics.median(r["rate"] for r in ours_runs)
-            their_rate = statistics.median(r["rate"] for r in their_runs)
-            failures = sum(r["failures"] for r in ours_runs + their_runs)
-            print(
-                f"{label:<17}{count:>8}{ours_rate:>12.1f}{their_rate:>14.1f}"
-                f"{ours_rate / their_rate if their_rate else float('nan'):>7.1f}x"
-                f"{statistics.median(r['cpu_ms'] for r in ours_runs):>13.1f}"
-                f"{statistics.median(r['cpu_ms'] for r in their_runs):>15.1f}{failures:>10}"
-            )
+            line = f"{label:<17}{count:>8}"
+            failures = 0
+            for vendor in databases:
+                ours, theirs = (median(vendor, label, s, count) for s in ("ours", "theirs"))
+                line += f"{ours:>12.1f}{theirs:>12.1f}{ours / theirs:>7.1f}x"
+                failures += sum(
+                    r["failures"]
+                    for system in SYSTEMS
+                    for r in results[vendor].get((label, system, count), [])
+                )
+            for vendor in databases:
+                line += "".join(
+                    f"{median(vendor, label, s, count, 'cpu_ms'):>17.2f}"
+                    for s in ("ours", "theirs")
+                )
+            print(line + f"{failures:>10}")
+    if "form report" in paths:
+        print(
+            "\nThe limit for a write (bench/api_bare_insert.py, startproject apps and middleware, "
+            "one INSERT, no template), same run:"
+        )
+        for vendor in databases:
+            for count in clients:
+                bare = median(vendor, "form report", "bare", count)
+                ours = median(vendor, "form report", "ours", count)
+                theirs = median(vendor, "form report", "theirs", count)
+                print(
+                    f"  {names[vendor]:<7}{count:>2} clients: bare {bare:7.1f} req/s "
+                    f"({median(vendor, 'form report', 'bare', count, 'cpu_ms'):.2f} ms CPU); "
+                    f"ours/bare {ours / bare:.2f}, peer/bare {theirs / bare:.2f}, "
+                    f"bare/peer {bare / theirs:.1f}x"
+                )
     print(
         "command: "
         + shlex.join([".venv/bin/python", "bench/versus_django_helpdesk.py", *sys.argv[1:]])

@@ -51,10 +51,10 @@ def test_the_issue_page_costs_the_same_with_few_or_many_issues_and_comments():
         comment(issue_id, f"Comment {n}", visibility="internal" if n % 2 else "public")
     many = queries_for(client, f"/staff/issues/{issue_id}/")
     assert many == few
-    # The issue and its comments, its files, its watchers, its history, categories (active and
-    # all), staff, canned replies, the SLA clocks (read twice: for the issue's data and for
-    # the panel; issue 17 makes it once) and its rating.
-    assert few <= 13, few
+    # The session and its user, the issue and its comments, its files, its watchers, its SLA
+    # clocks (read once, for the issue's data and the panel), its history, the categories
+    # (active and all in one), staff, canned replies and its rating.
+    assert few <= 11, few
 
 
 def test_the_tracking_page_and_the_version_poll_are_cheap():

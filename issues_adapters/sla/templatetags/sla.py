@@ -6,9 +6,10 @@ register = template.Library()
 
 
 @register.simple_tag
-def sla_panel(issue_id):
-    """The issue's clocks for templates/web/_sla_panel.html (one statement)."""
-    return display.panel_for(issue_id)
+def sla_panel(issue):
+    """The issue's clocks for templates/web/_sla_panel.html, from the `sla` the issue page's
+    IssueDetail was read with (no statement of its own)."""
+    return display.panel_of(issue.sla)
 
 
 @register.filter

@@ -390,8 +390,7 @@ def _render_issue(request, issue_id):
     if issue is None:
         raise Http404("There is no such issue.")
     history = issue_queries().history(issue_id)
-    categories = selectors.active_categories()
-    names = selectors.category_names()
+    categories, names = selectors.categories_and_names()
     staff = selectors.active_staff()
     allowed = staff_actions(issue)
     action_forms = _page_forms(request, issue, allowed, categories, staff)

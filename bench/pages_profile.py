@@ -1,0 +1,235 @@
+"""Where the public form report (POST /) and the staff issue page go: SQL statements and time.
+
+    .venv/bin/python bench/pages_profile.py                    # SQLite scratch file under var/
+    .venv/bin/python bench/pages_profile.py --postgres         # a scratch PostgreSQL database
+    .venv/bin/python bench/pages_profile.py --profile issue    # + cProfile's top functions
+    .venv/bin/python bench/pages_profile.py --profile issue --templates  # time per template
+
+Each request goes through the product's WSGI application (every middleware, DEBUG=0, the
+production settings), called directly with a WSGI environ as gunicorn would build it, on one
+thread. The issue page's issue has five public comments, as in bench/versus_django_helpdesk.py.
+Printed per path: the SQL statements of one request (after warm-up) and the mean wall and CPU
+time over --count requests. Event delivery runs as configured (a delivery thread after commit,
+its CPU counted too, as the server's would be); --delivery none leaves it to the relay.
+"""
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import re
+import sys
+import time
+import urllib.parse
+import uuid
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(PROJECT), str(PROJECT / "bench")]
+
+from api_issues import scratch_sqlite  # noqa: E402
+from api_profile import environ  # noqa: E402
+
+FORM = {
+    "name": "Fred Bloggs",
+    "email": "fred@example.org",
+    "subject": "The printer jams",
+    "description": "The printer on the second floor jams on every page.",
+}
+
+
+def template_times() -> dict:
+    """Time spent in each template's render (inclusive of what it includes), by name."""
+    from django.template import base
+
+    spent: dict[str, list] = {}
+    render = base.Template.render
+
+    def timed(self, context):
+        began = time.perf_counter()
+        try:
+            return render(self, context)
+        finally:
+            entry = spent.setdefault(self.origin.template_name, [0.0, 0])
+            entry[0] += time.perf_counter() - began
+            entry[1] += 1
+
+    base.Template.render = timed
+    return spent
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--postgres", nargs="?", const="postgres://postgres@127.0.0.1:5432/postgres"
+    )
+    parser.add_argument("--count", type=int, default=300)
+    parser.add_argument("--issues", type=int, default=2000)
+    parser.add_argument("--profile", choices=["form", "reported", "issue"], default=None)
+    parser.add_argument(
+        "--templates", action="store_true", help="with --profile: time by template instead"
+    )
+    parser.add_argument("--save", metavar="DIR", help="write each page's body to DIR")
+    parser.add_argument("--delivery", default=None, help="HELPDESK_DELIVER_AFTER_COMMIT")
+    args = parser.parse_args()
+
+    if args.postgres:
+        import queue_page
+
+        name, database_url = queue_page.scratch_postgres(args.postgres)
+
+        def drop():
+            queue_page.drop_postgres(args.postgres, name)
+    else:
+        database_url, drop = scratch_sqlite()
+    os.environ.update(
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY="bench-only-" + uuid.uuid4().hex * 2,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        HELPDESK_API_REPORT_RATE="100000000/second",
+        LOG_LEVEL="ERROR",
+        DJANGO_SETTINGS_MODULE="issues_adapters.settings",
+    )
+    if args.delivery:
+        os.environ["HELPDESK_DELIVER_AFTER_COMMIT"] = args.delivery
+    os.environ.pop("CELERY_BROKER_URL", None)
+    try:
+        import django
+
+        django.setup()
+        import queue_page
+        from django.core.management import call_command
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        call_command("migrate", "--noinput", verbosity=0)
+        call_command("collectstatic", "--noinput", verbosity=0)
+        queue_page.grow(connection.vendor, 0, args.issues)
+        from issues_adapters.persistence.models import IssueNumber, IssueRecord
+        from issues_adapters.wiring import dispatcher, message_bus
+        from issues_adapters.wsgi import application
+        from issues_domain import commands
+        from issues_domain.values import Actor
+
+        IssueNumber.objects.create(id=args.issues)
+        if connection.vendor == "postgresql":
+            table = IssueNumber._meta.db_table
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), {args.issues})"
+                )
+        queue_page.fill_counts()
+        session = queue_page.staff_session()
+        issue_id = (
+            IssueRecord.objects.filter(status="assigned")
+            .order_by("number")
+            .values_list("id", flat=True)[args.issues // 200]
+        )
+        for n in range(5):
+            message_bus().handle(
+                commands.CommentOnIssue(
+                    issue_id=issue_id,
+                    author=Actor.staff("bench"),
+                    body=f"Reply {n}.",
+                    visibility="public",
+                )
+            )
+
+        def call(env) -> tuple[int, list, bytes]:
+            answer = []
+            chunks = application(env, lambda s, h, exc_info=None: answer.append((s, h)))
+            body = b"".join(chunks)
+            getattr(chunks, "close", lambda: None)()
+            status, headers = answer[0]
+            return int(status.split()[0]), headers, body
+
+        code, headers, page = call(environ("GET", "/"))
+        assert code == 200, (code, headers, page[:500])
+        token = re.search(rb'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1).decode()
+        csrf = next(v.split(";")[0].strip() for k, v in headers if "csrftoken=" in v)
+        form_body = urllib.parse.urlencode(FORM | {"csrfmiddlewaretoken": token}).encode()
+
+        def form():
+            env = environ("POST", "/", form_body, {"Cookie": csrf})
+            env["CONTENT_TYPE"] = "application/x-www-form-urlencoded"
+            return env
+
+        _, headers, _ = call(form())
+        reported_cookie = next(v.split(";")[0].strip() for k, v in headers if "reported_issue" in v)
+        kinds = {
+            "form": form,
+            "reported": lambda: environ("GET", "/reported/", headers={"Cookie": reported_cookie}),
+            "issue": lambda: environ(
+                "GET", f"/staff/issues/{issue_id}/", headers={"Cookie": f"sessionid={session}"}
+            ),
+        }
+        for make in kinds.values():
+            for _ in range(30):
+                call(make())
+        dispatcher().worker.wait_until_idle(timeout=30)
+        print(connection.vendor, "delivery:", os.environ.get("HELPDESK_DELIVER_AFTER_COMMIT"))
+        for name, make in kinds.items():
+            with CaptureQueriesContext(connection) as queries:
+                code, _, body = call(make())
+            print(f"\n{name}: HTTP {code}, {len(body)} bytes, {len(queries)} SQL statements")
+            if args.save:
+                Path(args.save, f"{name}.html").write_bytes(body)
+            for query in queries.captured_queries:
+                print("   ", query["sql"][:150])
+            dispatcher().worker.wait_until_idle(timeout=30)
+            began, began_cpu = time.perf_counter(), time.process_time()
+            for _ in range(args.count):
+                call(make())
+            dispatcher().worker.wait_until_idle(timeout=60)
+            mean = (time.perf_counter() - began) / args.count * 1000
+            cpu = (time.process_time() - began_cpu) / args.count * 1000
+            print(f"  mean {mean:.2f} ms, CPU {cpu:.2f} ms (process) over {args.count} requests")
+        # The one speed trick on the issue page, switched off: its own line.
+        from issues_adapters.web.templatetags import form_fields
+
+        remembering = form_fields._key
+        form_fields._key = lambda field, as_group: None
+        began, began_cpu = time.perf_counter(), time.process_time()
+        for _ in range(args.count):
+            call(kinds["issue"]())
+        mean = (time.perf_counter() - began) / args.count * 1000
+        cpu = (time.process_time() - began_cpu) / args.count * 1000
+        form_fields._key = remembering
+        print("\nissue, form fields rendered anew (templatetags/form_fields.py off)")
+        print(f"  mean {mean:.2f} ms, CPU {cpu:.2f} ms (process) over {args.count} requests")
+        if args.profile and args.templates:
+            spent = template_times()
+            for _ in range(args.count):
+                call(kinds[args.profile]())
+            for name, (seconds, renders) in sorted(spent.items(), key=lambda i: -i[1][0])[:30]:
+                print(f"{seconds / args.count * 1000:8.3f} ms {renders / args.count:5.1f}x {name}")
+        elif args.profile:
+            # CPU time, not wall time: steadier on a shared machine.
+            profiler = cProfile.Profile(time.process_time)
+            profiler.enable()
+            for _ in range(args.count):
+                call(kinds[args.profile]())
+            profiler.disable()
+            if args.save:
+                profiler.dump_stats(Path(args.save, f"{args.profile}.prof"))
+            out = io.StringIO()
+            stats = pstats.Stats(profiler, stream=out).sort_stats("cumulative")
+            stats.print_stats(60)
+            out.write("\n---- by own time\n")
+            stats.sort_stats("tottime").print_stats(40)
+            print(out.getvalue())
+    finally:
+        from django.db import connections
+
+        connections.close_all()
+        drop()
+    print("Reproduce: " + " ".join([".venv/bin/python", "bench/pages_profile.py", *sys.argv[1:]]))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
