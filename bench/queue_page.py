@@ -160,7 +160,7 @@ def _rows_sql(vendor: str, start: int, end: int) -> str:
 # Every 20th issue is tagged "vip", every 50th "on-site" (some both): the tag filter's rows.
 TAGS = {"vip": "g % 20 = 0", "on-site": "g % 50 = 7"}
 TAGS_JSON = (
-    "CASE WHEN g % 20 = 0 AND g % 50 = 7 THEN '[\"on-site\", \"vip\"]' "
+    'CASE WHEN g % 20 = 0 AND g % 50 = 7 THEN \'["on-site", "vip"]\' '
     "WHEN g % 20 = 0 THEN '[\"vip\"]' WHEN g % 50 = 7 THEN '[\"on-site\"]' ELSE '[]' END"
 )
 

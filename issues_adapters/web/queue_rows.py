@@ -69,7 +69,8 @@ def rows_html(issues, *, category_names: dict, badges: dict, ratings: dict) -> s
         if len(description) > _LABEL_WIDTH:
             description = Truncator(description).chars(_LABEL_WIDTH)
         tags = "".join(
-            f'<a class="tag" href="?view=open&amp;tag={escape(quote(tag, safe="/"))}">{escape(tag)}</a> '
+            f'<a class="tag" href="?view=open&amp;tag={escape(quote(tag, safe="/"))}">'
+            f"{escape(tag)}</a> "
             for tag in issue.tags
         )
         rating = ratings.get(issue.id)

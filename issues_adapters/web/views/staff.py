@@ -13,11 +13,10 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.template.loader import render_to_string
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
@@ -29,7 +28,6 @@ from issues_adapters.texts import translated, translated_errors
 from issues_adapters.web import counts, forms, kept_forms, presence, selectors
 from issues_adapters.web.labels import ORDERING_LABELS, PRIORITY_LABELS
 from issues_adapters.web.panels import panels as organising_panels
-from issues_adapters.web.queue_rows import rows_html
 from issues_adapters.web.presentation import (
     change_phrase,
     kept_text,
@@ -37,6 +35,7 @@ from issues_adapters.web.presentation import (
     staff_actions,
     timeline,
 )
+from issues_adapters.web.queue_rows import rows_html
 from issues_adapters.web.views import as_of
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
