@@ -100,6 +100,24 @@ class IssueRecord(models.Model):
                 condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
                 name="issue_open_assignee_newest",
             ),
+            # "Most urgent first" of the open views, alone, by category and by assignee: read in
+            # order, instead of sorting every open issue of the category (tests/web/
+            # test_queue_query_plans.py, bench/queue_page.py).
+            models.Index(
+                fields=["priority_rank", "id"],
+                condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
+                name="issue_open_urgent",
+            ),
+            models.Index(
+                fields=["category", "priority_rank", "id"],
+                condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
+                name="issue_open_category_urgent",
+            ),
+            models.Index(
+                fields=["assignee", "priority_rank", "id"],
+                condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
+                name="issue_open_assignee_urgent",
+            ),
         ]
 
     def __str__(self):

@@ -23,6 +23,7 @@ from issues_adapters.persistence.models import (
     WatcherRecord,
 )
 from issues_adapters.sla import display as sla_display
+from issues_adapters.sla.models import SlaClock
 from issues_domain.issue import Issue
 from issues_service.queries import (
     DEFAULT_ORDERING,
@@ -81,14 +82,16 @@ class DjangoIssueQueries(IssueQueries):
         ordering = filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
         column, descending = _ORDER_COLUMNS[ordering]
         rows = _filtered(IssueRecord.objects.all(), filters)
-        if column == "sla_due_at":
-            rows = rows.annotate(sla_due_at=sla_display.next_deadline())
         direction, key = _decode_cursor(filters.cursor, column)
         backwards = direction == "before"
-        if key is not None:
-            rows = rows.filter(_beyond(column, key, descending=descending != backwards))
-        order = [f"-{column}", "-id"] if descending != backwards else [column, "id"]
-        page = list(rows.order_by(*order).values(*_SUMMARY_FIELDS, column)[: filters.page_size + 1])
+        if column == "sla_due_at":
+            page = _by_deadline(rows, key, backwards, filters.page_size + 1)
+        else:
+            if key is not None:
+                rows = rows.filter(_beyond(column, key, descending=descending != backwards))
+            order = [f"-{column}", "-id"] if descending != backwards else [column, "id"]
+            page = rows.order_by(*order).values(*_SUMMARY_FIELDS, column)
+            page = list(page[: filters.page_size + 1])
         has_more = len(page) > filters.page_size
         page = page[: filters.page_size]
         if backwards:
@@ -167,7 +170,10 @@ class DjangoIssueQueries(IssueQueries):
         ordering = filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
         column, descending = _ORDER_COLUMNS[ordering]
         order = [f"-{column}", "-id"] if descending else [column, "id"]
-        rows = _filtered(IssueRecord.objects.all(), filters).order_by(*order)
+        rows = _filtered(IssueRecord.objects.all(), filters)
+        if column == "sla_due_at":
+            rows = rows.annotate(sla_due_at=sla_display.next_deadline())
+        rows = rows.order_by(*order)
         return [_summary(row) for row in rows.values(*_SUMMARY_FIELDS)[:at_most]]
 
     def count_matching(self, filters: QueueFilters, at_most: int) -> int:
@@ -343,6 +349,47 @@ def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
     if filters.sla in sla_display.SLA_VIEWS:
         rows = rows.filter(id__in=sla_display.SLA_VIEWS[filters.sla](timezone.now()).values("pk"))
     return rows
+
+
+def _by_deadline(rows: QuerySet, key: tuple | None, backwards: bool, limit: int) -> list[dict]:
+    """A page of `rows` by next SLA deadline (then id): first the issues with a running clock,
+    read in deadline order from the clocks' index, then those without one (sla.display's
+    NO_DEADLINE), by id. Ordering every issue by a per-issue subquery sorted all the open ones
+    on every page, a cost that grew with the helpdesk (tests/web/test_queue_query_plans.py)."""
+    running = SlaClock.objects.filter(due_at__isnull=False)
+    no_deadline = sla_display.NO_DEADLINE
+
+    def with_clock(beyond: tuple | None, n: int) -> list[dict]:
+        clocks = running.filter(issue_id__in=rows.values("id"))
+        if beyond is not None:
+            due, pk = beyond
+            op = "lt" if backwards else "gt"
+            clocks = clocks.filter(
+                Q(**{f"due_at__{op}": due}) | Q(due_at=due, **{f"issue_id__{op}": pk})
+            )
+        order = ["-due_at", "-issue_id"] if backwards else ["due_at", "issue_id"]
+        found = list(clocks.order_by(*order).values_list("issue_id", "due_at")[:n])
+        issues = IssueRecord.objects.filter(id__in=[issue_id for issue_id, _due in found])
+        by_id = {row["id"]: row for row in issues.values(*_SUMMARY_FIELDS)}
+        return [{**by_id[issue_id], "sla_due_at": due} for issue_id, due in found]
+
+    def without_clock(after_id, n: int) -> list[dict]:
+        found = rows.exclude(id__in=running.values("issue_id"))
+        if after_id is not None:
+            found = found.filter(**{"id__lt" if backwards else "id__gt": after_id})
+        found = found.order_by("-id" if backwards else "id").values(*_SUMMARY_FIELDS)[:n]
+        return [{**row, "sla_due_at": no_deadline} for row in found]
+
+    in_no_deadline = key is not None and key[0] >= no_deadline
+    if not backwards:
+        if in_no_deadline:
+            return without_clock(key[1], limit)
+        page = with_clock(key, limit)
+        return page + (without_clock(None, limit - len(page)) if len(page) < limit else [])
+    if not in_no_deadline:
+        return with_clock(key, limit)
+    page = without_clock(key[1], limit)
+    return page + (with_clock(None, limit - len(page)) if len(page) < limit else [])
 
 
 def _search(text: str) -> Q:

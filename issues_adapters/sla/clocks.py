@@ -10,6 +10,7 @@ The timers (timers.py) read `next_timer_at`; the issue page, the queue and the A
 `readings()`.
 """
 
+import functools
 import json
 from collections import defaultdict
 from datetime import datetime
@@ -114,7 +115,15 @@ def clocks_of(issue_id) -> IssueClocks | None:
     return IssueClocks.replay(decode(row)) if row else None
 
 
+@functools.lru_cache(maxsize=2048)
+def _replayed(operations_text: str) -> IssueClocks:
+    """The clocks of these operations. Kept: the queue reads the same clocks page after page,
+    and replaying them was most of its badges' cost (bench/queue_page.py); a reading leaves the
+    clocks as they are, and new operations are a new text."""
+    return IssueClocks.replay(decode(operations_text))
+
+
 def readings_of(operations_text: str, now: datetime) -> dict:
     """Each clock's state and due time, for pages and the API."""
-    clocks = IssueClocks.replay(decode(operations_text))
+    clocks = _replayed(operations_text or "[]")
     return clocks.readings(now, _ratio()) if clocks.targeted else {}

@@ -84,6 +84,8 @@ class SlaClock(models.Model):
             models.Index(fields=["next_timer_at"], name="sla_clock_next_timer"),
             models.Index(fields=["due_at"], name="sla_clock_due"),
             models.Index(fields=["warn_at"], name="sla_clock_warn"),
+            # The queue's "Breaching soon" and "Overdue" counts, from the index alone.
+            models.Index(fields=["warn_at", "due_at"], name="sla_clock_warn_due"),
         ]
 
     def __str__(self):

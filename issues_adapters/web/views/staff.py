@@ -13,14 +13,16 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
 from issues_adapters.persistence.queries import InvalidCursor
+from issues_adapters.reports.ratings import ratings_of
 from issues_adapters.sla import display as sla_display
 from issues_adapters.texts import translated, translated_errors
 from issues_adapters.web import counts, forms, kept_forms, presence, selectors
@@ -34,6 +36,7 @@ from issues_adapters.web.presentation import (
     staff_actions,
     timeline,
 )
+from issues_adapters.web.queue_rows import rows_html
 from issues_adapters.web.views import as_of
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
@@ -143,17 +146,44 @@ SORTABLE = {
 }
 
 
-def _sort_links(chosen: dict) -> dict:
-    links = {}
-    for column, (first, then) in SORTABLE.items():
-        current = chosen["sort"] in (first, then)
-        target = then if chosen["sort"] == first else first
-        links[column] = {
-            "url": _query_string(chosen, sort=target),
-            "current": current,
-            "descending": chosen["sort"].startswith("-") if current else None,
-        }
-    return links
+COLUMNS = [
+    # the queue table's columns after the checkbox: (name, heading)
+    ("reference", gettext_lazy("Reference")),
+    ("subject", gettext_lazy("Subject")),
+    ("reporter", gettext_lazy("Reporter")),
+    ("status", gettext_lazy("Status")),
+    ("priority", gettext_lazy("Priority")),
+    ("category", gettext_lazy("Category")),
+    ("assignee", gettext_lazy("Assignee")),
+    ("reported", gettext_lazy("Reported")),
+    ("updated", gettext_lazy("Updated")),
+    ("sla", gettext_lazy("Due")),
+]
+
+
+def _columns(chosen: dict) -> list[dict]:
+    """Each column's heading, and for a sortable one the link that sorts by it."""
+    columns = []
+    for name, label in COLUMNS:
+        column = {"name": name, "label": label}
+        if name in SORTABLE:
+            first, then = SORTABLE[name]
+            current = chosen["sort"] in (first, then)
+            column.update(
+                url=_query_string(chosen, sort=then if chosen["sort"] == first else first),
+                current=current,
+                descending=chosen["sort"].startswith("-") if current else None,
+            )
+        columns.append(column)
+    return columns
+
+
+@functools.lru_cache(maxsize=32)
+def _bulk_fields(language: str, staff: tuple, categories: tuple) -> str:
+    """The bulk panel's fields, the same on every page until staff or categories change: kept
+    rendered (a form's widgets cost a fifth of the page's CPU; bench/queue_page.py)."""
+    form = forms.BulkForm(staff=staff, categories=categories)
+    return render_to_string("web/_bulk_fields.html", {"bulk_form": form})
 
 
 @require_GET
@@ -169,9 +199,15 @@ def queue(request):
     staff = selectors.active_staff()
     username = request.user.get_username()
     sidebar = counts.sidebar(username)
+    category_names = dict(categories)
     context = {
         "sla_counts": sla_display.view_counts(),
-        "sla_badges": sla_display.badges_for(issue.id for issue in page.issues),
+        "rows": rows_html(
+            page.issues,
+            category_names=category_names,
+            badges=sla_display.badges_for(issue.id for issue in page.issues),
+            ratings=ratings_of(issue.id for issue in page.issues),
+        ),
         "page": page,
         "chosen": chosen,
         "view_label": VIEWS[chosen["view"]][0],
@@ -185,20 +221,20 @@ def queue(request):
         ],
         "tag_counts": sorted(sidebar["tag"].items()),
         "categories": categories,
-        "category_names": dict(categories),
         "staff": staff,
         "statuses": STATUS_CHOICES,
         "priorities": PRIORITY_VIEWS,
         "orderings": {
             key: ORDERING_LABELS.get(key, label) for key, label in QUEUE_ORDERINGS.items()
         },
-        "sort_links": _sort_links(chosen),
+        "columns": (columns := _columns(chosen)),
+        "sort_links": {column["name"]: column for column in columns if "url" in column},
         "next_url": _query_string(chosen, cursor=page.next_cursor) if page.next_cursor else "",
         "previous_url": _query_string(chosen, cursor=page.previous_cursor)
         if page.previous_cursor
         else "",
         "here": request.get_full_path(),
-        "bulk_form": forms.BulkForm(staff=staff, categories=categories),
+        "bulk_fields": _bulk_fields(get_language(), tuple(staff), tuple(categories)),
         "kept_bulk_text": kept_forms.kept_bulk_text(request),
         "bulk_filter": urlencode({k: v for k, v in chosen.items() if v}),
         # Offered when the filter spans pages; a capped count, never COUNT(*) of everything

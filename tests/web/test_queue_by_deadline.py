@@ -1,0 +1,58 @@
+"""The queue by next SLA deadline, page by page both ways: the issues with a running clock
+soonest first, then those without one, each issue once (the clocks' index drives the order;
+tests/web/test_queue_query_plans.py checks the plans)."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from issues_adapters.persistence.queries import DjangoIssueQueries
+from issues_adapters.sla.models import SlaClock
+from issues_service.queries import QueueFilters
+from tests.web.support import report
+
+pytestmark = pytest.mark.django_db
+
+SOON = datetime(2030, 1, 1, tzinfo=UTC)
+
+
+def pages(filters: QueueFilters) -> tuple[list, list]:
+    """Every page forwards, then every page back from the last, as lists of issue ids."""
+    queries = DjangoIssueQueries()
+    forwards, page = [], queries.queue(filters)
+    forwards.append([issue.id for issue in page.issues])
+    while page.next_cursor:
+        page = queries.queue(QueueFilters(**{**filters.__dict__, "cursor": page.next_cursor}))
+        forwards.append([issue.id for issue in page.issues])
+    backwards = [[issue.id for issue in page.issues]]
+    while page.previous_cursor:
+        cursor = page.previous_cursor
+        page = queries.queue(QueueFilters(**{**filters.__dict__, "cursor": cursor}))
+        backwards.append([issue.id for issue in page.issues])
+    return forwards, list(reversed(backwards))
+
+
+class When_paging_the_queue_by_next_deadline:
+    def given_issues_with_and_without_running_clocks(self):
+        self.issues = [report(description=f"Problem {n}") for n in range(7)]
+        SlaClock.objects.all().delete()
+        # Two share a deadline (the id breaks the tie), one is paused, two have no clock.
+        dues = [SOON + timedelta(hours=3), SOON, SOON + timedelta(hours=3), None, SOON]
+        for issue_id, due in zip(self.issues, dues, strict=False):
+            SlaClock.objects.create(issue_id=issue_id, due_at=due, paused=due is None)
+        with_clock = sorted(
+            (due, str(issue_id)) for issue_id, due in zip(self.issues, dues, strict=False) if due
+        )
+        without = sorted(str(i) for i in self.issues[3:] if i != self.issues[4])
+        self.expected = [issue_id for _due, issue_id in with_clock] + without
+
+    def because_the_queue_is_read_two_at_a_time(self):
+        filters = QueueFilters(status="reported", ordering="sla_due_at", page_size=2)
+        self.forwards, self.backwards = pages(filters)
+
+    def it_should_list_the_soonest_deadline_first_and_those_without_last(self):
+        listed = [str(issue_id) for page in self.forwards for issue_id in page]
+        assert listed == self.expected
+
+    def it_should_give_the_same_pages_coming_back(self):
+        assert self.backwards == self.forwards
