@@ -15,6 +15,7 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
+from issues_adapters.persistence import lookups
 from issues_adapters.persistence.models import (
     REFERENCE_PREFIX,
     AttachmentRecord,
@@ -331,7 +332,11 @@ def _views(comment_id, visibility: str, attachments) -> list[AttachmentView]:
 
 def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
     if filters.status:
-        rows = rows.filter(status__in=filters.status.split(","))
+        statuses = filters.status.split(",")
+        if lookups.all_statuses(statuses):
+            rows = rows.filter(status__in_statuses=statuses)  # SQLite's partial indexes
+        else:
+            rows = rows.filter(status__in=statuses)
     if filters.category:
         rows = rows.filter(category_id=filters.category)
     if filters.priority == "none":
