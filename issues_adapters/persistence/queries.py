@@ -15,7 +15,6 @@ from datetime import datetime
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from issues_adapters.persistence import lookups
 from issues_adapters.persistence.models import (
     REFERENCE_PREFIX,
     AttachmentRecord,
@@ -332,11 +331,7 @@ def _views(comment_id, visibility: str, attachments) -> list[AttachmentView]:
 
 def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
     if filters.status:
-        statuses = filters.status.split(",")
-        if lookups.all_statuses(statuses):
-            rows = rows.filter(status__in_statuses=statuses)  # SQLite's partial indexes
-        else:
-            rows = rows.filter(status__in=statuses)
+        rows = rows.filter(status__in=filters.status.split(","))
     if filters.category:
         rows = rows.filter(category_id=filters.category)
     if filters.priority == "none":
