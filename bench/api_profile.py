@@ -51,6 +51,25 @@ def environ(method: str, path: str, body: bytes = b"", headers: dict | None = No
     return env
 
 
+def use_production_settings(database_url: str, delivery: str | None) -> None:
+    """This process's environment as production's (DEBUG off), on `database_url`, mail and
+    throttles out of the way, events delivered as `delivery` says (None: the default)."""
+    os.environ.update(
+        DATABASE_URL=database_url,
+        DEBUG="0",
+        SECRET_KEY="bench-only-" + uuid.uuid4().hex * 2,
+        ALLOWED_HOSTS="127.0.0.1,localhost",
+        SECURE_SSL_REDIRECT="0",
+        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+        HELPDESK_API_REPORT_RATE="100000000/second",
+        LOG_LEVEL="ERROR",
+        DJANGO_SETTINGS_MODULE="issues_adapters.settings",
+    )
+    if delivery:
+        os.environ["HELPDESK_DELIVER_AFTER_COMMIT"] = delivery
+    os.environ.pop("CELERY_BROKER_URL", None)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -64,20 +83,7 @@ def main() -> int:
     args = parser.parse_args()
 
     database_url, drop = scratch_postgres(args.postgres) if args.postgres else scratch_sqlite()
-    os.environ.update(
-        DATABASE_URL=database_url,
-        DEBUG="0",
-        SECRET_KEY="bench-only-" + uuid.uuid4().hex * 2,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-        HELPDESK_API_REPORT_RATE="100000000/second",
-        LOG_LEVEL="ERROR",
-        DJANGO_SETTINGS_MODULE="issues_adapters.settings",
-    )
-    if args.delivery:
-        os.environ["HELPDESK_DELIVER_AFTER_COMMIT"] = args.delivery
-    os.environ.pop("CELERY_BROKER_URL", None)
+    use_production_settings(database_url, args.delivery)
     try:
         import django
 

@@ -22,14 +22,13 @@ import re
 import sys
 import time
 import urllib.parse
-import uuid
 from pathlib import Path
 
 PROJECT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(PROJECT), str(PROJECT / "bench")]
 
 from api_issues import scratch_sqlite  # noqa: E402
-from api_profile import environ  # noqa: E402
+from api_profile import environ, use_production_settings  # noqa: E402
 
 FORM = {
     "name": "Fred Bloggs",
@@ -83,20 +82,7 @@ def main() -> int:
             queue_page.drop_postgres(args.postgres, name)
     else:
         database_url, drop = scratch_sqlite()
-    os.environ.update(
-        DATABASE_URL=database_url,
-        DEBUG="0",
-        SECRET_KEY="bench-only-" + uuid.uuid4().hex * 2,
-        ALLOWED_HOSTS="127.0.0.1,localhost",
-        SECURE_SSL_REDIRECT="0",
-        EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-        HELPDESK_API_REPORT_RATE="100000000/second",
-        LOG_LEVEL="ERROR",
-        DJANGO_SETTINGS_MODULE="issues_adapters.settings",
-    )
-    if args.delivery:
-        os.environ["HELPDESK_DELIVER_AFTER_COMMIT"] = args.delivery
-    os.environ.pop("CELERY_BROKER_URL", None)
+    use_production_settings(database_url, args.delivery)
     try:
         import django
 
