@@ -41,7 +41,10 @@ def test_files_from_the_form_reach_staff_and_an_internal_notes_file_never_the_re
     expect(staff.get_by_role("link", name="screen.png")).to_be_visible()
     thumbnail = staff.locator("img.thumbnail")
     expect(thumbnail).to_be_visible()
-    assert staff.evaluate("img => img.naturalWidth", thumbnail.element_handle()) == 240
+    # Visible is not loaded yet (the thumbnail loads lazily): wait for its bytes, then measure.
+    image = thumbnail.element_handle()
+    staff.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=image)
+    assert staff.evaluate("img => img.naturalWidth", image) == 240
     note = staff.locator("#composer-form")
     note.get_by_label("Reply or note").fill("Driver dump attached; do not share.")
     note.get_by_label("Internal note: staff only").check()
