@@ -107,12 +107,18 @@ def _percent(shares):
 def _queue_as_of(day) -> dict:
     """The queue's open counts at the end of a day, from the backlog model: the total is
     exact for that day; the groups are the issues' current category, priority and assignee."""
-    found = {"day": day, "groups": []}
-    for grouping, title in GROUP_CHOICES[1:]:
-        report = queries.backlog(Period(day, day, grouping))
-        found["open"] = report.total["open"]
-        found["groups"].append((title, [(row["group"], row["open"]) for row in report.rows]))
-    return found
+    reports = [
+        (title, queries.backlog(Period(day, day, grouping)))
+        for grouping, title in GROUP_CHOICES[1:]
+    ]
+    return {
+        "day": day,
+        "open": reports[0][1].total["open"],  # the same total in every grouping
+        "groups": [
+            (title, [(row["group"], row["open"]) for row in report.rows])
+            for title, report in reports
+        ],
+    }
 
 
 def _col(report, column):

@@ -121,7 +121,7 @@ def _refresh_percentiles(days: set, tables: dict) -> None:
             found: dict = {key: [] for key in chunk}
             for name, on, index, n in cursor.fetchall():
                 found[name, field.to_python(on)].append((index, n))
-            gone = [value for key, pairs_ in found.items() if not pairs_ for value in key]
+            gone = [value for key, buckets in found.items() if not buckets for value in key]
             if gone:
                 cursor.execute(
                     f"DELETE FROM {table} WHERE "
@@ -129,9 +129,13 @@ def _refresh_percentiles(days: set, tables: dict) -> None:
                     gone,
                 )
             kept = [
-                (sum(n for _, n in pairs_), *histogram.percentile_buckets(pairs_, (0.5, 0.9)), *key)
-                for key, pairs_ in found.items()
-                if pairs_
+                (
+                    sum(n for _, n in buckets),
+                    *histogram.percentile_buckets(buckets, (0.5, 0.9)),
+                    *key,
+                )
+                for key, buckets in found.items()
+                if buckets
             ]
             if kept:
                 cursor.executemany(

@@ -43,7 +43,10 @@ def _render(request, token, issue, email, *, form=None, alert="", status=200):
             "files_base": reverse("watch_issue", kwargs={"token": token}),
             "report_attachments": issue.attachments_of(None),
             "comments": issue.comments,
-            "resolution_attachments": resolution_files(issue_queries().history(issue.id)),
+            # The history only for a resolution's files: an unresolved issue has none.
+            "resolution_attachments": resolution_files(issue_queries().history(issue.id))
+            if issue.resolution
+            else (),
             "comment_form": form or forms.ReporterCommentForm(),
             "can_comment": issue.status != "closed",
             "alert": alert,
