@@ -15,6 +15,7 @@ from issues_adapters.api.views import (
     STAFF_ERRORS,
     AcceptsFiles,
     ApiView,
+    ChoiceWithDefault,
     IssueCommandApi,
     _error,
     expected_version,
@@ -36,7 +37,7 @@ class FilesFields(serializers.Serializer):
     """What the view validates; the files come through the upload handler."""
 
     body = text(COMMENT_MAX_LENGTH, required=False, allow_blank=True, default="")
-    visibility = serializers.ChoiceField(
+    visibility = ChoiceWithDefault(
         choices=[v.value for v in Visibility],
         default=Visibility.PUBLIC.value,
         help_text="The files take it: `internal` ones are never shown or mailed to the reporter.",

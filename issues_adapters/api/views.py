@@ -257,6 +257,16 @@ def text(max_length: int, **kwargs) -> serializers.CharField:
     return TextField(max_length=max_length, **kwargs)
 
 
+class ChoiceWithDefault(serializers.ChoiceField):
+    """A choice with a default that a multipart form field sent empty does not fall back to:
+    DRF reads an empty form field as one left out, but the schema allows only the choices."""
+
+    def get_value(self, dictionary):
+        if dictionary.get(self.field_name) == "":
+            return ""  # refused below as no valid choice
+        return super().get_value(dictionary)
+
+
 @functools.cache
 def _shape(serializer_class: type[serializers.Serializer]) -> serializers.Serializer:
     return serializer_class()
@@ -583,7 +593,7 @@ class CommentOnIssueApi(AcceptsFiles, IssueCommandApi):
 
     class CommentInput(serializers.Serializer):
         body = text(COMMENT_MAX_LENGTH)
-        visibility = serializers.ChoiceField(
+        visibility = ChoiceWithDefault(
             choices=[v.value for v in Visibility],
             default=Visibility.PUBLIC.value,
             help_text="`internal` notes are never shown or mailed to the reporter.",
