@@ -4,6 +4,8 @@ sort and search, its median time and its server CPU per page.
     .venv/bin/python bench/queue_page.py                      # PostgreSQL when reachable
     .venv/bin/python bench/queue_page.py --sizes 1000,100000 --requests 200
     .venv/bin/python bench/queue_page.py --sqlite             # SQLite file under var/bench/
+    .venv/bin/python bench/queue_page.py --database-url postgres://postgres@127.0.0.1:5432/qb
+        # keeps a database per size (qb_1000, qb_100000, ...) and reuses it on the next run
 
 It makes a scratch database (PostgreSQL: dropped afterwards), migrates it, and grows it to each
 size in turn with issue rows written straight by SQL (a million commands would take hours and
@@ -363,6 +365,31 @@ def p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
 
 
+def kept_database(url: str, size: int) -> str:
+    """The URL of the database kept for `size` issues: the given one's name with the size."""
+    if url.startswith("sqlite:///"):
+        path = Path(url.removeprefix("sqlite:///"))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return f"sqlite:///{path.with_name(f'{path.stem}_{size}{path.suffix}')}"
+    import psycopg
+
+    server, name = url.rsplit("/", 1)
+    name = f"{name}_{size}"
+    with psycopg.connect(f"{server}/postgres", autocommit=True) as conn:
+        if not conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            conn.execute(f'CREATE DATABASE "{name}"')
+    return f"{server}/{name}"
+
+
+def use_database(url: str) -> None:
+    """Point this process's connection at another database of the same server (or file)."""
+    import dj_database_url
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = dj_database_url.parse(url)["NAME"]
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--sizes", default="1000,100000,1000000")
@@ -371,18 +398,27 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--sqlite", action="store_true", help="use a SQLite file instead")
+    parser.add_argument(
+        "--database-url",
+        help="keep a database per size, named after this one's with the size appended, and "
+        "reuse it on the next run (migrated, not seeded again): seeding a million is slow",
+    )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
 
     var = Path(tempfile.mkdtemp(prefix="bench-queue-", dir=PROJECT / "var"))
     scratch = None
-    if args.sqlite:
-        database_url = f"sqlite:///{var / 'bench.sqlite3'}"
+    if args.database_url:
+        urls = {size: kept_database(args.database_url, size) for size in sizes}
     else:
-        scratch, database_url = scratch_postgres(args.postgres)
+        if args.sqlite:
+            database_url = f"sqlite:///{var / 'bench.sqlite3'}"
+        else:
+            scratch, database_url = scratch_postgres(args.postgres)
+        urls = dict.fromkeys(sizes, database_url)
     env = {
         **os.environ,
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": urls[sizes[0]],
         "DEBUG": "0",
         "SECRET_KEY": "bench-only-secret-key-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
@@ -395,8 +431,11 @@ def main() -> int:
     }
     os.environ.update(env)
     python = str(PROJECT / ".venv" / "bin" / "python")
-    for step in (["migrate", "--noinput", "-v0"], ["collectstatic", "--noinput", "-v0"]):
-        subprocess.run([python, "manage.py", *step], cwd=PROJECT, env=env, check=True)
+    static = [python, "manage.py", "collectstatic", "--noinput", "-v0"]
+    subprocess.run(static, cwd=PROJECT, env=env, check=True)
+    for url in dict.fromkeys(urls.values()):
+        migrate = [python, "manage.py", "migrate", "--noinput", "-v0"]
+        subprocess.run(migrate, cwd=PROJECT, env={**env, "DATABASE_URL": url}, check=True)
 
     import django
 
@@ -404,14 +443,21 @@ def main() -> int:
     from django.db import connection
 
     vendor = connection.vendor
-    cookie = staff_session()
     results: dict[int, dict[str, tuple[float, float, float, float]]] = {}
     try:
         have = 0
         for size in sizes:
-            seconds = grow(vendor, have, size)
+            env["DATABASE_URL"] = urls[size]
+            use_database(urls[size])
+            if args.database_url:
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT COUNT(*) FROM issues_issue")
+                    (have,) = cursor.fetchone()
+            seconds = grow(vendor, have, size) if have < size else 0.0
             have = size
             fill_counts()
+            cookie = staff_session()
+            database = connection.settings_dict["NAME"] if vendor == "postgresql" else None
             connection.close()
             print(f"{size:>9,} issues loaded ({seconds:.1f}s); timing...", flush=True)
             port = free_port()
@@ -422,10 +468,10 @@ def main() -> int:
                     url = f"http://127.0.0.1:{port}{path}"
                     timed_gets(url, cookie, 0, args.warmup)
                     cpu = workers_cpu(server)
-                    sql = database_cpu(args.postgres, scratch)
+                    sql = database_cpu(args.postgres, database)
                     times = timed_gets(url, cookie, args.requests, 0)
                     cpu = (workers_cpu(server) - cpu) * 1000 / args.requests
-                    sql = spent_since(sql, database_cpu(args.postgres, scratch))
+                    sql = spent_since(sql, database_cpu(args.postgres, database))
                     sql = sql * 1000 / args.requests
                     results[size][label] = (statistics.median(times), p99(times), cpu, sql)
             finally:

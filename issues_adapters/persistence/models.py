@@ -5,6 +5,7 @@ objects, and nothing outside issues_adapters ever sees them.
 """
 
 from django.db import models
+from django.db.models.functions import Upper
 
 from issues_domain.lifecycle import OPEN_STATUSES
 from issues_domain.values import ActorRole, IssueStatus, Priority, Visibility
@@ -118,6 +119,15 @@ class IssueRecord(models.Model):
                 condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
                 name="issue_open_assignee_urgent",
             ),
+            # The open issues newest first, for the open views filtered by what no index
+            # orders (a tag, a priority, a search): read in order past open issues only.
+            models.Index(
+                fields=["-reported_at", "id"],
+                condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
+                name="issue_open_newest",
+            ),
+            # A search for a whole mail address: that reporter's issues (queries._search).
+            models.Index(Upper("reporter_email"), name="issue_reporter_address"),
         ]
 
     def __str__(self):

@@ -136,6 +136,29 @@ class When_staff_ask_for_the_issues_without_a_priority(With_staff):
 
 
 @pytest.mark.django_db
+class When_staff_search_for_a_whole_mail_address(With_staff):
+    """A whole address means that reporter (from an index on the address); a part of one is
+    still looked for inside every address."""
+
+    def given_two_reporters_whose_addresses_end_alike(self):
+        self.jane = report_an_issue(reporter_email="jane@example.org")
+        self.mary_jane = report_an_issue(reporter_email="Mary.Jane@Example.org")
+
+    def because_alice_searches_for_an_address_and_for_part_of_one(self):
+        found = {}
+        for q in ("JANE@example.ORG", "mary.jane@example.org", "jane@example"):
+            found[q] = [i["id"] for i in self.client.get(ISSUES, {"q": q}).json()["results"]]
+        self.found = found
+
+    def it_should_find_that_reporters_issues_in_any_case(self):
+        expect(self.found["JANE@example.ORG"]).to(equal(ids(self.jane)))
+        expect(self.found["mary.jane@example.org"]).to(equal(ids(self.mary_jane)))
+
+    def it_should_find_every_address_holding_a_part(self):
+        expect(self.found["jane@example"]).to(equal(ids(self.mary_jane, self.jane)))
+
+
+@pytest.mark.django_db
 class When_staff_sort_the_queue(With_a_varied_queue):
     def because_alice_sorts_it_every_way(self):
         self.results = {
