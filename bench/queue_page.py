@@ -396,6 +396,7 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300, help="timed GETs per page")
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--sqlite", action="store_true", help="use a SQLite file instead")
     parser.add_argument(
@@ -460,7 +461,7 @@ def main() -> int:
             database = connection.settings_dict["NAME"] if vendor == "postgresql" else None
             connection.close()
             print(f"{size:>9,} issues loaded ({seconds:.1f}s); timing...", flush=True)
-            port = free_port()
+            port = args.port or free_port()
             server = start_gunicorn(env, port, args.workers)
             try:
                 results[size] = {}

@@ -92,7 +92,10 @@ class IssueRecord(models.Model):
             models.Index(fields=["-updated_at", "id"], name="issue_recently_updated"),
             models.Index(fields=["status", "-reported_at"], name="issue_status_newest"),
             models.Index(fields=["assignee", "status"], name="issue_assignee_status"),
-            models.Index(fields=["category", "status"], name="issue_category_status"),
+            # A category's issues of one status newest first ("closed printing"), in order.
+            models.Index(
+                fields=["category", "status", "-reported_at", "id"], name="issue_category_status"
+            ),
             models.Index(fields=["priority_rank", "status"], name="issue_priority_status"),
             # The staff queue's open views ("Mine", "Unassigned", "All open"), newest first:
             # only open issues, so a staff member's thousands of closed ones are never walked.
@@ -119,12 +122,35 @@ class IssueRecord(models.Model):
                 condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
                 name="issue_open_assignee_urgent",
             ),
-            # The open issues newest first, for the open views filtered by what no index
-            # orders (a tag, a priority, a search): read in order past open issues only.
+            # The open issues in each order the queue offers, by category and by priority newest
+            # first:
+            # read in order past open issues only, also when filtered by what no index orders
+            # (a tag, a priority, a search). SQLite needs one per order: given only the ones
+            # above, it read a partial index whole and sorted it (persistence.lookups).
             models.Index(
                 fields=["-reported_at", "id"],
                 condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
                 name="issue_open_newest",
+            ),
+            models.Index(
+                fields=["-updated_at", "id"],
+                condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
+                name="issue_open_updated",
+            ),
+            models.Index(
+                fields=["number", "id"],
+                condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
+                name="issue_open_number",
+            ),
+            models.Index(
+                fields=["category", "-reported_at", "id"],
+                condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
+                name="issue_open_category_newest",
+            ),
+            models.Index(
+                fields=["priority_rank", "-reported_at", "id"],
+                condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
+                name="issue_open_priority_newest",
             ),
             # A search for a whole mail address: that reporter's issues (queries._search).
             models.Index(Upper("reporter_email"), name="issue_reporter_address"),

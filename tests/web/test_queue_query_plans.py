@@ -117,5 +117,6 @@ def test_the_check_can_fail(seeded):
     assert not plan_problems(sql, params)
     with connection.cursor() as cursor:  # dropped inside the test's transaction: rolled back
         cursor.execute("DROP INDEX issue_open_urgent")
+        cursor.execute("DROP INDEX issue_open_priority_newest")
         cursor.execute("DROP INDEX issue_priority_status")
     assert plan_problems(sql, params)
