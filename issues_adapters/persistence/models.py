@@ -122,8 +122,8 @@ class IssueRecord(models.Model):
                 condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
                 name="issue_open_assignee_urgent",
             ),
-            # The open issues in each order the queue offers, by category and by priority newest
-            # first:
+            # The open issues in each order the queue offers, by category, by priority and by
+            # assignee and priority newest first:
             # read in order past open issues only, also when filtered by what no index orders
             # (a tag, a priority, a search). SQLite needs one per order: given only the ones
             # above, it read a partial index whole and sorted it (persistence.lookups).
@@ -151,6 +151,11 @@ class IssueRecord(models.Model):
                 fields=["priority_rank", "-reported_at", "id"],
                 condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
                 name="issue_open_priority_newest",
+            ),
+            models.Index(
+                fields=["assignee", "priority_rank", "-reported_at", "id"],
+                condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
+                name="issue_open_assignee_rank_new",
             ),
             # A search for a whole mail address: that reporter's issues (queries._search).
             models.Index(Upper("reporter_email"), name="issue_reporter_address"),
