@@ -122,11 +122,11 @@ class IssueRecord(models.Model):
                 condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
                 name="issue_open_assignee_urgent",
             ),
-            # The open issues in each order the queue offers, by category, by priority and by
-            # assignee and priority newest first:
-            # read in order past open issues only, also when filtered by what no index orders
-            # (a tag, a priority, a search). SQLite needs one per order: given only the ones
-            # above, it read a partial index whole and sorted it (persistence.lookups).
+            # The open issues in each order the queue offers, and newest first by category, by
+            # priority, by assignee and priority: a view's page is read in order past open
+            # issues only, also when filtered by what no index orders (a tag, a search).
+            # SQLite needs one per order: given only the ones above, it read a partial index
+            # whole and sorted it (persistence.lookups, tests/web/test_queue_query_plans.py).
             models.Index(
                 fields=["-reported_at", "id"],
                 condition=models.Q(status__in=[status.value for status in OPEN_STATUSES]),
