@@ -186,7 +186,7 @@ class DjangoIssueQueries(IssueQueries):
         return [_summary(row) for row in rows.values(*_SUMMARY_FIELDS)[:at_most]]
 
     def count_matching(self, filters: QueueFilters, at_most: int) -> int:
-        return _filtered(IssueRecord.objects.all(), filters)[:at_most].count()
+        return _filtered(IssueRecord.objects.all(), filters, in_order=False)[:at_most].count()
 
 
 _COMMENT_FIELDS = ["id", "author_name", "author_role", "body", "visibility", "created_at"]
@@ -338,7 +338,8 @@ def _views(comment_id, visibility: str, attachments) -> list[AttachmentView]:
     ]
 
 
-def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
+def _filtered(rows: QuerySet, filters: QueueFilters, *, in_order: bool = True) -> QuerySet:
+    """The issues `filters` choose; `in_order=False` for counting them, in no order."""
     if filters.status:
         statuses = filters.status.split(",")
         if lookups.all_statuses(statuses):
@@ -357,10 +358,14 @@ def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
         rows = rows.filter(assignee__isnull=True)
     elif filters.assignee:
         rows = rows.filter(assignee=filters.assignee)
-    if filters.tag:
-        # A condition on each issue, not a join: the page is read in its order from the view's
+    if filters.tag and in_order:
+        # A condition on each issue, not a join: a page is read in its order from the view's
         # index, each issue's tag looked up, rather than every issue with the tag sorted.
         rows = rows.filter(Exists(TagRecord.objects.filter(issue=OuterRef("pk"), tag=filters.tag)))
+    elif filters.tag:
+        # Counted from the tag's rows: SQLite otherwise read every open issue by status, each
+        # looked up in the table (2.5 s at 1,000,000 issues; bench/queue_page.py --sqlite).
+        rows = rows.filter(tag_rows__tag=filters.tag)
     if filters.q and filters.q.strip():
         rows = rows.filter(_search(filters.q.strip()))
     if filters.sla in sla_display.SLA_VIEWS:
