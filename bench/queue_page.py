@@ -397,6 +397,9 @@ def main() -> int:
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
+    parser.add_argument(
+        "--only", action="append", default=[], help="time only pages whose label holds this"
+    )
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--sqlite", action="store_true", help="use a SQLite file instead")
     parser.add_argument(
@@ -406,6 +409,11 @@ def main() -> int:
     )
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    pages = {
+        label: path
+        for label, path in PAGES.items()
+        if not args.only or label.startswith("baseline") or any(o in label for o in args.only)
+    }
 
     var = Path(tempfile.mkdtemp(prefix="bench-queue-", dir=PROJECT / "var"))
     scratch = None
@@ -465,7 +473,7 @@ def main() -> int:
             server = start_gunicorn(env, port, args.workers)
             try:
                 results[size] = {}
-                for label, path in PAGES.items():
+                for label, path in pages.items():
                     url = f"http://127.0.0.1:{port}{path}"
                     timed_gets(url, cookie, 0, args.warmup)
                     cpu = workers_cpu(server)
@@ -494,7 +502,7 @@ def main() -> int:
     header += "".join(f"{f'x{s:,}':>11}" for s in sizes[1:])
     print(header)
     worst = (0.0, "")
-    for label in PAGES:
+    for label in pages:
         line = f"{label:<38}" + "".join(f"{results[s][label][0]:>11.1f}" for s in sizes)
         for size in sizes[1:]:
             ratio = results[size][label][0] / results[first][label][0]
@@ -516,7 +524,7 @@ def main() -> int:
         header += "".join(f"{f'sql {s:,}':>13}" for s in sizes)
     print(header + "".join(f"{f'x{s:,}':>11}" for s in sizes[1:]))
     worst_cpu = (0.0, "")
-    for label in PAGES:
+    for label in pages:
         line = f"{label:<38}" + "".join(f"{results[s][label][2]:>13.2f}" for s in sizes)
         if vendor == "postgresql":
             line += "".join(f"{results[s][label][3]:>13.2f}" for s in sizes)
@@ -527,7 +535,7 @@ def main() -> int:
             if size == last and not label.startswith("baseline"):
                 worst_cpu = max(worst_cpu, (ratio, label))
         print(line)
-    every = [results[s][lb][2] for s in sizes for lb in PAGES if not lb.startswith("baseline")]
+    every = [results[s][lb][2] for s in sizes for lb in pages if not lb.startswith("baseline")]
     print(f"{'every queue page, app CPU median':<38}{statistics.median(every):>13.2f}")
     print(
         f"Worst page by CPU: {worst_cpu[1]} at {last:,} is {worst_cpu[0]:.2f}x its CPU at "
