@@ -64,7 +64,8 @@ def template_times() -> dict:
 
 
 def _callgrind(*arguments: str) -> None:
-    subprocess.run(["callgrind_control", *arguments, str(os.getpid())], check=True, capture_output=True)
+    command = ["callgrind_control", *arguments, str(os.getpid())]
+    subprocess.run(command, check=True, capture_output=True)
 
 
 def callgrind_instructions(label: str, request, count: int) -> float:
@@ -213,7 +214,8 @@ def main() -> int:
             cpu = (time.process_time() - began_cpu) / args.count * 1000
             print(f"  mean {mean:.2f} ms, CPU {cpu:.2f} ms (process) over {args.count} requests")
             if args.callgrind:
-                instructions = callgrind_instructions(name, lambda: call(make()), args.count)
+                once = lambda make=make: call(make())  # noqa: E731
+                instructions = callgrind_instructions(name, once, args.count)
                 print(f"  {instructions / 1e6:.2f} M instructions a request (callgrind)")
         # The one speed trick on the issue page, switched off: its own line.
         from issues_adapters.web.templatetags import form_fields
