@@ -101,6 +101,12 @@ def main() -> int:
     parser.add_argument("--save", metavar="DIR", help="write each page's body to DIR")
     parser.add_argument("--delivery", default=None, help="HELPDESK_DELIVER_AFTER_COMMIT")
     parser.add_argument(
+        "--broker",
+        metavar="URL",
+        help="CELERY_BROKER_URL, as production runs (compose.yaml): delivery publishes to it "
+        "(nothing consumes: use a scratch Redis database, e.g. redis://127.0.0.1:6379/13)",
+    )
+    parser.add_argument(
         "--callgrind",
         action="store_true",
         help="also count instructions; run under valgrind --tool=callgrind --instr-atstart=no",
@@ -120,6 +126,8 @@ def main() -> int:
     else:
         database_url, drop = scratch_sqlite()
     use_production_settings(database_url, args.delivery)
+    if args.broker:
+        os.environ["CELERY_BROKER_URL"] = args.broker
     try:
         import django
 
@@ -195,7 +203,13 @@ def main() -> int:
             for _ in range(30):
                 call(make())
         dispatcher().worker.wait_until_idle(timeout=30)
-        print(connection.vendor, "delivery:", os.environ.get("HELPDESK_DELIVER_AFTER_COMMIT"))
+        print(
+            connection.vendor,
+            "delivery:",
+            os.environ.get("HELPDESK_DELIVER_AFTER_COMMIT", "thread (the default)"),
+            "broker:",
+            os.environ.get("CELERY_BROKER_URL", "none"),
+        )
         timed = [name for name in kinds if not args.only or name in args.only.split(",")]
         for name, make in ((name, kinds[name]) for name in timed):
             with CaptureQueriesContext(connection) as queries:

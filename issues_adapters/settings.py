@@ -96,6 +96,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "issues_adapters.attachments.context.attachment_limits",
             ],
+            # Django's i18n tags, `{% translate %}` of a constant looked up once a language.
+            "libraries": {"i18n": "issues_adapters.web.templatetags.remembered_i18n"},
         },
     },
 ]
