@@ -183,3 +183,16 @@ def test_the_issue_page_as_of_shows_tags_and_translated_status(organised):
         {"as_of": _at(history, "IssueAwaitingReporter").occurred_at.isoformat()},
     ).content.decode()
     assert 'id="status">Waiting' in html and "floor-2" in html
+
+
+def test_the_open_queue_reads_no_ratings_and_the_resolved_one_shows_them(db):
+    make_user("alice")
+    issue_in("assigned")
+    resolved = issue_in("resolved")
+    message_bus().handle(commands.RateSatisfaction(issue_id=resolved, score=4))
+    projection.apply_all(_events())
+    client = staff_client("alice")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/staff/")
+    assert not [q for q in captured.captured_queries if "reportissuefacts" in q["sql"]]
+    assert "Rated 4/5" in client.get("/staff/?view=resolved").content.decode()

@@ -36,8 +36,8 @@ def test_the_queue_page_costs_the_same_at_10_and_200_issues():
     at_200 = {path: queries_for(client, path) for path in at_10}
     assert at_200 == at_10
     # 7 for the queue itself, 2 for SLA: the "Breaching soon"/"Overdue" counts and the page's
-    # badges, 1 for the ratings shown in the rows (one statement each, whatever the number of
-    # issues).
+    # badges, 1 for the ratings shown in the rows when the page holds resolved or closed issues
+    # (one statement each, whatever the number of issues).
     assert max(at_10.values()) <= 10, at_10
 
 

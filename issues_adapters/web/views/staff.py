@@ -206,7 +206,8 @@ def queue(request):
             page.issues,
             category_names=category_names,
             badges=sla_display.badges_for(issue.id for issue in page.issues),
-            ratings=ratings_of(issue.id for issue in page.issues),
+            # Only a resolved or closed issue has a rating: an open view's page reads none.
+            ratings=ratings_of(issue.id for issue in page.issues if not is_open(issue.status)),
         ),
         "page": page,
         "chosen": chosen,
