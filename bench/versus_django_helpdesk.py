@@ -372,13 +372,18 @@ def measure(
     seconds: float,
     body=None,
     headers=None,
+    relay_pid=None,
 ) -> dict:
     api_issues.warm_up(port, method, path, body=body, headers=headers)
+    relay_cpu = caught_up_cpu(relay_pid) if relay_pid else 0.0  # the warm-up's events done
     cpu = api_issues.cpu_seconds(pid)
     result = api_issues.load(
         port, method, path, clients=clients, seconds=seconds, body=body, headers=headers
     )
     result["cpu_ms"] = (api_issues.cpu_seconds(pid) - cpu) * 1000 / max(1, result["requests"])
+    if relay_pid:
+        spent = caught_up_cpu(relay_pid) - relay_cpu
+        result["relay_cpu_ms"] = spent * 1000 / max(1, result["requests"])
     return result
 
 
@@ -513,7 +518,6 @@ def run_database(vendor: str, args, clients: list[int], paths: list[str]) -> dic
             for count in clients:
                 for run in range(args.runs):
                     for system, (method, path, body, headers) in every[label].items():
-                        relay_cpu = api_issues.cpu_seconds(relay.pid) if relay else 0.0
                         result = measure(
                             ports[system],
                             pids[system],
@@ -523,10 +527,8 @@ def run_database(vendor: str, args, clients: list[int], paths: list[str]) -> dic
                             seconds=args.seconds,
                             body=body,
                             headers=headers,
+                            relay_pid=relay.pid if relay and system == "ours" else None,
                         )
-                        if relay and system == "ours":
-                            spent = caught_up_cpu(relay.pid) - relay_cpu
-                            result["relay_cpu_ms"] = spent * 1000 / max(1, result["requests"])
                         results.setdefault((label, system, count), []).append(result)
                         relayed = (
                             f" + {result['relay_cpu_ms']:.2f} in the relay"
