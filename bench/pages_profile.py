@@ -4,10 +4,14 @@
     .venv/bin/python bench/pages_profile.py --postgres         # a scratch PostgreSQL database
     .venv/bin/python bench/pages_profile.py --profile issue    # + cProfile's top functions
     .venv/bin/python bench/pages_profile.py --profile issue --templates  # time per template
+    .venv/bin/python bench/pages_profile.py --profile queue --pyinstrument  # a pyinstrument tree
+    valgrind --tool=callgrind --instr-atstart=no .venv/bin/python bench/pages_profile.py \
+        --callgrind --only issue,queue --count 20               # + instructions a request
 
 Each request goes through the product's WSGI application (every middleware, DEBUG=0, the
 production settings), called directly with a WSGI environ as gunicorn would build it, on one
-thread. The issue page's issue has five public comments, as in bench/versus_django_helpdesk.py.
+thread. The issue page's issue has five public comments, as in bench/versus_django_helpdesk.py;
+"queue" is the staff queue's default page (/staff/, 25 open issues a page).
 Printed per path: the SQL statements of one request (after warm-up) and the mean wall and CPU
 time over --count requests. Event delivery runs as configured (a delivery thread after commit,
 its CPU counted too, as the server's would be); --delivery none leaves it to the relay.
@@ -19,6 +23,7 @@ import io
 import os
 import pstats
 import re
+import subprocess
 import sys
 import time
 import urllib.parse
@@ -58,6 +63,28 @@ def template_times() -> dict:
     return spent
 
 
+def _callgrind(*arguments: str) -> None:
+    command = ["callgrind_control", *arguments, str(os.getpid())]
+    subprocess.run(command, check=True, capture_output=True)
+
+
+def callgrind_instructions(label: str, request, count: int, settle) -> float:
+    """Instructions one request takes, as callgrind counts them (repeatable on a busy machine,
+    unlike time): the count over `count` requests less that of none, from callgrind's dumps."""
+    totals = []
+    for n in (0, count):
+        _callgrind("--zero")
+        _callgrind("--instr=on")
+        for _ in range(n):
+            request()
+        settle()  # the delivery thread's work counts too
+        _callgrind("--instr=off")
+        _callgrind("--dump", f"{label}-{n}")
+        dump = max(Path(".").glob(f"callgrind.out.{os.getpid()}*"), key=os.path.getmtime)
+        totals.append(int(re.search(r"^totals: (\d+)", dump.read_text(), re.M).group(1)))
+    return (totals[1] - totals[0]) / count
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument(
@@ -65,12 +92,29 @@ def main() -> int:
     )
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--issues", type=int, default=2000)
-    parser.add_argument("--profile", choices=["form", "reported", "issue"], default=None)
+    parser.add_argument("--profile", choices=["form", "reported", "issue", "queue"], default=None)
     parser.add_argument(
         "--templates", action="store_true", help="with --profile: time by template instead"
     )
+    parser.add_argument(
+        "--pyinstrument", action="store_true", help="with --profile: pyinstrument's tree"
+    )
     parser.add_argument("--save", metavar="DIR", help="write each page's body to DIR")
     parser.add_argument("--delivery", default=None, help="HELPDESK_DELIVER_AFTER_COMMIT")
+    parser.add_argument(
+        "--broker",
+        metavar="URL",
+        help="CELERY_BROKER_URL, as production runs (compose.yaml): delivery publishes to it "
+        "(nothing consumes: use a scratch Redis database, e.g. redis://127.0.0.1:6379/13)",
+    )
+    parser.add_argument(
+        "--callgrind",
+        action="store_true",
+        help="also count instructions; run under valgrind --tool=callgrind --instr-atstart=no",
+    )
+    parser.add_argument(
+        "--only", default="", help="comma-separated kinds to time (form,reported,issue,queue)"
+    )
     args = parser.parse_args()
 
     if args.postgres:
@@ -83,6 +127,8 @@ def main() -> int:
     else:
         database_url, drop = scratch_sqlite()
     use_production_settings(database_url, args.delivery)
+    if args.broker:
+        os.environ["CELERY_BROKER_URL"] = args.broker
     try:
         import django
 
@@ -152,13 +198,21 @@ def main() -> int:
             "issue": lambda: environ(
                 "GET", f"/staff/issues/{issue_id}/", headers={"Cookie": f"sessionid={session}"}
             ),
+            "queue": lambda: environ("GET", "/staff/", headers={"Cookie": f"sessionid={session}"}),
         }
         for make in kinds.values():
             for _ in range(30):
                 call(make())
         dispatcher().worker.wait_until_idle(timeout=30)
-        print(connection.vendor, "delivery:", os.environ.get("HELPDESK_DELIVER_AFTER_COMMIT"))
-        for name, make in kinds.items():
+        print(
+            connection.vendor,
+            "delivery:",
+            os.environ.get("HELPDESK_DELIVER_AFTER_COMMIT", "thread (the default)"),
+            "broker:",
+            os.environ.get("CELERY_BROKER_URL", "none"),
+        )
+        timed = [name for name in kinds if not args.only or name in args.only.split(",")]
+        for name, make in ((name, kinds[name]) for name in timed):
             with CaptureQueriesContext(connection) as queries:
                 code, _, body = call(make())
             print(f"\n{name}: HTTP {code}, {len(body)} bytes, {len(queries)} SQL statements")
@@ -174,25 +228,42 @@ def main() -> int:
             mean = (time.perf_counter() - began) / args.count * 1000
             cpu = (time.process_time() - began_cpu) / args.count * 1000
             print(f"  mean {mean:.2f} ms, CPU {cpu:.2f} ms (process) over {args.count} requests")
+            if args.callgrind:
+                once = lambda make=make: call(make())  # noqa: E731
+                settle = lambda: dispatcher().worker.wait_until_idle(timeout=60)  # noqa: E731
+                instructions = callgrind_instructions(name, once, args.count, settle)
+                print(f"  {instructions / 1e6:.2f} M instructions a request (callgrind)")
         # The one speed trick on the issue page, switched off: its own line.
         from issues_adapters.web.templatetags import form_fields
+
+        if args.only:  # the line below only in a full run
+            timed = []
 
         remembering = form_fields._key
         form_fields._key = lambda field, as_group: None
         began, began_cpu = time.perf_counter(), time.process_time()
-        for _ in range(args.count):
+        for _ in range(args.count if timed else 0):
             call(kinds["issue"]())
         mean = (time.perf_counter() - began) / args.count * 1000
         cpu = (time.process_time() - began_cpu) / args.count * 1000
         form_fields._key = remembering
-        print("\nissue, form fields rendered anew (templatetags/form_fields.py off)")
-        print(f"  mean {mean:.2f} ms, CPU {cpu:.2f} ms (process) over {args.count} requests")
+        if timed:
+            print("\nissue, form fields rendered anew (templatetags/form_fields.py off)")
+            print(f"  mean {mean:.2f} ms, CPU {cpu:.2f} ms (process) over {args.count} requests")
         if args.profile and args.templates:
             spent = template_times()
             for _ in range(args.count):
                 call(kinds[args.profile]())
             for name, (seconds, renders) in sorted(spent.items(), key=lambda i: -i[1][0])[:30]:
                 print(f"{seconds / args.count * 1000:8.3f} ms {renders / args.count:5.1f}x {name}")
+        elif args.profile and args.pyinstrument:
+            from pyinstrument import Profiler
+
+            profiler = Profiler(interval=0.0002, use_timing_thread=True)
+            with profiler:
+                for _ in range(args.count):
+                    call(kinds[args.profile]())
+            print(profiler.output_text(unicode=True, color=False, show_all=False))
         elif args.profile:
             # CPU time, not wall time: steadier on a shared machine.
             profiler = cProfile.Profile(time.process_time)

@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 
+from issues_adapters.web import catalogues
+
 
 class WebConfig(AppConfig):
     name = "issues_adapters.web"
     label = "web"
+
+    def ready(self):
+        catalogues.prune_every_language()

@@ -4,7 +4,9 @@ merges, the reporter's language, the side panel and the lifecycle table's RATE."
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from issues_adapters.persistence.event_log import to_event
@@ -78,6 +80,19 @@ def test_the_rating_is_in_the_issue_page_s_side_panel(db):
     aside = html[html.index("<aside") : html.index("</aside>")]
     assert 'id="rating"' in aside and "4 of 5" in aside
     assert html.count('id="rating"') == 1
+
+
+def test_a_reopened_issue_s_page_shows_no_rating_and_does_not_read_one(db):
+    make_user("alice")
+    issue_id = issue_in("resolved")
+    message_bus().handle(commands.RateSatisfaction(issue_id=issue_id, score=4))
+    message_bus().handle(commands.ReopenIssue(issue_id=issue_id, reason="Again.", actor=ALICE))
+    projection.apply_all(_events())
+    client = staff_client("alice")
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get(f"/staff/issues/{issue_id}/").content.decode()
+    assert 'id="rating"' not in html
+    assert not [q for q in captured.captured_queries if "reportissuefacts" in q["sql"]]
 
 
 def test_the_tracking_page_and_the_mail_link_s_page_ask_in_the_reporter_s_language(db):
@@ -168,3 +183,16 @@ def test_the_issue_page_as_of_shows_tags_and_translated_status(organised):
         {"as_of": _at(history, "IssueAwaitingReporter").occurred_at.isoformat()},
     ).content.decode()
     assert 'id="status">Waiting' in html and "floor-2" in html
+
+
+def test_the_open_queue_reads_no_ratings_and_the_resolved_one_shows_them(db):
+    make_user("alice")
+    issue_in("assigned")
+    resolved = issue_in("resolved")
+    message_bus().handle(commands.RateSatisfaction(issue_id=resolved, score=4))
+    projection.apply_all(_events())
+    client = staff_client("alice")
+    with CaptureQueriesContext(connection) as captured:
+        client.get("/staff/")
+    assert not [q for q in captured.captured_queries if "reportissuefacts" in q["sql"]]
+    assert "Rated 4/5" in client.get("/staff/?view=resolved").content.decode()

@@ -68,3 +68,16 @@ def test_the_relay_loop_clears_expired_sessions_once_an_hour():
     for now[0] in (0, 10, 3599, 3600, 3700, 7200):
         seen.append(every.due())
     assert seen == [True, False, False, True, False, True]
+
+
+def test_celery_beat_clears_expired_sessions_hourly_through_a_registered_task():
+    from issues_adapters.eventing.celery_app import app
+
+    app.loader.import_default_modules()  # what a worker does at its start: the `include` list
+    (entry,) = [e for e in app.conf.beat_schedule.values() if e["task"].startswith("housekeeping")]
+    assert entry == {"task": "housekeeping.clear_expired_sessions", "schedule": 3600}
+    session = SessionStore()
+    session.set_expiry(timezone.now() - timedelta(days=1))
+    session.save()
+    assert app.tasks[entry["task"]]() == "1 expired sessions cleared"
+    assert Session.objects.count() == 0
