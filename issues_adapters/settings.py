@@ -96,13 +96,9 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "issues_adapters.attachments.context.attachment_limits",
             ],
-            # Django's i18n tags, `{% translate %}` of a constant looked up once a language.
-            "libraries": {"i18n": "issues_adapters.web.templatetags.remembered_i18n"},
         },
     },
 ]
-# Django warns that "i18n" then names two tag modules; that is the point of the line above.
-SILENCED_SYSTEM_CHECKS = ["templates.W003"]
 
 # -- database -----------------------------------------------------------------------------
 
