@@ -13,7 +13,6 @@ import uuid
 from datetime import datetime
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from issues_adapters.persistence.models import (
     REFERENCE_PREFIX,
@@ -347,7 +346,7 @@ def _filtered(rows: QuerySet, filters: QueueFilters) -> QuerySet:
     if filters.q and filters.q.strip():
         rows = rows.filter(_search(filters.q.strip()))
     if filters.sla in sla_display.SLA_VIEWS:
-        rows = rows.filter(id__in=sla_display.SLA_VIEWS[filters.sla](timezone.now()).values("pk"))
+        rows = rows.filter(id__in=sla_display.SLA_VIEWS[filters.sla]().values("pk"))
     return rows
 
 
