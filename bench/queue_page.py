@@ -92,12 +92,14 @@ STAFF = ["bench", "alice", "bob", "carol", "dan"]
 # -- the database -----------------------------------------------------------------------------
 
 
-def scratch_postgres(server_url: str) -> tuple[str, str]:
+def scratch_postgres(server_url: str, name: str | None = None) -> tuple[str, str]:
     import psycopg
 
-    name = f"bench_queue_{os.getpid()}"
+    name = name or f"bench_queue_{os.getpid()}"
     with psycopg.connect(server_url, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not found:
+            conn.execute(f'CREATE DATABASE "{name}"')
     return name, server_url.rsplit("/", 1)[0] + "/" + name
 
 
@@ -201,10 +203,11 @@ def _tags_and_clocks_sql(vendor: str, start: int, end: int) -> list[str]:
     )
     clocks = (
         "INSERT INTO sla_clock (issue_id, operations, policy, first_response_due, "
-        'resolution_due, due_at, warn_at, paused, "view") '
+        'resolution_due, due_at, warn_at, paused, "view", reported_at) '
         f"SELECT id, '[]', 'Standard', NULL, CASE WHEN {running} THEN {due} END, "
         f"CASE WHEN {running} THEN {due} END, CASE WHEN {running} THEN {warn} END, "
-        f"NOT ({running}), {view} FROM issues_issue WHERE number BETWEEN {first} AND {last} "
+        f"NOT ({running}), {view}, reported_at FROM issues_issue "
+        f"WHERE number BETWEEN {first} AND {last} "
         "AND status IN ('reported', 'triaged', 'assigned', 'waiting')"
     )
     return [*tags, clocks]
@@ -381,15 +384,25 @@ def main() -> int:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--postgres", default="postgres://postgres@127.0.0.1:5432/postgres")
     parser.add_argument("--sqlite", action="store_true", help="use a SQLite file instead")
+    parser.add_argument("--database", help="the PostgreSQL database's name (default: scratch)")
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database; a later run grows it from there"
+    )
+    parser.add_argument("--pages", help="time only the pages whose label contains one of these")
     args = parser.parse_args()
     sizes = [int(s) for s in args.sizes.split(",")]
+    if args.pages:
+        wanted = args.pages.split(",")
+        for label in list(PAGES):
+            if not label.startswith("baseline") and not any(w in label for w in wanted):
+                del PAGES[label]
 
     var = Path(tempfile.mkdtemp(prefix="bench-queue-", dir=PROJECT / "var"))
     scratch = None
     if args.sqlite:
         database_url = f"sqlite:///{var / 'bench.sqlite3'}"
     else:
-        scratch, database_url = scratch_postgres(args.postgres)
+        scratch, database_url = scratch_postgres(args.postgres, args.database)
     env = {
         **os.environ,
         "DATABASE_URL": database_url,
@@ -417,8 +430,12 @@ def main() -> int:
     cookie = staff_session()
     results: dict[int, dict[str, tuple[float, float, float, float]]] = {}
     try:
-        have = 0
+        with connection.cursor() as cursor:  # a kept database has some already
+            cursor.execute("SELECT COUNT(*) FROM issues_issue")
+            have = cursor.fetchone()[0]
         for size in sizes:
+            if size < have:
+                raise SystemExit(f"the database has {have:,} issues already, more than {size:,}")
             seconds = grow(vendor, have, size)
             have = size
             fill_counts()
@@ -443,7 +460,7 @@ def main() -> int:
                 server.wait(timeout=20)
     finally:
         connection.close()
-        if scratch:
+        if scratch and not args.keep:
             drop_postgres(args.postgres, scratch)
 
     print()

@@ -88,6 +88,7 @@ def summary(issue_id, operations: list[ClockOperation]) -> dict:
         "next_timer_goal": timer.goal if timer else None,
         "next_timer_deadline": timer.deadline if timer else None,
         "view": VIEWS.get(clocks.flagged_state()),
+        "reported_at": min((item.at for item in operations if item.op == Op.START), default=None),
     }
 
 

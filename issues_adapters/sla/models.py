@@ -80,16 +80,23 @@ class SlaClock(models.Model):
     # The queue's SLA view the issue is in ("breaching_soon", "overdue"; display.py), by what
     # the timers recorded (IssueClocks.flagged_state), so that its count can be kept.
     view = models.CharField(max_length=20, null=True)
+    reported_at = models.DateTimeField(null=True)  # the issue's, to page a view newest first
 
     class Meta:
         db_table = "sla_clock"
         indexes = [
             models.Index(fields=["next_timer_at"], name="sla_clock_next_timer"),
             models.Index(fields=["due_at"], name="sla_clock_due"),
-            # A view's issues by next deadline, a page at a time (the few in a view only).
+            # A view's issues a page at a time, by next deadline or by report (as the queue
+            # pages), from these indexes alone: only the clocks in a view are in them.
             models.Index(
                 fields=["view", "due_at", "issue_id"],
                 name="sla_clock_view_due",
+                condition=models.Q(view__isnull=False),
+            ),
+            models.Index(
+                fields=["view", "reported_at", "issue_id"],
+                name="sla_clock_view_reported",
                 condition=models.Q(view__isnull=False),
             ),
         ]

@@ -248,8 +248,7 @@ def test_both_process_managers_rebuilt_from_shuffled_triplicated_events_are_the_
     assert len(in_order[0]) == RecordedEvent.objects.filter(event_type="IssueReported").count()
     assert in_order[1]
     assert in_order[2] == sorted(
-        (view, SlaClock.objects.filter(view=view).count())
-        for view in ("breaching_soon", "overdue")
+        (view, SlaClock.objects.filter(view=view).count()) for view in ("breaching_soon", "overdue")
     )
 
     shuffled = every * 3
