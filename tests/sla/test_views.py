@@ -7,13 +7,16 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.utils import timezone
 
+from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.queries import DjangoIssueQueries
 from issues_adapters.sla import display, timers
 from issues_adapters.sla.models import SlaClock
-from issues_adapters.wiring import message_bus
+from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
 from issues_service.queries import QueueFilters
+from issues_service.time_travel import as_it_was
 from tests.events.support import ALICE
 from tests.sla.test_timers import deliver, helpdesk, report_urgent, reported_at  # noqa: F401
 
@@ -98,3 +101,18 @@ def test_a_view_pages_the_same_forwards_and_back_in_every_order_read_from_the_cl
     assert queries.count_matching(overdue, 2) == 2
     assert queries.count_matching(printing, 501) == 1
     assert queries.count_matching(breaching, 501) == 2 == display.view_counts()["breaching_soon"]
+
+
+@pytest.mark.django_db
+def test_a_flag_leaves_when_the_issue_was_last_changed_now_and_as_it_was(helpdesk, deliver):  # noqa: F811
+    bus = message_bus()
+    issue_id = deliver(lambda: report_urgent(bus))
+    before = IssueRecord.objects.get(id=issue_id)
+
+    deliver(lambda: timers.tick(bus, now=reported_at(issue_id) + timedelta(minutes=31)))
+
+    after = IssueRecord.objects.get(id=issue_id)
+    assert (after.version, after.updated_at) == (before.version + 1, before.updated_at)
+    assert after.sla_flags == ["first_response:warning:1800"]
+    past = as_it_was(issue_id, issue_queries().history(issue_id), timezone.now())
+    assert (past.version, past.updated_at) == (after.version, after.updated_at)

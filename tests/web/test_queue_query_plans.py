@@ -121,7 +121,6 @@ def test_the_check_can_fail(seeded):
     assert plan_problems(sql, params)
 
 
-
 SLA_VIEWS = ["view=overdue", "view=breaching_soon", "view=overdue&sort=sla_due_at"]
 
 
