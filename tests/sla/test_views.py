@@ -116,3 +116,34 @@ def test_a_flag_leaves_when_the_issue_was_last_changed_now_and_as_it_was(helpdes
     assert after.sla_flags == ["first_response:warning:1800"]
     past = as_it_was(issue_id, issue_queries().history(issue_id), timezone.now())
     assert (past.version, past.updated_at) == (after.version, after.updated_at)
+
+
+@pytest.mark.django_db
+def test_a_new_target_takes_an_issue_out_of_its_view_until_the_timers_flag_the_new_deadline(
+    helpdesk,  # noqa: F811
+    deliver,  # noqa: F811
+):
+    bus = message_bus()
+    issue_id = deliver(lambda: report_urgent(bus))
+    late = reported_at(issue_id) + timedelta(minutes=31)
+    for _ in range(2):
+        deliver(lambda: timers.tick(bus, now=late))
+    assert display.view_counts() == {"breaching_soon": 0, "overdue": 1}
+
+    deliver(
+        lambda: bus.handle(
+            commands.TriageIssue(
+                issue_id=issue_id, category="printing", priority="high", actor=ALICE
+            )
+        )
+    )
+    # "High": two hours to a first response, in office hours: a deadline not flagged yet.
+    assert SlaClock.objects.get(issue_id=issue_id).view is None
+    assert display.view_counts() == {"breaching_soon": 0, "overdue": 0}
+    assert every_page(QueueFilters(sla="overdue")) == ([], [])
+
+    due = SlaClock.objects.get(issue_id=issue_id).first_response_due
+    for _ in range(2):
+        deliver(lambda: timers.tick(bus, now=due))
+    assert display.view_counts() == {"breaching_soon": 0, "overdue": 1}
+    assert every_page(QueueFilters(sla="overdue")) == ([issue_id], [issue_id])
