@@ -24,6 +24,7 @@ from issues_adapters.persistence.models import (
 from issues_adapters.sla import display as sla_display
 from issues_adapters.sla.models import SlaClock
 from issues_domain.issue import Issue
+from issues_domain.lifecycle import OPEN_STATUSES
 from issues_service.queries import (
     DEFAULT_ORDERING,
     QUEUE_ORDERINGS,
@@ -361,11 +362,16 @@ _CLOCK_COLUMNS = {"sla_due_at": "due_at", "reported_at": "reported_at"}
 
 
 def _in_sla_view(filters: QueueFilters) -> QuerySet:
-    """The clocks in the filters' SLA view, of the issues the other filters leave (a view holds
-    running clocks only, so open issues only: no status filter unless one is chosen). Read from
-    the view's index, not by searching the issues for the few in a view (bench/queue_page.py)."""
+    """The clocks in the filters' SLA view, of the issues the other filters leave. Read from
+    the view's index, not by searching the issues for the few in a view (bench/queue_page.py);
+    a view holds running clocks only, so open issues only: asking for every open status asks
+    nothing more of it."""
     clocks = sla_display.SLA_VIEWS[filters.sla]()
-    others = _filtered(IssueRecord.objects.all(), dataclasses.replace(filters, sla=None))
+    status = filters.status
+    if status and set(status.split(",")) >= {str(open_status) for open_status in OPEN_STATUSES}:
+        status = None
+    others = dataclasses.replace(filters, sla=None, status=status)
+    others = _filtered(IssueRecord.objects.all(), others)
     return clocks.filter(issue_id__in=others.values("id")) if others.query.where else clocks
 
 

@@ -7,12 +7,14 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.http import QueryDict
 from django.utils import timezone
 
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.queries import DjangoIssueQueries
 from issues_adapters.sla import display, timers
 from issues_adapters.sla.models import SlaClock
+from issues_adapters.web.views.staff import filters_from
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
 from issues_service.queries import QueueFilters
@@ -93,6 +95,12 @@ def test_a_view_pages_the_same_forwards_and_back_in_every_order_read_from_the_cl
     )
     breaching = QueueFilters(sla="breaching_soon", page_size=1)
     assert every_page(breaching) == (list(reversed(by_report(soon))),) * 2
+
+    # As the queue asks (every open status): the same, from the clocks alone.
+    web, _chosen = filters_from(QueryDict("view=overdue"), "alice")
+    assert web.status and every_page(dataclasses.replace(web, page_size=2))[0] == newest_first
+    waiting = dataclasses.replace(overdue, status="waiting")
+    assert every_page(waiting) == ([], [])
 
     printing = dataclasses.replace(overdue, category="printing")
     assert every_page(printing) == ([flagged[1]], [flagged[1]])

@@ -74,10 +74,9 @@ VIEWS = {
     "resolved": (gettext_lazy("Resolved"), "resolved", None),
     "closed": (gettext_lazy("Closed"), "closed", None),
     "all": (gettext_lazy("Everything"), None, None),
-    # SLA views (issues_adapters/sla/display.py): issues by their clocks' flagged deadlines.
-    # Only a running clock is in one, so only open issues: the clocks alone say which.
-    "breaching_soon": (gettext_lazy("Breaching soon"), None, None),
-    "overdue": (gettext_lazy("Overdue"), None, None),
+    # SLA views (issues_adapters/sla/display.py): open issues by their flagged deadlines.
+    "breaching_soon": (gettext_lazy("Breaching soon"), OPEN, None),
+    "overdue": (gettext_lazy("Overdue"), OPEN, None),
 }
 NOT_SET = "none"  # the priority filter's value for issues nobody has given a priority yet
 PRIORITY_VIEWS = [*PRIORITY_LABELS.items(), (NOT_SET, gettext_lazy("Not set"))]
