@@ -196,12 +196,18 @@ def _tags_and_clocks_sql(vendor: str, start: int, end: int) -> list[str]:
         due = f"strftime('%Y-%m-%d %H:%M:%f', 'now', {hours} || ' hours')"
         warn = f"strftime('%Y-%m-%d %H:%M:%f', 'now', ({hours} - 10) || ' hours')"
     running = "status IN ('reported', 'triaged', 'assigned')"
+    # The view the timers' flags put a running clock in (sla/clocks.py).
+    view = (
+        f"CASE WHEN {running} AND {hours} < 0 THEN 'overdue' "
+        f"WHEN {running} AND {hours} < 10 THEN 'breaching_soon' END"
+    )
     clocks = (
         "INSERT INTO sla_clock (issue_id, operations, policy, first_response_due, "
-        "resolution_due, due_at, warn_at, paused) "
+        'resolution_due, due_at, warn_at, paused, "view", reported_at) '
         f"SELECT id, '[]', 'Standard', NULL, CASE WHEN {running} THEN {due} END, "
         f"CASE WHEN {running} THEN {due} END, CASE WHEN {running} THEN {warn} END, "
-        f"NOT ({running}) FROM issues_issue WHERE number BETWEEN {first} AND {last} "
+        f"NOT ({running}), {view}, reported_at FROM issues_issue "
+        f"WHERE number BETWEEN {first} AND {last} "
         "AND status IN ('reported', 'triaged', 'assigned', 'waiting')"
     )
     return [*tags, clocks]
@@ -251,6 +257,11 @@ def fill_counts() -> None:
             f"WHERE {open_} AND priority IS NULL "
             "UNION ALL SELECT 'tag:' || tag, COUNT(*) FROM issues_tag "
             f"JOIN issues_issue ON issues_issue.id = issues_tag.issue_id WHERE {open_} GROUP BY tag"
+        )
+        cursor.execute("DELETE FROM sla_view_count")
+        cursor.execute(
+            'INSERT INTO sla_view_count ("view", count) SELECT "view", COUNT(*) FROM sla_clock '
+            'WHERE "view" IS NOT NULL GROUP BY "view"'
         )
 
 
@@ -454,7 +465,9 @@ def main() -> int:
     vendor = connection.vendor
     results: dict[int, dict[str, tuple[float, float, float, float]]] = {}
     try:
-        have = 0
+        with connection.cursor() as cursor:  # a kept database has some already
+            cursor.execute("SELECT COUNT(*) FROM issues_issue")
+            have = cursor.fetchone()[0]
         for size in sizes:
             env["DATABASE_URL"] = urls[size]
             use_database(urls[size])

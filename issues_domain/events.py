@@ -267,3 +267,8 @@ ALL_EVENTS: tuple[type[Event], ...] = (
     WatcherAdded,
     WatcherRemoved,
 )
+
+# What the SLA timers record about an issue: a note on its clocks, not a change to the issue.
+# They leave its `updated_at` (when someone last changed it) as it was, so a flag neither
+# brings a neglected issue up in "recently updated" nor makes it look touched.
+DEADLINE_FLAGS: tuple[type[Event], ...] = (SlaWarned, SlaBreached)

@@ -9,6 +9,7 @@ from issues_domain import errors
 from issues_domain.attachments import Attachment
 from issues_domain.business_hours import calendar_to_data
 from issues_domain.events import (
+    DEADLINE_FLAGS,
     DuplicateMergedIn,
     Event,
     IssueAssigned,
@@ -557,7 +558,8 @@ class Issue:
     def _record(self, event_class: type[Event], actor: Actor, **data):
         now = _now()
         self.version += 1
-        self.updated_at = now
+        if event_class not in DEADLINE_FLAGS:
+            self.updated_at = now
         self.events.append(
             event_class(
                 event_id=uuid.uuid4(),

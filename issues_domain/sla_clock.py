@@ -247,6 +247,23 @@ class IssueClocks:
         found = {goal: self.reading(goal, now, warn_ratio) for goal in Goal.ALL}
         return {goal: reading for goal, reading in found.items() if reading is not None}
 
+    def flagged_state(self) -> SlaState | None:
+        """What the timers have recorded of the running clocks' current deadlines: BREACHED
+        once a clock's breach was flagged, else BREACHING_SOON once its warning was, else None.
+
+        Recorded facts, not the time: a deadline counts from its SlaWarned / SlaBreached on,
+        and no longer once its clock stops, pauses or takes a new target (a new deadline,
+        flagged in its turn)."""
+        found = None
+        for clock in self.clocks.values():
+            if clock.target is None or not clock.running:
+                continue
+            if deadline_key(clock.goal, TimerKind.BREACH, clock.target) in self.flagged:
+                return SlaState.BREACHED
+            if deadline_key(clock.goal, TimerKind.WARNING, clock.target) in self.flagged:
+                found = SlaState.BREACHING_SOON
+        return found
+
     def next_timer(self, warn_ratio: float) -> Timer | None:
         """The earliest deadline of a running clock that has not been flagged yet."""
         timers = []

@@ -10,6 +10,7 @@ import uuid
 from collections.abc import Callable
 from datetime import datetime
 
+from issues_domain.events import DEADLINE_FLAGS
 from issues_service.queries import CommentView, IssueDetail, LinkView, RecordedEventView
 
 _ASSIGNEE_OF = {
@@ -18,6 +19,9 @@ _ASSIGNEE_OF = {
     "IssuePicked": "engineer",
     "IssueReopened": "assignee",
 }
+
+# Events that leave the issue's updated_at as it was (issues_domain.events.DEADLINE_FLAGS).
+_FLAGS = {event_type.__name__ for event_type in DEADLINE_FLAGS}
 
 HistoryOf = Callable[[uuid.UUID], list[RecordedEventView]]
 
@@ -91,7 +95,7 @@ def as_it_was(
         id=issue_id,
         version=taken[-1].version,
         reported_at=first.occurred_at,
-        updated_at=taken[-1].occurred_at,
+        updated_at=[e for e in taken if e.event_type not in _FLAGS][-1].occurred_at,
         comments=comments,
         tags=tags,
         watchers=watchers,

@@ -8,6 +8,14 @@ the issue's SlaTargeted events, so a policy changed or deleted later changes no 
 
 The timers (timers.py) read `next_timer_at`; the issue page, the queue and the API read
 `readings()`.
+
+The queue's "Breaching soon" and "Overdue" views follow what the timers recorded, not the
+time: an issue is in "Overdue" from the SlaBreached of a running clock's deadline, in
+"Breaching soon" from its SlaWarned (and not overdue), and leaves the view when the clock
+stops, pauses or takes a new target (IssueClocks.flagged_state). The timers flag a deadline
+within a relay pass of its time, so a view lags the clock by seconds; in return each row says
+its view (`view`), and each view's count (SlaViewCount) moves with the rows in the same
+transaction, so the count and the list agree and neither is counted per page.
 """
 
 import functools
@@ -16,15 +24,24 @@ from collections import defaultdict
 from datetime import datetime
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
-from issues_adapters.sla.models import SlaClock
+from issues_adapters.sla.models import SlaClock, SlaViewCount
 from issues_adapters.sla.tables import rows_of, upsert
 from issues_domain import events
 from issues_domain.sla import Goal
-from issues_domain.sla_clock import OPERATIONS, ClockOperation, IssueClocks, Op, operations_for
+from issues_domain.sla_clock import (
+    OPERATIONS,
+    ClockOperation,
+    IssueClocks,
+    Op,
+    SlaState,
+    operations_for,
+)
 
-LIVE = {SlaClock: SlaClock._meta.db_table}
+LIVE = {SlaClock: SlaClock._meta.db_table, SlaViewCount: SlaViewCount._meta.db_table}
+# The queue's SLA view of each flagged state (display.SLA_VIEWS).
+VIEWS = {SlaState.BREACHING_SOON: "breaching_soon", SlaState.BREACHED: "overdue"}
 
 
 def _ratio() -> float:
@@ -70,6 +87,8 @@ def summary(issue_id, operations: list[ClockOperation]) -> dict:
         "next_timer_kind": timer.kind.value if timer else None,
         "next_timer_goal": timer.goal if timer else None,
         "next_timer_deadline": timer.deadline if timer else None,
+        "view": VIEWS.get(clocks.flagged_state()),
+        "reported_at": min((item.at for item in operations if item.op == Op.START), default=None),
     }
 
 
@@ -82,15 +101,36 @@ def apply_all(taken: list[events.Event], tables: dict = LIVE) -> None:
         return
     table = tables[SlaClock]
     with transaction.atomic(savepoint=False):
-        stored = rows_of(SlaClock, table, sorted(new), ("operations",))
-        changed = []
+        stored = rows_of(SlaClock, table, sorted(new), ("operations", "view"))
+        changed, moved = [], defaultdict(int)
         for issue_id in sorted(new):
-            before = decode(stored[issue_id][0]) if issue_id in stored else []
+            text, view = stored.get(issue_id, ("[]", None))
+            before = decode(text)
             known = {(item.version, item.op) for item in before}
             added = [item for item in new[issue_id] if (item.version, item.op) not in known]
             if added:
-                changed.append(summary(issue_id, before + added))
+                row = summary(issue_id, before + added)
+                changed.append(row)
+                if row["view"] != view:
+                    moved[view] -= 1
+                    moved[row["view"]] += 1
         upsert(SlaClock, table, changed)
+        _count(moved, tables[SlaViewCount])
+
+
+def _count(moved: dict, table: str) -> None:
+    """Move the views' counts by these amounts, in one statement (an upsert)."""
+    deltas = sorted((view, delta) for view, delta in moved.items() if view and delta)
+    if not deltas:
+        return
+    quote = connection.ops.quote_name
+    name, view, count = quote(table), quote("view"), quote("count")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {name} ({view}, {count}) VALUES {', '.join(['(%s, %s)'] * len(deltas))} "
+            f"ON CONFLICT ({view}) DO UPDATE SET {count} = {name}.{count} + excluded.{count}",
+            [value for pair in deltas for value in pair],
+        )
 
 
 class SlaClocksProjection:
@@ -98,7 +138,7 @@ class SlaClocksProjection:
 
     name = "sla.clocks"
     handles = tuple(OPERATIONS)
-    models = (SlaClock,)
+    models = (SlaClock, SlaViewCount)
 
     def __call__(self, event: events.Event) -> None:
         apply_all([event])

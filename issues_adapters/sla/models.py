@@ -77,19 +77,46 @@ class SlaClock(models.Model):
     next_timer_kind = models.CharField(max_length=10, null=True)
     next_timer_goal = models.CharField(max_length=20, null=True)
     next_timer_deadline = models.CharField(max_length=60, null=True)
+    # The queue's SLA view the issue is in ("breaching_soon", "overdue"; display.py), by what
+    # the timers recorded (IssueClocks.flagged_state), so that its count can be kept.
+    view = models.CharField(max_length=20, null=True)
+    reported_at = models.DateTimeField(null=True)  # the issue's, to page a view newest first
 
     class Meta:
         db_table = "sla_clock"
         indexes = [
             models.Index(fields=["next_timer_at"], name="sla_clock_next_timer"),
             models.Index(fields=["due_at"], name="sla_clock_due"),
-            models.Index(fields=["warn_at"], name="sla_clock_warn"),
-            # The queue's "Breaching soon" and "Overdue" counts, from the index alone.
-            models.Index(fields=["warn_at", "due_at"], name="sla_clock_warn_due"),
+            # A view's issues a page at a time, by next deadline or by report (as the queue
+            # pages), from these indexes alone: only the clocks in a view are in them.
+            models.Index(
+                fields=["view", "due_at", "issue_id"],
+                name="sla_clock_view_due",
+                condition=models.Q(view__isnull=False),
+            ),
+            models.Index(
+                fields=["view", "reported_at", "issue_id"],
+                name="sla_clock_view_reported",
+                condition=models.Q(view__isnull=False),
+            ),
         ]
 
     def __str__(self):
         return f"{self.issue_id} due {self.due_at}"
+
+
+class SlaViewCount(models.Model):
+    """How many issues each SLA view holds: kept with the clocks (clocks.py), so the side bar
+    reads two numbers instead of counting the view's issues."""
+
+    view = models.CharField(max_length=20, primary_key=True)
+    count = models.IntegerField(default=0)
+
+    class Meta:
+        db_table = "sla_view_count"
+
+    def __str__(self):
+        return f"{self.view}: {self.count}"
 
 
 class AutoClose(models.Model):

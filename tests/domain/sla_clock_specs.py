@@ -101,6 +101,22 @@ class When_a_deadline_has_been_flagged(With_an_issue_reported_on_friday_afternoo
         timer = self.clocks().next_timer(RATIO)
         expect((timer.goal, timer.kind)).to(equal((Goal.RESOLUTION, TimerKind.WARNING)))
 
+    def it_should_say_the_issue_is_flagged_as_breached(self):
+        expect(self.clocks().flagged_state()).to(equal(SlaState.BREACHED))
+
+    def it_should_say_only_warned_before_the_breach_was_flagged(self):
+        warned = IssueClocks.replay(self.operations[:3])
+        expect(warned.flagged_state()).to(equal(SlaState.BREACHING_SOON))
+        expect(IssueClocks.replay(self.operations[:2]).flagged_state()).to(be_none)
+
+    def it_should_not_once_the_clock_stops_pauses_or_takes_a_new_target(self):
+        for then in (
+            ClockOperation(5, Op.RESPOND, at(7, 13)),
+            ClockOperation(5, Op.PAUSE, at(7, 13)),
+            targets(5, at(7, 13), first_response_hours=8),
+        ):
+            expect(IssueClocks.replay([*self.operations, then]).flagged_state()).to(be_none)
+
 
 class When_staff_reply_in_public(With_an_issue_reported_on_friday_afternoon):
     def because_alice_replies_on_monday_at_10(self):

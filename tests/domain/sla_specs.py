@@ -125,9 +125,16 @@ class When_triage_changes_nothing(With_an_issue_under_the_default_policy):
 
 class When_a_deadline_is_near(With_an_issue_under_the_default_policy):
     def because_the_process_manager_flags_a_warning(self):
+        self.last_changed = self.issue.updated_at
         self.issue.flag_sla(
             TimerKind.WARNING, "first_response", "first_response:warning:28800", DUE
         )
+
+    def it_should_note_it_as_a_version_of_the_issue(self):
+        expect(self.issue.version).to(equal(self.issue.events[-1].version))
+
+    def it_should_leave_when_the_issue_was_last_changed(self):
+        expect(self.issue.updated_at).to(equal(self.last_changed))
 
     def it_should_record_it_as_the_system(self):
         expect(self.issue).to(

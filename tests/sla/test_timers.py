@@ -9,12 +9,13 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core import mail
 from django.core.management import call_command
+from django.utils import timezone
 
 from issues_adapters.persistence.event_log import to_event
 from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.sla import auto_close, clocks, timers
 from issues_adapters.sla.defaults import seed_policies
-from issues_adapters.sla.models import AutoClose, SlaClock, SlaTimerHold
+from issues_adapters.sla.models import AutoClose, SlaClock, SlaTimerHold, SlaViewCount
 from issues_adapters.wiring import message_bus
 from issues_domain import commands, events
 from issues_domain.sla import Goal
@@ -213,7 +214,18 @@ def _tables():
     return (
         sorted(SlaClock.objects.values_list(*[f.name for f in SlaClock._meta.fields])),
         sorted(AutoClose.objects.values_list("issue_id", "status_version", "resolved_at")),
+        sorted(SlaViewCount.objects.filter(count__gt=0).values_list("view", "count")),
     )
+
+
+def flag_some(bus, deliver) -> None:
+    """The timers' flags of the demo's clocks, some warnings and some breaches: the SLA views'
+    rows and counts come from them."""
+    now = timezone.now()
+    deliver(lambda: timers.tick(bus, now=now + timedelta(hours=70)))  # warnings
+    for _ in range(3):  # breaches of the clocks due within the hour (and later deadlines')
+        deliver(lambda: timers.tick(bus, now=now + timedelta(hours=1)))
+    assert {view for view, _n in _tables()[2]} == {"breaching_soon", "overdue"}
 
 
 @pytest.mark.django_db
@@ -222,26 +234,33 @@ def test_both_process_managers_rebuilt_from_shuffled_triplicated_events_are_the_
 ):
     make_staff("demo")
     deliver(lambda: call_command("seed_demo"))
+    flag_some(message_bus(), deliver)
+    live = _tables()
     every = [to_event(row) for row in RecordedEvent.objects.order_by("position")]
     assert any(isinstance(event, events.SlaTargeted) for event in every)
-    SlaClock.objects.all().delete()
-    AutoClose.objects.all().delete()
+    assert any(isinstance(event, events.SlaBreached) for event in every)
+    for model in (SlaClock, AutoClose, SlaViewCount):
+        model.objects.all().delete()
     clocks.apply_all(every)
     auto_close.apply_all(every)
     in_order = _tables()
+    assert in_order == live
     assert len(in_order[0]) == RecordedEvent.objects.filter(event_type="IssueReported").count()
     assert in_order[1]
+    assert in_order[2] == sorted(
+        (view, SlaClock.objects.filter(view=view).count()) for view in ("breaching_soon", "overdue")
+    )
 
     shuffled = every * 3
     random.Random(14).shuffle(shuffled)
-    for model in (SlaClock, AutoClose):
+    for model in (SlaClock, AutoClose, SlaViewCount):
         model.objects.all().delete()
     for event in shuffled:
         clocks.apply_all([event])
         auto_close.apply_all([event])
     assert _tables() == in_order
 
-    for model in (SlaClock, AutoClose):
+    for model in (SlaClock, AutoClose, SlaViewCount):
         model.objects.all().delete()
     for start in range(0, len(shuffled), 7):
         clocks.apply_all(shuffled[start : start + 7])
@@ -254,6 +273,7 @@ def test_rebuild_sla_clocks_gives_the_same_table(transactional_db):
     make_staff("alice", "bob", "demo")
     seed_policies()
     call_command("seed_demo")
+    flag_some(message_bus(), lambda step: step())
     live = _tables()
     assert live[0] and live[1]
     call_command("rebuild", "sla.clocks")

@@ -196,3 +196,34 @@ def test_the_sqlite_check_can_fail(seeded):
         )
         bound = "\n".join(str(row[-1]) for row in cursor.fetchall())
     assert sqlite_problems(bound), bound
+
+
+SLA_VIEWS = ["view=overdue", "view=breaching_soon", "view=overdue&sort=sla_due_at"]
+
+
+def _plan_nodes(sql: str) -> list[dict]:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        (found,) = cursor.fetchone()
+    return list(_nodes((json.loads(found) if isinstance(found, str) else found)[0]["Plan"]))
+
+
+@pytest.mark.parametrize("params", SLA_VIEWS)
+def test_an_sla_view_reads_its_page_and_count_from_the_view_index_alone(seeded, params):
+    """A page of an SLA view, and its capped "all matching" count, read only the clocks in the
+    view (issue 14): searching the issues for them, or every clock past its warning, cost more
+    as more issues ran late."""
+    on("postgresql")
+    filters, _chosen = filters_from(QueryDict(params), "alice")
+    with CaptureQueriesContext(connection) as captured:
+        DjangoIssueQueries().queue(filters)
+        DjangoIssueQueries().count_matching(filters, 501)
+    statements = [q["sql"] for q in captured]
+    clocks = [sql for sql in statements if 'FROM "sla_clock"' in sql]
+    assert len(clocks) == 2, statements  # the page's clocks, and the count
+    for sql in statements:
+        assert not plan_problems(sql, ()), sql
+        assert "Seq Scan" not in [node["Node Type"] for node in _plan_nodes(sql)], sql
+    for sql in clocks:
+        indexes = {node["Index Name"] for node in _plan_nodes(sql) if "Index Name" in node}
+        assert indexes and indexes <= {"sla_clock_view_due", "sla_clock_view_reported"}, sql

@@ -74,7 +74,7 @@ VIEWS = {
     "resolved": (gettext_lazy("Resolved"), "resolved", None),
     "closed": (gettext_lazy("Closed"), "closed", None),
     "all": (gettext_lazy("Everything"), None, None),
-    # SLA views (issues_adapters/sla/display.py): open issues by the state of their clocks.
+    # SLA views (issues_adapters/sla/display.py): open issues by their flagged deadlines.
     "breaching_soon": (gettext_lazy("Breaching soon"), OPEN, None),
     "overdue": (gettext_lazy("Overdue"), OPEN, None),
 }
