@@ -1,7 +1,12 @@
 """Appending events to the log, and reading them back as domain events."""
 
+import json
+import uuid
 from collections import namedtuple
+from collections.abc import Collection
+from datetime import UTC
 
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
 
@@ -70,6 +75,70 @@ EventRow = namedtuple(
 
 def rows_of(events: QuerySet) -> list[EventRow]:
     return [EventRow(*values) for values in events.values_list(*EventRow._fields)]
+
+
+def rows_after(
+    mark: tuple[int, int], *, limit: int, event_types: Collection[str] | None = None
+) -> list[EventRow]:
+    """Up to `limit` events after (transaction id, position) in commit order, of these types
+    (None: all), read with a bare cursor: a rebuild reads the whole log, and the ORM's
+    per-value converters were a third of its reading (bench/rebuild_floor.py)."""
+    quote = connection.ops.quote_name
+    table = quote(RecordedEvent._meta.db_table)
+    columns = ", ".join(quote(name) for name in EventRow._fields)
+    params: list = [*mark]
+    of_types = ""
+    if event_types is not None:
+        of_types = f" AND {quote('event_type')} IN ({', '.join(['%s'] * len(event_types))})"
+        params += sorted(event_types)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {table} "
+            f"WHERE ({quote('transaction_id')}, {quote('position')}) > (%s, %s){of_types} "
+            f"ORDER BY {quote('transaction_id')}, {quote('position')} LIMIT {int(limit)}",
+            params,
+        )
+        found = cursor.fetchall()
+    return [_from_cursor(row) for row in found]
+
+
+def _from_cursor(values: tuple) -> EventRow:
+    (
+        transaction_id,
+        position,
+        event_id,
+        event_type,
+        issue_id,
+        version,
+        status,
+        correlation,
+        causation,
+        schema,
+        role,
+        name,
+        data,
+        occurred_at,
+    ) = values
+    if not isinstance(issue_id, uuid.UUID):  # SQLite keeps them as hex text
+        event_id, issue_id = uuid.UUID(event_id), uuid.UUID(issue_id)
+    if occurred_at.tzinfo is None:  # SQLite's are naive UTC
+        occurred_at = occurred_at.replace(tzinfo=UTC)
+    return EventRow(
+        transaction_id,
+        position,
+        event_id,
+        event_type,
+        issue_id,
+        version,
+        status,
+        correlation,
+        causation,
+        schema,
+        role,
+        name,
+        json.loads(data),
+        occurred_at,
+    )
 
 
 def to_event(row: RecordedEvent | EventRow) -> Event:
