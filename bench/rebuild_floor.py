@@ -62,6 +62,7 @@ def main() -> int:
 
     django.setup()
     from django.db import connection
+    from psycopg.types.datetime import TimestamptzLoader
 
     from issues_adapters.eventing import outbox
     from issues_adapters.eventing.rebuilds import BATCH
@@ -76,6 +77,8 @@ def main() -> int:
     def bare() -> int:
         read, mark = 0, (0, 0)
         with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":  # the driver's compiled loader, as step 2
+                cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
             while True:
                 cursor.execute(
                     f"SELECT {columns} FROM {table} "

@@ -5,9 +5,9 @@ Writes take the tables' names, so that a rebuild (eventing/rebuilds.py) fills ne
 these keep answering.
 """
 
-import json
 from collections import Counter
 
+import orjson
 from django.db import connection, transaction
 
 from issues_adapters.eventing.rebuilds import fill
@@ -24,11 +24,12 @@ _CHUNK = 500
 
 
 def _load(text: str) -> dict[int, list]:
-    return {int(version): fact for version, fact in json.loads(text).items()}
+    return {int(version): fact for version, fact in orjson.loads(text).items()}
 
 
 def _dump(issue_facts: dict[int, list]) -> str:
-    return json.dumps(issue_facts, sort_keys=True)
+    """The facts as text, the same whoever writes them (a rebuild writes every issue's)."""
+    return orjson.dumps(issue_facts, option=orjson.OPT_NON_STR_KEYS | orjson.OPT_SORT_KEYS).decode()
 
 
 def facts_of(issue_ids, tables: dict = LIVE) -> dict:
@@ -212,9 +213,15 @@ class Rebuilding:
                 issue_facts[event.version] = reported.fact_of(event)
 
     def finish(self) -> None:
-        counts: Counter = Counter()
+        by_groups: dict = {}  # (metric, day, bucket, Groups) -> count, of every issue
         for issue_facts in self.facts.values():
-            counts.update(reported.rows(issue_facts))
+            found = reported.counted(issue_facts)
+            if found:
+                issue_groups = reported.groups(issue_facts)
+                for (metric, day, index), count in found.items():
+                    key = (metric, day, index, issue_groups)
+                    by_groups[key] = by_groups.get(key, 0) + count
+        counts = reported.spread(by_groups)
         facts = [(issue, _dump(issue_facts)) for issue, issue_facts in self.facts.items()]
         key = ReportIssueFacts._meta.pk
         with transaction.atomic(savepoint=False):
