@@ -106,10 +106,11 @@ def rows_after(
             params,
         )
         found = cursor.fetchall()
-    return [_from_cursor(row) for row in found]
+    issue_ids: dict = {}  # SQLite's are text: an issue's events share its id, read once
+    return [_from_cursor(row, issue_ids) for row in found]
 
 
-def _from_cursor(values: tuple) -> EventRow:
+def _from_cursor(values: tuple, issue_ids: dict) -> EventRow:
     (
         transaction_id,
         position,
@@ -126,8 +127,9 @@ def _from_cursor(values: tuple) -> EventRow:
         data,
         occurred_at,
     ) = values
-    if not isinstance(issue_id, uuid.UUID):  # SQLite keeps them as hex text
-        event_id, issue_id = uuid.UUID(event_id), uuid.UUID(issue_id)
+    if type(issue_id) is str:  # SQLite keeps them as hex text
+        event_id = uuid.UUID(event_id)
+        issue_id = issue_ids.get(issue_id) or issue_ids.setdefault(issue_id, uuid.UUID(issue_id))
     if type(occurred_at) is str:  # SQLite's, naive UTC
         occurred_at = datetime.fromisoformat(occurred_at).replace(tzinfo=UTC)
     return EventRow(

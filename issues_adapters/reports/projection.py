@@ -192,6 +192,11 @@ def day_percentiles(counts: Counter) -> dict:
     }
 
 
+def _count_key(row: tuple) -> tuple:
+    metric, day, grouping, group, bucket, _ = row
+    return metric, grouping, day, group, bucket
+
+
 class Rebuilding:
     """A rebuild's state (eventing/rebuilds.py): every issue's facts kept in memory while the
     log is read, then the counts and day percentiles worked out once an issue and written
@@ -233,7 +238,16 @@ class Rebuilding:
             fill(
                 self.tables[ReportCount],
                 ("metric", "day", "grouping", "group", "bucket", "count"),
-                [(*key, count) for key, count in counts.items() if count],
+                # In the order of the table's key, so its index grows at its end: a third
+                # less time on SQLite, a sixth on PostgreSQL (bench/rebuild_reports.py).
+                sorted(
+                    (
+                        (metric, day, grouping, group, bucket, count)
+                        for (metric, day, grouping, group, bucket), count in counts.items()
+                        if count
+                    ),
+                    key=_count_key,
+                ),
             )
             fill(
                 self.tables[ReportDayPercentiles],
