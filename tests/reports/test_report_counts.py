@@ -212,3 +212,20 @@ def test_a_breach_flagged_while_the_clock_runs_counts_on_its_day_and_once(seeded
     found = queries.sla(Period(day, day)).total
     assert found["first_response_breached"] == 1
     assert found["first_response_met"] == 0
+
+
+def test_the_charts_values_read_alone_are_the_reports_by_day(seeded):
+    projection.apply_all(seeded)
+    later = Period(PERIOD.start + timedelta(days=9), PERIOD.end, "assignee")
+    for period in (PERIOD, later):
+        by_day = Period(period.start, period.end)
+        from_reports = queries.daily_of(
+            {name: report(by_day) for name, report in queries.REPORTS.items()}
+        )
+
+        read_alone = queries.daily(period)
+
+        assert read_alone == from_reports
+    assert any(read_alone.average_rating) and any(read_alone.sla_shares["resolution"])
+    assert read_alone.open[0] > 0  # the issues opened before the period, carried in
+    assert any(read_alone.durations["first-response"][1])
