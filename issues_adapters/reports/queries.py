@@ -148,11 +148,8 @@ def backlog(period: Period) -> Report:
     """Open issues at the end of each day (by day), or at the end of the period (by group)."""
     report = Report("backlog", period, [_key(period), "open"])
     if period.group_by == "day":
-        before = ReportCount.objects.filter(
-            metric=facts.OPENED_DELTA, grouping="day", day__lt=period.start
-        ).aggregate(total=Sum("count"))["total"]
         found = _summed(facts.OPENED_DELTA, period)
-        running = before or 0
+        running = _open_before(period.start)
         for day in period.days:
             running += found.get((facts.OPENED_DELTA, day), 0)
             report.rows.append({"day": day.isoformat(), "open": running})
@@ -167,6 +164,18 @@ def backlog(period: Period) -> Report:
             report.rows.append({"group": group, "open": found[(facts.OPENED_DELTA, group)]})
     report.total = {"open": sum(row["open"] for row in report.rows)}
     return report
+
+
+def _open_before(day: date) -> int:
+    """The issues open at the end of the day before: every change before it, summed from the
+    month rows where whole months lie before it (a year back is 12 rows, not 365)."""
+    first = ReportCount.objects.filter(
+        metric=facts.OPENED_DELTA, grouping="day" + facts.MONTHLY
+    ).aggregate(first=Min("day"))["first"]
+    if first is None or first >= day:
+        return 0  # every month with a change has its row: nothing changed before the day
+    found = _summed(facts.OPENED_DELTA, Period(first, day - timedelta(days=1)), whole=True)
+    return int(found.get((facts.OPENED_DELTA, ""), 0))
 
 
 def _daily_percentiles(metric: str, period: Period) -> dict:
@@ -383,12 +392,7 @@ def daily(period: Period) -> Daily:
         metric: [found.get((metric, day, 0), (0, 0, 0))[0] for day in days]
         for metric in (facts.OPENED_DELTA, facts.CREATED, facts.RESOLVED)
     }
-    running = (
-        ReportCount.objects.filter(
-            metric=facts.OPENED_DELTA, grouping="day", day__lt=period.start
-        ).aggregate(total=Sum("count"))["total"]
-        or 0
-    )
+    running = _open_before(period.start)
     backlog = []
     for delta in sums[facts.OPENED_DELTA]:
         running += delta
