@@ -21,6 +21,7 @@ import cProfile
 import dataclasses
 import os
 import pstats
+import resource
 import shlex
 import sys
 import time
@@ -272,7 +273,8 @@ def main() -> int:
                 pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
         print(
             f"reports: {ReportCount.objects.count():,} count rows, "
-            f"{ReportDayPercentiles.objects.count():,} day percentile rows"
+            f"{ReportDayPercentiles.objects.count():,} day percentile rows; this process's "
+            f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"
         )
     finally:
         connections.close_all()

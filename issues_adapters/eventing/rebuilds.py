@@ -2,10 +2,12 @@
 
 1. New tables are made beside the live ones (`<table>__r<rebuild id>`), and the live model
    goes on answering and taking in events as before.
-2. The log is read into the new tables in commit order, a batch a short transaction (no lock
-   that a reporter or the live delivery would wait for); the rebuild's row shows the progress.
-   With each batch it notes the transactions still running (outbox.events_after): one of them
-   may yet commit an event that falls before what was read.
+2. The log is read in commit order, a batch a short transaction (no lock that a reporter or
+   the live delivery would wait for), only the event types the model takes in, and the
+   model's `rebuilding` takes in each batch - into the new tables, or into memory to be
+   written once at the end (reports.counts); the rebuild's row shows the progress. With each
+   batch it notes the transactions still running: one of them may yet commit an event that
+   falls before what was read.
 3. Swap: in one transaction the live tables are locked against writes (PostgreSQL waits for
    the live deliveries in flight; SQLite has one writer anyway), the new tables take in every
    event committed since and every event of the transactions noted, and the tables are renamed

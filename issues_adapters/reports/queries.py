@@ -106,13 +106,22 @@ def _summed(metrics, period: Period, *, buckets=False, since=None, until=None, w
                 When(taken, then=-F("count")), default=F("count"), output_field=BigIntegerField()
             )
             total = Sum(signed)
-    rows = (
-        ReportCount.objects.filter(which, metric__in=names)
-        .values(*fields)
-        .annotate(total=total)
-        .order_by()
-        .values_list(*fields, "total")
-    )
+    if period.group_by == "day" and not whole and buckets:
+        # A row a key already (grouping "day" has the one group ""): no GROUP BY, a third
+        # less time for a year's satisfaction or SLA by day on SQLite (bench/dashboard.py).
+        rows = (
+            ReportCount.objects.filter(which, metric__in=names)
+            .order_by()
+            .values_list(*fields, "count")
+        )
+    else:
+        rows = (
+            ReportCount.objects.filter(which, metric__in=names)
+            .values(*fields)
+            .annotate(total=total)
+            .order_by()
+            .values_list(*fields, "total")
+        )
     return {tuple(row[:-1]): row[-1] for row in rows}
 
 
