@@ -24,10 +24,11 @@ live model never noticed.
 
 import contextlib
 import gc
+import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Protocol
 
@@ -278,11 +279,9 @@ def _decoded(rows) -> list[Event]:
     return taken
 
 
-def fill(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+def fill(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
     """Insert the rows into a new table (of a rebuild), values as the driver takes them:
-    COPY on PostgreSQL, multi-row INSERTs elsewhere."""
-    if not rows:
-        return
+    COPY on PostgreSQL, multi-row INSERTs elsewhere; the rows may come one at a time."""
     quote = connection.ops.quote_name
     names = ", ".join(quote(name) for name in columns)
     with connection.cursor() as cursor:
@@ -293,8 +292,8 @@ def fill(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
             return
         per_statement = max(1, 900 // len(columns))  # SQLite's limit of parameters
         values = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        for start in range(0, len(rows), per_statement):
-            chunk = rows[start : start + per_statement]
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, per_statement)):
             cursor.execute(
                 f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join([values] * len(chunk))}",
                 [value for row in chunk for value in row],
