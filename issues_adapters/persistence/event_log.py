@@ -130,8 +130,10 @@ def _from_cursor(values: tuple, issue_ids: dict) -> EventRow:
     if type(issue_id) is str:  # SQLite keeps them as hex text
         event_id = uuid.UUID(event_id)
         issue_id = issue_ids.get(issue_id) or issue_ids.setdefault(issue_id, uuid.UUID(issue_id))
-    if type(occurred_at) is str:  # SQLite's, naive UTC
-        occurred_at = datetime.fromisoformat(occurred_at).replace(tzinfo=UTC)
+    if type(occurred_at) is str:  # SQLite's, naive UTC as Django writes them
+        occurred_at = datetime.fromisoformat(occurred_at)
+        if occurred_at.tzinfo is None:
+            occurred_at = occurred_at.replace(tzinfo=UTC)
     return EventRow(
         transaction_id,
         position,
