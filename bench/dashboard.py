@@ -4,6 +4,7 @@ django-helpdesk 2.6.1's dashboard at 100,000 tickets in the same run, as a ratio
     .venv/bin/python bench/dashboard.py                       # SQLite
     .venv/bin/python bench/dashboard.py --postgres            # scratch PostgreSQL databases
     .venv/bin/python bench/dashboard.py --tickets 10000 --seconds 5 --no-peer
+    .venv/bin/python bench/dashboard.py --no-peer --database sqlite:///var/bench/dash.sqlite3
 
 Ours: a scratch database gets bench/reports.py's rows (every metric, grouping and group a day
 for three years, and the month rows) for --issues issues; then GET /staff/dashboard/ for the
@@ -44,7 +45,8 @@ def dashboard_path(group_by: str) -> str:
 
 
 def seed_ours(env: dict, issues: int) -> str:
-    """Report rows as bench/reports.py seeds them, and a staff session; returns its key."""
+    """Report rows as bench/reports.py seeds them (unless the database has them already:
+    --database), and a staff session; returns its key."""
     import subprocess
 
     python = str(PROJECT / ".venv" / "bin" / "python")
@@ -58,6 +60,11 @@ def seed_ours(env: dict, issues: int) -> str:
     django.setup()
     import reports  # bench/reports.py
 
+    from issues_adapters.reports.models import ReportCount
+
+    if ReportCount.objects.exists():
+        print(f"ours: {ReportCount.objects.count():,} report rows, seeded before")
+        return queue_page.staff_session()
     began = time.perf_counter()
     rows = reports.seed(1096, issues)
     print(
@@ -98,6 +105,7 @@ def main() -> int:
         const="postgres://postgres@127.0.0.1:5432/postgres",
         help="scratch databases on this PostgreSQL server",
     )
+    parser.add_argument("--database", help="ours: a database URL, seeded once and kept")
     args = parser.parse_args()
 
     if not args.no_peer:
@@ -117,6 +125,10 @@ def main() -> int:
         peer_db = args.postgres.rsplit("/", 1)[0] + "/" + peer_name
     else:
         ours_url, peer_db = f"sqlite:///{var / 'ours.sqlite3'}", str(var / "peer.sqlite3")
+    if args.database:
+        if args.postgres:
+            queue_page.drop_postgres(args.postgres, scratch.pop(0))
+        ours_url = args.database
     ours_env = {
         **os.environ,
         "DATABASE_URL": ours_url,
@@ -137,7 +149,7 @@ def main() -> int:
         "PYTHONPATH": str(peer_dir),
     }
     servers = []
-    vendor = "PostgreSQL" if args.postgres else "SQLite"
+    vendor = "PostgreSQL" if ours_url.startswith("postgres") else "SQLite"
     try:
         session = seed_ours(ours_env, args.issues)
         took = in_process(args.runs)

@@ -4,19 +4,24 @@ events per second, the target >= 20,000.
     .venv/bin/python bench/rebuild_reports.py                     # SQLite, 1,000,000 events
     .venv/bin/python bench/rebuild_reports.py --postgres          # a scratch PostgreSQL db
     .venv/bin/python bench/rebuild_reports.py --events 200000
+    .venv/bin/python bench/rebuild_reports.py --database sqlite:///var/bench/rebuild.sqlite3
 
 A scratch database (dropped afterwards) gets `--events` events by bulk insert into the event
 log, spread over three years in log order: each issue is reported (one of 7 categories, 4
 priorities), put under an SLA policy (office hours, so its clocks count business time),
 assigned (one of 5), answered in public by staff, resolved, rated (a third of them) and closed;
-a quarter stop at the answer. Their data is what the event codec writes for
-real events. Then the rebuild's own work runs in-process (eventing/rebuilds.py: new tables,
-the log read in batches into them, the swap), timed whole.
+a quarter stop at the answer. Their data is what the event codec writes for real events (with
+`--database`, a database of your naming is seeded only if its log is empty, and kept for the
+next run). Then the rebuild's own work runs in-process (eventing/rebuilds.py: new tables, the
+log read in batches into them, the swap), timed whole.
 """
 
 import argparse
+import cProfile
 import dataclasses
 import os
+import pstats
+import resource
 import shlex
 import sys
 import time
@@ -110,6 +115,19 @@ def templates() -> dict:
     }
 
 
+def backend_cpu() -> float:
+    """Seconds of CPU the PostgreSQL backend of this connection has used (0 elsewhere)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return 0.0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        (pid,) = cursor.fetchone()
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def seed(count: int) -> int:
     """About `count` events, bulk inserted; returns how many."""
     from django.utils import timezone
@@ -185,8 +203,13 @@ def main() -> int:
         const="postgres://postgres@127.0.0.1:5432/postgres",
         help="a scratch database on this PostgreSQL server",
     )
+    parser.add_argument("--database", help="a database URL to seed once and keep")
+    parser.add_argument("--profile", action="store_true", help="cProfile the reports' rebuild")
+    parser.add_argument("--only", help="rebuild this read model only")
     args = parser.parse_args()
-    if args.postgres:
+    if args.database:
+        database_url, drop = args.database, lambda: None
+    elif args.postgres:
         database_url, drop = api_issues.scratch_postgres(args.postgres)
     else:
         database_url, drop = api_issues.scratch_sqlite()
@@ -209,14 +232,18 @@ def main() -> int:
 
     try:
         call_command("migrate", verbosity=0)
-        began = time.perf_counter()
-        events = seed(args.events)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(
-            f"{connection.vendor}: seeded {events:,} events by bulk insert in "
-            f"{time.perf_counter() - began:.0f} s"
-        )
+        from issues_adapters.persistence.models import RecordedEvent
+
+        events = RecordedEvent.objects.count()
+        if not events:
+            began = time.perf_counter()
+            events = seed(args.events)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+            print(
+                f"{connection.vendor}: seeded {events:,} events by bulk insert in "
+                f"{time.perf_counter() - began:.0f} s"
+            )
         from issues_adapters.eventing import rebuilds
         from issues_adapters.reports.models import ReportCount, ReportDayPercentiles
         from issues_adapters.wiring import mail_handler_names, read_models
@@ -224,19 +251,30 @@ def main() -> int:
         known = read_models()
         # The queue's counts, rebuilt from the same log in the same run: a yardstick for how
         # fast this machine reads and decodes the log just now.
-        for name in ("reports.counts", "web.queue_counts"):
+        for name in (args.only,) if args.only else ("reports.counts", "web.queue_counts"):
             rebuild = rebuilds.start(name, known, mail_handler_names())
-            began = time.perf_counter()
+            profiler = cProfile.Profile() if args.profile else None
+            began, cpu, server = time.perf_counter(), time.process_time(), backend_cpu()
+            if profiler:
+                profiler.enable()
             rebuilds.run(rebuild, known[name])
-            took = time.perf_counter() - began
+            if profiler:
+                profiler.disable()
+            took, cpu = time.perf_counter() - began, time.process_time() - cpu
+            server = backend_cpu() - server
             print(
                 f"rebuild {name}, in-process: {events / took:,.0f} events/s "
-                f"({events:,} events in {took:.1f} s)"
+                f"({events:,} events in {took:.1f} s; CPU {cpu / events * 1e6:.1f} us an event"
+                + (f" + PostgreSQL's {server / events * 1e6:.1f} us" if server else "")
+                + ")"
                 + (" (target >= 20,000)" if name == "reports.counts" else "")
             )
+            if profiler:
+                pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
         print(
             f"reports: {ReportCount.objects.count():,} count rows, "
-            f"{ReportDayPercentiles.objects.count():,} day percentile rows"
+            f"{ReportDayPercentiles.objects.count():,} day percentile rows; this process's "
+            f"peak memory {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:,.0f} MB"
         )
     finally:
         connections.close_all()

@@ -2,10 +2,12 @@
 
 1. New tables are made beside the live ones (`<table>__r<rebuild id>`), and the live model
    goes on answering and taking in events as before.
-2. The log is read into the new tables in commit order, a batch a short transaction (no lock
-   that a reporter or the live delivery would wait for); the rebuild's row shows the progress.
-   With each batch it notes the transactions still running (outbox.events_after): one of them
-   may yet commit an event that falls before what was read.
+2. The log is read in commit order, a batch a short transaction (no lock that a reporter or
+   the live delivery would wait for), only the event types the model takes in, and the
+   model's `rebuilding` takes in each batch - into the new tables, or into memory to be
+   written once at the end (reports.counts); the rebuild's row shows the progress. With each
+   batch it notes the transactions still running: one of them may yet commit an event that
+   falls before what was read.
 3. Swap: in one transaction the live tables are locked against writes (PostgreSQL waits for
    the live deliveries in flight; SQLite has one writer anyway), the new tables take in every
    event committed since and every event of the transactions noted, and the tables are renamed
@@ -20,10 +22,13 @@ HELPDESK_REBUILD_STALE_SECONDS) is given up by the next `start()`, which drops i
 live model never noticed.
 """
 
+import contextlib
+import gc
+import itertools
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import timedelta
 from typing import Protocol
 
@@ -38,9 +43,9 @@ from django.utils.translation import gettext as _
 from issues_adapters.eventing import outbox
 from issues_adapters.eventing.models import Rebuild
 from issues_adapters.persistence.event_codec import UndecodableEvent
-from issues_adapters.persistence.event_log import to_event
+from issues_adapters.persistence.event_log import EventRow, rows_after, to_event
 from issues_adapters.persistence.models import RecordedEvent
-from issues_domain.events import Event
+from issues_domain.events import ALL_EVENTS, Event
 
 logger = logging.getLogger(__name__)
 
@@ -48,8 +53,21 @@ BATCH = 5000
 Progress = Callable[[Rebuild], None]
 
 
+class Building(Protocol):
+    """A rebuild's work on new tables: the log's events, batch by batch, then the end."""
+
+    def take(self, taken: list[Event]) -> None: ...
+
+    def finish(self) -> None: ...
+
+
 class ReadModel(Protocol):
-    """A handler whose state is its own tables, and can be written into others."""
+    """A handler whose state is its own tables, and can be written into others.
+
+    It may also have `handles` (the event types it takes in: the rebuild reads only those)
+    and `rebuilding(tables) -> Building` (its own way to fill new tables from the whole log,
+    say in memory and written once at the end); without it each batch goes to `apply_into`.
+    Either way the swap's catch-up goes to `apply_into`."""
 
     name: str
     models: tuple[type[models.Model], ...]
@@ -121,7 +139,7 @@ def start(
         with transaction.atomic():
             return Rebuild.objects.create(
                 handler=name,
-                events_total=RecordedEvent.objects.count(),  # once, for the progress bar
+                events_total=_events_of(model).count(),  # once, for the progress bar
                 requested_by=requested_by,
             )
     except IntegrityError as error:  # another start won the race
@@ -143,24 +161,25 @@ def run(rebuild: Rebuild, model: ReadModel, *, progress: Progress | None = None)
     try:
         _drop(shadow.values())
         _create(model, shadow)
+        building = _building(model, shadow)
+        types = _types(model)
         mark, late = outbox.START, set()
-        while True:
-            rows, running = outbox.events_after(mark, limit=BATCH)
-            late |= running
-            if not rows:
-                break
-            with transaction.atomic():
-                model.apply_into(_decoded(rows), shadow)
+        with _long_lived_objects_left_alone() as batch_lived_through:
+            while True:
+                rows, running = _read(mark, types)
+                late |= running
+                if not rows:
+                    break
+                building.take(_decoded(rows))
+                batch_lived_through()
                 rebuild.events_done += len(rows)
                 rebuild.events_total = max(rebuild.events_total, rebuild.events_done)
-                Rebuild.objects.filter(id=rebuild.id).update(
-                    events_done=rebuild.events_done,
-                    events_total=rebuild.events_total,
-                    heartbeat_at=timezone.now(),
-                )
-            mark = outbox.Mark(rows[-1].transaction_id, rows[-1].position)
-            if progress:
-                progress(rebuild)
+                _report(rebuild)
+                mark = outbox.Mark(rows[-1].transaction_id, rows[-1].position)
+                if progress:
+                    progress(rebuild)
+            building.finish()
+        _report(rebuild)
         _swap(model, shadow, mark, late, rebuild)
     except Exception as error:
         logger.exception("Rebuild of %s failed", rebuild.handler)
@@ -175,6 +194,79 @@ def run(rebuild: Rebuild, model: ReadModel, *, progress: Progress | None = None)
     return rebuild
 
 
+class _TakingInBatches:
+    """A read model's rebuild without a state of its own: each batch taken in as the live
+    delivery would, into the new tables, in a short transaction."""
+
+    def __init__(self, model: ReadModel, tables: dict):
+        self.model, self.tables = model, tables
+
+    def take(self, taken: list[Event]) -> None:
+        with transaction.atomic():
+            self.model.apply_into(taken, self.tables)
+
+    def finish(self) -> None:
+        pass
+
+
+def _building(model: ReadModel, shadow: dict) -> Building:
+    if hasattr(model, "rebuilding"):
+        return model.rebuilding(shadow)
+    return _TakingInBatches(model, shadow)
+
+
+def _types(model: ReadModel) -> set[str] | None:
+    """The names of the event types the model takes in (None: all), so that the log is read
+    for those only."""
+    handles = getattr(model, "handles", None)
+    if handles is None or set(handles) >= set(ALL_EVENTS):
+        return None
+    return {event_type.__name__ for event_type in handles}
+
+
+def _events_of(model: ReadModel):
+    types = _types(model)
+    events = RecordedEvent.objects.all()
+    return events if types is None else events.filter(event_type__in=types)
+
+
+def _report(rebuild: Rebuild) -> None:
+    Rebuild.objects.filter(id=rebuild.id).update(
+        events_done=rebuild.events_done,
+        events_total=rebuild.events_total,
+        heartbeat_at=timezone.now(),
+    )
+
+
+@contextlib.contextmanager
+def _long_lived_objects_left_alone():
+    """Python's collector of reference cycles walks every object that has lived long, over and
+    over as more are made: a rebuild's state held in memory made it half of the time spent
+    decoding events (bench/rebuild_floor.py). What has lived through a batch is moved out of
+    its sight; objects in cycles that die meanwhile are collected at the end."""
+    try:
+        yield gc.freeze
+    finally:
+        gc.unfreeze()
+
+
+def _read(mark: outbox.Mark, types: set[str] | None) -> tuple[list[EventRow], set[int]]:
+    """Up to BATCH committed events after the mark in commit order, and the ids of the
+    transactions still running when they were read, both as of one snapshot (as the live
+    delivery reads, outbox.events_after); with a bare cursor, of the model's types only."""
+    read = (mark.transaction_id, mark.position)
+    if connection.vendor != "postgresql":
+        return rows_after(read, limit=BATCH, event_types=types), set()
+    nested = connection.in_atomic_block
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if not nested:  # a test's own transaction has its snapshot already
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+            cursor.execute("SELECT pg_snapshot_xip(pg_current_snapshot())::text::bigint")
+            running = {transaction_id for (transaction_id,) in cursor.fetchall()}
+        return rows_after(read, limit=BATCH, event_types=types), running
+
+
 def _decoded(rows) -> list[Event]:
     """The events a batch holds; one this code cannot read is left out here (the live
     delivery parks it for staff to see, outbox.py)."""
@@ -185,6 +277,27 @@ def _decoded(rows) -> list[Event]:
         except UndecodableEvent as error:
             logger.error("Rebuild leaves out event #%s: %s", row.position, error)
     return taken
+
+
+def fill(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
+    """Insert the rows into a new table (of a rebuild), values as the driver takes them:
+    COPY on PostgreSQL, multi-row INSERTs elsewhere; the rows may come one at a time."""
+    quote = connection.ops.quote_name
+    names = ", ".join(quote(name) for name in columns)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {quote(table)} ({names}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        per_statement = max(1, 900 // len(columns))  # SQLite's limit of parameters
+        values = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        rows = iter(rows)
+        while chunk := list(itertools.islice(rows, per_statement)):
+            cursor.execute(
+                f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join([values] * len(chunk))}",
+                [value for row in chunk for value in row],
+            )
 
 
 def _swap(
@@ -200,7 +313,7 @@ def _swap(
                 cursor.execute(f"LOCK TABLE {tables} IN EXCLUSIVE MODE")
         started = time.monotonic()
         caught_up = 0
-        while rows := outbox.events_after(mark, limit=BATCH)[0]:
+        while rows := _read(mark, _types(model))[0]:
             model.apply_into(_decoded(rows), shadow)
             mark = outbox.Mark(rows[-1].transaction_id, rows[-1].position)
             caught_up += len(rows)

@@ -127,14 +127,35 @@ def decode(
             issue_id=issue_id,
             version=version,
             occurred_at=occurred_at,
-            actor=Actor(ActorRole(actor_role), actor_name, actor_email),
-            status=IssueStatus(envelope["status"]) if envelope["status"] else None,
+            actor=_actor(actor_role, actor_name, actor_email),
+            status=_STATUS(envelope["status"]) if envelope["status"] else None,
             correlation_id=correlation_id,
             causation_id=causation_id,
             **own,
         )
     except (TypeError, ValueError, KeyError) as error:
         raise UndecodableEvent(f"{event_type}: {error}") from error
+
+
+def _member(enum: type[Enum]) -> Callable:
+    """`enum(value)` by a dict first: calling an Enum class costs several times more, and a
+    rebuild decodes three enums an event (bench/rebuild_floor.py)."""
+    members = {member.value: member for member in enum}
+
+    def read(value):
+        found = members.get(value)
+        return enum(value) if found is None else found
+
+    return read
+
+
+_STATUS = _member(IssueStatus)
+
+
+@functools.lru_cache(maxsize=4096)
+def _actor(role: str, name: str, email: str) -> Actor:
+    """Actors are immutable values: the same few staff act on thousands of events."""
+    return Actor(ActorRole(role), name, email)
 
 
 @functools.cache
@@ -178,7 +199,9 @@ def _reader(hint) -> Callable | None:
                 if name in fields
             }
         )
-    if isinstance(hint, type) and issubclass(hint, Enum | uuid.UUID):
+    if isinstance(hint, type) and issubclass(hint, Enum):
+        return _member(hint)
+    if hint is uuid.UUID:
         return hint
     if hint is datetime:
         return datetime.fromisoformat

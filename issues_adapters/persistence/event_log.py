@@ -1,9 +1,15 @@
 """Appending events to the log, and reading them back as domain events."""
 
+import uuid
 from collections import namedtuple
+from collections.abc import Collection
+from datetime import UTC, datetime
 
+import orjson
+from django.db import connection
 from django.db.models import QuerySet
 from django.utils import timezone
+from psycopg.types.datetime import TimestamptzLoader
 
 from issues_adapters.persistence import event_codec
 from issues_adapters.persistence.models import RecordedEvent
@@ -70,6 +76,80 @@ EventRow = namedtuple(
 
 def rows_of(events: QuerySet) -> list[EventRow]:
     return [EventRow(*values) for values in events.values_list(*EventRow._fields)]
+
+
+def rows_after(
+    mark: tuple[int, int], *, limit: int, event_types: Collection[str] | None = None
+) -> list[EventRow]:
+    """Up to `limit` events after (transaction id, position) in commit order, of these types
+    (None: all), read with a bare cursor and cheaper decoders than the ORM's (orjson; the
+    drivers' compiled date parsers): a rebuild reads the whole log, and this reads it in a
+    third of the ORM's time (bench/rebuild_floor.py)."""
+    quote = connection.ops.quote_name
+    table = quote(RecordedEvent._meta.db_table)
+    columns = ", ".join(quote(name) for name in EventRow._fields)
+    if connection.vendor == "sqlite":  # as text: Django's converter parses it in Python
+        columns = columns.replace(quote("occurred_at"), f"CAST({quote('occurred_at')} AS TEXT)")
+    params: list = [*mark]
+    of_types = ""
+    if event_types is not None:
+        of_types = f" AND {quote('event_type')} IN ({', '.join(['%s'] * len(event_types))})"
+        params += sorted(event_types)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # psycopg's own (compiled) loader: Django's, in Python, cost 3.7 us a row.
+            cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
+        cursor.execute(
+            f"SELECT {columns} FROM {table} "
+            f"WHERE ({quote('transaction_id')}, {quote('position')}) > (%s, %s){of_types} "
+            f"ORDER BY {quote('transaction_id')}, {quote('position')} LIMIT {int(limit)}",
+            params,
+        )
+        found = cursor.fetchall()
+    issue_ids: dict = {}  # SQLite's are text: an issue's events share its id, read once
+    return [_from_cursor(row, issue_ids) for row in found]
+
+
+def _from_cursor(values: tuple, issue_ids: dict) -> EventRow:
+    (
+        transaction_id,
+        position,
+        event_id,
+        event_type,
+        issue_id,
+        version,
+        status,
+        correlation,
+        causation,
+        schema,
+        role,
+        name,
+        data,
+        occurred_at,
+    ) = values
+    if type(issue_id) is str:  # SQLite keeps them as hex text
+        event_id = uuid.UUID(event_id)
+        issue_id = issue_ids.get(issue_id) or issue_ids.setdefault(issue_id, uuid.UUID(issue_id))
+    if type(occurred_at) is str:  # SQLite's, naive UTC as Django writes them
+        occurred_at = datetime.fromisoformat(occurred_at)
+        if occurred_at.tzinfo is None:
+            occurred_at = occurred_at.replace(tzinfo=UTC)
+    return EventRow(
+        transaction_id,
+        position,
+        event_id,
+        event_type,
+        issue_id,
+        version,
+        status,
+        correlation,
+        causation,
+        schema,
+        role,
+        name,
+        orjson.loads(data),
+        occurred_at,
+    )
 
 
 def to_event(row: RecordedEvent | EventRow) -> Event:

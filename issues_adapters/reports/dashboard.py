@@ -46,48 +46,37 @@ def _hours(seconds):
     return None if seconds is None else seconds / 3600
 
 
-def _charts(period: Period, reports: dict) -> list[charts.Chart]:
-    """The charts, by day: the tables' reports if they are by day too, else asked again."""
-    by_day = Period(period.start, period.end)
-    if period.group_by != "day":
-        reports = {name: report(by_day) for name, report in queries.REPORTS.items()}
-    days = [day.isoformat() for day in by_day.days]
-    volume, backlog = reports["volume"], reports["backlog"]
-    response, resolution = reports["first-response"], reports["resolution"]
-    rated, sla = reports["satisfaction"], reports["sla"]
+def _charts(values: queries.Daily) -> list[charts.Chart]:
+    """The charts, by day whatever the tables' grouping."""
+    days = [day.isoformat() for day in values.days]
     return [
-        charts.line_chart(
-            "backlog", TITLES["backlog"], days, [(_("Open"), "s1", _col(backlog, "open"))]
-        ),
+        charts.line_chart("backlog", TITLES["backlog"], days, [(_("Open"), "s1", values.open)]),
         charts.line_chart(
             "volume",
             TITLES["volume"],
             days,
-            [
-                (_("Created"), "s1", _col(volume, "created")),
-                (_("Resolved"), "s2", _col(volume, "resolved")),
-            ],
+            [(_("Created"), "s1", values.created), (_("Resolved"), "s2", values.resolved)],
         ),
         *(
             charts.line_chart(
-                report.name,
-                TITLES[report.name],
+                name,
+                TITLES[name],
                 days,
                 [
-                    (_("Median"), "s1", [_hours(v) for v in _col(report, "median_seconds")]),
-                    (_("90th percentile"), "s2", [_hours(v) for v in _col(report, "p90_seconds")]),
+                    (_("Median"), "s1", [_hours(v) for v in medians]),
+                    (_("90th percentile"), "s2", [_hours(v) for v in p90s]),
                 ],
                 unit="h",
             )
-            for report in (response, resolution)
+            for name, (medians, p90s) in values.durations.items()
         ),
         charts.line_chart(
             "sla",
             TITLES["sla"],
             days,
             [
-                (_("First response"), "s1", _percent(_col(sla, "first_response_share_met"))),
-                (_("Resolution"), "s2", _percent(_col(sla, "resolution_share_met"))),
+                (_("First response"), "s1", _percent(values.sla_shares["first_response"])),
+                (_("Resolution"), "s2", _percent(values.sla_shares["resolution"])),
             ],
             unit="%",
         ),
@@ -95,7 +84,7 @@ def _charts(period: Period, reports: dict) -> list[charts.Chart]:
             "satisfaction",
             TITLES["satisfaction"],
             days,
-            [(_("Average rating"), "s1", _col(rated, "average"))],
+            [(_("Average rating"), "s1", values.average_rating)],
         ),
     ]
 
@@ -121,10 +110,6 @@ def _queue_as_of(day) -> dict:
     }
 
 
-def _col(report, column):
-    return [row[column] for row in report.rows]
-
-
 def _period(request):
     try:
         return period_from(request.GET), {}
@@ -142,7 +127,10 @@ def dashboard(request):
         "form": form,
         "errors": [f"{name}: {' '.join(messages)}" for name, messages in errors.items()],
         "period": period,
-        "charts": _charts(period, reports),
+        # By day, the tables' reports hold the charts' values; else they are read alone.
+        "charts": _charts(
+            queries.daily_of(reports) if period.group_by == "day" else queries.daily(period)
+        ),
         "queue": _queue_as_of(period.end),
         "reports": [
             (TITLES[name], report, tables.html_rows(report)) for name, report in reports.items()

@@ -11,6 +11,7 @@ import functools
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from typing import NamedTuple
 
 from issues_adapters.reports import histogram
 from issues_domain import events
@@ -108,8 +109,7 @@ def _day(epoch: int) -> date:
     return datetime.fromtimestamp(epoch, UTC).date()
 
 
-@dataclass(frozen=True)
-class Groups:
+class Groups(NamedTuple):  # a tuple: a rebuild keys a count by it for every issue
     category: str
     priority: str
     assignee: str
@@ -226,20 +226,41 @@ MONTHLY = ":m"  # a grouping's month rows: counted on the month's first day
 
 
 def rows(facts: dict[int, list]) -> Counter:
-    """(metric, day, grouping, group, bucket) -> count: each count once per grouping by day,
-    and once more in its month's row, so a long period sums months rather than days."""
+    """(metric, day, grouping, group, bucket) -> count, for one issue (see `spread`)."""
     found = counted(facts)
     if not found:
         return Counter()
     issue_groups = groups(facts)
-    counts: Counter = Counter()
-    named = [(grouping, grouping + MONTHLY, issue_groups.of(grouping)) for grouping in GROUPINGS]
-    for (metric, day, index), count in found.items():
-        month = day.replace(day=1)
-        for grouping, monthly, group in named:
-            counts[metric, day, grouping, group, index] += count
-            counts[metric, month, monthly, group, index] += count
-    return counts
+    return spread(
+        {(metric, day, index, issue_groups): count for (metric, day, index), count in found.items()}
+    )
+
+
+def spread(counts: dict) -> Counter:
+    """(metric, day, bucket, Groups) -> count as (metric, day, grouping, group, bucket) ->
+    count: each count once per grouping by day, and once more in its month's row, so a long
+    period sums months rather than days. Many issues' counts at once add up per day first.
+    (Plain dicts and the groupings spelt out: a rebuild spreads every issue's counts here.)"""
+    by_day: dict = {}
+    get = by_day.get
+    for (metric, day, index, (category, priority, assignee)), count in counts.items():
+        for key in (
+            (metric, day, "day", "", index),
+            (metric, day, "category", category, index),
+            (metric, day, "priority", priority, index),
+            (metric, day, "assignee", assignee, index),
+        ):
+            by_day[key] = get(key, 0) + count
+    spread_out = Counter(by_day)
+    get = spread_out.get
+    months: dict = {}
+    for (metric, day, grouping, group, index), count in by_day.items():
+        month = months.get(day)
+        if month is None:
+            month = months[day] = day.replace(day=1)
+        key = (metric, month, grouping + MONTHLY, group, index)
+        spread_out[key] = get(key, 0) + count
+    return spread_out
 
 
 @dataclass(frozen=True)

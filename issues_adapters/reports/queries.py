@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import BigIntegerField, Case, F, Min, Q, Sum, When
+from django.db.models import BigIntegerField, Case, F, Min, Q, Sum, Value, When
 
 from issues_adapters.reports import facts, histogram
 from issues_adapters.reports.models import ReportCount, ReportDayPercentiles
@@ -106,13 +106,22 @@ def _summed(metrics, period: Period, *, buckets=False, since=None, until=None, w
                 When(taken, then=-F("count")), default=F("count"), output_field=BigIntegerField()
             )
             total = Sum(signed)
-    rows = (
-        ReportCount.objects.filter(which, metric__in=names)
-        .values(*fields)
-        .annotate(total=total)
-        .order_by()
-        .values_list(*fields, "total")
-    )
+    if period.group_by == "day" and not whole and buckets:
+        # A row a key already (grouping "day" has the one group ""): no GROUP BY, a third
+        # less time for a year's satisfaction or SLA by day on SQLite (bench/dashboard.py).
+        rows = (
+            ReportCount.objects.filter(which, metric__in=names)
+            .order_by()
+            .values_list(*fields, "count")
+        )
+    else:
+        rows = (
+            ReportCount.objects.filter(which, metric__in=names)
+            .values(*fields)
+            .annotate(total=total)
+            .order_by()
+            .values_list(*fields, "total")
+        )
     return {tuple(row[:-1]): row[-1] for row in rows}
 
 
@@ -148,11 +157,8 @@ def backlog(period: Period) -> Report:
     """Open issues at the end of each day (by day), or at the end of the period (by group)."""
     report = Report("backlog", period, [_key(period), "open"])
     if period.group_by == "day":
-        before = ReportCount.objects.filter(
-            metric=facts.OPENED_DELTA, grouping="day", day__lt=period.start
-        ).aggregate(total=Sum("count"))["total"]
         found = _summed(facts.OPENED_DELTA, period)
-        running = before or 0
+        running = _open_before(period.start)
         for day in period.days:
             running += found.get((facts.OPENED_DELTA, day), 0)
             report.rows.append({"day": day.isoformat(), "open": running})
@@ -167,6 +173,18 @@ def backlog(period: Period) -> Report:
             report.rows.append({"group": group, "open": found[(facts.OPENED_DELTA, group)]})
     report.total = {"open": sum(row["open"] for row in report.rows)}
     return report
+
+
+def _open_before(day: date) -> int:
+    """The issues open at the end of the day before: every change before it, summed from the
+    month rows where whole months lie before it (a year back is 12 rows, not 365)."""
+    first = ReportCount.objects.filter(
+        metric=facts.OPENED_DELTA, grouping="day" + facts.MONTHLY
+    ).aggregate(first=Min("day"))["first"]
+    if first is None or first >= day:
+        return 0  # every month with a change has its row: nothing changed before the day
+    found = _summed(facts.OPENED_DELTA, Period(first, day - timedelta(days=1)), whole=True)
+    return int(found.get((facts.OPENED_DELTA, ""), 0))
 
 
 def _daily_percentiles(metric: str, period: Period) -> dict:
@@ -301,3 +319,121 @@ REPORTS = {
     "satisfaction": satisfaction,
     "sla": sla,
 }
+
+
+@dataclass
+class Daily:
+    """What the dashboard's charts draw, a value a day of the period: the by-day reports'
+    columns, without their other columns and totals."""
+
+    days: list[date]
+    open: list[int]
+    created: list[int]
+    resolved: list[int]
+    durations: dict[str, tuple[list, list]]  # report name -> (medians, 90th percentiles)
+    sla_shares: dict[str, list]  # goal -> share met
+    average_rating: list
+
+
+def daily_of(reports: dict[str, Report]) -> Daily:
+    """The charts' values, from the six reports by day."""
+
+    def col(name, column):
+        return [row[column] for row in reports[name].rows]
+
+    return Daily(
+        days=reports["volume"].period.days,
+        open=col("backlog", "open"),
+        created=col("volume", "created"),
+        resolved=col("volume", "resolved"),
+        durations={
+            name: (col(name, "median_seconds"), col(name, "p90_seconds"))
+            for name in ("first-response", "resolution")
+        },
+        sla_shares={goal: col("sla", f"{goal}_share_met") for goal in facts.SLA_GOALS},
+        average_rating=col("satisfaction", "average"),
+    )
+
+
+def daily(period: Period) -> Daily:
+    """The same values as `daily_of` the reports by day, read for the charts alone: sums per
+    day in the database (a rating's score sum, each SLA target's met and decided) - a
+    third of the rows, and none of the tables' columns (bench/dashboard.py)."""
+    by_day = Period(period.start, period.end)
+    met = Case(When(metric=facts.SLA_MET, then=F("count")), default=0)
+    rows = (
+        ReportCount.objects.filter(
+            grouping="day",
+            day__gte=period.start,
+            day__lte=period.end,
+            metric__in=[
+                facts.OPENED_DELTA,
+                facts.CREATED,
+                facts.RESOLVED,
+                facts.RATING,
+                facts.SLA_MET,
+                facts.SLA_BREACHED,
+            ],
+        )
+        .annotate(
+            kind=Case(
+                When(metric=facts.SLA_BREACHED, then=Value(facts.SLA_MET)), default=F("metric")
+            ),
+            target=Case(
+                When(metric__in=[facts.SLA_MET, facts.SLA_BREACHED], then=F("bucket")),
+                default=Value(0),
+            ),
+        )
+        .values("kind", "day", "target")
+        .annotate(
+            n=Sum("count"),
+            weighted=Sum(F("count") * F("bucket"), output_field=BigIntegerField()),
+            met=Sum(met, output_field=BigIntegerField()),
+        )
+        .order_by()
+        .values_list("kind", "day", "target", "n", "weighted", "met")
+    )
+    found = {
+        (kind, day, target): (n, weighted, met) for kind, day, target, n, weighted, met in rows
+    }
+    days = by_day.days
+    sums = {
+        metric: [found.get((metric, day, 0), (0, 0, 0))[0] for day in days]
+        for metric in (facts.OPENED_DELTA, facts.CREATED, facts.RESOLVED)
+    }
+    running = _open_before(period.start)
+    backlog = []
+    for delta in sums[facts.OPENED_DELTA]:
+        running += delta
+        backlog.append(running)
+    shares = {}
+    for index, goal in enumerate(facts.SLA_GOALS):
+        shares[goal] = []
+        for day in days:
+            decided, _, met_ = found.get((facts.SLA_MET, day, index), (0, 0, 0))
+            shares[goal].append(round(met_ / decided, 3) if decided else None)
+    averages = []
+    for day in days:
+        rated, scores, _ = found.get((facts.RATING, day, 0), (0, 0, 0))
+        averages.append(round(scores / rated, 2) if rated else None)
+    durations = {}
+    for name, metric in (
+        ("first-response", facts.FIRST_RESPONSE),
+        ("resolution", facts.RESOLUTION_TIME),
+    ):
+        percentiles = _daily_percentiles(metric, by_day)
+        medians, p90s = [], []
+        for day in days:
+            _, median, p90 = percentiles.get(day, (0, None, None))
+            medians.append(None if median is None else _rounded(histogram.value(median)))
+            p90s.append(None if p90 is None else _rounded(histogram.value(p90)))
+        durations[name] = (medians, p90s)
+    return Daily(
+        days=days,
+        open=backlog,
+        created=sums[facts.CREATED],
+        resolved=sums[facts.RESOLVED],
+        durations=durations,
+        sla_shares=shares,
+        average_rating=averages,
+    )

@@ -1,5 +1,6 @@
 """The reports' read model: kept from events, order-proof, and agreeing with the issue tables."""
 
+import dataclasses
 import random
 import uuid
 from collections import Counter, defaultdict
@@ -212,3 +213,47 @@ def test_a_breach_flagged_while_the_clock_runs_counts_on_its_day_and_once(seeded
     found = queries.sla(Period(day, day)).total
     assert found["first_response_breached"] == 1
     assert found["first_response_met"] == 0
+
+
+def test_the_charts_values_read_alone_are_the_reports_by_day(seeded):
+    projection.apply_all(seeded)
+    later = Period(PERIOD.start + timedelta(days=9), PERIOD.end, "assignee")
+    for period in (PERIOD, later):
+        by_day = Period(period.start, period.end)
+        from_reports = queries.daily_of(
+            {name: report(by_day) for name, report in queries.REPORTS.items()}
+        )
+
+        read_alone = queries.daily(period)
+
+        assert read_alone == from_reports
+    assert any(read_alone.average_rating) and any(read_alone.sla_shares["resolution"])
+    assert read_alone.open[0] > 0  # the issues opened before the period, carried in
+    assert any(read_alone.durations["first-response"][1])
+
+
+def test_the_backlog_before_a_day_read_from_month_rows_is_every_day_s_change_summed(seeded):
+    moved = [  # a third of the issues' events a month later: changes in two months
+        dataclasses.replace(event, occurred_at=event.occurred_at + timedelta(days=31))
+        if event.issue_id.int % 3 == 0
+        else event
+        for event in seeded
+    ]
+    projection.apply_all(moved)
+    day_rows = ReportCount.objects.filter(metric=facts.OPENED_DELTA, grouping="day")
+    for day in (
+        date(2026, 1, 1),
+        date(2026, 3, 1),
+        date(2026, 3, 12),
+        date(2026, 4, 1),
+        date(2026, 4, 17),
+        date(2026, 6, 30),
+    ):
+        every_day = sum(day_rows.filter(day__lt=day).values_list("count", flat=True))
+
+        assert (
+            queries.backlog(Period(day, day)).rows[0]["open"]
+            - sum(day_rows.filter(day=day).values_list("count", flat=True))
+            == every_day
+        )
+    assert every_day > 0
