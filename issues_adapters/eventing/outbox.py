@@ -18,6 +18,7 @@ found by `untracked()`, however many came after them. A transaction that stays o
 the checkpoints back (not the deliveries): the status panel shows it as lag.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -156,8 +157,16 @@ def events_after(mark: Mark, *, limit: int) -> tuple[list[EventRow], set[int]]:
     again by transaction id, rebuilds.py). Nothing else can: a transaction that starts later
     takes a higher id than every event read."""
     rows = RecordedEvent.objects.filter(after(mark)).order_by(*COMMIT_ORDER)[:limit]
+    return with_running_transactions(lambda: rows_of(rows))
+
+
+def with_running_transactions(
+    read: Callable[[], list[EventRow]],
+) -> tuple[list[EventRow], set[int]]:
+    """What `read` finds, and the ids of the transactions still running, as of one snapshot
+    (PostgreSQL; SQLite has one writer, so none run beside a read)."""
     if connection.vendor != "postgresql":
-        return rows_of(rows), set()
+        return read(), set()
     nested = connection.in_atomic_block
     with transaction.atomic():
         with connection.cursor() as cursor:
@@ -165,7 +174,7 @@ def events_after(mark: Mark, *, limit: int) -> tuple[list[EventRow], set[int]]:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
             cursor.execute("SELECT pg_snapshot_xip(pg_current_snapshot())::text::bigint")
             running = {transaction_id for (transaction_id,) in cursor.fetchall()}
-        return rows_of(rows), running
+        return read(), running
 
 
 def events_of(transaction_ids: set[int], *, limit: int, after_position: int = 0) -> list[EventRow]:

@@ -252,19 +252,12 @@ def _long_lived_objects_left_alone():
 
 def _read(mark: outbox.Mark, types: set[str] | None) -> tuple[list[EventRow], set[int]]:
     """Up to BATCH committed events after the mark in commit order, and the ids of the
-    transactions still running when they were read, both as of one snapshot (as the live
-    delivery reads, outbox.events_after); with a bare cursor, of the model's types only."""
+    transactions still running when they were read (as outbox.events_after reads them); with
+    a bare cursor, of the model's types only."""
     read = (mark.transaction_id, mark.position)
-    if connection.vendor != "postgresql":
-        return rows_after(read, limit=BATCH, event_types=types), set()
-    nested = connection.in_atomic_block
-    with transaction.atomic():
-        with connection.cursor() as cursor:
-            if not nested:  # a test's own transaction has its snapshot already
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
-            cursor.execute("SELECT pg_snapshot_xip(pg_current_snapshot())::text::bigint")
-            running = {transaction_id for (transaction_id,) in cursor.fetchall()}
-        return rows_after(read, limit=BATCH, event_types=types), running
+    return outbox.with_running_transactions(
+        lambda: rows_after(read, limit=BATCH, event_types=types)
+    )
 
 
 def _decoded(rows) -> list[Event]:
