@@ -11,7 +11,8 @@ off at delivery speed. With CELERY_BROKER_URL set, what it finds goes to Celery 
 
 SIGTERM or SIGINT (a supervisor stopping it, Ctrl-C) lets the pass under way finish - its mail
 sent and recorded, its checkpoints moved - and then exits 0, so a restart never finds a
-delivery this process left half-done. The loop also clears expired sessions once an hour.
+delivery this process left half-done. The loop also clears expired sessions once an hour, and
+on SQLite then gathers the planner's statistics again if the issues have grown by half.
 """
 
 import contextlib
@@ -23,6 +24,7 @@ from django.core.management.base import BaseCommand
 
 from issues_adapters.accounts import housekeeping
 from issues_adapters.eventing import relay
+from issues_adapters.persistence import planner_statistics
 from issues_adapters.sla import timers
 from issues_adapters.tracing import correlation
 from issues_adapters.wiring import message_bus
@@ -67,8 +69,11 @@ class Command(BaseCommand):
         with stop.on_signals(signal.SIGTERM, signal.SIGINT):
             self.stdout.write(f"Relaying every {interval:g} s; SIGTERM stops it after its pass.")
             while not stop.requested:
-                if sessions.due() and (cleared := housekeeping.clear_expired_sessions()):
-                    self.stdout.write(f"Cleared {cleared} expired sessions.")
+                if sessions.due():
+                    if cleared := housekeeping.clear_expired_sessions():
+                        self.stdout.write(f"Cleared {cleared} expired sessions.")
+                    if planner_statistics.gather_if_grown():
+                        self.stdout.write("Gathered the database's statistics again.")
                 if not one_pass().full:
                     stop.sleep(interval)
         self.stdout.write("Stopped: the last pass finished.")
