@@ -2,11 +2,9 @@
 staff work: the rebuild keeps every issue's facts in memory and writes them once at the end,
 then catches up in the swap as any read model does."""
 
-import threading
-
 import pytest
 from django.core.management import call_command
-from django.db import connection, connections
+from django.db import connection
 
 from issues_adapters.eventing import rebuilds
 from issues_adapters.eventing.models import Rebuild
@@ -15,7 +13,12 @@ from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.reports import projection
 from issues_adapters.reports.models import ReportCount, ReportDayPercentiles, ReportIssueFacts
 from issues_adapters.wiring import mail_handler_names, read_models
-from tests.events.test_rebuild import helpdesk, report_some, staff_work  # noqa: F401 (a fixture)
+from tests.events.test_rebuild import (  # noqa: F401 (helpdesk: a fixture)
+    helpdesk,
+    report_some,
+    staff_work,
+    while_three_staff_work,
+)
 from tests.support.services import require
 
 REPORTS = "reports.counts"
@@ -101,24 +104,9 @@ def test_a_rebuild_racing_live_commands_on_postgresql_loses_nothing(helpdesk, mo
         pytest.skip("truly concurrent writers: PostgreSQL")
     monkeypatch.setattr(rebuilds, "BATCH", 7)
     more = report_some(20)
-    errors = []
+    done = while_three_staff_work(helpdesk + more, rebuild)
 
-    def team(seed):
-        try:
-            staff_work(helpdesk + more, seed)
-        except Exception as error:  # pragma: no cover - reported below
-            errors.append(error)
-        finally:
-            connections.close_all()
-
-    workers = [threading.Thread(target=team, args=(seed,)) for seed in range(3)]
-    for worker in workers:
-        worker.start()
-    done = rebuild()
-    for worker in workers:
-        worker.join()
-
-    assert errors == [] and done.status == "done"
+    assert done.status == "done"
     rebuilt = tables()
     assert rebuilt == taken_in_one_by_one()
 
