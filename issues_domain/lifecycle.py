@@ -78,3 +78,9 @@ def actions_for_staff(status: IssueStatus | str, assignee: str | None) -> frozen
 
 def is_open(status: IssueStatus | str) -> bool:
     return IssueStatus(status) in OPEN_STATUSES
+
+
+def may_be_rated(status: IssueStatus | str) -> bool:
+    """Whether an issue in this status may hold a rating: a rating is of a resolution, and
+    lasts while the issue stays resolved or closed."""
+    return Action.RATE in ALLOWED[IssueStatus(status)]

@@ -41,7 +41,7 @@ from issues_adapters.web.views import as_of
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
 from issues_domain.errors import CommandRefused, InvalidInput, IssueNotFound, StaleVersion
-from issues_domain.lifecycle import OPEN_STATUSES, Action, is_open
+from issues_domain.lifecycle import OPEN_STATUSES, Action, may_be_rated
 from issues_domain.values import Actor, IssueStatus, Priority
 from issues_service.queries import DEFAULT_ORDERING, QUEUE_ORDERINGS, QueueFilters
 
@@ -206,8 +206,8 @@ def queue(request):
             page.issues,
             category_names=category_names,
             badges=sla_display.badges_for(issue.id for issue in page.issues),
-            # Only a resolved or closed issue has a rating: an open view's page reads none.
-            ratings=ratings_of(issue.id for issue in page.issues if not is_open(issue.status)),
+            # An open view's page has no issue that may hold a rating: it reads none.
+            ratings=ratings_of(issue.id for issue in page.issues if may_be_rated(issue.status)),
         ),
         "page": page,
         "chosen": chosen,
@@ -443,8 +443,7 @@ def _render_issue(request, issue_id):
         "files_base": reverse("staff_queue"),
         "watcher_form": forms.WatcherForm(initial={"expected_version": issue.version}),
         "can_watch": Action.WATCH in allowed,
-        # A rating lasts while the issue stays resolved or closed: an open one has none to read.
-        "may_be_rated": not is_open(issue.status),
+        "may_be_rated": may_be_rated(issue.status),
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
         "timeline": timeline(history, names),
         "resolution_attachments": resolution_files(history),
