@@ -120,7 +120,13 @@ def main() -> int:
     if args.postgres:
         import queue_page
 
-        name, database_url = queue_page.scratch_postgres(args.postgres)
+        import psycopg
+
+        # BENCH_DATABASE_PREFIX: people benchmarking on one server each keep to their own names.
+        name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'bench_')}pages_{os.getpid()}"
+        with psycopg.connect(args.postgres, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        database_url = args.postgres.rsplit("/", 1)[0] + "/" + name
 
         def drop():
             queue_page.drop_postgres(args.postgres, name)

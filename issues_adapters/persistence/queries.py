@@ -119,8 +119,8 @@ class DjangoIssueQueries(IssueQueries):
             else None,
         )
 
-    def issue(self, issue_id: uuid.UUID) -> IssueDetail | None:
-        return _detail(id=issue_id, with_sla=True)
+    def issue(self, issue_id: uuid.UUID, *, with_comments: bool = True) -> IssueDetail | None:
+        return _detail(id=issue_id, with_sla=True, with_comments=with_comments)
 
     def issue_by_tracking_token(self, token: str) -> IssueDetail | None:
         if not token:
@@ -206,20 +206,14 @@ _ATTACHMENT_FIELDS = [
 ]
 
 
-def _detail(*, with_sla: bool = False, **lookup) -> IssueDetail | None:
+def _detail(*, with_sla: bool = False, with_comments: bool = True, **lookup) -> IssueDetail | None:
     """One issue and its comments in one statement (a LEFT JOIN: a row per comment)."""
-    rows = list(
-        IssueRecord.objects.filter(**lookup)
-        .values(
-            *_SUMMARY_FIELDS,
-            "resolution",
-            "language",
-            "merged_into",
-            "links",
-            *(f"comments__{f}" for f in _COMMENT_FIELDS),
-        )
-        .order_by("comments__created_at", "comments__id")
-    )
+    fields = [*_SUMMARY_FIELDS, "resolution", "language", "merged_into", "links"]
+    rows = IssueRecord.objects.filter(**lookup)
+    if with_comments:
+        fields += [f"comments__{f}" for f in _COMMENT_FIELDS]
+        rows = rows.order_by("comments__created_at", "comments__id")
+    rows = list(rows.values(*fields))
     if not rows:
         return None
     first = rows[0]
@@ -243,7 +237,7 @@ def _detail(*, with_sla: bool = False, **lookup) -> IssueDetail | None:
                 attachments=tuple(a for a in attachments if a.comment_id == row["comments__id"]),
             )
             for row in rows
-            if row["comments__id"] is not None
+            if row.get("comments__id") is not None
         ],
     )
 

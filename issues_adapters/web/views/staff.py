@@ -25,7 +25,7 @@ from issues_adapters.persistence.queries import InvalidCursor
 from issues_adapters.reports.ratings import ratings_of
 from issues_adapters.sla import display as sla_display
 from issues_adapters.texts import translated, translated_errors
-from issues_adapters.web import counts, forms, kept_forms, presence, selectors
+from issues_adapters.web import counts, forms, kept_forms, presence, reference_data, selectors
 from issues_adapters.web.labels import ORDERING_LABELS, PRIORITY_LABELS
 from issues_adapters.web.panels import panels as organising_panels
 from issues_adapters.web.presentation import (
@@ -423,12 +423,13 @@ def _render_issue(request, issue_id):
 
     Only what the lifecycle allows now is offered, also after a refusal: a refused form that
     the issue no longer allows comes back as its text, to copy, not as a form to send."""
-    issue = issue_queries().issue(issue_id)
+    # The page shows the conversation from the history (the timeline), not the comments.
+    issue = issue_queries().issue(issue_id, with_comments=False)
     if issue is None:
         raise Http404("There is no such issue.")
     history = issue_queries().history(issue_id)
-    categories, names = selectors.categories_and_names()
-    staff = selectors.active_staff()
+    reference = reference_data.current()
+    categories, names, staff = reference.categories, reference.category_names, reference.staff
     allowed = staff_actions(issue)
     action_forms = _page_forms(request, issue, allowed, categories, staff)
     refused = kept_forms.kept(request, issue_id)
@@ -456,7 +457,7 @@ def _render_issue(request, issue_id):
         "stale": refused["stale"] if refused else None,
         "me": request.user.get_username(),
         "looking": looking_text(presence.look(issue_id, request.user.get_username())),
-        **organising_panels(request, issue, refused),
+        **organising_panels(request, issue, refused, reference.canned_replies),
     }
     return render(request, "web/issue.html", context)
 
