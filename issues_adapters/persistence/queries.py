@@ -146,22 +146,15 @@ class DjangoIssueQueries(IssueQueries):
         return StoredAttachment(**row, tracking_token=token)
 
     def history(self, issue_id: uuid.UUID) -> list[RecordedEventView]:
+        # values(), not model instances: the issue page reads it on every request.
+        rows = RecordedEvent.objects.filter(issue_id=issue_id).order_by("position")
         return [
             RecordedEventView(
-                position=row.position,
-                event_id=row.event_id,
-                event_type=row.event_type,
-                version=row.issue_version,
-                occurred_at=row.occurred_at,
-                actor_name=row.actor_name,
-                actor_role=row.actor_role,
-                data={key: value for key, value in row.data.items() if key != "actor_email"},
-                status=row.status,
-                correlation_id=row.correlation_id,
-                causation_id=row.causation_id,
-                schema_version=row.schema_version,
+                **{name: row[name] for name in _EVENT_FIELDS},
+                version=row["issue_version"],
+                data={key: value for key, value in row["data"].items() if key != "actor_email"},
             )
-            for row in RecordedEvent.objects.filter(issue_id=issue_id).order_by("position")
+            for row in rows.values(*_EVENT_FIELDS, "issue_version", "data")
         ]
 
     def summaries(self, issue_ids: list[uuid.UUID]) -> list[IssueSummary]:
@@ -194,6 +187,18 @@ class DjangoIssueQueries(IssueQueries):
         return _filtered(IssueRecord.objects.all(), filters, in_order=False)[:at_most].count()
 
 
+_EVENT_FIELDS = [
+    "position",
+    "event_id",
+    "event_type",
+    "occurred_at",
+    "actor_name",
+    "actor_role",
+    "status",
+    "correlation_id",
+    "causation_id",
+    "schema_version",
+]
 _COMMENT_FIELDS = ["id", "author_name", "author_role", "body", "visibility", "created_at"]
 _ATTACHMENT_FIELDS = [
     "id",
