@@ -37,6 +37,7 @@ from issues_adapters.web.presentation import (
     timeline,
 )
 from issues_adapters.web.queue_rows import rows_html
+from issues_adapters.web.timeline_html import timeline_html
 from issues_adapters.web.views import as_of
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
@@ -438,15 +439,16 @@ def _render_issue(request, issue_id):
         bound = _kept_form(refused, action_forms, categories, staff) or ""
         if not bound:
             kept = kept_text(refused["data"])
+    files_base = reverse("staff_queue")
     context = {
         "issue": issue,
         "report_attachments": issue.attachments_of(None),
-        "files_base": reverse("staff_queue"),
+        "files_base": files_base,
         "watcher_form": forms.WatcherForm(initial={"expected_version": issue.version}),
         "can_watch": Action.WATCH in allowed,
         "may_be_rated": may_be_rated(issue.status),
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
-        "timeline": timeline(history, names),
+        "timeline_html": timeline_html(timeline(history, names), files_base),
         "resolution_attachments": resolution_files(history),
         "forms": action_forms,
         "can_await": Action.AWAIT_REPORTER in allowed,
