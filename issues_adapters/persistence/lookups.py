@@ -98,7 +98,7 @@ class Words:
         return f"{{{TEXT_COLUMNS}}}: {phrase}" if self.beside_the_address else phrase
 
     def pattern(self) -> str:
-        """A regular expression finding the same words in columns joined by unit separators, any case."""
+        """A regular expression finding the same words, any case, in columns joined by \\x1f."""
         edge = "(?![^\\W_])" if not self.last_is_prefix else ""
         return "(?<![^\\W_])" + "(?:[^\\w\\x1f]|_)+".join(map(re.escape, self.words)) + edge
 

@@ -489,7 +489,8 @@ def _holding(words: lookups.Words) -> Q:
         return Q(number__in=numbers)
     columns = ["reporter_name", "subject", "description"]
     columns += [] if words.beside_the_address else ["reporter_email"]
-    # One test an issue, of its columns apart (a unit separator, which nobody types, between them: SQLite ends a text at a NUL).
+    # One test an issue, its columns apart: a unit separator, which nobody types, between them
+    # (SQLite's LIKE ends a text at a NUL).
     parts = [part for column in columns for part in (F(column), Value("\x1f"))]
     text = Concat(*parts[:-1], output_field=TextField())
     found = Q(IRegex(text, Value(words.pattern())))
