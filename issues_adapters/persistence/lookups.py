@@ -67,35 +67,23 @@ class Words:
     """What a search asks for as the words index holds it: the runs of letters and digits of
     the text, in that order, next to each other (punctuation between them ignored), the last
     one a word's beginning when the text ends inside it ("printer jam" finds "printer jams";
-    "Issue 777:" only "Issue 777"). `beside_the_address`: a whole address, in the text but not
-    in the reporter's address (looked up as itself: "jane@example.org" is not
-    "mary.jane@example.org"), its words whole."""
+    "Issue 777:" only "Issue 777")."""
 
     words: tuple[str, ...]
     last_is_prefix: bool
-    beside_the_address: bool = False
 
     @classmethod
-    def of(cls, text: str, *, beside_the_address: bool = False) -> "Words":
-        return cls(
-            tuple(_WORD.findall(text)),
-            not beside_the_address and _WORD.match(text[-1:]) is not None,
-            beside_the_address,
-        )
+    def of(cls, text: str) -> "Words":
+        return cls(tuple(_WORD.findall(text)), _WORD.match(text[-1:]) is not None)
 
     def tsquery(self) -> str:
-        # Letters and digits: nothing to escape. The address has weight B, the rest A.
-        marks = ["A" if self.beside_the_address else ""] * len(self.words)
-        marks[-1] = ("*" if self.last_is_prefix else "") + marks[-1]
-        return " <-> ".join(
-            f"'{word}'" + (f":{mark}" if mark else "")
-            for word, mark in zip(self.words, marks, strict=True)
-        )
+        # Letters and digits: nothing to escape.
+        words = [f"'{word}'" for word in self.words]
+        return " <-> ".join(words) + (":*" if self.last_is_prefix else "")
 
     def fts5_query(self) -> str:
         words = [f'"{word}"' for word in self.words]
-        phrase = " + ".join(words) + ("*" if self.last_is_prefix else "")
-        return f"{{{TEXT_COLUMNS}}}: {phrase}" if self.beside_the_address else phrase
+        return " + ".join(words) + ("*" if self.last_is_prefix else "")
 
     def pattern(self) -> str:
         """A regular expression finding the same words, any case, in columns joined by \\x1f."""
@@ -110,5 +98,4 @@ class Words:
         return "%" + "%".join(word.replace("%", "").replace("_", "") for word in self.words) + "%"
 
 
-TEXT_COLUMNS = "reporter_name subject description"
 _WORD = re.compile(r"[^\W_]+")

@@ -31,6 +31,10 @@ POSTGRESQL = [
     "|| setweight(to_tsvector('simple'::regconfig, regexp_replace(reporter_name || ' ' "
     "|| subject || ' ' || description, '[^[:alnum:]]+', ' ', 'g')), 'A')) STORED",
     "CREATE INDEX issue_words ON issues_issue USING gin (search_words)",
+    # The planner reads a rare word's share as half the rarest it keeps statistics for: with
+    # the default's 19 words at 1,000,000 issues, 1 in 200, and a search for one issue read
+    # every issue in order (1.4 s); with 1,000 it keeps the reporters' names' words too.
+    "ALTER TABLE issues_issue ALTER COLUMN search_words SET STATISTICS 1000",
     *(f"DROP INDEX IF EXISTS {name}" for name in TRIGRAM_INDEXES),
     "ANALYZE issues_issue",
 ]
