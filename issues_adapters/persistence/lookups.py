@@ -95,7 +95,7 @@ class Words:
         of ASCII letters only), or None."""
         if not all(word.isascii() for word in self.words):
             return None
-        return "%" + "%".join(word.replace("%", "").replace("_", "") for word in self.words) + "%"
+        return "%" + "%".join(self.words) + "%"  # letters and digits: no wildcards
 
 
 _WORD = re.compile(r"[^\W_]+")

@@ -477,22 +477,20 @@ def _holding(words: lookups.Words) -> Q:
     between its words index (few issues hold them) and a view's page read in order, each issue
     tested (many do). SQLite's reads the FTS table's matches whole and sorts them, a cost that
     grows with the matches (a search holding a ninth of a million issues: 50 ms), or tests each
-    issue with FTS5 (0.4 ms an issue); so here it is chosen by the first BROAD_SEARCH + 1
-    matches: fewer, and those numbers are the condition; more, and each issue of the page is
-    tested by a regular expression as the index would (Words.pattern). FTS5 finds a phrase's
+    issue with FTS5 (0.4 ms an issue); so here it is chosen by counting the first
+    BROAD_SEARCH + 1 matches: fewer, and they are read whole; more, and each issue of the page
+    is tested by a regular expression as the index would (Words.pattern). FTS5 finds a phrase's
     first matches lazily, but gathers every match of a word's beginning before the first
     unless the beginning's length is indexed (migration 0016): for a longer one the whole
     words are asked first ("printer"*: 30 ms at 1,000,000; "printer": 0.3 ms)."""
     if connection.vendor != "sqlite":
         return Q(number__matches_words=words)
-    if words.last_is_prefix and len(words.words[-1]) in INDEXED_BEGINNINGS:
-        numbers = _word_matches(words)
+    if words.last_is_prefix and len(words.words[-1]) not in INDEXED_BEGINNINGS:
+        broad = _broad(dataclasses.replace(words, last_is_prefix=False)) or _broad(words)
     else:
-        numbers = _word_matches(dataclasses.replace(words, last_is_prefix=False))
-        if len(numbers) <= BROAD_SEARCH and words.last_is_prefix:
-            numbers = _word_matches(words)
-    if len(numbers) <= BROAD_SEARCH:
-        return Q(number__in=numbers)
+        broad = _broad(words)
+    if not broad:
+        return Q(number__matches_words=words)
     columns = ["reporter_name", "reporter_email", "subject", "description"]
     # One test an issue, its columns apart: a unit separator, which nobody types, between them
     # (SQLite's LIKE ends a text at a NUL).
@@ -504,13 +502,14 @@ def _holding(words: lookups.Words) -> Q:
     return found
 
 
-def _word_matches(words: lookups.Words) -> list[int]:
+def _broad(words: lookups.Words) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT rowid FROM issue_words WHERE issue_words MATCH %s LIMIT %s",
+            "SELECT COUNT(*) FROM (SELECT rowid FROM issue_words WHERE issue_words MATCH %s "
+            "LIMIT %s)",
             [words.fts5_query(), BROAD_SEARCH + 1],
         )
-        return [number for (number,) in cursor.fetchall()]
+        return cursor.fetchone()[0] > BROAD_SEARCH
 
 
 def _beyond(column: str, key: tuple, *, descending: bool) -> Q:
