@@ -26,6 +26,7 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
+from issues_adapters.persistence import lookups, queries
 from issues_adapters.persistence.queries import BROAD_SEARCH, DjangoIssueQueries
 from issues_adapters.web.views.staff import filters_from
 
@@ -201,7 +202,14 @@ def test_each_search_reads_the_words_index_or_a_page_in_order_on_sqlite(seeded, 
         DjangoIssueQueries().queue(filters)
     counts = [values for sql, values in sent if sql.startswith("SELECT COUNT(*)")]
     assert all(values[-1] == BROAD_SEARCH + 1 for values in counts), sent
-    for plan in sqlite_plans(SQLITE_SEARCHES[view]):
+    plans = sqlite_plans(SQLITE_SEARCHES[view])
+    text = QueryDict(SQLITE_SEARCHES[view])["q"]
+    words = lookups.Words.of(text)
+    if words.words and "@" not in text and not queries._broad(words):
+        # A few issues hold the words: they are read from the index, not found by reading
+        # the view in order until it ends (as a search for one issue did before migration 0016).
+        assert any("SCAN issue_words VIRTUAL TABLE" in plan for plan in plans), plans
+    for plan in plans:
         problems = sqlite_problems(plan)
         if not any(line.strip().startswith("SCAN issues_issue") for line in plan.splitlines()):
             # Looked up by the few numbers the words index gave, or by the address: sorted.
