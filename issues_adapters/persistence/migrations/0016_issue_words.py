@@ -56,8 +56,9 @@ SQLITE = [
     "CREATE TRIGGER issue_words_removed AFTER DELETE ON issues_issue BEGIN "
     f"INSERT INTO issue_words (issue_words, rowid, {COLUMNS}) "
     f"VALUES ('delete', old.number, {OLD}); END",
+    # The repository writes every column on each change: the words only when they changed.
     f"CREATE TRIGGER issue_words_changed AFTER UPDATE OF number, {COLUMNS} ON issues_issue "
-    "BEGIN "
+    f"WHEN ({OLD}) IS NOT ({NEW}) BEGIN "
     f"INSERT INTO issue_words (issue_words, rowid, {COLUMNS}) "
     f"VALUES ('delete', old.number, {OLD}); "
     f"INSERT INTO issue_words (rowid, {COLUMNS}) VALUES (new.number, {NEW}); END",
