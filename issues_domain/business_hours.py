@@ -73,6 +73,7 @@ class BusinessCalendar:
         )
 
     @classmethod
+    @functools.cache  # one, shared: every issue's clocks start with it
     def always(cls) -> "BusinessCalendar":
         return cls(round_the_clock=True)
 
