@@ -97,7 +97,8 @@ STAFF = ["bench", "alice", "bob", "carol", "dan"]
 def scratch_postgres(server_url: str) -> tuple[str, str]:
     import psycopg
 
-    name = f"bench_queue_{os.getpid()}"
+    # BENCH_DATABASE_PREFIX: where several people share one server, each their own names.
+    name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'bench_')}queue_{os.getpid()}"
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return name, server_url.rsplit("/", 1)[0] + "/" + name
