@@ -8,7 +8,7 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
 
-from issues_adapters.persistence.models import Category
+from issues_adapters.persistence.models import Category, IssueRecord
 from issues_adapters.web.models import QueueCount
 from tests.web.support import make_user, report, staff_client
 
@@ -132,3 +132,34 @@ def test_each_request_gets_its_own_csrf_token_in_the_bulk_form():
         for _ in range(2)
     }
     assert len(tokens) == 2  # masked anew on every response
+
+
+class When_an_issue_changes_between_two_visits:
+    def given_a_queue_seen_once(self):
+        self.client = staff_client()
+        self.issue_id = report(subject="The printer jams")
+        self.before = page(self.client)
+
+    def because_the_issue_is_changed(self):
+        IssueRecord.objects.filter(id=self.issue_id).update(
+            subject="The printer <b>burns</b>", priority="urgent", assignee="bob"
+        )
+        self.after = page(self.client)
+
+    def it_should_show_the_issue_as_it_is_now_escaped(self):
+        assert "The printer jams" in self.before
+        assert "The printer jams" not in self.after
+        assert "The printer &lt;b&gt;burns&lt;/b&gt;" in self.after
+        assert '<td class="c-assignee">bob</td>' in self.after
+        assert '<span class="priority-urgent">Urgent</span>' in self.after
+
+
+def test_the_rows_speak_each_reader_s_language():
+    report()
+    make_user("bob")
+    german = Client(**GERMAN_BROWSER)
+    german.force_login(get_user_model().objects.get(username="bob"))
+    english, in_german = page(staff_client()), page(german)
+    assert '<span class="muted">Not set</span>' in english
+    assert '<span class="muted">Not set</span>' not in in_german
+    assert '<span class="muted">Nicht gesetzt</span>' in in_german
