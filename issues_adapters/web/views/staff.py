@@ -240,7 +240,18 @@ def _shortcuts_help(language: str) -> str:
     return render_to_string("web/_shortcuts_help.html")
 
 
-KEPT_FRAGMENTS = ("_side_bar", "_filters", "_headings", "_shortcuts_help")  # for the bench
+@functools.lru_cache(maxsize=32)
+def _staff_nav(language: str) -> str:
+    return render_to_string("_staff_nav.html")
+
+
+KEPT_FRAGMENTS = (
+    "_side_bar",
+    "_filters",
+    "_headings",
+    "_shortcuts_help",
+    "_staff_nav",
+)  # for the bench
 
 
 def _side_bar_of(chosen: dict, sidebar: dict, sla_counts: dict, categories: list) -> str:
@@ -295,7 +306,7 @@ def queue(request):
         ),
         "headings": _headings(language, chosen_items),
         "shortcuts_help": _shortcuts_help(language),
-        "sort_links": {column["name"]: column for column in _columns(chosen) if "url" in column},
+        "staff_nav": _staff_nav(language),
         "next_url": _query_string(chosen, cursor=page.next_cursor) if page.next_cursor else "",
         "previous_url": _query_string(chosen, cursor=page.previous_cursor)
         if page.previous_cursor
