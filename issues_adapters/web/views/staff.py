@@ -284,6 +284,7 @@ def queue(request):
     sidebar = counts.sidebar(username)
     category_names = dict(categories)
     chosen_items = tuple(chosen.items())
+    rated = [issue.id for issue in page.issues if may_be_rated(issue.status)]
     language = get_language()
     context = {
         "rows": rows_html(
@@ -291,7 +292,7 @@ def queue(request):
             category_names=category_names,
             badges=sla_display.badges_for(issue.id for issue in page.issues),
             # An open view's page has no issue that may hold a rating: it reads none.
-            ratings=ratings_of(issue.id for issue in page.issues if may_be_rated(issue.status)),
+            ratings=ratings_of(rated) if rated else {},
         ),
         "page": page,
         "chosen": chosen,
