@@ -89,8 +89,9 @@ def _page_texts(language: str) -> dict:
 # Speed trick (bench/pages_profile.py, "queue, rows built anew"): a row is kept rendered by
 # everything it shows (the issue as read, its category's name, its rating, its SLA badge as read
 # now, the language, the time zone), so the rows of a page seen again cost a lookup each; an
-# issue that changed is a new key, in each gunicorn worker alike.
-@functools.lru_cache(maxsize=2048)
+# issue that changed is a new key, in each gunicorn worker alike. At most 1,024 rows (40 pages)
+# a process, with their issues: at most about 10 MB with 10,000-character descriptions.
+@functools.lru_cache(maxsize=1024)
 def _row(issue, category: str | None, score: int | None, badge: tuple | None, page: tuple) -> str:
     words = _page_texts(page[0])
     dates = words["dates"]
