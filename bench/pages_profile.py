@@ -219,6 +219,7 @@ def main() -> int:
             os.environ.get("CELERY_BROKER_URL", "none"),
         )
         timed = [name for name in kinds if not args.only or name in args.only.split(",")]
+        measured = {}
         for name, make in ((name, kinds[name]) for name in timed):
             with CaptureQueriesContext(connection) as queries:
                 code, _, body = call(make())
@@ -240,6 +241,40 @@ def main() -> int:
                 settle = lambda: dispatcher().worker.wait_until_idle(timeout=60)  # noqa: E731
                 instructions = callgrind_instructions(name, once, args.count, settle)
                 print(f"  {instructions / 1e6:.2f} M instructions a request (callgrind)")
+            measured[name] = (cpu, instructions if args.callgrind else None)
+        # The queue page's speed tricks, each switched off in turn: a line each.
+        from issues_adapters.web import queue_rows
+        from issues_adapters.web.views import staff
+
+        tricks = {
+            "fragments rendered anew (views/staff.py's kept fragments off)": (
+                staff,
+                staff.KEPT_FRAGMENTS,
+            ),
+            "rows built anew (web/queue_rows.py's kept rows off)": (queue_rows, ("_row",)),
+        }
+        for label, (module, names) in tricks.items() if "queue" in timed else ():
+            kept = {name: getattr(module, name) for name in names}
+            for name, function in kept.items():
+                setattr(module, name, function.__wrapped__)
+            began, began_cpu = time.perf_counter(), time.process_time()
+            for _ in range(args.count):
+                call(kinds["queue"]())
+            mean = (time.perf_counter() - began) / args.count * 1000
+            cpu = (time.process_time() - began_cpu) / args.count * 1000
+            if args.callgrind:
+                once = lambda: call(kinds["queue"]())  # noqa: E731
+                settle = lambda: dispatcher().worker.wait_until_idle(timeout=60)  # noqa: E731
+                anew = callgrind_instructions("queue-anew", once, args.count, settle)
+            for name, function in kept.items():
+                setattr(module, name, function)
+            kept_cpu, kept_instructions = measured["queue"]
+            print(f"\nqueue, {label}")
+            print(f"  mean {mean:.2f} ms, CPU {cpu:.2f} ms (process) over {args.count} requests")
+            print(f"  the trick's gain: CPU {cpu / kept_cpu:.2f}x")
+            if args.callgrind:
+                print(f"  {anew / 1e6:.2f} M instructions a request (callgrind)")
+                print(f"  the trick's gain: {anew / kept_instructions:.2f}x instructions")
         # The one speed trick on the issue page, switched off: its own line.
         from issues_adapters.web.templatetags import form_fields
 

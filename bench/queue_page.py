@@ -6,6 +6,7 @@ sort and search, its median time and its server CPU per page.
     .venv/bin/python bench/queue_page.py --sqlite             # SQLite file under var/bench/
     .venv/bin/python bench/queue_page.py --database-url postgres://postgres@127.0.0.1:5432/qb
         # keeps a database per size (qb_1000, qb_100000, ...) and reuses it on the next run
+    BENCH_DATABASE_PREFIX=qp_ .venv/bin/python bench/queue_page.py   # scratch qp_queue_<pid>
 
 It makes a scratch database (PostgreSQL: dropped afterwards), migrates it, and grows it to each
 size in turn with issue rows written straight by SQL (a million commands would take hours and
@@ -97,7 +98,8 @@ STAFF = ["bench", "alice", "bob", "carol", "dan"]
 def scratch_postgres(server_url: str) -> tuple[str, str]:
     import psycopg
 
-    name = f"bench_queue_{os.getpid()}"
+    # BENCH_DATABASE_PREFIX: where several people share one server, each their own names.
+    name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'bench_')}queue_{os.getpid()}"
     with psycopg.connect(server_url, autocommit=True) as conn:
         conn.execute(f'CREATE DATABASE "{name}"')
     return name, server_url.rsplit("/", 1)[0] + "/" + name

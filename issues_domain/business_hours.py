@@ -6,6 +6,7 @@ are made in the calendar's local time and turned into UTC instants by zoneinfo, 
 changes to or from daylight saving time has the hours its clocks show.
 """
 
+import functools
 import itertools
 import zoneinfo
 from dataclasses import dataclass, field
@@ -37,6 +38,9 @@ class BusinessCalendar:
     holidays: tuple[Holiday, ...] = ()
     round_the_clock: bool = False
     zone: zoneinfo.ZoneInfo = field(init=False, repr=False, compare=False)
+    # Each day's working interval (UTC) once worked out, by the day's ordinal: the clocks of
+    # a rebuild walk the same few thousand days for every issue (bench/rebuild_reports.py).
+    _days: dict = field(default_factory=dict, init=False, repr=False, compare=False)
 
     def __post_init__(self):
         object.__setattr__(self, "zone", _zone(self.time_zone))
@@ -69,6 +73,7 @@ class BusinessCalendar:
         )
 
     @classmethod
+    @functools.cache  # one, shared: every issue's clocks start with it
     def always(cls) -> "BusinessCalendar":
         return cls(round_the_clock=True)
 
@@ -101,15 +106,25 @@ class BusinessCalendar:
 
     def _intervals_from(self, start: datetime):
         """Working intervals (UTC) that end after `start`, in order."""
-        day = start.astimezone(self.zone).date() - timedelta(days=1)
-        for _ in range(_HORIZON_DAYS):
-            day += timedelta(days=1)
-            if day.weekday() not in self.working_days or self._is_holiday(day):
-                continue
+        first = start.astimezone(self.zone).toordinal()
+        for day in range(first, first + _HORIZON_DAYS):
+            hours = self._working_hours(day)
+            if hours is not None and hours[1] > start:
+                yield hours
+
+    def _working_hours(self, ordinal: int) -> tuple[datetime, datetime] | None:
+        """The day's opening and closing (UTC), None if it is not a working day."""
+        try:
+            return self._days[ordinal]
+        except KeyError:
+            pass
+        day, hours = date.fromordinal(ordinal), None
+        if day.weekday() in self.working_days and not self._is_holiday(day):
             opens = datetime.combine(day, self.opens_at, self.zone).astimezone(UTC)
-            closes = datetime.combine(day, self.closes_at, self.zone).astimezone(UTC)
-            if closes > start:
-                yield opens, closes
+            hours = opens, datetime.combine(day, self.closes_at, self.zone).astimezone(UTC)
+        if len(self._days) < _HORIZON_DAYS * 4:  # bounded, however long a process lives
+            self._days[ordinal] = hours
+        return hours
 
     def _is_holiday(self, day: date) -> bool:
         return any(holiday.covers(day) for holiday in self.holidays)
@@ -166,14 +181,28 @@ def calendar_to_data(calendar: BusinessCalendar) -> dict:
 
 
 def calendar_from_data(data: dict) -> BusinessCalendar:
+    """The calendar the data describes; the same calendar object for equal data (a few
+    policies' calendars are read for every issue, and each keeps the days it worked out)."""
+    return _calendar(
+        data["time_zone"],
+        tuple(data["working_days"]),
+        data["opens_at"],
+        data["closes_at"],
+        tuple(tuple(holiday) for holiday in data["holidays"]),
+        data["round_the_clock"],
+    )
+
+
+@functools.lru_cache(maxsize=64)
+def _calendar(time_zone, working_days, opens_at, closes_at, holidays, round_the_clock):
     return BusinessCalendar(
-        time_zone=data["time_zone"],
-        working_days=frozenset(data["working_days"]),
-        opens_at=time.fromisoformat(data["opens_at"]),
-        closes_at=time.fromisoformat(data["closes_at"]),
+        time_zone=time_zone,
+        working_days=frozenset(working_days),
+        opens_at=time.fromisoformat(opens_at),
+        closes_at=time.fromisoformat(closes_at),
         holidays=tuple(
             Holiday(date.fromisoformat(first), date.fromisoformat(last), name)
-            for first, last, name in data["holidays"]
+            for first, last, name in holidays
         ),
-        round_the_clock=data["round_the_clock"],
+        round_the_clock=round_the_clock,
     )

@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import NamedTuple
 
 from issues_domain import events
 from issues_domain.business_hours import BusinessCalendar, calendar_from_data
@@ -51,14 +52,15 @@ class TimerKind(StrEnum):
     BREACH = "breach"
 
 
-@dataclass(frozen=True)
-class ClockOperation:
-    """One thing an event does to the clocks; `version` is the event's, which orders them."""
+class ClockOperation(NamedTuple):
+    """One thing an event does to the clocks; `version` is the event's, which orders them.
+    (A named tuple: a frozen dataclass took five times as long to make, and a rebuild of the
+    reports makes two a clock event, bench/rebuild_reports.py.) `data` is never changed."""
 
     version: int
     op: Op
     at: datetime
-    data: dict = field(default_factory=dict, compare=False, hash=False)
+    data: dict = {}  # one for all the operations without data: never changed
 
 
 def _public_staff_reply(event: events.IssueCommented) -> list[Op]:
@@ -98,11 +100,19 @@ _DATA: dict[Op, Callable[[events.Event], dict]] = {
 
 
 def operations_for(event: events.Event) -> list[ClockOperation]:
-    ops = OPERATIONS.get(type(event), lambda e: [])(event)
     return [
-        ClockOperation(event.version, op, event.occurred_at, _DATA.get(op, lambda e: {})(event))
-        for op in ops
+        ClockOperation(event.version, op, event.occurred_at, data)
+        for op, data in clock_notes(event)
     ]
+
+
+def clock_notes(event: events.Event) -> list[tuple[Op, dict]]:
+    """What the event does to the clocks, each operation with its data, as `operations_for`
+    says it without the event's version and time."""
+    ops = OPERATIONS.get(type(event))
+    if ops is None:
+        return []
+    return [(op, _DATA[op](event) if op in _DATA else {}) for op in ops(event)]
 
 
 def deadline_key(goal: str, kind: TimerKind, target: timedelta) -> str:

@@ -284,10 +284,13 @@ def fill(table: str, columns: tuple[str, ...], rows: Iterable[tuple]) -> None:
                     copy.write_row(row)
             return
         per_statement = max(1, 900 // len(columns))  # SQLite's limit of parameters
-        values = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        values = "(" + ", ".join(["?"] * len(columns)) + ")"
+        # The driver's own cursor: Django's rewrote each statement's 900 placeholders by a
+        # regular expression, three quarters of the time of a rebuild's writes on SQLite.
+        raw = connection.connection.cursor()
         rows = iter(rows)
         while chunk := list(itertools.islice(rows, per_statement)):
-            cursor.execute(
+            raw.execute(
                 f"INSERT INTO {quote(table)} ({names}) VALUES {', '.join([values] * len(chunk))}",
                 [value for row in chunk for value in row],
             )

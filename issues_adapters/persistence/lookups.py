@@ -1,10 +1,16 @@
-"""`status__in_statuses`: SQL `IN` with the statuses written into the statement, not bound.
+"""Lookups the queue's statements need that Django does not write as wanted.
 
+`status__in_statuses`: SQL `IN` with the statuses written into the statement, not bound.
 SQLite uses a partial index (the open issues' indexes, `status IN ('reported', ...)`) only when
 the query's condition is the index's own, literals and all; with Django's bound `__in` it read
 and sorted every open issue of a view instead (bench/queue_page.py --sqlite). Only IssueStatus
 values are written in, so nothing anybody typed ever reaches the SQL. PostgreSQL plans the
-same either way (its driver sends the values written in too)."""
+same either way (its driver sends the values written in too).
+
+`number__matches_words`: the issues holding some words, from the words index."""
+
+import re
+from dataclasses import dataclass
 
 from django.db.models import CharField, Lookup
 
@@ -24,3 +30,72 @@ class InStatuses(Lookup):
 
 def all_statuses(values: list[str]) -> bool:
     return bool(values) and all(value in IssueStatus._value2member_map_ for value in values)
+
+
+class MatchesWords(Lookup):
+    """`number__matches_words=Words(...)`: the issues holding those words, read from the words
+    index of migration 0016 (PostgreSQL's `search_words` column beside the number, SQLite's
+    FTS5 table whose rows are the issues' numbers). Both are outside the model: neither
+    database can build the other's."""
+
+    lookup_name = "matches_words"
+    prepare_rhs = False
+
+    def as_postgresql(self, compiler, connection):
+        table = compiler.quote_name_unless_alias(self.lhs.alias)
+        return f"{table}.search_words @@ to_tsquery('simple', %s)", [self.rhs.tsquery()]
+
+    def as_sqlite(self, compiler, connection):
+        number, params = self.process_lhs(compiler, connection)
+        matching = "SELECT rowid FROM issue_words WHERE issue_words MATCH %s"
+        return f"{number} IN ({matching})", [*params, self.rhs.fts5_query()]
+
+
+class Like(Lookup):
+    """SQL LIKE with the pattern as given (Django escapes its own patterns' wildcards)."""
+
+    lookup_name = "like_pattern"
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} LIKE {rhs}", [*lhs_params, *rhs_params]
+
+
+@dataclass(frozen=True)
+class Words:
+    """What a search asks for as the words index holds it: the runs of letters and digits of
+    the text, in that order, next to each other (punctuation between them ignored), the last
+    one a word's beginning when the text ends inside it ("printer jam" finds "printer jams";
+    "Issue 777:" only "Issue 777")."""
+
+    words: tuple[str, ...]
+    last_is_prefix: bool
+
+    @classmethod
+    def of(cls, text: str) -> "Words":
+        return cls(tuple(_WORD.findall(text)), _WORD.match(text[-1:]) is not None)
+
+    def tsquery(self) -> str:
+        # Letters and digits: nothing to escape.
+        words = [f"'{word}'" for word in self.words]
+        return " <-> ".join(words) + (":*" if self.last_is_prefix else "")
+
+    def fts5_query(self) -> str:
+        words = [f'"{word}"' for word in self.words]
+        return " + ".join(words) + ("*" if self.last_is_prefix else "")
+
+    def pattern(self) -> str:
+        """A regular expression finding the same words, any case, in columns joined by \\x1f."""
+        edge = "(?![^\\W_])" if not self.last_is_prefix else ""
+        return "(?<![^\\W_])" + "(?:[^\\w\\x1f]|_)+".join(map(re.escape, self.words)) + edge
+
+    def like(self) -> str | None:
+        """A LIKE pattern every text holding the words matches (SQLite's LIKE ignores the case
+        of ASCII letters only), or None."""
+        if not all(word.isascii() for word in self.words):
+            return None
+        return "%" + "%".join(self.words) + "%"  # letters and digits: no wildcards
+
+
+_WORD = re.compile(r"[^\W_]+")

@@ -67,6 +67,9 @@ class ReportApi(ApiView):
         },
     )
     def get(self, request, name: str):
+        # DRF takes an empty ?format= as none given; the schema offers json and csv only.
+        if request.query_params.get("format") == "":
+            raise BadQuestion({"format": ["Choose json or csv, or leave it out."]})
         if name not in REPORTS:
             raise BadQuestion({"name": [f"Choose one of: {', '.join(sorted(REPORTS))}."]})
         report = REPORTS[name](period_from(request.query_params))

@@ -6,12 +6,13 @@ a date format of ~35 µs each); the same markup built with `escape` and f-string
 The markup is what templates/web/queue.html had, cell for cell; every value is escaped.
 """
 
+import functools
 import uuid
 from html import escape
 from urllib.parse import quote
 
 from django.urls import reverse
-from django.utils import dateformat, formats, timezone
+from django.utils import dateformat, formats, timezone, translation
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext
@@ -41,97 +42,123 @@ class _Dates:
 
 
 def rows_html(issues, *, category_names: dict, badges: dict, ratings: dict) -> str:
-    dates = _Dates()
     url_of = reverse("staff_issue", kwargs={"issue_id": _PLACEHOLDER}).replace(
         str(_PLACEHOLDER), "{}"
     )
-    # Each label translated once a page, not once a row.
-    not_set = escape(gettext("Not set"))
-    select_text = gettext("Select %(reference)s")
-    rated_text = gettext("Rated %(score)s/5")
-    statuses = {key: escape(str(label)) for key, label in STATUS_LABELS.items()}
-    priorities = {key: escape(str(label)) for key, label in PRIORITY_LABELS.items()}
+    # What a row shows besides its issue, and what the whole page's rows share.
+    page = (translation.get_language(), timezone.get_current_timezone(), url_of)
     texts = {}  # the badges' labels, by the lazy text's identity
 
     def text(lazy) -> str:
         found = texts.get(id(lazy))
         if found is None:
-            found = texts[id(lazy)] = escape(str(lazy))
+            found = texts[id(lazy)] = str(lazy)
         return found
 
     lines = []
     for issue in issues:
-        issue_id = str(issue.id)
-        url = escape(url_of.format(issue_id))
-        reference = escape(issue.reference)
-        select = escape(select_text % {"reference": issue.reference})
-        description = issue.description
-        if len(description) > _LABEL_WIDTH:
-            description = Truncator(description).chars(_LABEL_WIDTH)
-        tags = "".join(
-            f'<a class="tag" href="?view=open&amp;tag={escape(quote(tag, safe="/"))}">'
-            f"{escape(tag)}</a> "
-            for tag in issue.tags
-        )
+        badge = badges.get(str(issue.id))
         rating = ratings.get(issue.id)
-        rated = (
-            ' <span class="rating-badge">'
-            + escape(rated_text % {"score": rating.score})
-            + "</span>"
-            if rating
-            else ""
-        )
-        if issue.priority:
-            priority = (
-                f'<span class="priority-{escape(issue.priority)}">'
-                f"{priorities.get(issue.priority) or escape(issue.priority)}</span>"
-            )
-        else:
-            priority = f'<span class="muted">{not_set}</span>'
-        category = (
-            escape(category_names.get(issue.category, ""))
-            if issue.category
-            else '<span class="muted">—</span>'
-        )
         lines.append(
-            f'<tr data-issue="{issue_id}" data-url="{url}">'
-            '<td class="c-select">'
-            f'<input type="checkbox" name="issues" value="{issue_id}" id="sel-{issue_id}" '
-            f'aria-label="{select}">'
-            f'<input type="hidden" name="version:{issue_id}" value="{issue.version}">'
-            f'<input type="hidden" name="reference:{issue_id}" value="{reference}">'
-            "</td>"
-            f'<td class="c-reference"><a class="issue-link" href="{url}">{reference}</a></td>'
-            f'<td class="c-subject" title="{escape(description)}">{tags}'
-            f"{escape(issue.subject)}</td>"
-            f'<td class="c-reporter" title="{escape(issue.reporter_email)}">'
-            f"{escape(issue.reporter_name)}</td>"
-            f'<td class="c-status"><span class="badge status-{escape(issue.status)}">'
-            f"{statuses.get(issue.status) or escape(issue.status)}</span>{rated}</td>"
-            f'<td class="c-priority">{priority}</td>'
-            f'<td class="c-category">{category}</td>'
-            f'<td class="c-assignee">{escape(issue.assignee or "—")}</td>'
-            f'<td class="c-reported"><time datetime="{dates.iso(issue.reported_at)}">'
-            f"{escape(dates.short(issue.reported_at))}</time></td>"
-            f'<td class="c-updated"><time datetime="{dates.iso(issue.updated_at)}">'
-            f"{escape(dates.short(issue.updated_at))}</time></td>"
-            f"{_sla_cell(badges.get(issue_id), dates, text)}"
-            "</tr>"
+            _row(
+                issue,
+                category_names.get(issue.category, "") if issue.category else None,
+                rating.score if rating else None,
+                (badge.state, text(badge.label), text(badge.goal_label), badge.due_at)
+                if badge
+                else None,
+                page,
+            )
         )
     return mark_safe("\n".join(lines))
 
 
-def _sla_cell(badge, dates: _Dates, text) -> str:
+@functools.lru_cache(maxsize=16)
+def _page_texts(language: str) -> dict:
+    """The rows' fixed words in this language (translated once, not once a row)."""
+    return {
+        "not_set": escape(gettext("Not set")),
+        "select": gettext("Select %(reference)s"),
+        "rated": gettext("Rated %(score)s/5"),
+        "statuses": {key: escape(str(label)) for key, label in STATUS_LABELS.items()},
+        "priorities": {key: escape(str(label)) for key, label in PRIORITY_LABELS.items()},
+        "dates": _Dates(),
+    }
+
+
+# Speed trick (bench/pages_profile.py, "queue, rows built anew"): a row is kept rendered by
+# everything it shows (the issue as read, its category's name, its rating, its SLA badge as read
+# now, the language, the time zone), so the rows of a page seen again cost a lookup each; an
+# issue that changed is a new key, in each gunicorn worker alike. At most 1,024 rows (40 pages)
+# a process, with their issues: at most about 10 MB with 10,000-character descriptions.
+@functools.lru_cache(maxsize=1024)
+def _row(issue, category: str | None, score: int | None, badge: tuple | None, page: tuple) -> str:
+    words = _page_texts(page[0])
+    dates = words["dates"]
+    issue_id = str(issue.id)
+    url = escape(page[2].format(issue_id))
+    reference = escape(issue.reference)
+    select = escape(words["select"] % {"reference": issue.reference})
+    description = issue.description
+    if len(description) > _LABEL_WIDTH:
+        description = Truncator(description).chars(_LABEL_WIDTH)
+    tags = "".join(
+        f'<a class="tag" href="?view=open&amp;tag={escape(quote(tag, safe="/"))}">'
+        f"{escape(tag)}</a> "
+        for tag in issue.tags
+    )
+    rated = (
+        ' <span class="rating-badge">' + escape(words["rated"] % {"score": score}) + "</span>"
+        if score
+        else ""
+    )
+    if issue.priority:
+        priority = (
+            f'<span class="priority-{escape(issue.priority)}">'
+            f"{words['priorities'].get(issue.priority) or escape(issue.priority)}</span>"
+        )
+    else:
+        priority = f'<span class="muted">{words["not_set"]}</span>'
+    category = escape(category) if category is not None else '<span class="muted">—</span>'
+    return (
+        f'<tr data-issue="{issue_id}" data-url="{url}">'
+        '<td class="c-select">'
+        f'<input type="checkbox" name="issues" value="{issue_id}" id="sel-{issue_id}" '
+        f'aria-label="{select}">'
+        f'<input type="hidden" name="version:{issue_id}" value="{issue.version}">'
+        f'<input type="hidden" name="reference:{issue_id}" value="{reference}">'
+        "</td>"
+        f'<td class="c-reference"><a class="issue-link" href="{url}">{reference}</a></td>'
+        f'<td class="c-subject" title="{escape(description)}">{tags}'
+        f"{escape(issue.subject)}</td>"
+        f'<td class="c-reporter" title="{escape(issue.reporter_email)}">'
+        f"{escape(issue.reporter_name)}</td>"
+        f'<td class="c-status"><span class="badge status-{escape(issue.status)}">'
+        f"{words['statuses'].get(issue.status) or escape(issue.status)}</span>{rated}</td>"
+        f'<td class="c-priority">{priority}</td>'
+        f'<td class="c-category">{category}</td>'
+        f'<td class="c-assignee">{escape(issue.assignee or "—")}</td>'
+        f'<td class="c-reported"><time datetime="{dates.iso(issue.reported_at)}">'
+        f"{escape(dates.short(issue.reported_at))}</time></td>"
+        f'<td class="c-updated"><time datetime="{dates.iso(issue.updated_at)}">'
+        f"{escape(dates.short(issue.updated_at))}</time></td>"
+        f"{_sla_cell(badge, dates)}"
+        "</tr>"
+    )
+
+
+def _sla_cell(badge: tuple | None, dates: _Dates) -> str:
     if not badge:
         return '<td class="c-sla"><span class="muted">—</span></td>'
-    state = escape(badge.state)
-    title = text(badge.goal_label)
+    state, label, goal_label, due_at = badge
+    state = escape(state)
+    title = escape(goal_label)
     due = ""
-    if badge.due_at:
-        short = escape(dates.short(badge.due_at))
+    if due_at:
+        short = escape(dates.short(due_at))
         title += f": {short}"
-        due = f' <time datetime="{dates.iso(badge.due_at)}">{short}</time>'
+        due = f' <time datetime="{dates.iso(due_at)}">{short}</time>'
     return (
         f'<td class="c-sla"><span class="badge sla-{state}" data-sla-state="{state}" '
-        f'title="{title}">{text(badge.label)}</span>{due}</td>'
+        f'title="{title}">{escape(label)}</span>{due}</td>'
     )

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
-from expects import be_none, equal, expect, have_keys, have_len
+from expects import be_none, be_true, equal, expect, have_keys, have_len
 
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.wiring import message_bus
@@ -306,7 +306,11 @@ def test_a_page_of_the_queue_costs_the_same_few_queries_at_any_size(count):
     filtered, _ = queries_for_a_page(client, status="reported", q="number", ordering="-priority")
 
     # One to authenticate the token (with its user), one for the page: no COUNT, no per row.
-    expect((queries, filtered, shown)).to(equal((2, 2, min(count, 50))))
+    # SQLite first asks its words index for a search's first matches: the whole words, then
+    # the last one's beginning (persistence.queries._holding), a bounded number either way.
+    search = 2 if connection.vendor == "postgresql" else (3, 4)
+    expect((queries, shown)).to(equal((2, min(count, 50))))
+    expect(filtered in (search if isinstance(search, tuple) else (search,))).to(be_true)
     if first["next"]:
         with CaptureQueriesContext(connection) as captured:
             client.get(first["next"])

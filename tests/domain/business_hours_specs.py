@@ -2,9 +2,14 @@
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from expects import equal, expect, have_keys
+from expects import be, equal, expect, have_keys
 
-from issues_domain.business_hours import BusinessCalendar, Holiday
+from issues_domain.business_hours import (
+    BusinessCalendar,
+    Holiday,
+    calendar_from_data,
+    calendar_to_data,
+)
 from tests.matchers import be_refused_with, catch
 
 BERLIN = "Europe/Berlin"
@@ -55,6 +60,25 @@ class When_a_deadline_crosses_the_change_to_summer_time:
 
     def it_should_fall_due_at_9_summer_time_which_is_7_utc(self):
         expect(self.due).to(equal(utc(2026, 3, 29, 7)))
+
+
+class When_a_calendar_is_read_again_from_its_data:
+    def given_a_calendar_recorded_by_an_event(self):
+        self.data = calendar_to_data(office(working_days=range(7), opens_at=time(8)))
+
+    def because_it_is_read_twice_and_counts_over_the_change_to_summer_time_twice(self):
+        self.first, self.second = calendar_from_data(self.data), calendar_from_data(self.data)
+        # Friday 27 to Monday 30 March 2026: Berlin moves to CEST on the Sunday night.
+        span = (utc(2026, 3, 27, 12), utc(2026, 3, 30, 12))
+        self.counted = [self.first.elapsed(*span), self.second.elapsed(*span)]
+
+    def it_should_be_one_calendar_equal_to_the_recorded_one(self):
+        expect(self.second).to(be(self.first))
+        expect(calendar_to_data(self.first)).to(equal(self.data))
+
+    def it_should_count_the_same_again_from_the_days_it_worked_out(self):
+        # Fri 13:00-17:00 CET (4 h), Sat and Sun 8-17 (9 h each), Mon 8:00-14:00 CEST (6 h).
+        expect(self.counted).to(equal([timedelta(hours=28)] * 2))
 
 
 class When_counting_round_the_clock:

@@ -81,6 +81,7 @@ def test_csv_by_accept_header_with_a_filename(api):
         ("volume", {"from": "2020-01-01", "to": "2026-01-01"}, "to"),
         ("volume", {"group_by": "colour"}, "group_by"),
         ("sla-ish", {}, "name"),
+        ("volume", {"format": ""}, "format"),
     ],
 )
 def test_a_bad_question_is_a_400_naming_the_parameter(api, name, query, parameter):

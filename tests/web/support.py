@@ -62,6 +62,12 @@ def row(issue_id: uuid.UUID) -> IssueRecord:
     return IssueRecord.objects.get(id=issue_id)
 
 
+def listed(html: str, issue_id: uuid.UUID) -> bool:
+    """Whether a queue page lists the issue: its reference as a row's link text, not anywhere
+    in the page (the search box's placeholder reads "HD-1042", which holds HD-1, HD-10 ...)."""
+    return f">{row(issue_id).reference}</a>" in html
+
+
 def token(issue_id: uuid.UUID) -> str:
     return row(issue_id).tracking_token
 

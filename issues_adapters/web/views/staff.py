@@ -187,6 +187,89 @@ def _bulk_fields(language: str, staff: tuple, categories: tuple) -> str:
     return render_to_string("web/_bulk_fields.html", {"bulk_form": form})
 
 
+# Speed trick (bench/pages_profile.py, "queue, fragments rendered anew"): the side bar, the
+# filters and the column headings were most of the template's work. Each is kept rendered by
+# everything it shows (language, choices, counts, categories, staff: read on every request), so
+# a change is a new key, never a stale fragment, in each gunicorn worker alike.
+@functools.lru_cache(maxsize=256)
+def _side_bar(language: str, chosen: tuple, counts: tuple, categories: tuple, tags: tuple) -> str:
+    counts = dict(counts)
+    return render_to_string(
+        "web/_queue_side_bar.html",
+        {
+            "chosen": dict(chosen),
+            "sidebar": counts,
+            "sla_counts": counts,
+            "category_counts": categories,
+            "priority_counts": [
+                (value, label, counts.get(f"priority:{value}", 0))
+                for value, label in PRIORITY_VIEWS
+            ],
+            "tag_counts": tags,
+        },
+    )
+
+
+@functools.lru_cache(maxsize=256)
+def _filters(language: str, chosen: tuple, categories: tuple, staff: tuple, queue_url: str) -> str:
+    return render_to_string(
+        "web/_queue_filters.html",
+        {
+            "chosen": dict(chosen),
+            "categories": categories,
+            "staff": staff,
+            "statuses": STATUS_CHOICES,
+            "priorities": PRIORITY_VIEWS,
+            "orderings": {
+                key: ORDERING_LABELS.get(key, label) for key, label in QUEUE_ORDERINGS.items()
+            },
+            "queue_url": queue_url,
+        },
+    )
+
+
+_FILTERS_SHOW = ("view", "status", "category", "priority", "assignee", "sort")
+
+
+@functools.lru_cache(maxsize=256)
+def _headings(language: str, chosen: tuple) -> str:
+    return render_to_string("web/_queue_headings.html", {"columns": _columns(dict(chosen))})
+
+
+@functools.lru_cache(maxsize=32)
+def _shortcuts_help(language: str) -> str:
+    return render_to_string("web/_shortcuts_help.html")
+
+
+@functools.lru_cache(maxsize=32)
+def _staff_nav(language: str) -> str:
+    return render_to_string("_staff_nav.html")
+
+
+KEPT_FRAGMENTS = (
+    "_side_bar",
+    "_filters",
+    "_headings",
+    "_shortcuts_help",
+    "_staff_nav",
+)  # for the bench
+
+
+def _side_bar_of(chosen: dict, sidebar: dict, sla_counts: dict, categories: list) -> str:
+    counts = [
+        *((name, n) for name, n in sidebar.items() if isinstance(n, int)),
+        *sla_counts.items(),
+        *((f"priority:{value}", n) for value, n in sidebar["priority"].items()),
+    ]
+    return _side_bar(
+        get_language(),
+        tuple((name, chosen[name]) for name in ("view", "category", "priority", "tag")),
+        tuple(sorted(counts)),
+        tuple((slug, name, sidebar["category"].get(slug, 0)) for slug, name in categories),
+        tuple(sorted(sidebar["tag"].items())),
+    )
+
+
 @require_GET
 @staff_required
 def queue(request):
@@ -199,52 +282,53 @@ def queue(request):
     categories = selectors.active_categories()
     staff = selectors.active_staff()
     username = request.user.get_username()
+    searching = bool(filters.q and filters.q.strip())
+    spans_pages = bool(page.next_cursor or page.previous_cursor)
     sidebar = counts.sidebar(username)
     category_names = dict(categories)
+    chosen_items = tuple(chosen.items())
+    rated = [issue.id for issue in page.issues if may_be_rated(issue.status)]
+    language = get_language()
     context = {
-        "sla_counts": sla_display.view_counts(),
         "rows": rows_html(
             page.issues,
             category_names=category_names,
             badges=sla_display.badges_for(issue.id for issue in page.issues),
             # An open view's page has no issue that may hold a rating: it reads none.
-            ratings=ratings_of(issue.id for issue in page.issues if may_be_rated(issue.status)),
+            ratings=ratings_of(rated) if rated else {},
         ),
         "page": page,
         "chosen": chosen,
         "view_label": VIEWS[chosen["view"]][0],
-        "views": [(name, label) for name, (label, _s, _a) in VIEWS.items()],
-        "sidebar": sidebar,
-        "category_counts": [
-            (slug, name, sidebar["category"].get(slug, 0)) for slug, name in categories
-        ],
-        "priority_counts": [
-            (value, label, sidebar["priority"].get(value, 0)) for value, label in PRIORITY_VIEWS
-        ],
-        "tag_counts": sorted(sidebar["tag"].items()),
-        "categories": categories,
-        "staff": staff,
-        "statuses": STATUS_CHOICES,
-        "priorities": PRIORITY_VIEWS,
-        "orderings": {
-            key: ORDERING_LABELS.get(key, label) for key, label in QUEUE_ORDERINGS.items()
-        },
-        "columns": (columns := _columns(chosen)),
-        "sort_links": {column["name"]: column for column in columns if "url" in column},
+        "side_bar": _side_bar_of(chosen, sidebar, sla_display.view_counts(), categories),
+        "filters": _filters(
+            language,
+            tuple((name, chosen[name]) for name in _FILTERS_SHOW),
+            tuple(categories),
+            tuple(staff),
+            reverse("staff_queue"),
+        ),
+        "headings": _headings(language, chosen_items),
+        "shortcuts_help": _shortcuts_help(language),
+        "staff_nav": _staff_nav(language),
         "next_url": _query_string(chosen, cursor=page.next_cursor) if page.next_cursor else "",
         "previous_url": _query_string(chosen, cursor=page.previous_cursor)
         if page.previous_cursor
         else "",
         "here": request.get_full_path(),
-        "bulk_fields": _bulk_fields(get_language(), tuple(staff), tuple(categories)),
+        "bulk_fields": _bulk_fields(language, tuple(staff), tuple(categories)),
         "kept_bulk_text": kept_forms.kept_bulk_text(request),
         "bulk_filter": urlencode({k: v for k, v in chosen.items() if v}),
         # Offered when the filter spans pages; a capped count, never COUNT(*) of everything
-        # (asked on every page, so that a page costs the same number of queries).
+        # (asked on every page, so that a page costs the same number of queries). A search's
+        # issues are not counted: counting them read every issue the words index offered, a
+        # cost that grew with the helpdesk (bench/queue_page.py); bulk.py takes the first ones.
         "matching_count": matching
-        if (matching := issue_queries().count_matching(filters, BULK_LIMIT + 1))
-        and (page.next_cursor or page.previous_cursor)
+        if not searching
+        and (matching := issue_queries().count_matching(filters, BULK_LIMIT + 1))
+        and spans_pages
         else 0,
+        "matching_uncounted": searching and spans_pages,
         "bulk_limit": BULK_LIMIT,
         "query_string": _query_string(chosen),
         "query_string_without_tag": _query_string(chosen, tag=""),
