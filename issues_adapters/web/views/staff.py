@@ -542,6 +542,9 @@ def _render_issue(request, issue_id):
         "alert": refused["alert"] if refused else "",
         "stale": refused["stale"] if refused else None,
         "me": request.user.get_username(),
+        # Kept per language, as on the queue page (_staff_nav and _shortcuts_help above).
+        "staff_nav": _staff_nav(get_language()),
+        "shortcuts_help": _shortcuts_help(get_language()),
         "looking": looking_text(presence.look(issue_id, request.user.get_username())),
         **organising_panels(request, issue, refused, reference.canned_replies),
     }
