@@ -10,7 +10,8 @@
 
 Each request goes through the product's WSGI application (every middleware, DEBUG=0, the
 production settings), called directly with a WSGI environ as gunicorn would build it, on one
-thread. The issue page's issue has five public comments, as in bench/versus_django_helpdesk.py;
+thread. The issue page's issue has five public comments (--comments), as in
+bench/versus_django_helpdesk.py;
 "queue" is the staff queue's default page (/staff/, 25 open issues a page).
 Printed per path: the SQL statements of one request (after warm-up) and the mean wall and CPU
 time over --count requests. Event delivery runs as configured (a delivery thread after commit,
@@ -92,6 +93,7 @@ def main() -> int:
     )
     parser.add_argument("--count", type=int, default=300)
     parser.add_argument("--issues", type=int, default=2000)
+    parser.add_argument("--comments", type=int, default=5, help="on the issue page's issue")
     parser.add_argument("--profile", choices=["form", "reported", "issue", "queue"], default=None)
     parser.add_argument(
         "--templates", action="store_true", help="with --profile: time by template instead"
@@ -118,9 +120,14 @@ def main() -> int:
     args = parser.parse_args()
 
     if args.postgres:
+        import psycopg
         import queue_page
 
-        name, database_url = queue_page.scratch_postgres(args.postgres)
+        # BENCH_DATABASE_PREFIX: people benchmarking on one server each keep to their own names.
+        name = f"{os.environ.get('BENCH_DATABASE_PREFIX', 'bench_')}pages_{os.getpid()}"
+        with psycopg.connect(args.postgres, autocommit=True) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+        database_url = args.postgres.rsplit("/", 1)[0] + "/" + name
 
         def drop():
             queue_page.drop_postgres(args.postgres, name)
@@ -161,7 +168,7 @@ def main() -> int:
             .order_by("number")
             .values_list("id", flat=True)[args.issues // 200]
         )
-        for n in range(5):
+        for n in range(args.comments):
             message_bus().handle(
                 commands.CommentOnIssue(
                     issue_id=issue_id,

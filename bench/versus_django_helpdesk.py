@@ -449,7 +449,11 @@ def run_database(vendor: str, args, clients: list[int], paths: list[str]) -> dic
         ours = seed_ours(ours_env, args.issues)
         theirs = seed_peer(peer_dir, peer_env, args.issues)
         bare_env = prepare_bare(ours_env)
-        ports = {system: api_issues.free_port() for system in SYSTEMS}
+        chosen = [int(port) for port in args.ports.split(",") if port] if args.ports else []
+        ports = {
+            system: chosen[n] if n < len(chosen) else api_issues.free_port()
+            for n, system in enumerate(SYSTEMS)
+        }
         relay = None
         if args.delivery == "relay":
             python = str(PROJECT / ".venv" / "bin" / "python")
@@ -578,6 +582,7 @@ def main() -> int:
         help="PostgreSQL only, on this server (the default server without a value)",
     )
     parser.add_argument("--postgres-url", default="postgres://postgres@127.0.0.1:5432/postgres")
+    parser.add_argument("--ports", help="ours,theirs,bare's HTTP ports (default: free ones)")
     parser.add_argument(
         "--delivery",
         choices=["thread", "relay"],

@@ -137,7 +137,8 @@ class IssueQueries(abc.ABC):
     def queue(self, filters: QueueFilters) -> QueuePage: ...
 
     @abc.abstractmethod
-    def issue(self, issue_id: uuid.UUID) -> IssueDetail | None: ...
+    def issue(self, issue_id: uuid.UUID, *, with_comments: bool = True) -> IssueDetail | None:
+        """One issue; without its comments (left empty) for a page that shows its history."""
 
     @abc.abstractmethod
     def issue_by_tracking_token(self, token: str) -> IssueDetail | None:

@@ -3,8 +3,6 @@ unknown placeholders; reading fills them with one issue's values for the compose
 
 from dataclasses import dataclass
 
-from django.utils import timezone
-
 from issues_adapters.canned_replies.models import CannedReplyRecord
 from issues_domain.canned_replies import CannedReply, PlaceholderValues
 
@@ -43,12 +41,13 @@ def create(title, body, *, by: str) -> StoredReply:
 
 def change(reply_id: int, title, body, *, by: str) -> StoredReply:
     reply = CannedReply.create(title, body)
-    updated = CannedReplyRecord.objects.filter(id=reply_id).update(
-        title=reply.title, body=reply.body, updated_by=by, updated_at=timezone.now()
-    )
-    if not updated:
+    row = CannedReplyRecord.objects.filter(id=reply_id).first()
+    if row is None:
         raise CannedReplyNotFound()
-    return one(reply_id)
+    # save(), not update(): its post_save tells the pages that keep replies (web/reference_data).
+    row.title, row.body, row.updated_by = reply.title, reply.body, by
+    row.save()
+    return _stored(row)
 
 
 def delete(reply_id: int) -> None:
@@ -57,9 +56,9 @@ def delete(reply_id: int) -> None:
         raise CannedReplyNotFound()
 
 
-def filled_for(values: PlaceholderValues) -> list[StoredReply]:
-    """Every reply with its placeholders filled for one issue, as the composer inserts it."""
+def filled_for(values: PlaceholderValues, replies: list[StoredReply]) -> list[StoredReply]:
+    """Each reply with its placeholders filled for one issue, as the composer inserts it."""
     return [
         StoredReply(reply.id, reply.title, CannedReply(reply.title, reply.body).filled(values))
-        for reply in all_replies()
+        for reply in replies
     ]

@@ -123,8 +123,8 @@ class DjangoIssueQueries(IssueQueries):
             else None,
         )
 
-    def issue(self, issue_id: uuid.UUID) -> IssueDetail | None:
-        return _detail(id=issue_id, with_sla=True)
+    def issue(self, issue_id: uuid.UUID, *, with_comments: bool = True) -> IssueDetail | None:
+        return _detail(id=issue_id, with_sla=True, with_comments=with_comments)
 
     def issue_by_tracking_token(self, token: str) -> IssueDetail | None:
         if not token:
@@ -150,22 +150,15 @@ class DjangoIssueQueries(IssueQueries):
         return StoredAttachment(**row, tracking_token=token)
 
     def history(self, issue_id: uuid.UUID) -> list[RecordedEventView]:
+        # values(), not model instances: the issue page reads it on every request.
+        rows = RecordedEvent.objects.filter(issue_id=issue_id).order_by("position")
         return [
             RecordedEventView(
-                position=row.position,
-                event_id=row.event_id,
-                event_type=row.event_type,
-                version=row.issue_version,
-                occurred_at=row.occurred_at,
-                actor_name=row.actor_name,
-                actor_role=row.actor_role,
-                data={key: value for key, value in row.data.items() if key != "actor_email"},
-                status=row.status,
-                correlation_id=row.correlation_id,
-                causation_id=row.causation_id,
-                schema_version=row.schema_version,
+                **{name: row[name] for name in _EVENT_FIELDS},
+                version=row["issue_version"],
+                data={key: value for key, value in row["data"].items() if key != "actor_email"},
             )
-            for row in RecordedEvent.objects.filter(issue_id=issue_id).order_by("position")
+            for row in rows.values(*_EVENT_FIELDS, "issue_version", "data")
         ]
 
     def summaries(self, issue_ids: list[uuid.UUID]) -> list[IssueSummary]:
@@ -198,6 +191,18 @@ class DjangoIssueQueries(IssueQueries):
         return _filtered(IssueRecord.objects.all(), filters, in_order=False)[:at_most].count()
 
 
+_EVENT_FIELDS = [
+    "position",
+    "event_id",
+    "event_type",
+    "occurred_at",
+    "actor_name",
+    "actor_role",
+    "status",
+    "correlation_id",
+    "causation_id",
+    "schema_version",
+]
 _COMMENT_FIELDS = ["id", "author_name", "author_role", "body", "visibility", "created_at"]
 _ATTACHMENT_FIELDS = [
     "id",
@@ -210,20 +215,14 @@ _ATTACHMENT_FIELDS = [
 ]
 
 
-def _detail(*, with_sla: bool = False, **lookup) -> IssueDetail | None:
+def _detail(*, with_sla: bool = False, with_comments: bool = True, **lookup) -> IssueDetail | None:
     """One issue and its comments in one statement (a LEFT JOIN: a row per comment)."""
-    rows = list(
-        IssueRecord.objects.filter(**lookup)
-        .values(
-            *_SUMMARY_FIELDS,
-            "resolution",
-            "language",
-            "merged_into",
-            "links",
-            *(f"comments__{f}" for f in _COMMENT_FIELDS),
-        )
-        .order_by("comments__created_at", "comments__id")
-    )
+    fields = [*_SUMMARY_FIELDS, "resolution", "language", "merged_into", "links"]
+    rows = IssueRecord.objects.filter(**lookup)
+    if with_comments:
+        fields += [f"comments__{f}" for f in _COMMENT_FIELDS]
+        rows = rows.order_by("comments__created_at", "comments__id")
+    rows = list(rows.values(*fields))
     if not rows:
         return None
     first = rows[0]
@@ -247,7 +246,7 @@ def _detail(*, with_sla: bool = False, **lookup) -> IssueDetail | None:
                 attachments=tuple(a for a in attachments if a.comment_id == row["comments__id"]),
             )
             for row in rows
-            if row["comments__id"] is not None
+            if row.get("comments__id") is not None
         ],
     )
 

@@ -9,3 +9,6 @@ class WebConfig(AppConfig):
 
     def ready(self):
         catalogues.prune_every_language()
+        from issues_adapters.web import reference_data  # its models need the registry ready
+
+        reference_data.connect()

@@ -42,3 +42,18 @@ class QueueCount(models.Model):
 
     def __str__(self):
         return f"{self.key}: {self.count}"
+
+
+class ReferenceDataStamp(models.Model):
+    """One row whose stamp changes, in the same transaction, with every change to what
+    web/reference_data.py keeps in each process (categories, staff, canned replies). A new
+    random stamp rather than a counter: a rolled-back change must not reuse a stamp."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    stamp = models.UUIDField()
+
+    class Meta:
+        verbose_name = "reference data stamp"
+
+    def __str__(self):
+        return str(self.stamp)

@@ -14,7 +14,7 @@ def typed_tags(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in (text or "").split(",") if part.strip())
 
 
-def panels(request, issue: IssueDetail, refused: dict | None) -> dict:
+def panels(request, issue: IssueDetail, refused: dict | None, replies: list) -> dict:
     """What the issue page's tags, links and merge panels and the canned-reply picker show."""
     kept = refused if refused and refused["action"] in ACTIONS else None
     values = PlaceholderValues.of(
@@ -33,5 +33,5 @@ def panels(request, issue: IssueDetail, refused: dict | None) -> dict:
             "typed": {name: kept["data"].get(name, "") for name in _TYPED} if kept else {},
             "errors": [m for found in kept["errors"].values() for m in found] if kept else [],
         },
-        "canned_replies": store.filled_for(values),
+        "canned_replies": store.filled_for(values, replies),
     }

@@ -25,7 +25,7 @@ from issues_adapters.persistence.queries import InvalidCursor
 from issues_adapters.reports.ratings import ratings_of
 from issues_adapters.sla import display as sla_display
 from issues_adapters.texts import translated, translated_errors
-from issues_adapters.web import counts, forms, kept_forms, presence, selectors
+from issues_adapters.web import counts, forms, kept_forms, presence, reference_data, selectors
 from issues_adapters.web.labels import ORDERING_LABELS, PRIORITY_LABELS
 from issues_adapters.web.panels import panels as organising_panels
 from issues_adapters.web.presentation import (
@@ -37,6 +37,7 @@ from issues_adapters.web.presentation import (
     timeline,
 )
 from issues_adapters.web.queue_rows import rows_html
+from issues_adapters.web.timeline_html import timeline_html
 from issues_adapters.web.views import as_of
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
@@ -507,12 +508,13 @@ def _render_issue(request, issue_id):
 
     Only what the lifecycle allows now is offered, also after a refusal: a refused form that
     the issue no longer allows comes back as its text, to copy, not as a form to send."""
-    issue = issue_queries().issue(issue_id)
+    # The page shows the conversation from the history (the timeline), not the comments.
+    issue = issue_queries().issue(issue_id, with_comments=False)
     if issue is None:
         raise Http404("There is no such issue.")
     history = issue_queries().history(issue_id)
-    categories, names = selectors.categories_and_names()
-    staff = selectors.active_staff()
+    reference = reference_data.current()
+    categories, names, staff = reference.categories, reference.category_names, reference.staff
     allowed = staff_actions(issue)
     action_forms = _page_forms(request, issue, allowed, categories, staff)
     refused = kept_forms.kept(request, issue_id)
@@ -521,15 +523,16 @@ def _render_issue(request, issue_id):
         bound = _kept_form(refused, action_forms, categories, staff) or ""
         if not bound:
             kept = kept_text(refused["data"])
+    files_base = reverse("staff_queue")
     context = {
         "issue": issue,
         "report_attachments": issue.attachments_of(None),
-        "files_base": reverse("staff_queue"),
+        "files_base": files_base,
         "watcher_form": forms.WatcherForm(initial={"expected_version": issue.version}),
         "can_watch": Action.WATCH in allowed,
         "may_be_rated": may_be_rated(issue.status),
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
-        "timeline": timeline(history, names),
+        "timeline_html": timeline_html(timeline(history, names), files_base),
         "resolution_attachments": resolution_files(history),
         "forms": action_forms,
         "can_await": Action.AWAIT_REPORTER in allowed,
@@ -539,8 +542,11 @@ def _render_issue(request, issue_id):
         "alert": refused["alert"] if refused else "",
         "stale": refused["stale"] if refused else None,
         "me": request.user.get_username(),
+        # Kept per language, as on the queue page (_staff_nav and _shortcuts_help above).
+        "staff_nav": _staff_nav(get_language()),
+        "shortcuts_help": _shortcuts_help(get_language()),
         "looking": looking_text(presence.look(issue_id, request.user.get_username())),
-        **organising_panels(request, issue, refused),
+        **organising_panels(request, issue, refused, reference.canned_replies),
     }
     return render(request, "web/issue.html", context)
 

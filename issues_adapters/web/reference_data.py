@@ -1,0 +1,73 @@
+"""Categories, active staff and canned replies, kept in each process until they change.
+
+The issue page needs all three on every request (three statements); they change rarely. Each
+change sets a new stamp in ReferenceDataStamp in its own transaction (the signals below, and
+stamp_changed() where a change bypasses them), so a page reads the stamp (one statement) and
+reads the three again only when it differs from the stamp its process kept them under. Every
+gunicorn worker thus sees a change on its next page. A change made without the ORM's save or
+delete (raw SQL, QuerySet.update on these tables elsewhere) must call stamp_changed().
+"""
+
+import uuid
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db.models.signals import post_delete, post_migrate, post_save
+
+from issues_adapters.canned_replies import store
+from issues_adapters.canned_replies.models import CannedReplyRecord
+from issues_adapters.persistence.models import Category
+from issues_adapters.web import selectors
+from issues_adapters.web.models import ReferenceDataStamp
+
+
+@dataclass(frozen=True)
+class ReferenceData:
+    categories: list[tuple[str, str]]  # the active ones: (slug, name)
+    category_names: dict[str, str]  # every category by slug, inactive ones too
+    staff: list[str]  # active staff usernames
+    canned_replies: list[store.StoredReply]
+
+
+_kept: tuple[uuid.UUID, ReferenceData] | None = None
+
+
+def stamp() -> uuid.UUID | None:
+    return ReferenceDataStamp.objects.filter(id=1).values_list("stamp", flat=True).first()
+
+
+def current() -> ReferenceData:
+    global _kept
+    # The stamp first: data read after it is at least as new as the stamp it is kept under.
+    now = stamp()
+    kept = _kept
+    if now is not None and kept is not None and kept[0] == now:
+        return kept[1]
+    categories, names = selectors.categories_and_names()
+    data = ReferenceData(categories, names, selectors.active_staff(), store.all_replies())
+    if now is not None:
+        _kept = (now, data)
+    return data
+
+
+def stamp_changed() -> None:
+    if not ReferenceDataStamp.objects.filter(id=1).update(stamp=uuid.uuid4()):
+        ReferenceDataStamp.objects.update_or_create(id=1, defaults={"stamp": uuid.uuid4()})
+
+
+def _changed(sender, update_fields=None, **kwargs) -> None:
+    if update_fields is not None and set(update_fields) <= {"last_login", "password"}:
+        return  # signing in saves the user: nothing the pages keep
+    stamp_changed()
+
+
+def _migrated(sender, **kwargs) -> None:
+    if sender.label == "web":  # a data migration may have changed categories
+        stamp_changed()
+
+
+def connect() -> None:
+    for model in (Category, CannedReplyRecord, get_user_model()):
+        post_save.connect(_changed, sender=model, dispatch_uid=f"reference-data-{model}")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"reference-data-d-{model}")
+    post_migrate.connect(_migrated, dispatch_uid="reference-data-migrated")
