@@ -73,12 +73,35 @@ class When_a_staff_member_leaves:
         self.before = page(self.client)
 
     def because_one_is_no_longer_active(self):
-        get_user_model().objects.filter(username="bob").update(is_active=False)
+        bob = get_user_model().objects.get(username="bob")
+        bob.is_active = False
+        bob.save()  # as the admin does: its signal tells every worker (web/reference_data.py)
         self.after = page(self.client)
 
     def it_should_no_longer_offer_them(self):
         assert "bob" in options_of(self.before, "f-assignee")
         assert "bob" not in options_of(self.after, "f-assignee")
+
+
+class When_a_category_is_retired:
+    def given_an_issue_in_a_category(self):
+        self.client = staff_client()
+        Category.objects.create(slug="fax", name="Fax machines")
+        report(category="fax")
+        self.before = page(self.client)
+
+    def because_the_category_is_no_longer_active(self):
+        fax = Category.objects.get(slug="fax")
+        fax.is_active = False
+        fax.save()
+        self.after = page(self.client)
+
+    def it_should_no_longer_offer_it(self):
+        assert "fax" in options_of(self.before, "f-category")
+        assert "fax" not in options_of(self.after, "f-category")
+
+    def it_should_still_name_it_on_its_issues(self):
+        assert '<td class="c-category">Fax machines</td>' in self.after
 
 
 class When_the_filters_change_between_two_visits:

@@ -279,13 +279,13 @@ def queue(request):
     except InvalidCursor as error:
         messages.error(request, str(error))
         return redirect(reverse("staff_queue") + _query_string(chosen))
-    categories = selectors.active_categories()
-    staff = selectors.active_staff()
+    reference = reference_data.current()
+    categories, staff = reference.categories, reference.staff
     username = request.user.get_username()
     searching = bool(filters.q and filters.q.strip())
     spans_pages = bool(page.next_cursor or page.previous_cursor)
     sidebar = counts.sidebar(username)
-    category_names = dict(categories)
+    category_names = reference.category_names  # an issue's category may since be inactive
     chosen_items = tuple(chosen.items())
     rated = [issue.id for issue in page.issues if may_be_rated(issue.status)]
     language = get_language()
@@ -583,8 +583,8 @@ def _issue_action(request, issue_id, action, uploads):
     if action not in ACTIONS:
         raise Http404("No such action.")
     form_class, done, build = ACTIONS[action]
-    categories = selectors.active_categories()
-    staff = selectors.active_staff()
+    reference = reference_data.current()
+    categories, staff = reference.categories, reference.staff
     form = form_class(request.POST, **_form_kwargs(action, categories, staff))
     if not form.is_valid():
         return _refused(request, issue_id, action, request.POST)
