@@ -67,6 +67,22 @@ def test_assigning_to_yourself_mails_nobody_so_asks_nothing():
     assert "1 assigned." in html and row(ids[0]).assignee == "alice"
 
 
+def triage_all_matching(client, query: str):
+    """Triage, as hardware and low, every issue the queue's filter `query` matches."""
+    return client.post(
+        "/staff/bulk/",
+        {
+            "action": "triage",
+            "category": "hardware",
+            "priority": "low",
+            "all_matching": "on",
+            "filter": query,
+            "next": "/staff/",
+        },
+        follow=True,
+    )
+
+
 def test_select_all_across_pages_of_the_filter_with_the_count_shown():
     client = staff_client()
     make_user("bob")
@@ -74,18 +90,7 @@ def test_select_all_across_pages_of_the_filter_with_the_count_shown():
     other = report(category="printing")
     html = client.get("/staff/?category=network").content.decode()
     assert "All 27 issues matching this filter, on every page" in html
-    response = client.post(
-        "/staff/bulk/",
-        {
-            "action": "triage",
-            "category": "hardware",
-            "priority": "low",
-            "all_matching": "on",
-            "filter": "category=network",
-            "next": "/staff/",
-        },
-        follow=True,
-    )
+    response = triage_all_matching(client, "category=network")
     assert "27 triaged." in response.content.decode()
     assert set(IssueRecord.objects.filter(id__in=ids).values_list("category", flat=True)) == {
         "hardware"
@@ -104,18 +109,7 @@ def test_select_all_across_pages_of_a_search_without_counting_it():
         html = client.get("/staff/?q=scanner").content.decode()
     assert "All issues this search finds, on every page (the first 500 at most)" in html
     assert not [q for q in captured if "COUNT(" in q["sql"] and "issues_issue" in q["sql"]]
-    response = client.post(
-        "/staff/bulk/",
-        {
-            "action": "triage",
-            "category": "hardware",
-            "priority": "low",
-            "all_matching": "on",
-            "filter": "q=scanner",
-            "next": "/staff/",
-        },
-        follow=True,
-    )
+    response = triage_all_matching(client, "q=scanner")
     assert "27 triaged." in response.content.decode()
     assert {row(i).category_id for i in ids} == {"hardware"}
     assert row(other).category_id != "hardware"
