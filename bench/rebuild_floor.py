@@ -76,13 +76,18 @@ def main() -> int:
 
     def bare() -> int:
         read, mark = 0, (0, 0)
+        # As rows_after reads: SQLite walks the index for a row comparison by its first
+        # column only (every transaction id is 0 there).
+        after = '("transaction_id", "position") > (%s, %s)'
+        if connection.vendor == "sqlite":
+            after = '"transaction_id" = %s AND "position" > %s'
         with connection.cursor() as cursor:
             if connection.vendor == "postgresql":  # the driver's compiled loader, as step 2
                 cursor.cursor.adapters.register_loader("timestamptz", TimestamptzLoader)
             while True:
                 cursor.execute(
                     f"SELECT {columns} FROM {table} "
-                    f'WHERE ("transaction_id", "position") > (%s, %s) '
+                    f"WHERE {after} "
                     f'ORDER BY "transaction_id", "position" LIMIT {BATCH}',
                     mark,
                 )

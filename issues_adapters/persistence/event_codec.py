@@ -109,26 +109,28 @@ def decode(
         raise UndecodableEvent(
             f"{event_type} of schema {written} is newer than this code's {cls.schema_version}"
         )
-    data = dict(data)
-    envelope = {"status": status}
-    for version_read in range(written, cls.schema_version):
-        upcast = UPCASTERS.get((event_type, version_read))
-        if upcast is not None:
-            upcast(data, envelope)
-    readers = _readers(cls)
+    if written < cls.schema_version:  # a copy upcast: the caller's data stays as it was
+        data = dict(data)
+        envelope = {"status": status}
+        for version_read in range(written, cls.schema_version):
+            upcast = UPCASTERS.get((event_type, version_read))
+            if upcast is not None:
+                upcast(data, envelope)
+        status = envelope["status"]
+    names, readers = _fields(cls)
     try:
-        own = {
-            name: value if value is None or readers[name] is None else readers[name](value)
-            for name, value in data.items()
-            if name in readers
-        }
+        own = {name: value for name, value in data.items() if name in names}
+        for name, read in readers:
+            value = own.get(name)
+            if value is not None:
+                own[name] = read(value)
         return cls(
             event_id=event_id,
             issue_id=issue_id,
             version=version,
             occurred_at=occurred_at,
             actor=_actor(actor_role, actor_name, actor_email),
-            status=_STATUS(envelope["status"]) if envelope["status"] else None,
+            status=_STATUS(status) if status else None,
             correlation_id=correlation_id,
             causation_id=causation_id,
             **own,
@@ -159,13 +161,16 @@ def _actor(role: str, name: str, email: str) -> Actor:
 
 
 @functools.cache
-def _readers(cls) -> dict:
-    """For each of the class's own fields, what turns its JSON value back (None: as it is)."""
-    return {
-        name: _reader(hint)
+def _fields(cls) -> tuple[frozenset, tuple]:
+    """The class's own fields, and what turns the JSON value of each field that needs it
+    back (the others are taken as they are)."""
+    hints = {
+        name: hint
         for name, hint in typing.get_type_hints(cls).items()
         if name not in _ENVELOPE and name != "schema_version"
     }
+    readers = ((name, _reader(hint)) for name, hint in hints.items())
+    return frozenset(hints), tuple((name, read) for name, read in readers if read is not None)
 
 
 def _to_json(value):

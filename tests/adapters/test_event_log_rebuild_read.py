@@ -38,3 +38,18 @@ def test_only_the_types_asked_for_are_read(logged):
 
     assert read == [row for row in in_commit_order() if row.event_type in types]
     assert {row.event_type for row in read} == types
+
+
+def test_events_of_later_transactions_follow_in_commit_order(logged):
+    positions = list(RecordedEvent.objects.order_by("position").values_list("position", flat=True))
+    for n, position in enumerate(positions):  # later positions in earlier transactions
+        RecordedEvent.objects.filter(position=position).update(transaction_id=10 - n % 3)
+    orm = in_commit_order()
+
+    read, mark = [], (0, 0)
+    while found := rows_after(mark, limit=4):
+        read += found
+        mark = (found[-1].transaction_id, found[-1].position)
+
+    assert read == orm
+    assert [row.transaction_id for row in read] == sorted(row.transaction_id for row in orm)
