@@ -54,6 +54,16 @@ def after(mark: Mark) -> RawSQL:
     spelt with OR it filters the index from its start: a rebuild of 1,000,000 events read
     every earlier event again for each batch."""
     table = connection.ops.quote_name(RecordedEvent._meta.db_table)
+    if connection.vendor == "sqlite":
+        # Every event's transaction id is 0 on SQLite (the column's default; its writers take
+        # turns, so positions are in commit order). SQLite searched the index for the row
+        # comparison by its first column only: each read walked the log from its start
+        # (335 ms at position 900,000 of 1,026,783 events; 0.5 ms this way).
+        return RawSQL(
+            f'{table}."transaction_id" = %s AND {table}."position" > %s',
+            [mark.transaction_id, mark.position],
+            output_field=BooleanField(),
+        )
     return RawSQL(
         f'({table}."transaction_id", {table}."position") > (%s, %s)',
         [mark.transaction_id, mark.position],
