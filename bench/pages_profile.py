@@ -292,6 +292,22 @@ def main() -> int:
         if timed:
             print("\nissue, form fields rendered anew (templatetags/form_fields.py off)")
             print(f"  mean {mean:.2f} ms, CPU {cpu:.2f} ms (process) over {args.count} requests")
+        # The issue page's unbound forms, built and rendered at every request: its own line.
+        from issues_adapters.web import form_html
+
+        keeping = form_html.unbound_fields_html
+        form_html.unbound_fields_html = lambda form_class, initial, **choices: (
+            form_html.fields_html(form_class(initial=initial, **choices))
+        )
+        began, began_cpu = time.perf_counter(), time.process_time()
+        for _ in range(args.count if timed else 0):
+            call(kinds["issue"]())
+        mean = (time.perf_counter() - began) / args.count * 1000
+        cpu = (time.process_time() - began_cpu) / args.count * 1000
+        form_html.unbound_fields_html = keeping
+        if timed:
+            print("\nissue, side-panel forms built and rendered anew (web/form_html.py off)")
+            print(f"  mean {mean:.2f} ms, CPU {cpu:.2f} ms (process) over {args.count} requests")
         if args.profile and args.templates:
             spent = template_times()
             for _ in range(args.count):

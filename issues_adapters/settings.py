@@ -84,17 +84,32 @@ MIDDLEWARE = [
 ROOT_URLCONF = "issues_adapters.urls"
 WSGI_APPLICATION = "issues_adapters.wsgi.application"
 
+_CONTEXT_PROCESSORS = [
+    "django.template.context_processors.request",
+    "django.contrib.auth.context_processors.auth",
+    "django.contrib.messages.context_processors.messages",
+    "issues_adapters.attachments.context.attachment_limits",
+]
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "context_processors": _CONTEXT_PROCESSORS,
+        },
+    },
+    {
+        # The issue page (jinja_templates/), compiled to Python by Jinja2: the reason and the
+        # figures are in issues_adapters/web/jinja.py.
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [BASE_DIR / "jinja_templates"],
+        "APP_DIRS": False,
+        "OPTIONS": {
+            "environment": "issues_adapters.web.jinja.environment",
             "context_processors": [
-                "django.template.context_processors.request",
-                "django.contrib.auth.context_processors.auth",
-                "django.contrib.messages.context_processors.messages",
-                "issues_adapters.attachments.context.attachment_limits",
+                *_CONTEXT_PROCESSORS,
+                "issues_adapters.web.jinja.csrf_input_once",
             ],
         },
     },

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 PAGE_TEMPLATES = [
     path
-    for path in (Path(settings.BASE_DIR) / "templates").rglob("*.html")
+    for folder in ("templates", "jinja_templates")
+    for path in (Path(settings.BASE_DIR) / folder).rglob("*.html")
     if "email" not in path.parts  # mail is not a page: a mail reader applies no CSP
 ]
 INLINE = re.compile(

@@ -1,7 +1,7 @@
 """The issue page's tags, links and merge: each form builds one command for the bus.
 
 A refusal goes back to the issue page through staff._refused, keeping what was typed and
-the domain's reason; the panels (templates/web/_tags_panel.html and its neighbours) show it.
+the domain's reason; the panels (jinja_templates/web/_tags_panel.html and its neighbours) show it.
 """
 
 from django.contrib import messages

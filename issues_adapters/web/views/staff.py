@@ -25,7 +25,15 @@ from issues_adapters.persistence.queries import InvalidCursor
 from issues_adapters.reports.ratings import ratings_of
 from issues_adapters.sla import display as sla_display
 from issues_adapters.texts import translated, translated_errors
-from issues_adapters.web import counts, forms, kept_forms, presence, reference_data, selectors
+from issues_adapters.web import (
+    counts,
+    form_html,
+    forms,
+    kept_forms,
+    presence,
+    reference_data,
+    selectors,
+)
 from issues_adapters.web.labels import ORDERING_LABELS, PRIORITY_LABELS
 from issues_adapters.web.panels import panels as organising_panels
 from issues_adapters.web.presentation import (
@@ -468,6 +476,7 @@ COMPOSER_ACTIONS = {"reply": "body", "comment": "body", "resolve": "resolution"}
 
 
 def _page_forms(request, issue, allowed, categories, staff) -> dict:
+    """The page's unbound forms, by action, as the HTML of their fields (form_html.py)."""
     action_forms = {}
     for action in SIDE_PANEL:
         if action not in allowed:
@@ -477,11 +486,13 @@ def _page_forms(request, issue, allowed, categories, staff) -> dict:
             initial |= {"category": issue.category, "priority": issue.priority or "normal"}
         if action == Action.ASSIGN:
             initial |= {"assignee": issue.assignee or request.user.get_username()}
-        action_forms[action.value] = ACTIONS[action][0](
-            initial=initial, **_form_kwargs(action, categories, staff)
+        action_forms[action.value] = form_html.unbound_fields_html(
+            ACTIONS[action][0], initial, **_form_kwargs(action, categories, staff)
         )
     if Action.COMMENT in allowed:
-        action_forms["reply"] = forms.ComposerForm(initial={"expected_version": issue.version})
+        action_forms["reply"] = form_html.unbound_fields_html(
+            forms.ComposerForm, {"expected_version": issue.version}
+        )
     return action_forms
 
 
@@ -499,7 +510,7 @@ def _kept_form(refused, action_forms, categories, staff):
     form.is_valid()
     if refused["errors"]:
         form.add_domain_errors(InvalidInput(refused["errors"]))
-    action_forms[action] = form
+    action_forms[action] = form_html.fields_html(form)
     return action
 
 
@@ -528,7 +539,9 @@ def _render_issue(request, issue_id):
         "issue": issue,
         "report_attachments": issue.attachments_of(None),
         "files_base": files_base,
-        "watcher_form": forms.WatcherForm(initial={"expected_version": issue.version}),
+        "watcher_form": form_html.unbound_fields_html(
+            forms.WatcherForm, {"expected_version": issue.version}
+        ),
         "can_watch": Action.WATCH in allowed,
         "may_be_rated": may_be_rated(issue.status),
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
