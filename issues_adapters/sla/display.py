@@ -12,6 +12,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from issues_adapters.persistence.kept_statements import Statement
 from issues_adapters.sla.clocks import readings_of
 from issues_adapters.sla.models import SlaClock, SlaViewCount
 from issues_domain.sla import Goal
@@ -68,17 +69,24 @@ def badges_for(issue_ids, now: datetime | None = None) -> dict:
     return {issue_id: badge for issue_id, badge in found.items() if badge is not None}
 
 
+# The issue page reads it on every request: compiled once (persistence/kept_statements.py).
+_CLOCK = Statement(
+    lambda issue_id: SlaClock.objects.filter(issue_id=issue_id).values("operations", "policy"),
+    SlaClock._meta.pk,
+)
+
+
 def panel_for(issue_id, now: datetime | None = None) -> dict | None:
     """The issue's policy and each clock's reading, or None when no policy applies."""
     now = now or timezone.now()
-    row = SlaClock.objects.filter(issue_id=issue_id).values_list("operations", "policy").first()
-    if row is None:
+    rows = _CLOCK.rows(issue_id)
+    if not rows:
         return None
-    readings = readings_of(row[0], now)
+    readings = readings_of(rows[0]["operations"], now)
     if not readings:
         return None
     return {
-        "policy": row[1],
+        "policy": rows[0]["policy"],
         "clocks": [
             {
                 "goal": goal,
