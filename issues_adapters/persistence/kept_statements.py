@@ -64,7 +64,9 @@ class Statement:
             if len(found) != 1:
                 raise ValueError(f"{value!r} is {len(found)} times in {sql!r} {params!r}")
             slots.append(found[0])
-        names = [*query.extra_select, *query.values_select, *query.annotation_select]
+        # As Django's ValuesIterable names the columns (`selected`: each name once).
+        names = list(query.selected or ())
+        names = names or [*query.extra_select, *query.values_select, *query.annotation_select]
         columns = [column[0] for column in compiler.select[: compiler.col_count]]
         compiled = (sql, tuple(params), slots, names, compiler.get_converters(columns), compiler)
         with self._lock:

@@ -152,9 +152,12 @@ def breaching_soon():
     return SlaClock.objects.filter(view="breaching_soon")
 
 
+_VIEW_COUNTS = Statement(lambda: SlaViewCount.objects.values("view", "count"))
+
+
 def view_counts() -> dict:
     """Both views' counts, as kept with the clocks (clocks.py): two rows, whatever the size."""
-    kept = dict(SlaViewCount.objects.values_list("view", "count"))
+    kept = {row["view"]: row["count"] for row in _VIEW_COUNTS.rows()}
     return {view: kept.get(view, 0) for view in SLA_VIEWS}
 
 

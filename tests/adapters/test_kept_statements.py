@@ -125,3 +125,18 @@ def test_another_thread_compiles_for_its_own_connection(two_issues):
     thread.start()
     thread.join()
     assert seen == [expected, True]
+
+
+def test_a_name_asked_for_twice_reads_as_the_queryset_reads_it(two_issues):
+    first, _ = two_issues
+
+    def twice(issue_id):
+        return (
+            RecordedEvent.objects.filter(issue_id=issue_id)
+            .order_by("-position")
+            .values("position", "actor_name", "position", "event_type")[:5]
+        )
+
+    statement = Statement(twice, RecordedEvent._meta.get_field("issue_id"))
+    assert statement.rows(first) == list(twice(first))
+    assert len(statement.rows(first)) == 2
