@@ -4,7 +4,7 @@ Django builds and compiles a query anew each time it runs: cloning the QuerySet,
 its lookups and joins, writing its SQL. For the issue page's small statements that is about
 nine tenths of each one's cost (150-170 us of 180 us on this machine, where the SQL itself
 runs in 12 us), and the page runs five of them. A `Statement` is the same QuerySet, built by
-a function of the values it varies by, compiled the first time a connection runs it; later
+a function of the values it varies by, compiled the first time a thread's connection runs it; later
 calls run that SQL with their own values and convert the rows with the compiler's own
 converters, so they come back exactly as the QuerySet's would (bench/pages_profile.py prints
 the issue page with this switched off: `KEPT = False`).
@@ -14,7 +14,6 @@ by its database form (the field given for it prepares it), and must be there exa
 """
 
 import threading
-import weakref
 from collections.abc import Callable
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -30,17 +29,17 @@ class Statement:
         self._build = build
         self._fields = fields
         self._flat = flat
-        self._compiled = weakref.WeakKeyDictionary()  # by connection (a thread's own)
-        self._lock = threading.Lock()
+        # Each thread's, for its own connection: gone with the thread, never shared.
+        self._local = threading.local()
 
     def rows(self, *values) -> list:
         if not KEPT:
             return list(self._build(*values))
         connection = connections[DEFAULT_DB_ALIAS]
-        compiled = self._compiled.get(connection)
-        if compiled is None:
-            compiled = self._compile(connection, values)
-        sql, params, slots, names, converters, compiler = compiled
+        compiled = getattr(self._local, "compiled", None)
+        if compiled is None or compiled[0] is not connection:
+            compiled = self._local.compiled = self._compile(connection, values)
+        _, sql, params, slots, names, converters, compiler = compiled
         params = list(params)
         for position, field, value in zip(slots, self._fields, values, strict=True):
             params[position] = field.get_db_prep_value(value, connection, prepared=False)
@@ -68,7 +67,5 @@ class Statement:
         names = list(query.selected or ())
         names = names or [*query.extra_select, *query.values_select, *query.annotation_select]
         columns = [column[0] for column in compiler.select[: compiler.col_count]]
-        compiled = (sql, tuple(params), slots, names, compiler.get_converters(columns), compiler)
-        with self._lock:
-            self._compiled[connection] = compiled
-        return compiled
+        converters = compiler.get_converters(columns)
+        return connection, sql, tuple(params), slots, names, converters, compiler

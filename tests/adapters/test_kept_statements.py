@@ -117,7 +117,7 @@ def test_another_thread_compiles_for_its_own_connection(two_issues):
         try:
             seen.append(statement.rows(first))
             mine = connections["default"]
-            seen.append(mine is not main and mine in statement._compiled)
+            seen.append(mine is not main and statement._local.compiled[0] is mine)
         finally:
             connections.close_all()
 
@@ -125,6 +125,7 @@ def test_another_thread_compiles_for_its_own_connection(two_issues):
     thread.start()
     thread.join()
     assert seen == [expected, True]
+    assert statement._local.compiled[0] is main  # this thread's, as it was
 
 
 def test_a_name_asked_for_twice_reads_as_the_queryset_reads_it(two_issues):
