@@ -4,6 +4,7 @@ and the "Breaching soon" and "Overdue" views with their kept counts.
 The badges and the panel read the clocks at the time of asking; the views follow the
 deadlines the timers have flagged (clocks.py says why), seconds behind."""
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -59,13 +60,24 @@ def _badge(readings: dict[str, ClockReading]) -> Badge | None:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _clocks_of(count: int) -> Statement:
+    """The clocks of `count` issues: a statement for each number of them (a queue page has
+    at most 25), compiled once (persistence/kept_statements.py)."""
+    return Statement(
+        lambda *issue_ids: SlaClock.objects.filter(issue_id__in=issue_ids).values(
+            "issue_id", "operations"
+        ),
+        *[SlaClock._meta.pk] * count,
+    )
+
+
 def badges_for(issue_ids, now: datetime | None = None) -> dict:
     """Each issue's badge, by issue id (as a string, for templates): one statement."""
     now = now or timezone.now()
-    rows = SlaClock.objects.filter(issue_id__in=list(issue_ids)).values_list(
-        "issue_id", "operations"
-    )
-    found = {str(issue_id): _badge(readings_of(operations, now)) for issue_id, operations in rows}
+    issue_ids = list(dict.fromkeys(issue_ids))
+    rows = _clocks_of(len(issue_ids)).rows(*issue_ids) if issue_ids else []
+    found = {str(row["issue_id"]): _badge(readings_of(row["operations"], now)) for row in rows}
     return {issue_id: badge for issue_id, badge in found.items() if badge is not None}
 
 
