@@ -275,6 +275,29 @@ def main() -> int:
             if args.callgrind:
                 print(f"  {anew / 1e6:.2f} M instructions a request (callgrind)")
                 print(f"  the trick's gain: {anew / kept_instructions:.2f}x instructions")
+        # The issue page's statements compiled anew each request (persistence/kept_statements.py
+        # off): its own line.
+        from issues_adapters.persistence import kept_statements
+
+        for name in [name for name in ("issue",) if name in timed]:
+            kept_statements.KEPT = False
+            began, began_cpu = time.perf_counter(), time.process_time()
+            for _ in range(args.count):
+                call(kinds[name]())
+            mean = (time.perf_counter() - began) / args.count * 1000
+            cpu = (time.process_time() - began_cpu) / args.count * 1000
+            if args.callgrind:
+                once = lambda name=name: call(kinds[name]())  # noqa: E731
+                settle = lambda: dispatcher().worker.wait_until_idle(timeout=60)  # noqa: E731
+                anew = callgrind_instructions(f"{name}-compiled", once, args.count, settle)
+            kept_statements.KEPT = True
+            kept_cpu, kept_instructions = measured[name]
+            print(f"\n{name}, statements compiled anew (persistence/kept_statements.py off)")
+            print(f"  mean {mean:.2f} ms, CPU {cpu:.2f} ms (process) over {args.count} requests")
+            print(f"  the trick's gain: CPU {cpu / kept_cpu:.2f}x")
+            if args.callgrind:
+                print(f"  {anew / 1e6:.2f} M instructions a request (callgrind)")
+                print(f"  the trick's gain: {anew / kept_instructions:.2f}x instructions")
         # The one speed trick on the issue page, switched off: its own line.
         from issues_adapters.web.templatetags import form_fields
 

@@ -161,8 +161,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Failed logins lock the account and the address out for a while (accounts/failed_logins.py).
 AUTHENTICATION_BACKENDS = [
     "issues_adapters.accounts.backends.RefuseLockedOutLogins",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend, its read of the session's user compiled once (kept_statements.py).
+    "issues_adapters.accounts.backends.ModelBackend",
 ]
+# Django's database sessions, their read compiled once (accounts/sessions.py).
+SESSION_ENGINE = "issues_adapters.accounts.sessions"
 HELPDESK_LOGIN_FAILURES_PER_ACCOUNT = int(
     os.environ.get("HELPDESK_LOGIN_FAILURES_PER_ACCOUNT", "5")
 )

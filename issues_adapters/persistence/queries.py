@@ -7,6 +7,7 @@ the same on the millionth issue as on the first.
 import base64
 import binascii
 import dataclasses
+import functools
 import json
 import re
 import uuid
@@ -18,6 +19,7 @@ from django.db.models.functions import Concat, Upper
 from django.db.models.lookups import Exact, IRegex
 
 from issues_adapters.persistence import lookups
+from issues_adapters.persistence.kept_statements import Statement
 from issues_adapters.persistence.models import (
     PRIORITY_RANK,
     REFERENCE_PREFIX,
@@ -102,6 +104,8 @@ class DjangoIssueQueries(IssueQueries):
             page = _clock_page(clocks, column, key, descending != backwards, filters.page_size + 1)
         elif column == "sla_due_at":
             page = _by_deadline(rows, key, backwards, filters.page_size + 1)
+        elif key is None and not filters.q:
+            page = _first_page(filters, column, descending).rows()
         else:
             if key is not None:
                 rows = rows.filter(_beyond(column, key, descending=descending != backwards))
@@ -151,14 +155,13 @@ class DjangoIssueQueries(IssueQueries):
 
     def history(self, issue_id: uuid.UUID) -> list[RecordedEventView]:
         # values(), not model instances: the issue page reads it on every request.
-        rows = RecordedEvent.objects.filter(issue_id=issue_id).order_by("position")
         return [
             RecordedEventView(
                 **{name: row[name] for name in _EVENT_FIELDS},
                 version=row["issue_version"],
                 data={key: value for key, value in row["data"].items() if key != "actor_email"},
             )
-            for row in rows.values(*_EVENT_FIELDS, "issue_version", "data")
+            for row in _HISTORY.rows(issue_id)
         ]
 
     def summaries(self, issue_ids: list[uuid.UUID]) -> list[IssueSummary]:
@@ -203,6 +206,14 @@ _EVENT_FIELDS = [
     "causation_id",
     "schema_version",
 ]
+_HISTORY = Statement(
+    lambda issue_id: (
+        RecordedEvent.objects.filter(issue_id=issue_id)
+        .order_by("position")
+        .values(*_EVENT_FIELDS, "issue_version", "data")
+    ),
+    RecordedEvent._meta.get_field("issue_id"),
+)
 _COMMENT_FIELDS = ["id", "author_name", "author_role", "body", "visibility", "created_at"]
 _ATTACHMENT_FIELDS = [
     "id",
@@ -215,28 +226,79 @@ _ATTACHMENT_FIELDS = [
 ]
 
 
-def _detail(*, with_sla: bool = False, with_comments: bool = True, **lookup) -> IssueDetail | None:
-    """One issue and its comments in one statement (a LEFT JOIN: a row per comment)."""
+@functools.lru_cache(maxsize=128)
+def _first_page(filters: QueueFilters, column: str, descending: bool) -> Statement:
+    """A view's first page (no cursor, no search): the same statement every time its filters
+    are the same, so compiled once (persistence/kept_statements.py); the views' first pages
+    are most of the queue's requests. At most 128 kept, whatever the filters asked for."""
+    order = [f"-{column}", "-id"] if descending else [column, "id"]
+    return Statement(
+        lambda: (
+            _filtered(IssueRecord.objects.all(), filters)
+            .order_by(*order)
+            .values(*_SUMMARY_FIELDS, column)[: filters.page_size + 1]
+        )
+    )
+
+
+def _issue_rows(name: str, with_comments: bool) -> Statement:
+    """One issue (by `name`'s value) with its comments or, without them, its watchers: a
+    LEFT JOIN, a row per comment or watcher."""
     fields = [*_SUMMARY_FIELDS, "resolution", "language", "merged_into", "links"]
-    rows = IssueRecord.objects.filter(**lookup)
     if with_comments:
         fields += [f"comments__{f}" for f in _COMMENT_FIELDS]
-        rows = rows.order_by("comments__created_at", "comments__id")
-    rows = list(rows.values(*fields))
+        order = ["comments__created_at", "comments__id"]
+    else:
+        fields.append("watchers__email")
+        order = ["watchers__id"]
+    return Statement(
+        lambda value: IssueRecord.objects.filter(**{name: value}).order_by(*order).values(*fields),
+        IssueRecord._meta.get_field(name),
+    )
+
+
+_ISSUE_ROWS = {
+    (name, with_comments): _issue_rows(name, with_comments)
+    for name in ("id", "tracking_token")
+    for with_comments in (True, False)
+}
+_FILES = Statement(
+    lambda issue_id: (
+        AttachmentRecord.objects.filter(issue_id=issue_id)
+        .order_by("created_at", "id")
+        .values(*_ATTACHMENT_FIELDS)
+    ),
+    AttachmentRecord._meta.get_field("issue"),
+)
+_WATCHERS = Statement(
+    lambda issue_id: (
+        WatcherRecord.objects.filter(issue_id=issue_id)
+        .order_by("id")
+        .values_list("email", flat=True)
+    ),
+    WatcherRecord._meta.get_field("issue"),
+    flat=True,
+)
+
+
+def _detail(*, with_sla: bool = False, with_comments: bool = True, **lookup) -> IssueDetail | None:
+    """One issue with its comments (or only its watchers), files and SLA clocks, by one
+    lookup (`id=` or `tracking_token=`)."""
+    ((name, value),) = lookup.items()
+    rows = _ISSUE_ROWS[name, with_comments].rows(value)
     if not rows:
         return None
     first = rows[0]
-    files = AttachmentRecord.objects.filter(issue_id=first["id"]).order_by("created_at", "id")
-    attachments = [AttachmentView(**row) for row in files.values(*_ATTACHMENT_FIELDS)]
+    attachments = [AttachmentView(**row) for row in _FILES.rows(first["id"])]
+    if with_comments:
+        watchers = _WATCHERS.rows(first["id"])
+    else:
+        watchers = [row["watchers__email"] for row in rows if row["watchers__email"] is not None]
     return IssueDetail(
         **_renamed({name: first[name] for name in _SUMMARY_FIELDS}),
         **_organised(first["links"], first["merged_into"]),
         attachments=attachments,
-        watchers=list(
-            WatcherRecord.objects.filter(issue_id=first["id"])
-            .order_by("id")
-            .values_list("email", flat=True)
-        ),
+        watchers=watchers,
         resolution=first["resolution"],
         language=first["language"],
         sla=sla_display.api_data(first["id"]) if with_sla else None,

@@ -4,6 +4,7 @@ and the "Breaching soon" and "Overdue" views with their kept counts.
 The badges and the panel read the clocks at the time of asking; the views follow the
 deadlines the timers have flagged (clocks.py says why), seconds behind."""
 
+import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -12,6 +13,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from issues_adapters.persistence.kept_statements import Statement
 from issues_adapters.sla.clocks import readings_of
 from issues_adapters.sla.models import SlaClock, SlaViewCount
 from issues_domain.sla import Goal
@@ -58,27 +60,45 @@ def _badge(readings: dict[str, ClockReading]) -> Badge | None:
     )
 
 
+@functools.lru_cache(maxsize=64)
+def _clocks_of(count: int) -> Statement:
+    """The clocks of `count` issues: a statement for each number of them (a queue page has
+    at most 25), compiled once (persistence/kept_statements.py)."""
+    return Statement(
+        lambda *issue_ids: SlaClock.objects.filter(issue_id__in=issue_ids).values(
+            "issue_id", "operations"
+        ),
+        *[SlaClock._meta.pk] * count,
+    )
+
+
 def badges_for(issue_ids, now: datetime | None = None) -> dict:
     """Each issue's badge, by issue id (as a string, for templates): one statement."""
     now = now or timezone.now()
-    rows = SlaClock.objects.filter(issue_id__in=list(issue_ids)).values_list(
-        "issue_id", "operations"
-    )
-    found = {str(issue_id): _badge(readings_of(operations, now)) for issue_id, operations in rows}
+    issue_ids = list(dict.fromkeys(issue_ids))
+    rows = _clocks_of(len(issue_ids)).rows(*issue_ids) if issue_ids else []
+    found = {str(row["issue_id"]): _badge(readings_of(row["operations"], now)) for row in rows}
     return {issue_id: badge for issue_id, badge in found.items() if badge is not None}
+
+
+# The issue page reads it on every request: compiled once (persistence/kept_statements.py).
+_CLOCK = Statement(
+    lambda issue_id: SlaClock.objects.filter(issue_id=issue_id).values("operations", "policy"),
+    SlaClock._meta.pk,
+)
 
 
 def panel_for(issue_id, now: datetime | None = None) -> dict | None:
     """The issue's policy and each clock's reading, or None when no policy applies."""
     now = now or timezone.now()
-    row = SlaClock.objects.filter(issue_id=issue_id).values_list("operations", "policy").first()
-    if row is None:
+    rows = _CLOCK.rows(issue_id)
+    if not rows:
         return None
-    readings = readings_of(row[0], now)
+    readings = readings_of(rows[0]["operations"], now)
     if not readings:
         return None
     return {
-        "policy": row[1],
+        "policy": rows[0]["policy"],
         "clocks": [
             {
                 "goal": goal,
@@ -144,9 +164,12 @@ def breaching_soon():
     return SlaClock.objects.filter(view="breaching_soon")
 
 
+_VIEW_COUNTS = Statement(lambda: SlaViewCount.objects.values("view", "count"))
+
+
 def view_counts() -> dict:
     """Both views' counts, as kept with the clocks (clocks.py): two rows, whatever the size."""
-    kept = dict(SlaViewCount.objects.values_list("view", "count"))
+    kept = {row["view"]: row["count"] for row in _VIEW_COUNTS.rows()}
     return {view: kept.get(view, 0) for view in SLA_VIEWS}
 
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 from django.db.models import Q
 
+from issues_adapters.persistence.kept_statements import Statement
 from issues_adapters.persistence.plain_statements import preparer
 from issues_adapters.web.models import QueueCount, QueueIssueState
 from issues_domain import events
@@ -248,17 +249,22 @@ def event_handlers() -> dict[type[events.Event], list]:
     return {event_type: [projection] for event_type in projection.handles}
 
 
+# The queue page reads it on every request: compiled once (persistence/kept_statements.py).
+_SIDEBAR = Statement(
+    lambda mine: QueueCount.objects.filter(
+        Q(key__in=["open", "unassigned", "status:waiting", "status:resolved", "status:closed"])
+        | Q(key=mine)
+        | Q(key__startswith="category:")
+        | Q(key__startswith="priority:")
+        | Q(key__startswith="tag:")
+    ).values("key", "count"),
+    QueueCount._meta.get_field("key"),
+)
+
+
 def sidebar(username: str) -> dict:
     """Every count the side bar shows, in one query."""
-    rows = dict(
-        QueueCount.objects.filter(
-            Q(key__in=["open", "unassigned", "status:waiting", "status:resolved", "status:closed"])
-            | Q(key=f"assignee:{username}")
-            | Q(key__startswith="category:")
-            | Q(key__startswith="priority:")
-            | Q(key__startswith="tag:")
-        ).values_list("key", "count")
-    )
+    rows = {row["key"]: row["count"] for row in _SIDEBAR.rows(f"assignee:{username}")}
     return {
         "open": rows.get("open", 0),
         "unassigned": rows.get("unassigned", 0),

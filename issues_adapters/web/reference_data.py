@@ -16,6 +16,7 @@ from django.db.models.signals import post_delete, post_migrate, post_save
 
 from issues_adapters.canned_replies import store
 from issues_adapters.canned_replies.models import CannedReplyRecord
+from issues_adapters.persistence.kept_statements import Statement
 from issues_adapters.persistence.models import Category
 from issues_adapters.web import selectors
 from issues_adapters.web.models import ReferenceDataStamp
@@ -32,8 +33,15 @@ class ReferenceData:
 _kept: tuple[uuid.UUID, ReferenceData] | None = None
 
 
+# Read on every staff page: compiled once (persistence/kept_statements.py).
+_STAMP = Statement(
+    lambda: ReferenceDataStamp.objects.filter(id=1).values_list("stamp", flat=True), flat=True
+)
+
+
 def stamp() -> uuid.UUID | None:
-    return ReferenceDataStamp.objects.filter(id=1).values_list("stamp", flat=True).first()
+    found = _STAMP.rows()
+    return found[0] if found else None
 
 
 def current() -> ReferenceData:
