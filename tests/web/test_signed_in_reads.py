@@ -2,6 +2,7 @@
 (accounts/sessions.py, accounts/backends.ModelBackend): whoever is signed out, deactivated,
 given a new password, expired or deleted is out on their next request, as with Django's own."""
 
+import importlib
 from datetime import timedelta
 
 import pytest
@@ -89,6 +90,37 @@ def test_a_deleted_member_is_out_and_another_member_sees_their_own_name(issue):
     get_user_model().objects.filter(username="alice").delete()
     assert not is_in(alice, issue)
     assert is_in(bob, issue)
+
+
+def test_a_session_signed_in_before_the_kept_backend_stays_signed_in_after_the_migration(issue):
+    """Sessions naming Django's own ModelBackend (no longer listed) are moved to the kept one
+    by accounts' migration 0003, so nobody is signed out at the deploy; the others stay."""
+    from django.apps import apps
+    from django.contrib.auth import HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    migration = importlib.import_module(
+        "issues_adapters.accounts.migrations.0003_sessions_name_the_kept_backend"
+    )
+    user = make_user("carol")
+    session = SessionStore()
+    session[SESSION_KEY] = str(user.pk)
+    session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    session["draft"] = "kept as it was"
+    session.create()
+    client = Client()
+    client.cookies["sessionid"] = session.session_key
+    assert not is_in(client, issue)
+    other = signed_in("dave")
+
+    assert migration.renamed(apps, migration.DJANGOS, migration.KEPT) == 1
+
+    assert is_in(client, issue)
+    assert is_in(other, issue)
+    data = SessionStore(session.session_key).load()
+    assert data["draft"] == "kept as it was"
+    assert data[BACKEND_SESSION_KEY] == "issues_adapters.accounts.backends.ModelBackend"
 
 
 def test_a_session_stored_by_djangos_own_backend_is_refused_as_it_names_a_backend_no_longer_listed(
