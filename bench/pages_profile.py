@@ -129,8 +129,8 @@ def main() -> int:
             conn.execute(f'CREATE DATABASE "{name}"')
         database_url = args.postgres.rsplit("/", 1)[0] + "/" + name
 
-        def drop():
-            queue_page.drop_postgres(args.postgres, name)
+        def drop(database=name):  # `name` is taken again below, by the loop over the paths
+            queue_page.drop_postgres(args.postgres, database)
     else:
         database_url, drop = scratch_sqlite()
     use_production_settings(database_url, args.delivery)
