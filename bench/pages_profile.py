@@ -298,39 +298,39 @@ def main() -> int:
             if args.callgrind:
                 print(f"  {anew / 1e6:.2f} M instructions a request (callgrind)")
                 print(f"  the trick's gain: {anew / kept_instructions:.2f}x instructions")
-        # The one speed trick on the issue page, switched off: its own line.
+        # The issue page's kept form HTML switched off, each on its own line (full runs only).
+        from issues_adapters.web import form_html
         from issues_adapters.web.templatetags import form_fields
 
-        if args.only:  # the line below only in a full run
-            timed = []
-
-        remembering = form_fields._key
-        form_fields._key = lambda field, as_group: None
-        began, began_cpu = time.perf_counter(), time.process_time()
-        for _ in range(args.count if timed else 0):
-            call(kinds["issue"]())
-        mean = (time.perf_counter() - began) / args.count * 1000
-        cpu = (time.process_time() - began_cpu) / args.count * 1000
-        form_fields._key = remembering
-        if timed:
-            print("\nissue, form fields rendered anew (templatetags/form_fields.py off)")
+        def issue_without(module, attribute, stand_in, label):
+            kept = getattr(module, attribute)
+            setattr(module, attribute, stand_in)
+            try:
+                began, began_cpu = time.perf_counter(), time.process_time()
+                for _ in range(args.count):
+                    call(kinds["issue"]())
+                mean = (time.perf_counter() - began) / args.count * 1000
+                cpu = (time.process_time() - began_cpu) / args.count * 1000
+            finally:
+                setattr(module, attribute, kept)
+            print(f"\nissue, {label}")
             print(f"  mean {mean:.2f} ms, CPU {cpu:.2f} ms (process) over {args.count} requests")
-        # The issue page's unbound forms, built and rendered at every request: its own line.
-        from issues_adapters.web import form_html
 
-        keeping = form_html.unbound_fields_html
-        form_html.unbound_fields_html = lambda form_class, initial, **choices: (
-            form_html.fields_html(form_class(initial=initial, **choices))
-        )
-        began, began_cpu = time.perf_counter(), time.process_time()
-        for _ in range(args.count if timed else 0):
-            call(kinds["issue"]())
-        mean = (time.perf_counter() - began) / args.count * 1000
-        cpu = (time.process_time() - began_cpu) / args.count * 1000
-        form_html.unbound_fields_html = keeping
-        if timed:
-            print("\nissue, side-panel forms built and rendered anew (web/form_html.py off)")
-            print(f"  mean {mean:.2f} ms, CPU {cpu:.2f} ms (process) over {args.count} requests")
+        if timed and not args.only:
+            issue_without(
+                form_fields,
+                "_key",
+                lambda field, as_group: None,
+                "form fields rendered anew (templatetags/form_fields.py off)",
+            )
+            issue_without(
+                form_html,
+                "unbound_fields_html",
+                lambda form_class, initial, **choices: form_html.fields_html(
+                    form_class(initial=initial, **choices)
+                ),
+                "side-panel forms built and rendered anew (web/form_html.py off)",
+            )
         if args.profile and args.templates:
             spent = template_times()
             for _ in range(args.count):
