@@ -100,8 +100,8 @@ TEMPLATES = [
         },
     },
     {
-        # The issue page (jinja_templates/), compiled to Python by Jinja2: the reason and the
-        # figures are in issues_adapters/web/jinja.py.
+        # The issue page and the queue (jinja_templates/), compiled to Python by Jinja2: the
+        # reason and the figures are in issues_adapters/web/jinja.py.
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "jinja_templates"],
         "APP_DIRS": False,

@@ -17,7 +17,8 @@ from django.template.base import Lexer, TokenType
 ROOT = Path(__file__).resolve().parent.parent
 LOCALE = ROOT / "locale"
 CATALOGUES = sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
-# jinja_templates/ (the issue page) keeps Django's translate tags: makemessages reads them too.
+# jinja_templates/ (the issue page, the queue) keeps Django's translate tags: makemessages
+# reads them too.
 TEMPLATES = sorted(
     path
     for folder in ("templates", "jinja_templates")

@@ -1,12 +1,14 @@
-"""The Jinja2 environment of the hot staff pages (jinja_templates/: the issue page and its panels).
+"""The Jinja2 environment of the hot staff pages (jinja_templates/: the issue page and its
+panels, the queue).
 
 The issue page through Django's template engine cost 1.9 ms of its 5.2 ms of CPU
 (bench/pages_profile.py --profile issue --templates); the same page compiled by Jinja2 costs a
 fraction of that. The templates keep Django's translation tags, `{% translate "…" %}` (with
-an optional `context "…"`) and `{% blocktranslate [with a=b …] %}…{% endblocktranslate %}`,
-rewritten below into Jinja2's own before compiling: `makemessages` finds their strings as in
-any Django template, and they render as Django renders them (the message of a
-`blocktranslate` is taken as safe, its values are escaped; a `translate` is escaped).
+an optional `context "…"`) and `{% blocktranslate [with a=b …] [count n=c] %}…[{% plural %}…]
+{% endblocktranslate %}`, rewritten below into Jinja2's own before compiling: `makemessages`
+finds their strings as in any Django template, and they render as Django renders them (the
+message of a `blocktranslate` is taken as safe, its values are escaped; a `translate` is
+escaped).
 Autoescaping is on (Django's Jinja2 backend turns it on).
 """
 
@@ -35,6 +37,7 @@ _TRANSLATE = re.compile(
 )
 _BLOCK = re.compile(r"\{%\s*blocktranslate\b(.*?)%\}")
 _END_BLOCK = re.compile(r"\{%\s*endblocktranslate\s*%\}")
+_PLURAL = re.compile(r"\{%\s*plural\s*%\}")
 
 
 def _translate(match: re.Match) -> str:
@@ -45,10 +48,12 @@ def _translate(match: re.Match) -> str:
 
 
 def _block(match: re.Match) -> str:
-    values = match[1].strip()
-    values = values[len("with") :].strip() if values.startswith("with") else values
+    words = match[1].split()
+    # Jinja2 counts by the first value: `count n=c` goes before the `with` values.
+    counted = [words[n + 1] for n, word in enumerate(words) if word == "count"]
+    values = [word for word in words if word not in ("with", "count", *counted)]
     # Django separates the values with spaces, Jinja2 with commas.
-    return f"{{% trans {', '.join(values.split())} %}}"
+    return f"{{% trans {', '.join(counted + values)} %}}"
 
 
 class DjangoTranslationTags(Extension):
@@ -57,6 +62,7 @@ class DjangoTranslationTags(Extension):
     def preprocess(self, source, name, filename=None):
         source = _TRANSLATE.sub(_translate, source)
         source = _BLOCK.sub(_block, source)
+        source = _PLURAL.sub("{% pluralize %}", source)
         return _END_BLOCK.sub("{% endtrans %}", source)
 
 

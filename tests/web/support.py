@@ -1,5 +1,7 @@
 """Helpers for the page tests: people, issues in a given state, and a signed-in browser."""
 
+import html
+import re
 import uuid
 
 from django.contrib.auth import get_user_model
@@ -66,6 +68,21 @@ def listed(html: str, issue_id: uuid.UUID) -> bool:
     """Whether a queue page lists the issue: its reference as a row's link text, not anywhere
     in the page (the search box's placeholder reads "HD-1042", which holds HD-1, HD-10 ...)."""
     return f">{row(issue_id).reference}</a>" in html
+
+
+_ROW = re.compile(r'<tr data-issue="([0-9a-f-]{36})"')
+_NEXT = re.compile(r'<a href="([^"]+)" rel="next">')
+
+
+def queue_ids(response) -> list[uuid.UUID]:
+    """The issues a queue page lists, in its order (its rows, as a browser shows them)."""
+    return [uuid.UUID(found) for found in _ROW.findall(response.content.decode())]
+
+
+def next_page(response) -> str:
+    """The queue page's "Next page" link, as a browser follows it ("" on the last page)."""
+    found = _NEXT.search(response.content.decode())
+    return html.unescape(found[1]) if found else ""
 
 
 def token(issue_id: uuid.UUID) -> str:

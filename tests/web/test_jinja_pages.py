@@ -1,6 +1,7 @@
-"""The issue page is rendered by Jinja2 (issues_adapters/web/jinja.py, jinja_templates/): its
-copies of Django templates render what the Django ones render, it escapes what people typed,
-and it speaks the reader's language."""
+"""The issue page and the queue are rendered by Jinja2 (issues_adapters/web/jinja.py,
+jinja_templates/): its copies of Django templates render what the Django ones render, its
+translation tags what Django's render, it escapes what people typed, and it speaks the reader's
+language."""
 
 import re
 
@@ -93,6 +94,66 @@ def test_the_jinja2_attach_field_renders_what_the_django_one_renders(language):
         django_html = engines["django"].from_string(source).render(context)
         jinja_html = engines["jinja2"].get_template("web/_attach_field.html").render(context)
     expect(jinja_html.split("\n", 1)[1]).to(equal(django_html.split("\n", 1)[1]))
+
+
+COUNTED = (
+    "{% blocktranslate count counter=n %}The {{ counter }} issue matching this filter, on every "
+    "page{% plural %}All {{ counter }} issues matching this filter, on every page"
+    "{% endblocktranslate %}|{% blocktranslate with name=who count counter=n %}{{ name }}: "
+    "{{ counter }} issue{% plural %}{{ name }}: {{ counter }} issues{% endblocktranslate %}"
+)
+
+
+@pytest.mark.parametrize("language", ["en-gb", "de"])
+@pytest.mark.parametrize("n", [1, 3])
+def test_a_counted_blocktranslate_renders_what_django_renders(language, n):
+    context = {"n": n, "who": HOSTILE}
+    with translation.override(language):
+        django_html = engines["django"].from_string("{% load i18n %}" + COUNTED).render(context)
+        jinja_html = engines["jinja2"].from_string(COUNTED).render(context)
+    expect(jinja_html).to(equal(django_html))
+    expect(jinja_html).to(contain(f"{ESCAPED}: {n} issue"))
+    if language == "de" and n == 1:
+        expect(jinja_html).to(contain("1 Anliegen, das zu diesem Filter passt"))
+
+
+class When_staff_open_a_queue_full_of_hostile_text:
+    def given_issues_whose_reporters_typed_markup(self):
+        self.client = staff_client()
+        for _ in range(26):  # more than a page: the "all matching" box is offered
+            report(reporter_name=HOSTILE, subject=f"Subject {HOSTILE}", description=HOSTILE)
+
+    def because_staff_search_and_filter_by_markup(self):
+        self.listed = self.client.get("/staff/").text
+        self.searched = self.client.get("/staff/", {"q": HOSTILE, "tag": HOSTILE}).text
+
+    def it_should_escape_the_rows(self):
+        expect(self.listed).to(contain(f"Subject {ESCAPED}"))
+        expect(self.listed).not_to(contain(HOSTILE))
+
+    def it_should_escape_the_search_and_the_tag_as_typed(self):
+        expect(self.searched).to(contain(f'value="{ESCAPED}"'))
+        expect(self.searched).to(contain(f'<span class="tag" id="tag-filter">{ESCAPED}</span>'))
+        expect(self.searched).not_to(contain(HOSTILE))
+
+    def it_should_count_the_matching_issues(self):
+        expect(self.listed).to(contain("All 26 issues matching this filter, on every page"))
+
+
+class When_staff_read_the_queue_in_german:
+    def given_more_issues_than_a_page(self):
+        for n in range(26):
+            report(subject=f"Drucker {n}")
+        self.client = staff_client()
+
+    def because_they_open_the_queue_with_a_german_browser(self):
+        self.page = self.client.get("/staff/", **GERMAN_BROWSER).text
+
+    def it_should_translate_the_page_and_its_counted_messages(self):
+        expect(self.page).to(contain('lang="de"'))
+        expect(self.page).to(contain("Alle 26 Anliegen, die zu diesem Filter passen"))
+        expect(self.page).to(contain("Nächste Seite"))
+        expect(self.page).to(not_(contain("Next page")))
 
 
 class When_staff_open_an_issue_full_of_hostile_text:

@@ -5,7 +5,17 @@ import pytest
 from django.test import Client
 
 from issues_adapters.canned_replies.models import CannedReplyRecord
-from tests.web.support import comment, issue_in, listed, make_user, report, row, staff_client, token
+from tests.web.support import (
+    comment,
+    issue_in,
+    listed,
+    make_user,
+    queue_ids,
+    report,
+    row,
+    staff_client,
+    token,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +40,7 @@ def test_tags_added_on_the_issue_page_show_there_in_the_queue_and_in_the_side_ba
     assert '<span class="tag">printer</span>' in html and '<span class="tag">floor-3</span>' in html
 
     queue = client.get("/staff/?tag=printer")
-    assert [issue.id for issue in queue.context["page"].issues] == [tagged]
+    assert queue_ids(queue) == [tagged]
     assert not listed(queue.content.decode(), other)
     everything = client.get("/staff/").content.decode()
     assert '<span class="count" data-count="tag:printer">1</span>' in everything

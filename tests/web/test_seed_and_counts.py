@@ -16,7 +16,7 @@ from issues_domain import commands
 from issues_domain.errors import CommandRefused
 from issues_domain.lifecycle import OPEN_STATUSES
 from issues_domain.values import Actor
-from tests.web.support import issue_in, make_user, report, staff_client
+from tests.web.support import issue_in, make_user, queue_ids, report, staff_client
 from tests.web.support import listed as is_listed
 
 
@@ -100,7 +100,7 @@ def test_the_side_bar_counts_open_issues_without_a_priority_and_links_to_them(
     html = client.get("/staff/").content.decode()
     assert '<span>Not set</span> <span class="count" data-count="priority:none">1</span>' in html
     listed = client.get("/staff/?view=open&priority=none")
-    assert [issue.id for issue in listed.context["page"].issues] == [not_set]
+    assert queue_ids(listed) == [not_set]
     assert not is_listed(listed.content.decode(), triaged)
 
 
