@@ -19,7 +19,7 @@ from django.db.models.functions import Concat, Upper
 from django.db.models.lookups import Exact, IRegex
 
 from issues_adapters.persistence import lookups
-from issues_adapters.persistence.kept_statements import Statement
+from issues_adapters.persistence.kept_statements import Count, Statement
 from issues_adapters.persistence.models import (
     PRIORITY_RANK,
     REFERENCE_PREFIX,
@@ -96,17 +96,18 @@ class DjangoIssueQueries(IssueQueries):
     def queue(self, filters: QueueFilters) -> QueuePage:
         ordering = filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
         column, descending = _ORDER_COLUMNS[ordering]
-        rows = _filtered(IssueRecord.objects.all(), filters)
         direction, key = _decode_cursor(filters.cursor, column)
         backwards = direction == "before"
         if filters.sla in sla_display.SLA_VIEWS and column in _CLOCK_COLUMNS:
             clocks = _in_sla_view(filters)
             page = _clock_page(clocks, column, key, descending != backwards, filters.page_size + 1)
         elif column == "sla_due_at":
+            rows = _filtered(IssueRecord.objects.all(), filters)
             page = _by_deadline(rows, key, backwards, filters.page_size + 1)
         elif key is None and not filters.q:
             page = _first_page(filters, column, descending).rows()
         else:
+            rows = _filtered(IssueRecord.objects.all(), filters)
             if key is not None:
                 rows = rows.filter(_beyond(column, key, descending=descending != backwards))
             order = [f"-{column}", "-id"] if descending != backwards else [column, "id"]
@@ -189,9 +190,26 @@ class DjangoIssueQueries(IssueQueries):
         return [_summary(row) for row in rows.values(*_SUMMARY_FIELDS)[:at_most]]
 
     def count_matching(self, filters: QueueFilters, at_most: int) -> int:
-        if filters.sla in sla_display.SLA_VIEWS:
-            return _in_sla_view(filters)[:at_most].count()
-        return _filtered(IssueRecord.objects.all(), filters, in_order=False)[:at_most].count()
+        # The count is the same whatever the page and the order: one kept count for them all.
+        return _count(dataclasses.replace(filters, ordering=DEFAULT_ORDERING, cursor=None), at_most)
+
+
+def _count(filters: QueueFilters, at_most: int) -> int:
+    if filters.q:  # any words: not a statement worth keeping
+        return _matching(filters, at_most).count()
+    return _kept_count(filters, at_most).value()
+
+
+@functools.lru_cache(maxsize=128)
+def _kept_count(filters: QueueFilters, at_most: int) -> Count:
+    """As _first_page: the queue asks it on every page of a view (compiled once, kept)."""
+    return Count(lambda: _matching(filters, at_most))
+
+
+def _matching(filters: QueueFilters, at_most: int) -> QuerySet:
+    if filters.sla in sla_display.SLA_VIEWS:
+        return _in_sla_view(filters)[:at_most]
+    return _filtered(IssueRecord.objects.all(), filters, in_order=False)[:at_most]
 
 
 _EVENT_FIELDS = [

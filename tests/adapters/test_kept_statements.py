@@ -9,7 +9,7 @@ from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from issues_adapters.persistence import kept_statements
-from issues_adapters.persistence.kept_statements import Statement
+from issues_adapters.persistence.kept_statements import Count, Statement
 from issues_adapters.persistence.models import RecordedEvent
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +141,31 @@ def test_a_name_asked_for_twice_reads_as_the_queryset_reads_it(two_issues):
     statement = Statement(twice, RecordedEvent._meta.get_field("issue_id"))
     assert statement.rows(first) == list(twice(first))
     assert len(statement.rows(first)) == 2
+
+
+def test_a_kept_count_counts_what_the_queryset_counts_now(two_issues):
+    first, _ = two_issues
+    built = []
+
+    def fred_s_first_two():
+        built.append(1)
+        return RecordedEvent.objects.filter(actor_name="Fred")[:2]
+
+    count = Count(fred_s_first_two)
+    assert count.value() == 2
+    RecordedEvent.objects.filter(issue_id=first).delete()
+    with CaptureQueriesContext(connection) as queries:
+        assert count.value() == 1  # the rows as they are now, not as first counted
+        record(first, {})
+        record(first, {})
+        assert count.value() == 2  # still at most two
+    assert [q["sql"] for q in queries if "COUNT" in q["sql"]] == [queries[0]["sql"]] * 2
+    assert len(built) == 1  # built and compiled once
+
+
+def test_a_kept_count_switched_off_runs_the_queryset(two_issues, monkeypatch):
+    monkeypatch.setattr(kept_statements, "KEPT", False)
+    built = []
+    count = Count(lambda: built.append(1) or RecordedEvent.objects.all())
+    assert [count.value(), count.value()] == [3, 3]
+    assert len(built) == 2
