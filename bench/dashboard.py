@@ -198,7 +198,7 @@ def main() -> int:
                     path,
                     clients=1,
                     seconds=args.seconds,
-                    headers={"Cookie": f"sessionid={key}"},
+                    headers={"Cookie": queue_page.staff_cookies(key)},
                 )
                 found[side] = result
                 print(

@@ -198,14 +198,15 @@ def main() -> int:
             return env
 
         _, headers, _ = call(form())
+        staff_cookies = queue_page.staff_cookies(session)
         reported_cookie = next(v.split(";")[0].strip() for k, v in headers if "reported_issue" in v)
         kinds = {
             "form": form,
             "reported": lambda: environ("GET", "/reported/", headers={"Cookie": reported_cookie}),
             "issue": lambda: environ(
-                "GET", f"/staff/issues/{issue_id}/", headers={"Cookie": f"sessionid={session}"}
+                "GET", f"/staff/issues/{issue_id}/", headers={"Cookie": staff_cookies}
             ),
-            "queue": lambda: environ("GET", "/staff/", headers={"Cookie": f"sessionid={session}"}),
+            "queue": lambda: environ("GET", "/staff/", headers={"Cookie": staff_cookies}),
         }
         for make in kinds.values():
             for _ in range(30):

@@ -479,8 +479,9 @@ def run_database(vendor: str, args, clients: list[int], paths: list[str]) -> dic
             server = start(command, cwd, env, ports[system])
             servers.append(server)
             pids[system] = server.pid
-        ours_staff = {"Cookie": f"sessionid={ours['session']}"}
-        peer_staff = {"Cookie": f"sessionid={theirs['session']}"}
+        # Both as a signed-in browser sends them: the session and the CSRF cookie.
+        ours_staff = {"Cookie": queue_page.staff_cookies(ours["session"])}
+        peer_staff = {"Cookie": queue_page.staff_cookies(theirs["session"])}
         ours_form = csrf_form(ports["ours"], "/", REPORT_FORM)
         peer_form = csrf_form(
             ports["theirs"],
