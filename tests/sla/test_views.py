@@ -14,6 +14,7 @@ from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.queries import DjangoIssueQueries
 from issues_adapters.sla import display, timers
 from issues_adapters.sla.models import SlaClock
+from issues_adapters.web import counts
 from issues_adapters.web.views.staff import filters_from
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
@@ -137,6 +138,7 @@ def test_a_new_target_takes_an_issue_out_of_its_view_until_the_timers_flag_the_n
     for _ in range(2):
         deliver(lambda: timers.tick(bus, now=late))
     assert display.view_counts() == {"breaching_soon": 0, "overdue": 1}
+    assert counts.sidebar("alice")["sla"] == {"breaching_soon": 0, "overdue": 1}  # the side bar's
 
     deliver(
         lambda: bus.handle(
@@ -148,6 +150,7 @@ def test_a_new_target_takes_an_issue_out_of_its_view_until_the_timers_flag_the_n
     # "High": two hours to a first response, in office hours: a deadline not flagged yet.
     assert SlaClock.objects.get(issue_id=issue_id).view is None
     assert display.view_counts() == {"breaching_soon": 0, "overdue": 0}
+    assert counts.sidebar("alice")["sla"] == {"breaching_soon": 0, "overdue": 0}
     assert every_page(QueueFilters(sla="overdue")) == ([], [])
 
     due = SlaClock.objects.get(issue_id=issue_id).first_response_due

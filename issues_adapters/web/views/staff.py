@@ -263,10 +263,10 @@ KEPT_FRAGMENTS = (
 )  # for the bench
 
 
-def _side_bar_of(chosen: dict, sidebar: dict, sla_counts: dict, categories: list) -> str:
+def _side_bar_of(chosen: dict, sidebar: dict, categories: list) -> str:
     counts = [
         *((name, n) for name, n in sidebar.items() if isinstance(n, int)),
-        *sla_counts.items(),
+        *sidebar["sla"].items(),
         *((f"priority:{value}", n) for value, n in sidebar["priority"].items()),
     ]
     return _side_bar(
@@ -308,7 +308,7 @@ def queue(request):
         "page": page,
         "chosen": chosen,
         "view_label": VIEWS[chosen["view"]][0],
-        "side_bar": _side_bar_of(chosen, sidebar, sla_display.view_counts(), categories),
+        "side_bar": _side_bar_of(chosen, sidebar, categories),
         "filters": _filters(
             language,
             tuple((name, chosen[name]) for name in _FILTERS_SHOW),
