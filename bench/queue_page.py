@@ -30,6 +30,7 @@ import argparse
 import os
 import secrets
 import shlex
+import shutil
 import socket
 import statistics
 import subprocess
@@ -516,6 +517,7 @@ def main() -> int:
         connection.close()
         if scratch:
             drop_postgres(args.postgres, scratch)
+        shutil.rmtree(var, ignore_errors=True)  # its SQLite file, mail and uploads
 
     print()
     print(
