@@ -190,14 +190,11 @@ class DjangoIssueQueries(IssueQueries):
         return [_summary(row) for row in rows.values(*_SUMMARY_FIELDS)[:at_most]]
 
     def count_matching(self, filters: QueueFilters, at_most: int) -> int:
+        if filters.q:  # any words: not a statement worth keeping
+            return _matching(filters, at_most).count()
         # The count is the same whatever the page and the order: one kept count for them all.
-        return _count(dataclasses.replace(filters, ordering=DEFAULT_ORDERING, cursor=None), at_most)
-
-
-def _count(filters: QueueFilters, at_most: int) -> int:
-    if filters.q:  # any words: not a statement worth keeping
-        return _matching(filters, at_most).count()
-    return _kept_count(filters, at_most).value()
+        view = dataclasses.replace(filters, ordering=DEFAULT_ORDERING, cursor=None)
+        return _kept_count(view, at_most).value()
 
 
 @functools.lru_cache(maxsize=128)
