@@ -110,6 +110,7 @@ def main() -> int:
 
     if not args.no_peer:
         versus.peer_environment()
+    (PROJECT / "var").mkdir(exist_ok=True)  # a fresh clone has none yet
     var = Path(tempfile.mkdtemp(prefix="bench-dashboard-", dir=PROJECT / "var"))
     peer_dir = var / "peer"
     versus.peer_project(peer_dir)

@@ -440,6 +440,7 @@ def main() -> int:
         if not args.only or label.startswith("baseline") or any(o in label for o in args.only)
     }
 
+    (PROJECT / "var").mkdir(exist_ok=True)  # a fresh clone has none yet
     var = Path(tempfile.mkdtemp(prefix="bench-queue-", dir=PROJECT / "var"))
     scratch = None
     if args.database_url:

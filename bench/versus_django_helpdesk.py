@@ -406,6 +406,7 @@ SYSTEMS = ("ours", "theirs", "bare")
 def run_database(vendor: str, args, clients: list[int], paths: list[str]) -> dict:
     """Seed both systems on scratch databases of `vendor`, serve them, time each path; the
     runs of each cell as {(path, system, clients): [result, ...]}."""
+    (PROJECT / "var").mkdir(exist_ok=True)  # a fresh clone has none yet
     var = Path(tempfile.mkdtemp(prefix="bench-versus-", dir=PROJECT / "var"))
     peer_dir = var / "peer"
     peer_project(peer_dir)
