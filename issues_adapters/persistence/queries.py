@@ -443,19 +443,35 @@ def _filtered(rows: QuerySet, filters: QueueFilters, *, in_order: bool = True) -
         rows = rows.filter(assignee__isnull=True)
     elif filters.assignee:
         rows = rows.filter(assignee=filters.assignee)
-    if filters.tag and in_order:
-        # A condition on each issue, not a join: a page is read in its order from the view's
-        # index, each issue's tag looked up, rather than every issue with the tag sorted.
-        rows = rows.filter(Exists(TagRecord.objects.filter(issue=OuterRef("pk"), tag=filters.tag)))
-    elif filters.tag:
-        # Counted from the tag's rows: SQLite otherwise read every open issue by status, each
-        # looked up in the table (2.5 s at 1,000,000 issues; bench/queue_page.py --sqlite).
-        rows = rows.filter(tag_rows__tag=filters.tag)
+    if filters.tag:
+        rows = rows.filter(_tagged(filters, in_order=in_order))
     if filters.q and filters.q.strip():
         rows = rows.filter(_search(filters.q.strip()))
     if filters.sla in sla_display.SLA_VIEWS:
         rows = rows.filter(id__in=sla_display.SLA_VIEWS[filters.sla]().values("pk"))
     return rows
+
+
+def _tagged(filters: QueueFilters, *, in_order: bool) -> Q:
+    """The issues holding the filters' tag. A page is read in its order from the view's index,
+    each issue tested, rather than every issue with the tag sorted."""
+    if connection.vendor == "postgresql" and (in_order or _open_only(filters)):
+        # The issue's own list of tags: tested on the row a page's walk reads anyway (rather
+        # than a lookup in the tag rows), and counted among open issues from their tags index
+        # (migration 0017), reading no more issues than it counts. At 1,000,000 issues, "open,
+        # tag on-site": the page 2.4 to 0.7 ms of SQL, the count, which read and hashed all
+        # the tag's 20,000 rows, 7.6 to 0.9 ms (bench/queue_page.py, "filter: tag on-site").
+        return Q(tags__contains=[filters.tag])
+    if in_order:
+        return Q(Exists(TagRecord.objects.filter(issue=OuterRef("pk"), tag=filters.tag)))
+    # Counted from the tag's rows: SQLite otherwise read every open issue by status, each
+    # looked up in the table (2.5 s at 1,000,000 issues; bench/queue_page.py --sqlite).
+    return Q(tag_rows__tag=filters.tag)
+
+
+def _open_only(filters: QueueFilters) -> bool:
+    statuses = set(filters.status.split(",")) if filters.status else set()
+    return bool(statuses) and statuses <= {str(open_status) for open_status in OPEN_STATUSES}
 
 
 # The orderings an SLA view's page is read in from the clocks' own indexes: the column of
