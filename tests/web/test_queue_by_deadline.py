@@ -56,3 +56,34 @@ class When_paging_the_queue_by_next_deadline:
 
     def it_should_give_the_same_pages_coming_back(self):
         assert self.backwards == self.forwards
+
+
+class When_paging_a_search_by_next_deadline:
+    """A search's issues are few: their clocks are looked up rather than every running clock
+    read in order (queries._by_deadline)."""
+
+    def given_issues_holding_the_words_and_others(self):
+        words = ["printer", "network", "printer", "printer", "network", "printer"]
+        self.issues = [report(description=f"The {word} is down") for word in words]
+        SlaClock.objects.all().delete()
+        dues = [SOON + timedelta(hours=2), SOON, SOON + timedelta(hours=1), None, SOON, None]
+        for issue_id, due in zip(self.issues, dues, strict=True):
+            SlaClock.objects.create(issue_id=issue_id, due_at=due, paused=due is None)
+        printer = [
+            (d, str(i)) for i, d, w in zip(self.issues, dues, words, strict=True) if w == "printer"
+        ]
+        with_clock = sorted((due, issue_id) for due, issue_id in printer if due)
+        self.expected = [issue_id for _due, issue_id in with_clock] + sorted(
+            issue_id for due, issue_id in printer if due is None
+        )
+
+    def because_the_search_is_read_two_at_a_time(self):
+        filters = QueueFilters(q="printer", ordering="sla_due_at", page_size=2)
+        self.forwards, self.backwards = pages(filters)
+
+    def it_should_list_the_issues_found_soonest_deadline_first_and_those_without_last(self):
+        listed = [str(issue_id) for page in self.forwards for issue_id in page]
+        assert listed == self.expected
+
+    def it_should_give_the_same_pages_coming_back(self):
+        assert self.backwards == self.forwards

@@ -140,8 +140,7 @@ SQLITE_VIEWS = {
     label: params
     for label, params in VIEWS.items()
     if "q=" not in params
-    and not label.startswith(("view: breaching", "view: overdue"))
-    and "sla_due_at" not in params
+    and not label.startswith(("view: breaching", "view: overdue", "sort: overdue"))
 }
 SQLITE_SEARCHES = {label: params for label, params in VIEWS.items() if "q=" in params}
 
