@@ -207,7 +207,11 @@ def _kept_count(filters: QueueFilters, at_most: int) -> Count:
 def _matching(filters: QueueFilters, at_most: int) -> QuerySet:
     if filters.sla in sla_display.SLA_VIEWS:
         return _in_sla_view(filters)[:at_most]
-    return _filtered(IssueRecord.objects.all(), filters, in_order=False)[:at_most]
+    # Counted by the status column, which the indexes that find the views' issues hold: SQLite
+    # read each issue's row for its id instead (0.75 against 0.2 ms for 501 open issues at
+    # 1,000,000; bench/queue_page.py --sqlite). PostgreSQL's count costs the same.
+    rows = _filtered(IssueRecord.objects.all(), filters, in_order=False).values("status")
+    return rows[:at_most]
 
 
 _EVENT_FIELDS = [

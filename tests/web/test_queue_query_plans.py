@@ -275,3 +275,33 @@ def test_a_tags_open_issues_are_counted_from_the_open_issues_tags_index(seeded):
     nodes = _plan_nodes(count)
     assert "issue_open_tags" in {node.get("Index Name") for node in nodes}, count
     assert "issues_tag" not in {node.get("Relation Name") for node in nodes}, count
+
+
+# A tag is counted from its rows; "mine, urgent" from an index of open issues by assignee and
+# priority, which holds no status.
+COUNTED_FROM_AN_INDEX = {
+    label: params
+    for label, params in SQLITE_VIEWS.items()
+    if "tag=" not in params and label != "filter: mine, urgent"
+}
+
+
+@pytest.mark.parametrize("view", sorted(COUNTED_FROM_AN_INDEX))
+def test_each_views_capped_count_reads_an_index_alone_on_sqlite(seeded, view):
+    """The capped "all matching" count reads the index that finds the view's issues, not each
+    issue's row (queries._matching; 0.75 against 0.2 ms at 1,000,000 issues)."""
+    on("sqlite")
+    filters, _chosen = filters_from(QueryDict(COUNTED_FROM_AN_INDEX[view]), "alice")
+    sent = []
+
+    def keep(execute, sql, values, many, context):
+        sent.append((sql, values))
+        return execute(sql, values, many, context)
+
+    with connection.execute_wrapper(keep):
+        DjangoIssueQueries().count_matching(filters, 501)
+    ((sql, values),) = sent
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", values)
+        reads = [str(row[-1]) for row in cursor.fetchall() if "issues_issue" in str(row[-1])]
+    assert reads and all("COVERING INDEX" in read for read in reads), f"{view}: {reads}"
