@@ -474,9 +474,12 @@ def _tagged(filters: QueueFilters, *, in_order: bool) -> Q:
     return Q(tag_rows__tag=filters.tag)
 
 
+_OPEN_VALUES = {str(open_status) for open_status in OPEN_STATUSES}  # as in filters.status
+
+
 def _open_only(filters: QueueFilters) -> bool:
     statuses = set(filters.status.split(",")) if filters.status else set()
-    return bool(statuses) and statuses <= {str(open_status) for open_status in OPEN_STATUSES}
+    return bool(statuses) and statuses <= _OPEN_VALUES
 
 
 # The orderings an SLA view's page is read in from the clocks' own indexes: the column of
@@ -491,7 +494,7 @@ def _in_sla_view(filters: QueueFilters) -> QuerySet:
     nothing more of it."""
     clocks = sla_display.SLA_VIEWS[filters.sla]()
     status = filters.status
-    if status and set(status.split(",")) >= {str(open_status) for open_status in OPEN_STATUSES}:
+    if status and set(status.split(",")) >= _OPEN_VALUES:
         status = None
     others = dataclasses.replace(filters, sla=None, status=status)
     others = _filtered(IssueRecord.objects.all(), others)
