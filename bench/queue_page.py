@@ -18,8 +18,10 @@ soon, the waiting ones paused. The read models (the side bar's counts, the SLA c
 filled from those rows (in production they are kept from events). For each size it starts
 gunicorn (production settings, DEBUG=0), signs a staff member in, and times sequential GETs
 of each page after a warm-up, reading the CPU the workers (and on PostgreSQL the database's
-backends) used meanwhile. The baseline is the anonymous login page: Django, middleware and a
-template, without the queue's queries.
+backends) used meanwhile. With --database-url (a database per size) every size is served at
+once and each page's GETs are timed in --turns batches, the sizes taking turns, so that a
+change in the machine's speed reaches every size alike. The baseline is the anonymous login
+page: Django, middleware and a template, without the queue's queries.
 
 Targets (issue 17): every page at 1,000,000 within 1.5x of the same page at 1,000; the
 default page at 5 ms of server CPU or less. On a shared machine the medians move by up to 2x;
@@ -385,6 +387,40 @@ def spent_since(before: dict[int, float], after: dict[int, float]) -> float:
     return sum(seconds - before.get(pid, 0.0) for pid, seconds in after.items())
 
 
+def stop(server: subprocess.Popen) -> None:
+    server.terminate()
+    server.wait(timeout=20)
+
+
+def time_pages(servers: dict[int, tuple], pages: dict[str, str], args) -> dict:
+    """Each page at each size served: after a warm-up, --requests GETs in --turns batches, the
+    sizes taking turns batch by batch, so that every size meets the machine as it is then (its
+    speed moved by up to 2x between sizes timed one after the other, minutes apart)."""
+    turns = max(1, min(args.turns, args.requests)) if len(servers) > 1 else 1
+    results: dict[int, dict] = {size: {} for size in servers}
+    for label, path in pages.items():
+        times: dict[int, list[float]] = {size: [] for size in servers}
+        cpu = dict.fromkeys(servers, 0.0)
+        sql = dict.fromkeys(servers, 0.0)
+        for _server, port, cookie, _database in servers.values():
+            timed_gets(f"http://127.0.0.1:{port}{path}", cookie, 0, args.warmup)
+        for turn in range(turns):
+            count = args.requests // turns + (turn < args.requests % turns)
+            for size, (server, port, cookie, database) in servers.items():
+                cpu_before, sql_before = workers_cpu(server), database_cpu(args.postgres, database)
+                times[size] += timed_gets(f"http://127.0.0.1:{port}{path}", cookie, count, 0)
+                cpu[size] += workers_cpu(server) - cpu_before
+                sql[size] += spent_since(sql_before, database_cpu(args.postgres, database))
+        for size in servers:
+            results[size][label] = (
+                statistics.median(times[size]),
+                p99(times[size]),
+                cpu[size] * 1000 / args.requests,
+                sql[size] * 1000 / args.requests,
+            )
+    return results
+
+
 def p99(values: list[float]) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
@@ -421,7 +457,18 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=300, help="timed GETs per page")
     parser.add_argument("--warmup", type=int, default=30)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--port", type=int, default=0, help="gunicorn's port (default: a free one)")
+    parser.add_argument(
+        "--turns",
+        type=int,
+        default=10,
+        help="with --database-url, each page's GETs in this many batches, the sizes in turns",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=0,
+        help="gunicorn's port (default, and with --database-url: free ones)",
+    )
     parser.add_argument(
         "--only", action="append", default=[], help="time only pages whose label holds this"
     )
@@ -483,37 +530,32 @@ def main() -> int:
         with connection.cursor() as cursor:  # a kept database has some already
             cursor.execute("SELECT COUNT(*) FROM issues_issue")
             have = cursor.fetchone()[0]
-        for size in sizes:
-            env["DATABASE_URL"] = urls[size]
-            use_database(urls[size])
-            if args.database_url:
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT COUNT(*) FROM issues_issue")
-                    (have,) = cursor.fetchone()
-            seconds = grow(vendor, have, size) if have < size else 0.0
-            have = size
-            fill_counts()
-            cookie = staff_session()
-            database = connection.settings_dict["NAME"] if vendor == "postgresql" else None
-            connection.close()
-            print(f"{size:>9,} issues loaded ({seconds:.1f}s); timing...", flush=True)
-            port = args.port or free_port()
-            server = start_gunicorn(env, port, args.workers)
-            try:
-                results[size] = {}
-                for label, path in pages.items():
-                    url = f"http://127.0.0.1:{port}{path}"
-                    timed_gets(url, cookie, 0, args.warmup)
-                    cpu = workers_cpu(server)
-                    sql = database_cpu(args.postgres, database)
-                    times = timed_gets(url, cookie, args.requests, 0)
-                    cpu = (workers_cpu(server) - cpu) * 1000 / args.requests
-                    sql = spent_since(sql, database_cpu(args.postgres, database))
-                    sql = sql * 1000 / args.requests
-                    results[size][label] = (statistics.median(times), p99(times), cpu, sql)
-            finally:
-                server.terminate()
-                server.wait(timeout=20)
+        servers: dict[int, tuple] = {}
+        try:
+            for size in sizes:
+                env["DATABASE_URL"] = urls[size]
+                use_database(urls[size])
+                if args.database_url:
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT COUNT(*) FROM issues_issue")
+                        (have,) = cursor.fetchone()
+                seconds = grow(vendor, have, size) if have < size else 0.0
+                have = size
+                fill_counts()
+                cookie = staff_session()
+                database = connection.settings_dict["NAME"] if vendor == "postgresql" else None
+                connection.close()
+                print(f"{size:>9,} issues loaded ({seconds:.1f}s); timing...", flush=True)
+                port = free_port() if args.database_url or not args.port else args.port
+                servers[size] = (start_gunicorn(env, port, args.workers), port, cookie, database)
+                if not args.database_url:  # one database grown in place: time it at this size
+                    results.update(time_pages(servers, pages, args))
+                    stop(servers.pop(size)[0])
+            if args.database_url:  # a database each: every size served at once, timed in turns
+                results.update(time_pages(servers, pages, args))
+        finally:
+            for server, *_ in servers.values():
+                stop(server)
     finally:
         connection.close()
         if scratch:
@@ -523,8 +565,9 @@ def main() -> int:
     print()
     print(
         f"Queue page under gunicorn ({args.workers} sync workers, DEBUG=0, {vendor}), "
-        f"{args.requests} sequential GETs per page after {args.warmup} warm-up; median ms, "
-        "and the ratio of each size's median to the first size's"
+        f"{args.requests} sequential GETs per page after {args.warmup} warm-up"
+        + (f", the sizes taking turns {args.turns} times" if args.database_url else "")
+        + "; median ms, and the ratio of each size's median to the first size's"
     )
     first, last = sizes[0], sizes[-1]
     header = f"{'page':<38}" + "".join(f"{f'{s:,}':>11}" for s in sizes)
