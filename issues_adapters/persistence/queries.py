@@ -103,7 +103,7 @@ class DjangoIssueQueries(IssueQueries):
             page = _clock_page(clocks, column, key, descending != backwards, filters.page_size + 1)
         elif column == "sla_due_at":
             rows = _filtered(IssueRecord.objects.all(), filters)
-            searching = bool(filters.q and filters.q.strip())
+            searching = _searching(filters)
             page = _by_deadline(rows, key, backwards, filters.page_size + 1, searching=searching)
         elif key is None and not filters.q:
             page = _first_page(filters, column, descending).rows()
@@ -450,7 +450,7 @@ def _filtered(rows: QuerySet, filters: QueueFilters, *, in_order: bool = True) -
         rows = rows.filter(assignee=filters.assignee)
     if filters.tag:
         rows = rows.filter(_tagged(filters, in_order=in_order))
-    if filters.q and filters.q.strip():
+    if _searching(filters):
         rows = rows.filter(_search(filters.q.strip()))
     if filters.sla in sla_display.SLA_VIEWS:
         rows = rows.filter(id__in=sla_display.SLA_VIEWS[filters.sla]().values("pk"))
@@ -478,8 +478,11 @@ _OPEN_VALUES = {str(open_status) for open_status in OPEN_STATUSES}  # as in filt
 
 
 def _open_only(filters: QueueFilters) -> bool:
-    statuses = set(filters.status.split(",")) if filters.status else set()
-    return bool(statuses) and statuses <= _OPEN_VALUES
+    return bool(filters.status) and set(filters.status.split(",")) <= _OPEN_VALUES
+
+
+def _searching(filters: QueueFilters) -> bool:
+    return bool(filters.q and filters.q.strip())
 
 
 # The orderings an SLA view's page is read in from the clocks' own indexes: the column of

@@ -254,8 +254,8 @@ def event_handlers() -> dict[type[events.Event], list]:
 
 _SLA = "sla:"
 # The queue page reads it on every request: compiled once (persistence/kept_statements.py).
-# The SLA views' counts (kept by sla/clocks.py) come in the same statement: on PostgreSQL each
-# round trip a page makes costs about 0.5 ms of the web process's CPU (bench/pages_profile.py).
+# The SLA views' counts (kept by sla/clocks.py) come in the same statement: one round trip a
+# page fewer (0.1-0.3 ms of the web process's CPU on PostgreSQL; README, "round trip").
 _SIDEBAR = Statement(
     lambda mine: (
         QueueCount.objects.filter(
