@@ -189,7 +189,8 @@ def _tags_and_clocks_sql(vendor: str, start: int, end: int) -> list[str]:
     first, last = 1000 + start, 1000 + end - 1
     g = "(number - 1000)"
     tags = [
-        f"INSERT INTO issues_tag (issue_id, tag, position) SELECT id, '{tag}', 0 "
+        f"INSERT INTO issues_tag (issue_id, tag, position, issue_open) "
+        f"SELECT id, '{tag}', 0, status IN ('reported', 'triaged', 'assigned', 'waiting') "
         f"FROM issues_issue WHERE number BETWEEN {first} AND {last} "
         f"AND {condition.replace('g', g)}"
         for tag, condition in TAGS.items()

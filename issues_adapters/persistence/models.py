@@ -195,12 +195,20 @@ class TagRecord(models.Model):
     issue = models.ForeignKey(IssueRecord, on_delete=models.CASCADE, related_name="tag_rows")
     tag = models.CharField(max_length=32)
     position = models.PositiveSmallIntegerField(default=0)
+    # Whether its issue is open, kept by the repository as the issue opens and ends: the queue
+    # counts a tag's open issues from these rows alone (queries._matching).
+    issue_open = models.BooleanField()
 
     class Meta:
         db_table = "issues_tag"
         verbose_name = "tag"
         constraints = [
             models.UniqueConstraint(fields=["tag", "issue"], name="tag_once_per_issue"),
+        ]
+        indexes = [
+            models.Index(
+                fields=["tag", "issue"], condition=models.Q(issue_open=True), name="tag_open_issue"
+            ),
         ]
 
     def __str__(self):

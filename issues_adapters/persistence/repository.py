@@ -28,6 +28,7 @@ from issues_domain.attachments import Attachment
 from issues_domain.errors import IssueNotFound
 from issues_domain.events import IssueResolved
 from issues_domain.issue import Issue
+from issues_domain.lifecycle import is_open
 from issues_domain.ports import CategoryCatalogue, IssueLog, StaffDirectory
 from issues_domain.values import (
     Actor,
@@ -73,7 +74,7 @@ class DjangoIssueLog(IssueLog):
         self.seen: dict[uuid.UUID, Issue] = {}
         self._loaded_version: dict[uuid.UUID, int] = {}
         self._stored_comments: dict[uuid.UUID, set[uuid.UUID]] = {}
-        self._stored_tags: dict[uuid.UUID, list[str]] = {}
+        self._stored_tag_rows: dict[uuid.UUID, tuple[tuple[str, ...], bool]] = {}
         self._stored_watchers: dict[uuid.UUID, list[str]] = {}
         self._without_timeline: set[uuid.UUID] = set()
 
@@ -81,7 +82,7 @@ class DjangoIssueLog(IssueLog):
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = 0
         self._stored_comments[issue.id] = set()
-        self._stored_tags[issue.id] = []
+        self._stored_tag_rows[issue.id] = ((), True)
         self._stored_watchers[issue.id] = []
 
     def get(self, issue_id: uuid.UUID) -> Issue:
@@ -104,7 +105,7 @@ class DjangoIssueLog(IssueLog):
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = row.version
         self._stored_comments[issue.id] = {comment.id for comment in comments}
-        self._stored_tags[issue.id] = list(issue.tags)
+        self._stored_tag_rows[issue.id] = _tag_rows_of(issue)
         return issue
 
     def get_without_timeline(self, issue_id: uuid.UUID) -> Issue:
@@ -119,7 +120,7 @@ class DjangoIssueLog(IssueLog):
         issue = to_domain(row, [])
         self.seen[issue.id] = issue
         self._loaded_version[issue.id] = row.version
-        self._stored_tags[issue.id] = list(issue.tags)
+        self._stored_tag_rows[issue.id] = _tag_rows_of(issue)
         self._without_timeline.add(issue.id)
         return issue
 
@@ -169,15 +170,15 @@ class DjangoIssueLog(IssueLog):
     def unwritten_changes(self) -> tuple[list[tuple[dict, dict]], list]:
         """What `save_seen` would write, without writing it: each changed issue's row as
         (values, where) for `update_each` - where names the version it was loaded at - and
-        their events. Only for issues loaded without their timeline whose tags are as they
-        were (a flag): anything else changes other tables too."""
+        their events. Only for issues loaded without their timeline whose tag rows hold as
+        they were (a flag): anything else changes other tables too."""
         rows, events = [], []
         for issue_id, issue in self.seen.items():
             if not issue.events:
                 continue
             if (
                 issue_id not in self._without_timeline
-                or issue.tags != self._stored_tags[issue_id]
+                or not self._tag_rows_hold(issue)
                 or any(isinstance(event, IssueResolved) for event in issue.events)
             ):
                 raise RuntimeError(f"issue {issue_id} changes more than its row")
@@ -256,15 +257,32 @@ class DjangoIssueLog(IssueLog):
                     event.occurred_at,
                 )
 
+    def _tag_rows_hold(self, issue: Issue) -> bool:
+        """Whether its tag rows hold as it is now: its tags, and for each whether it is open."""
+        stored_tags, stored_open = self._stored_tag_rows[issue.id]
+        tags, still_open = _tag_rows_of(issue)
+        return tags == stored_tags and (not tags or still_open == stored_open)
+
     def _save_tags(self, issue: Issue) -> None:
-        if issue.tags == self._stored_tags[issue.id]:
+        """Its tag rows: rewritten when its tags change, updated when a tagged issue is
+        resolved, closed or reopened."""
+        if self._tag_rows_hold(issue):
             return
-        TagRecord.objects.filter(issue_id=issue.id).delete()
-        TagRecord.objects.bulk_create(
-            TagRecord(issue_id=issue.id, tag=tag, position=position)
-            for position, tag in enumerate(issue.tags)
-        )
-        self._stored_tags[issue.id] = list(issue.tags)
+        tags, still_open = _tag_rows_of(issue)
+        if tags != self._stored_tag_rows[issue.id][0]:
+            TagRecord.objects.filter(issue_id=issue.id).delete()
+            TagRecord.objects.bulk_create(
+                TagRecord(issue_id=issue.id, tag=tag, position=position, issue_open=still_open)
+                for position, tag in enumerate(tags)
+            )
+        else:
+            TagRecord.objects.filter(issue_id=issue.id).update(issue_open=still_open)
+        self._stored_tag_rows[issue.id] = (tags, still_open)
+
+
+def _tag_rows_of(issue: Issue) -> tuple[tuple[str, ...], bool]:
+    """What an issue's tag rows hold: its tags, and whether it is open."""
+    return tuple(issue.tags), is_open(issue.status)
 
 
 def _refuse_timeline_changes(issue: Issue) -> None:
