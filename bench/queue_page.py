@@ -1,5 +1,5 @@
 """The staff queue under gunicorn at 1,000, 100,000 and 1,000,000 issues: every view, filter,
-sort and search, its median time and its server CPU per page.
+sort and search, its median time, its server CPU and how many issues it lists per page.
 
     .venv/bin/python bench/queue_page.py                      # PostgreSQL when reachable
     .venv/bin/python bench/queue_page.py --sizes 1000,100000 --requests 200
@@ -349,6 +349,14 @@ def timed_gets(url: str, cookie: str, count: int, warmup: int) -> list[float]:
     return times
 
 
+def issues_shown(url: str, cookie: str) -> int:
+    """How many issues the page lists: a page showing 25 where the smaller size's shows 1
+    renders more, whatever its queries cost."""
+    request = urllib.request.Request(url, headers={"Cookie": staff_cookies(cookie)})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.read().count(b"<tr data-issue=")
+
+
 def workers_cpu(server: subprocess.Popen) -> float:
     """Seconds of CPU the gunicorn workers (the master's children) have used so far."""
     children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
@@ -403,8 +411,10 @@ def time_pages(servers: dict[int, tuple], pages: dict[str, str], args) -> dict:
         times: dict[int, list[float]] = {size: [] for size in servers}
         cpu = dict.fromkeys(servers, 0.0)
         sql = dict.fromkeys(servers, 0.0)
-        for _server, port, cookie, _database in servers.values():
+        shown = {}
+        for size, (_server, port, cookie, _database) in servers.items():
             timed_gets(f"http://127.0.0.1:{port}{path}", cookie, 0, args.warmup)
+            shown[size] = issues_shown(f"http://127.0.0.1:{port}{path}", cookie)
         for turn in range(turns):
             count = args.requests // turns + (turn < args.requests % turns)
             for size, (server, port, cookie, database) in servers.items():
@@ -418,6 +428,7 @@ def time_pages(servers: dict[int, tuple], pages: dict[str, str], args) -> dict:
                 p99(times[size]),
                 cpu[size] * 1000 / args.requests,
                 sql[size] * 1000 / args.requests,
+                shown[size],
             )
     return results
 
@@ -526,7 +537,7 @@ def main() -> int:
     from django.db import connection
 
     vendor = connection.vendor
-    results: dict[int, dict[str, tuple[float, float, float, float]]] = {}
+    results: dict[int, dict[str, tuple[float, float, float, float, int]]] = {}
     try:
         with connection.cursor() as cursor:  # a kept database has some already
             cursor.execute("SELECT COUNT(*) FROM issues_issue")
@@ -568,11 +579,12 @@ def main() -> int:
         f"Queue page under gunicorn ({args.workers} sync workers, DEBUG=0, {vendor}), "
         f"{args.requests} sequential GETs per page after {args.warmup} warm-up"
         + (f", the sizes taking turns {args.turns} times" if args.database_url else "")
-        + "; median ms, and the ratio of each size's median to the first size's"
+        + "; median ms, the ratio of each size's median to the first size's, and the issues "
+        "each page lists at each size"
     )
     first, last = sizes[0], sizes[-1]
     header = f"{'page':<38}" + "".join(f"{f'{s:,}':>11}" for s in sizes)
-    header += "".join(f"{f'x{s:,}':>11}" for s in sizes[1:])
+    header += "".join(f"{f'x{s:,}':>11}" for s in sizes[1:]) + f"{'listed':>12}"
     print(header)
     worst = (0.0, "")
     for label in pages:
@@ -582,7 +594,7 @@ def main() -> int:
             line += f"{ratio:>10.2f}x"
             if size == last and not label.startswith("baseline"):
                 worst = max(worst, (ratio, label))
-        print(line)
+        print(line + f"{'/'.join(str(results[s][label][4]) for s in sizes):>12}")
     print(
         f"\nWorst page: {worst[1]} at {last:,} is {worst[0]:.2f}x its median at {first:,} "
         f"({'within' if worst[0] <= 1.5 else 'NOT within'} the 1.5x target)"
