@@ -114,6 +114,26 @@ def on(vendor: str) -> None:
         pytest.skip(f"{vendor}'s plans (the CI runs the tests on both databases)")
 
 
+def sent_by(run) -> list[tuple[str, list]]:
+    """The statements `run()` sends, each with its values as bound."""
+    sent = []
+
+    def keep(execute, sql, values, many, context):
+        sent.append((sql, values))
+        return execute(sql, values, many, context)
+
+    with connection.execute_wrapper(keep):
+        run()
+    return sent
+
+
+def count_statement(params: str) -> tuple[str, list]:
+    """The statement of the view's capped "all matching" count."""
+    filters, _chosen = filters_from(QueryDict(params), "alice")
+    ((sql, values),) = sent_by(lambda: DjangoIssueQueries().count_matching(filters, 501))
+    return sql, values
+
+
 @pytest.mark.parametrize("view", sorted(VIEWS))
 def test_each_queue_view_is_read_from_an_index(seeded, view):
     on("postgresql")
@@ -148,16 +168,8 @@ SQLITE_SEARCHES = {label: params for label, params in VIEWS.items() if "q=" in p
 def sqlite_plans(params: str) -> list[str]:
     """SQLite's plan of each statement that reads the page, with its values bound as sent."""
     filters, _chosen = filters_from(QueryDict(params), "alice")
-    sent = []
-
-    def keep(execute, sql, values, many, context):
-        sent.append((sql, values))
-        return execute(sql, values, many, context)
-
-    with connection.execute_wrapper(keep):
-        DjangoIssueQueries().queue(filters)
     plans = []
-    for sql, values in sent:
+    for sql, values in sent_by(lambda: DjangoIssueQueries().queue(filters)):
         if '"issues_issue"' in sql:
             with connection.cursor() as cursor:
                 cursor.execute(f"EXPLAIN QUERY PLAN {sql}", values)
@@ -190,15 +202,8 @@ def test_each_search_reads_the_words_index_or_a_page_in_order_on_sqlite(seeded, 
     reads the view in order from an index, testing each issue: never the whole table, and
     never sorting what it read in order."""
     on("sqlite")
-    sent = []
-
-    def keep(execute, sql, values, many, context):
-        sent.append((sql, values))
-        return execute(sql, values, many, context)
-
     filters, _chosen = filters_from(QueryDict(SQLITE_SEARCHES[view]), "alice")
-    with connection.execute_wrapper(keep):
-        DjangoIssueQueries().queue(filters)
+    sent = sent_by(lambda: DjangoIssueQueries().queue(filters))
     counts = [values for sql, values in sent if sql.startswith("SELECT COUNT(*)")]
     assert all(values[-1] == BROAD_SEARCH + 1 for values in counts), sent
     plans = sqlite_plans(SQLITE_SEARCHES[view])
@@ -265,16 +270,7 @@ def test_an_sla_view_reads_its_page_and_count_from_the_view_index_alone(seeded, 
 
 def _count_reads(params: str) -> set[str]:
     """The tables and indexes the plan of the view's capped "all matching" count reads."""
-    filters, _chosen = filters_from(QueryDict(params), "alice")
-    sent = []
-
-    def keep(execute, sql, values, many, context):
-        sent.append((sql, values))
-        return execute(sql, values, many, context)
-
-    with connection.execute_wrapper(keep):
-        DjangoIssueQueries().count_matching(filters, 501)
-    ((sql, values),) = sent
+    sql, values = count_statement(params)
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("EXPLAIN (FORMAT JSON) " + sql, values)
@@ -320,16 +316,7 @@ def test_each_views_capped_count_reads_an_index_alone_on_sqlite(seeded, view):
     issue's row (queries._matching; 0.75 against 0.2 ms at 1,000,000 issues; "mine, urgent",
     whose index holds no status, 1.7 against 0.3 ms)."""
     on("sqlite")
-    filters, _chosen = filters_from(QueryDict(COUNTED_FROM_AN_INDEX[view]), "alice")
-    sent = []
-
-    def keep(execute, sql, values, many, context):
-        sent.append((sql, values))
-        return execute(sql, values, many, context)
-
-    with connection.execute_wrapper(keep):
-        DjangoIssueQueries().count_matching(filters, 501)
-    ((sql, values),) = sent
+    sql, values = count_statement(COUNTED_FROM_AN_INDEX[view])
     with connection.cursor() as cursor:
         cursor.execute("SELECT rootpage FROM sqlite_master WHERE name = 'issues_issue'")
         (table,) = cursor.fetchone()
