@@ -489,8 +489,14 @@ def _tagged(filters: QueueFilters, *, in_order: bool) -> Q:
 _OPEN_VALUES = {str(open_status) for open_status in OPEN_STATUSES}  # as in filters.status
 
 
+def _statuses(filters: QueueFilters) -> set[str]:
+    """The statuses the filters choose; none chosen: every status."""
+    return set(filters.status.split(",")) if filters.status else set()
+
+
 def _open_only(filters: QueueFilters) -> bool:
-    return bool(filters.status) and set(filters.status.split(",")) <= _OPEN_VALUES
+    statuses = _statuses(filters)
+    return bool(statuses) and statuses <= _OPEN_VALUES
 
 
 def _open_issues_with_tag(filters: QueueFilters) -> bool:
@@ -500,7 +506,7 @@ def _open_issues_with_tag(filters: QueueFilters) -> bool:
     )
     return (
         bool(filters.tag)
-        and set((filters.status or "").split(",")) == _OPEN_VALUES
+        and _statuses(filters) == _OPEN_VALUES
         and others == QueueFilters(page_size=filters.page_size)
     )
 
@@ -520,9 +526,7 @@ def _in_sla_view(filters: QueueFilters) -> QuerySet:
     a view holds running clocks only, so open issues only: asking for every open status asks
     nothing more of it."""
     clocks = sla_display.SLA_VIEWS[filters.sla]()
-    status = filters.status
-    if status and set(status.split(",")) >= _OPEN_VALUES:
-        status = None
+    status = None if _statuses(filters) >= _OPEN_VALUES else filters.status
     others = dataclasses.replace(filters, sla=None, status=status)
     others = _filtered(IssueRecord.objects.all(), others)
     return clocks.filter(issue_id__in=others.values("id")) if others.query.where else clocks

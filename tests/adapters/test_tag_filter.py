@@ -34,6 +34,10 @@ def _tagged(*tags):
     return issue_id
 
 
+def _resolve(issue_id):
+    message_bus().handle(MarkIssueAsResolved(issue_id=issue_id, resolution="Done.", actor=ALICE))
+
+
 def _found(params: str, at_most: int = 501) -> tuple[set, int]:
     filters, _chosen = filters_from(QueryDict(params), "alice")
     queries = DjangoIssueQueries()
@@ -48,9 +52,7 @@ class When_filtering_the_queue_by_a_tag:
         self.both = _tagged("vip", "on-site")
         self.open_on_site = {_tagged("on-site"), self.both, _tagged("on-site")}
         self.resolved_on_site = _tagged("on-site")
-        message_bus().handle(
-            MarkIssueAsResolved(issue_id=self.resolved_on_site, resolution="Done.", actor=ALICE)
-        )
+        _resolve(self.resolved_on_site)
         self.vip_only = _tagged("vip")
         self.untagged = report_an_issue()
 
@@ -70,10 +72,6 @@ class When_filtering_the_queue_by_a_tag:
 
     def it_should_find_nothing_for_a_tag_nobody_holds(self):
         expect(_found("tag=outage")).to(equal((set(), 0)))
-
-
-def _resolve(issue_id):
-    message_bus().handle(MarkIssueAsResolved(issue_id=issue_id, resolution="Done.", actor=ALICE))
 
 
 class When_tagged_issues_end_and_reopen:

@@ -242,9 +242,9 @@ def test_the_sqlite_check_can_fail(seeded):
 SLA_VIEWS = ["view=overdue", "view=breaching_soon", "view=overdue&sort=sla_due_at"]
 
 
-def _plan_nodes(sql: str) -> list[dict]:
+def _plan_nodes(sql: str, params=()) -> list[dict]:
     with connection.cursor() as cursor:
-        cursor.execute("EXPLAIN (FORMAT JSON) " + sql)
+        cursor.execute("EXPLAIN (FORMAT JSON) " + sql, params or None)
         (found,) = cursor.fetchone()
     return list(_nodes((json.loads(found) if isinstance(found, str) else found)[0]["Plan"]))
 
@@ -274,10 +274,7 @@ def _count_reads(params: str) -> set[str]:
     """The tables and indexes the plan of the view's capped "all matching" count reads."""
     sql, values = count_statement(params)
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("EXPLAIN (FORMAT JSON) " + sql, values)
-            (found,) = cursor.fetchone()
-        nodes = _nodes((json.loads(found) if isinstance(found, str) else found)[0]["Plan"])
+        nodes = _plan_nodes(sql, values)
         return {
             node[key] for node in nodes for key in ("Index Name", "Relation Name") if key in node
         }
