@@ -67,6 +67,7 @@ PAGES = {
     "filter: everything tagged vip": "/staff/?view=all&tag=vip",
     "filter: closed printing": "/staff/?view=closed&category=printing",
     "filter: mine, urgent": "/staff/?view=mine&priority=urgent",
+    "filter: overdue, printing": "/staff/?view=overdue&category=printing",
     # every sort (of the default view, then of big views)
     "sort: oldest first": "/staff/?sort=reported_at",
     "sort: recently updated": "/staff/?sort=-updated_at",
@@ -82,6 +83,8 @@ PAGES = {
     "sort: everything, by reference": "/staff/?view=all&sort=reference",
     "sort: open printing, most urgent": "/staff/?category=printing&sort=-priority",
     "sort: mine, most urgent": "/staff/?view=mine&sort=-priority",
+    "sort: closed by next deadline": "/staff/?view=closed&sort=sla_due_at",
+    "sort: next deadline, searched": "/staff/?sort=sla_due_at&q=printer",
     # search
     "search: reference HD-1500": "/staff/?view=all&q=HD-1500",
     "search: number 1500": "/staff/?view=all&q=1500",
@@ -89,6 +92,7 @@ PAGES = {
     "search: name": "/staff/?view=all&q=Person+42",
     "search: text, open": "/staff/?q=floor+7+jams",
     "search: text, everything": "/staff/?view=all&q=Issue+777:",
+    "search: old issues only": "/staff/?view=all&q=Issue+55",
 }
 HEADLINE = "queue: all open (default)"
 CATEGORIES = ["hardware", "software", "network", "accounts", "email", "printing", "other"]

@@ -10,10 +10,12 @@ import dataclasses
 import functools
 import json
 import re
+import sqlite3
 import uuid
+from collections.abc import Callable
 from datetime import datetime
 
-from django.db import connection
+from django.db import OperationalError, connection
 from django.db.models import Exists, Func, OuterRef, Q, QuerySet, TextField, Value
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Upper
@@ -99,22 +101,27 @@ class DjangoIssueQueries(IssueQueries):
         column, descending = _ORDER_COLUMNS[ordering]
         direction, key = _decode_cursor(filters.cursor, column)
         backwards = direction == "before"
-        if filters.sla in sla_display.SLA_VIEWS and column in _CLOCK_COLUMNS:
-            clocks = _in_sla_view(filters)
-            page = _clock_page(clocks, column, key, descending != backwards, filters.page_size + 1)
-        elif column == "sla_due_at":
-            rows = _filtered(IssueRecord.objects.all(), filters)
-            searching = _searching(filters)
-            page = _by_deadline(rows, key, backwards, filters.page_size + 1, searching=searching)
-        elif key is None and not filters.q:
-            page = _first_page(filters, column, descending).rows()
-        else:
-            rows = _filtered(IssueRecord.objects.all(), filters)
+        n = filters.page_size + 1
+
+        def page_of(walk: bool) -> list[dict]:
+            if filters.sla in sla_display.SLA_VIEWS and column in _CLOCK_COLUMNS:
+                clocks = _in_sla_view(filters, walk=walk)
+                return _clock_page(clocks, column, key, descending != backwards, n)
+            if column == "sla_due_at":
+                rows = _filtered(IssueRecord.objects.all(), filters, walk=walk)
+                few = _searching(filters) and not walk
+                statuses = _statuses(filters)
+                running = not statuses or bool(statuses & _OPEN_VALUES)
+                return _by_deadline(rows, key, backwards, n, few=few, running=running)
+            if key is None and not filters.q:
+                return _first_page(filters, column, descending).rows()
+            rows = _filtered(IssueRecord.objects.all(), filters, walk=walk)
             if key is not None:
                 rows = rows.filter(_beyond(column, key, descending=descending != backwards))
             order = [f"-{column}", "-id"] if descending != backwards else [column, "id"]
-            page = rows.order_by(*order).values(*_SUMMARY_FIELDS, column)
-            page = list(page[: filters.page_size + 1])
+            return list(rows.order_by(*order).values(*_SUMMARY_FIELDS, column)[:n])
+
+        page = _searched(page_of) if _walks(filters) else page_of(False)
         has_more = len(page) > filters.page_size
         page = page[: filters.page_size]
         if backwards:
@@ -185,11 +192,15 @@ class DjangoIssueQueries(IssueQueries):
         ordering = filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
         column, descending = _ORDER_COLUMNS[ordering]
         order = [f"-{column}", "-id"] if descending else [column, "id"]
-        rows = _filtered(IssueRecord.objects.all(), filters)
-        if column == "sla_due_at":
-            rows = rows.annotate(sla_due_at=sla_display.next_deadline())
-        rows = rows.order_by(*order)
-        return [_summary(row) for row in rows.values(*_SUMMARY_FIELDS)[:at_most]]
+
+        def rows_of(walk: bool) -> list[dict]:
+            rows = _filtered(IssueRecord.objects.all(), filters, walk=walk)
+            if column == "sla_due_at":
+                rows = rows.annotate(sla_due_at=sla_display.next_deadline())
+            return list(rows.order_by(*order).values(*_SUMMARY_FIELDS)[:at_most])
+
+        rows = _searched(rows_of) if _walks(filters) else rows_of(False)
+        return [_summary(row) for row in rows]
 
     def count_matching(self, filters: QueueFilters, at_most: int) -> int:
         if filters.q:  # any words: not a statement worth keeping
@@ -437,8 +448,12 @@ def _views(comment_id, visibility: str, attachments) -> list[AttachmentView]:
     ]
 
 
-def _filtered(rows: QuerySet, filters: QueueFilters, *, in_order: bool = True) -> QuerySet:
-    """The issues `filters` choose; `in_order=False` for counting them, in no order."""
+def _filtered(
+    rows: QuerySet, filters: QueueFilters, *, in_order: bool = True, walk: bool | None = None
+) -> QuerySet:
+    """The issues `filters` choose; `in_order=False` for counting them, in no order. `walk`:
+    whether a search tests each issue read rather than reading the words index's matches
+    (by default as _walks chooses; see _searched)."""
     if filters.status:
         statuses = filters.status.split(",")
         if lookups.all_statuses(statuses):
@@ -460,7 +475,8 @@ def _filtered(rows: QuerySet, filters: QueueFilters, *, in_order: bool = True) -
     if filters.tag:
         rows = rows.filter(_tagged(filters, in_order=in_order))
     if _searching(filters):
-        rows = rows.filter(_search(filters.q.strip()))
+        walk = _walks(filters) if walk is None else walk
+        rows = rows.filter(_search(filters.q.strip(), walk=walk))
     if filters.sla in sla_display.SLA_VIEWS:
         rows = rows.filter(id__in=sla_display.SLA_VIEWS[filters.sla]().values("pk"))
     return rows
@@ -520,16 +536,24 @@ def _searching(filters: QueueFilters) -> bool:
 _CLOCK_COLUMNS = {"sla_due_at": "due_at", "reported_at": "reported_at"}
 
 
-def _in_sla_view(filters: QueueFilters) -> QuerySet:
+def _in_sla_view(filters: QueueFilters, *, walk: bool | None = None) -> QuerySet:
     """The clocks in the filters' SLA view, of the issues the other filters leave. Read from
     the view's index, not by searching the issues for the few in a view (bench/queue_page.py);
     a view holds running clocks only, so open issues only: asking for every open status asks
-    nothing more of it."""
+    nothing more of it. Each clock's issue is looked up and tested as the clocks are read,
+    unless a search's few issues come from the words index: SQLite otherwise took an IN list
+    of every issue the other filters leave (overdue and in printing at 1,000,000 issues:
+    277 ms against 4 ms; overdue and holding "printer": 5 s against 6 ms)."""
     clocks = sla_display.SLA_VIEWS[filters.sla]()
     status = None if _statuses(filters) >= _OPEN_VALUES else filters.status
     others = dataclasses.replace(filters, sla=None, status=status)
-    others = _filtered(IssueRecord.objects.all(), others)
-    return clocks.filter(issue_id__in=others.values("id")) if others.query.where else clocks
+    walk = _walks(others) if walk is None else walk
+    others = _filtered(IssueRecord.objects.all(), others, walk=walk)
+    if not others.query.where:
+        return clocks
+    if _searching(filters) and not walk:
+        return clocks.filter(issue_id__in=others.values("id"))
+    return clocks.filter(Exists(others.filter(pk=OuterRef("issue_id"))))
 
 
 def _clock_page(clocks: QuerySet, column: str, key, descending: bool, n: int) -> list[dict]:
@@ -550,28 +574,35 @@ def _clock_page(clocks: QuerySet, column: str, key, descending: bool, n: int) ->
 
 
 def _by_deadline(
-    rows: QuerySet, key: tuple | None, backwards: bool, limit: int, *, searching: bool
+    rows: QuerySet, key: tuple | None, backwards: bool, limit: int, *, few: bool, running: bool
 ) -> list[dict]:
     """A page of `rows` by next SLA deadline (then id): first the issues with a running clock,
     read in deadline order from the clocks' index, then those without one (sla.display's
     NO_DEADLINE), by id. Ordering every issue by a per-issue subquery sorted all the open ones
-    on every page, a cost that grew with the helpdesk (tests/web/test_queue_query_plans.py)."""
-    running = SlaClock.objects.filter(due_at__isnull=False)
+    on every page, a cost that grew with the helpdesk (tests/web/test_queue_query_plans.py).
+    Only an open issue's clocks run (issues_domain.sla_clock): for `rows` holding none
+    (`running` false) no clock is read, as reading them all for none took 2.2 s (SQLite) and
+    550 ms (PostgreSQL) for the closed issues at 1,000,000."""
+    clocks = SlaClock.objects.filter(due_at__isnull=False)
     no_deadline = sla_display.NO_DEADLINE
 
     def with_clock(beyond: tuple | None, n: int) -> list[dict]:
-        if searching:  # few issues: their clocks, looked up
-            clocks = running.filter(issue_id__in=rows.values("id"))
+        if not running:
+            return []
+        if few:  # a search's issues from the words index: their clocks, looked up
+            found = clocks.filter(issue_id__in=rows.values("id"))
         else:
             # Each clock's issue looked up as the clocks are read in order: SQLite took an IN
             # list of every issue the filters leave instead, and looked up each one's clock
             # (270 ms for the open issues at 1,000,000; bench/queue_page.py --sqlite, "sort:
             # next deadline"). PostgreSQL plans both the same way.
-            clocks = running.filter(Exists(rows.filter(pk=OuterRef("issue_id"))))
-        return _clock_page(clocks, "sla_due_at", beyond, backwards, n)
+            found = clocks.filter(Exists(rows.filter(pk=OuterRef("issue_id"))))
+        return _clock_page(found, "sla_due_at", beyond, backwards, n)
 
     def without_clock(after_id, n: int) -> list[dict]:
-        found = rows.exclude(id__in=running.values("issue_id"))
+        # Each issue's clock looked up: SQLite read every running clock into a list first
+        # (70 ms at 1,000,000 issues, when a search found fewer than a page with one).
+        found = rows.exclude(Exists(clocks.filter(issue_id=OuterRef("pk")))) if running else rows
         if after_id is not None:
             found = found.filter(**{"id__lt" if backwards else "id__gt": after_id})
         found = found.order_by("-id" if backwards else "id").values(*_SUMMARY_FIELDS)[:n]
@@ -589,7 +620,7 @@ def _by_deadline(
     return page + (with_clock(None, limit - len(page)) if len(page) < limit else [])
 
 
-def _search(text: str) -> Q:
+def _search(text: str, *, walk: bool) -> Q:
     """The issues whose reference, reporter or text holds `text`. A whole mail address finds
     that reporter's issues (their address, any case) from an index on it: looking for its
     words too read the index's lists of the domain's words (10 ms at 1,000,000 issues, all at
@@ -603,33 +634,42 @@ def _search(text: str) -> Q:
         return found | Q(Exact(Upper("reporter_email"), Upper(Value(text))))
     words = lookups.Words.of(text)
     if words.words:
-        found |= _holding(words)
+        found |= _holding(words, walk=walk)
     return found
 
 
-# A search finding more issues than this is broad: see _holding.
+# A search finding more issues than this is broad: see _walks.
 BROAD_SEARCH = 500
 INDEXED_BEGINNINGS = {2, 3, 4}  # the lengths of words' beginnings SQLite's index holds
 
 
-def _holding(words: lookups.Words) -> Q:
-    """The issues holding `words`. PostgreSQL's planner chooses by the words' statistics
-    between its words index (few issues hold them) and a view's page read in order, each issue
-    tested (many do). SQLite's reads the FTS table's matches whole and sorts them, a cost that
+def _walks(filters: QueueFilters) -> bool:
+    """Whether the filters' search tests each issue of a view as it is read in order, rather
+    than reading the words index's matches (_holding). PostgreSQL's planner chooses that by the
+    words' statistics; SQLite's reads the FTS table's matches whole and sorts them, a cost that
     grows with the matches (a search holding a ninth of a million issues: 50 ms), or tests each
     issue with FTS5 (0.4 ms an issue); so here it is chosen by counting the first
     BROAD_SEARCH + 1 matches: fewer, and they are read whole; more, and each issue of the page
-    is tested by a regular expression as the index would (Words.pattern). FTS5 finds a phrase's
-    first matches lazily, but gathers every match of a word's beginning before the first
-    unless the beginning's length is indexed (migration 0016): for a longer one the whole
-    words are asked first ("printer"*: 30 ms at 1,000,000; "printer": 0.3 ms)."""
-    if connection.vendor != "sqlite":
-        return Q(number__matches_words=words)
+    is tested by a regular expression as the index would (Words.pattern), for at most
+    WALK_STEPS (_searched). FTS5 finds a phrase's first matches lazily, but gathers every match
+    of a word's beginning before the first unless the beginning's length is indexed (migration
+    0016): for a longer one the whole words are asked first ("printer"*: 30 ms at 1,000,000;
+    "printer": 0.3 ms)."""
+    if connection.vendor != "sqlite" or not _searching(filters):
+        return False
+    text = filters.q.strip()
+    words = lookups.Words.of(text)
+    if _ADDRESS.fullmatch(text) or not words.words:
+        return False
     if words.last_is_prefix and len(words.words[-1]) not in INDEXED_BEGINNINGS:
-        broad = _broad(dataclasses.replace(words, last_is_prefix=False)) or _broad(words)
-    else:
-        broad = _broad(words)
-    if not broad:
+        return _broad(dataclasses.replace(words, last_is_prefix=False)) or _broad(words)
+    return _broad(words)
+
+
+def _holding(words: lookups.Words, *, walk: bool) -> Q:
+    """The issues holding `words`: from the words index, or (`walk`, SQLite) tested one by
+    one."""
+    if not walk:
         return Q(number__matches_words=words)
     text = _SearchedText("reporter_name", "reporter_email", "subject", "description")
     found = Q(IRegex(text, Value(words.pattern())))
@@ -648,6 +688,31 @@ class _SearchedText(Func):
     arg_joiner = " || char(31) || "
     template = "(%(expressions)s)"
     output_field = TextField()
+
+
+# The steps of SQLite's virtual machine each statement of a walking search may take: about
+# 20,000 issues tested (see _searched).
+WALK_STEPS = 350_000
+
+
+def _searched(read: Callable[[bool], list[dict]]) -> list[dict]:
+    """A walking search's rows (_walks): `read(walk=True)`, unless one of its statements takes
+    more than WALK_STEPS; then `read(walk=False)`, the words index's matches looked up and
+    sorted. A walk is quick when the matches are spread through the view's order, and reads the
+    whole view when they lie far down it: "Issue 55" over everything at 1,000,000 issues, whose
+    11,111 matches are all among the older ones, took 538 ms; now 46 ms ("Issue 5", 111,111
+    matches: 1.5 s, now 286 ms; the bench's searches as before)."""
+    connection.ensure_connection()
+    sqlite = connection.connection
+    sqlite.set_progress_handler(lambda: 1, WALK_STEPS)  # 1: interrupt the statement
+    try:
+        return read(True)
+    except (OperationalError, sqlite3.OperationalError) as error:  # the latter: DEBUG's logging
+        if "interrupted" not in str(error):
+            raise
+    finally:
+        sqlite.set_progress_handler(None, 0)
+    return read(False)
 
 
 def _broad(words: lookups.Words) -> bool:

@@ -1,11 +1,17 @@
 """The queue's text search: words and the beginning of the last one, from the words index
 (migration 0016: PostgreSQL's search_words column, SQLite's FTS5 table kept by triggers)."""
 
+import contextlib
+
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from expects import equal, expect
 
 from issues_adapters.persistence import queries
 from issues_adapters.persistence.models import IssueRecord
+from issues_adapters.persistence.queries import DjangoIssueQueries
+from issues_service.queries import QueueFilters
 from tests.api.contexts import ISSUES, With_staff, report_an_issue
 
 SEARCHES = {
@@ -23,6 +29,18 @@ SEARCHES = {
     "café": "cafe",
     "@@": "",
 }
+
+
+@contextlib.contextmanager
+def cut_short(*, broad_search: int, walk_steps: int | None = None):
+    """Every search broad past `broad_search` matches, and every walk cut after `walk_steps`."""
+    was = queries.BROAD_SEARCH, queries.WALK_STEPS
+    queries.BROAD_SEARCH = broad_search
+    queries.WALK_STEPS = walk_steps or queries.WALK_STEPS
+    try:
+        yield
+    finally:
+        queries.BROAD_SEARCH, queries.WALK_STEPS = was
 
 
 class With_issues_to_search(With_staff):
@@ -78,6 +96,71 @@ class When_a_search_is_broad(With_issues_to_search):
 
     def it_should_find_the_same_issues(self):
         expect(self.results).to(equal(self.expected()))
+
+
+@pytest.mark.django_db
+class When_a_broad_search_walks_too_long(With_issues_to_search):
+    """Past WALK_STEPS of walking the view without filling its page SQLite stops, and reads the
+    words index's matches instead (queries._searched): it finds the same issues."""
+
+    def because_alice_searches_with_every_walk_cut_short(self):
+        with (
+            cut_short(broad_search=0, walk_steps=1),
+            CaptureQueriesContext(connection) as sent,
+        ):
+            self.results = self.found()
+            self.sent = [query["sql"] for query in sent.captured_queries]
+
+    def it_should_find_the_same_issues(self):
+        expect(self.results).to(equal(self.expected()))
+
+    def it_should_read_each_page_from_the_words_index(self):
+        if connection.vendor != "sqlite":
+            pytest.skip("PostgreSQL's planner chooses between the walk and the index")
+        pages = [sql for sql in self.sent if "ORDER BY" in sql]
+        from_index = [sql for sql in pages if "issue_words MATCH" in sql]
+        with_words = [q for q in SEARCHES if any(c.isalnum() for c in q)]
+        expect(len(from_index)).to(equal(len(with_words)))
+
+
+@pytest.mark.django_db
+class When_staff_page_through_a_search_whose_issues_are_old(With_staff):
+    """A search's matches all far down the view's order: read by walking the view or from the
+    words index, its pages and their links are the same."""
+
+    def given_old_matches_then_many_newer_issues(self):
+        self.old = [report_an_issue(description=f"Toner smudge {n}.") for n in range(7)]
+        for n in range(12):
+            report_an_issue(description=f"Printer jam {n}.")
+
+    def pages(self) -> list[list[str]]:
+        pages, url, query = [], ISSUES, {"q": "toner", "page_size": 3}
+        while url:
+            body = self.client.get(url, query).json()
+            pages.append([issue["id"] for issue in body["results"]])
+            url, query = body["next"], None
+        return pages
+
+    def because_alice_pages_through_it_both_ways(self):
+        every_toner = QueueFilters(q="toner", status="reported", page_size=3)
+        with cut_short(broad_search=0):
+            self.walked = self.pages()
+            self.chosen_walking = DjangoIssueQueries().matching(every_toner, 5)
+        with cut_short(broad_search=0, walk_steps=1):
+            self.from_index = self.pages()
+            self.chosen_from_index = DjangoIssueQueries().matching(every_toner, 5)
+
+    def it_should_list_the_old_issues_newest_first_three_a_page(self):
+        newest_first = [str(issue) for issue in reversed(self.old)]
+        expect(self.walked).to(equal([newest_first[:3], newest_first[3:6], newest_first[6:]]))
+
+    def it_should_list_the_same_pages_either_way(self):
+        expect(self.from_index).to(equal(self.walked))
+
+    def it_should_choose_the_same_first_issues_for_a_bulk_action_either_way(self):
+        newest_five = list(reversed(self.old))[:5]
+        expect([issue.id for issue in self.chosen_walking]).to(equal(newest_five))
+        expect(self.chosen_from_index).to(equal(self.chosen_walking))
 
 
 @pytest.mark.django_db

@@ -2,6 +2,7 @@
 the timers flagged, newest first, oldest first or by next deadline, forwards and back, read
 from the clocks; their "all matching" count and the side bar's kept count agree with them."""
 
+import contextlib
 import dataclasses
 from datetime import timedelta
 
@@ -10,6 +11,7 @@ import time_machine
 from django.http import QueryDict
 from django.utils import timezone
 
+from issues_adapters.persistence import queries as persistence_queries
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.queries import DjangoIssueQueries
 from issues_adapters.sla import display, timers
@@ -68,6 +70,15 @@ def flagged(helpdesk, deliver):  # noqa: F811
     return issues
 
 
+@contextlib.contextmanager
+def walking_every_search():
+    was, persistence_queries.BROAD_SEARCH = persistence_queries.BROAD_SEARCH, 0
+    try:
+        yield
+    finally:
+        persistence_queries.BROAD_SEARCH = was
+
+
 def by_report(issue_ids) -> list:
     return sorted(issue_ids, key=lambda issue_id: (reported_at_of(issue_id), issue_id))
 
@@ -105,6 +116,12 @@ def test_a_view_pages_the_same_forwards_and_back_in_every_order_read_from_the_cl
 
     printing = dataclasses.replace(overdue, category="printing")
     assert every_page(printing) == ([flagged[1]], [flagged[1]])
+    # A search among them: its few issues read from the words index, or (SQLite, more than
+    # BROAD_SEARCH) each clock's issue tested as the clocks are read.
+    person = dataclasses.replace(overdue, q="person2")
+    assert every_page(person) == ([flagged[2]], [flagged[2]])
+    with walking_every_search():
+        assert every_page(person) == ([flagged[2]], [flagged[2]])
     queries = DjangoIssueQueries()
     assert queries.count_matching(overdue, 501) == 3 == display.view_counts()["overdue"]
     assert queries.count_matching(overdue, 2) == 2

@@ -5,11 +5,13 @@ tests/web/test_queue_query_plans.py checks the plans)."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from issues_adapters.persistence.queries import DjangoIssueQueries
 from issues_adapters.sla.models import SlaClock
 from issues_service.queries import QueueFilters
-from tests.web.support import report
+from tests.web.support import issue_in, report
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +89,29 @@ class When_paging_a_search_by_next_deadline:
 
     def it_should_give_the_same_pages_coming_back(self):
         assert self.backwards == self.forwards
+
+
+class When_paging_closed_issues_by_next_deadline:
+    """Only an open issue's clocks run (issues_domain.sla_clock): the closed issues are listed
+    as those without one, by id, and no clock is read for them (queries._by_deadline)."""
+
+    def given_closed_issues_and_an_open_one_with_a_clock(self):
+        self.closed = [issue_in("closed") for _ in range(3)]
+        self.open = report(description="Still open")
+        SlaClock.objects.create(issue_id=self.open, due_at=SOON)
+
+    def because_the_closed_ones_are_read_two_at_a_time(self):
+        filters = QueueFilters(status="closed", ordering="sla_due_at", page_size=2)
+        with CaptureQueriesContext(connection) as sent:
+            self.forwards, self.backwards = pages(filters)
+            self.sent = [query["sql"] for query in sent.captured_queries]
+
+    def it_should_list_them_by_id(self):
+        listed = [issue_id for page in self.forwards for issue_id in page]
+        assert listed == sorted(self.closed)
+
+    def it_should_give_the_same_pages_coming_back(self):
+        assert self.backwards == self.forwards
+
+    def it_should_read_no_clock(self):
+        assert not [sql for sql in self.sent if "sla_clock" in sql], self.sent
