@@ -1,6 +1,6 @@
 """The queue by next SLA deadline, page by page both ways: the issues with a running clock
-soonest first, then those without one, each issue once (the clocks' index drives the order;
-tests/web/test_queue_query_plans.py checks the plans)."""
+soonest first, then those without one newest first, each issue once (the clocks' index drives
+the order; tests/web/test_queue_query_plans.py checks the plans)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.queries import DjangoIssueQueries
 from issues_adapters.sla.models import SlaClock
 from issues_service.queries import QueueFilters
@@ -34,6 +35,12 @@ def pages(filters: QueueFilters) -> tuple[list, list]:
     return forwards, list(reversed(backwards))
 
 
+def newest_first(issue_ids) -> list[str]:
+    """The issues without a running clock, as the queue lists them: newest first, then by id."""
+    rows = IssueRecord.objects.filter(id__in=list(issue_ids)).values_list("reported_at", "id")
+    return [str(issue_id) for _at, issue_id in sorted(rows, reverse=True)]
+
+
 class When_paging_the_queue_by_next_deadline:
     def given_issues_with_and_without_running_clocks(self):
         self.issues = [report(description=f"Problem {n}") for n in range(7)]
@@ -45,16 +52,20 @@ class When_paging_the_queue_by_next_deadline:
         with_clock = sorted(
             (due, str(issue_id)) for issue_id, due in zip(self.issues, dues, strict=False) if due
         )
-        without = sorted(str(i) for i in self.issues[3:] if i != self.issues[4])
+        without = newest_first(i for i in self.issues[3:] if i != self.issues[4])
         self.expected = [issue_id for _due, issue_id in with_clock] + without
 
     def because_the_queue_is_read_two_at_a_time(self):
         filters = QueueFilters(status="reported", ordering="sla_due_at", page_size=2)
         self.forwards, self.backwards = pages(filters)
+        self.chosen = DjangoIssueQueries().matching(filters, 100)  # a bulk action's, in one
 
     def it_should_list_the_soonest_deadline_first_and_those_without_last(self):
         listed = [str(issue_id) for page in self.forwards for issue_id in page]
         assert listed == self.expected
+
+    def it_should_choose_them_in_the_same_order_for_a_bulk_action(self):
+        assert [str(issue.id) for issue in self.chosen] == self.expected
 
     def it_should_give_the_same_pages_coming_back(self):
         assert self.backwards == self.forwards
@@ -75,7 +86,7 @@ class When_paging_a_search_by_next_deadline:
             (d, str(i)) for i, d, w in zip(self.issues, dues, words, strict=True) if w == "printer"
         ]
         with_clock = sorted((due, issue_id) for due, issue_id in printer if due)
-        self.expected = [issue_id for _due, issue_id in with_clock] + sorted(
+        self.expected = [issue_id for _due, issue_id in with_clock] + newest_first(
             issue_id for due, issue_id in printer if due is None
         )
 
@@ -93,7 +104,7 @@ class When_paging_a_search_by_next_deadline:
 
 class When_paging_closed_issues_by_next_deadline:
     """Only an open issue's clocks run (issues_domain.sla_clock): the closed issues are listed
-    as those without one, by id, and no clock is read for them (queries._by_deadline)."""
+    as those without one, and no clock is read for them (queries._by_deadline)."""
 
     def given_closed_issues_and_an_open_one_with_a_clock(self):
         self.closed = [issue_in("closed") for _ in range(3)]
@@ -106,9 +117,9 @@ class When_paging_closed_issues_by_next_deadline:
             self.forwards, self.backwards = pages(filters)
             self.sent = [query["sql"] for query in sent.captured_queries]
 
-    def it_should_list_them_by_id(self):
-        listed = [issue_id for page in self.forwards for issue_id in page]
-        assert listed == sorted(self.closed)
+    def it_should_list_them_newest_first(self):
+        listed = [str(issue_id) for page in self.forwards for issue_id in page]
+        assert listed == newest_first(self.closed)
 
     def it_should_give_the_same_pages_coming_back(self):
         assert self.backwards == self.forwards
