@@ -29,7 +29,9 @@ the CPU per page is the steadier figure.
 """
 
 import argparse
+import html
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -39,6 +41,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -93,7 +96,13 @@ PAGES = {
     "search: text, open": "/staff/?q=floor+7+jams",
     "search: text, everything": "/staff/?view=all&q=Issue+777:",
     "search: old issues only": "/staff/?view=all&q=Issue+55",
+    # a page after the first: the page's "Next page" link, followed at each size
+    "next page: everything": "/staff/?view=all",
+    "next page: closed": "/staff/?view=closed",
+    "next page: next deadline": "/staff/?sort=sla_due_at",
+    "next page: search, everything": "/staff/?view=all&q=printer",
 }
+NEXT_PAGE = "next page: "
 HEADLINE = "queue: all open (default)"
 CATEGORIES = ["hardware", "software", "network", "accounts", "email", "printing", "other"]
 PRIORITIES = ["low", "normal", "high", "urgent"]
@@ -148,8 +157,10 @@ def _rows_sql(vendor: str, start: int, end: int) -> str:
         text = "'Issue ' || g || ': the printer on floor ' || (g % 9) || ' jams again'"
         ref, token = "'HD-' || (1000 + g)", "printf('%064x', g * 2654435761)"
         email = "'person' || (g % 5000) || '@example.org'"
-        when = "strftime('%Y-%m-%d %H:%M:%f', '2020-01-01', '+' || g || ' minutes')"
-        later = "strftime('%Y-%m-%d %H:%M:%f', '2020-01-01', '+' || (g + 1440) || ' minutes')"
+        # Whole seconds, as Django writes them (no fraction): a cursor's value is compared
+        # with these as text.
+        when = "strftime('%Y-%m-%d %H:%M:%S', '2020-01-01', '+' || g || ' minutes')"
+        later = "strftime('%Y-%m-%d %H:%M:%S', '2020-01-01', '+' || (g + 1440) || ' minutes')"
         prefix = (
             f"WITH RECURSIVE g(g) AS (SELECT {start} "
             f"UNION ALL SELECT g + 1 FROM g WHERE g < {end - 1}) "
@@ -204,8 +215,8 @@ def _tags_and_clocks_sql(vendor: str, start: int, end: int) -> list[str]:
         due = f"now() + {hours} * interval '1 hour'"
         warn = f"now() + ({hours} - 10) * interval '1 hour'"
     else:
-        due = f"strftime('%Y-%m-%d %H:%M:%f', 'now', {hours} || ' hours')"
-        warn = f"strftime('%Y-%m-%d %H:%M:%f', 'now', ({hours} - 10) || ' hours')"
+        due = f"strftime('%Y-%m-%d %H:%M:%S', 'now', {hours} || ' hours')"
+        warn = f"strftime('%Y-%m-%d %H:%M:%S', 'now', ({hours} - 10) || ' hours')"
     running = "status IN ('reported', 'triaged', 'assigned')"
     # The view the timers' flags put a running clock in (sla/clocks.py).
     view = (
@@ -353,6 +364,16 @@ def timed_gets(url: str, cookie: str, count: int, warmup: int) -> list[float]:
     return times
 
 
+def following(url: str, cookie: str) -> str:
+    """The page's "Next page" link, as a browser resolves it."""
+    request = urllib.request.Request(url, headers={"Cookie": staff_cookies(cookie)})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        found = re.search(rb'<a href="([^"]+)" rel="next">', response.read())
+    if not found:
+        raise RuntimeError(f"{url}: no next page")
+    return urllib.parse.urljoin(url, html.unescape(found[1].decode()))
+
+
 def issues_shown(url: str, cookie: str) -> int:
     """How many issues the page lists: a page showing 25 where the smaller size's shows 1
     renders more, whatever its queries cost."""
@@ -415,15 +436,18 @@ def time_pages(servers: dict[int, tuple], pages: dict[str, str], args) -> dict:
         times: dict[int, list[float]] = {size: [] for size in servers}
         cpu = dict.fromkeys(servers, 0.0)
         sql = dict.fromkeys(servers, 0.0)
-        shown = {}
+        shown, urls = {}, {}
         for size, (_server, port, cookie, _database) in servers.items():
-            timed_gets(f"http://127.0.0.1:{port}{path}", cookie, 0, args.warmup)
-            shown[size] = issues_shown(f"http://127.0.0.1:{port}{path}", cookie)
+            urls[size] = f"http://127.0.0.1:{port}{path}"
+            if label.startswith(NEXT_PAGE):
+                urls[size] = following(urls[size], cookie)
+            timed_gets(urls[size], cookie, 0, args.warmup)
+            shown[size] = issues_shown(urls[size], cookie)
         for turn in range(turns):
             count = args.requests // turns + (turn < args.requests % turns)
-            for size, (server, port, cookie, database) in servers.items():
+            for size, (server, _port, cookie, database) in servers.items():
                 cpu_before, sql_before = workers_cpu(server), database_cpu(args.postgres, database)
-                times[size] += timed_gets(f"http://127.0.0.1:{port}{path}", cookie, count, 0)
+                times[size] += timed_gets(urls[size], cookie, count, 0)
                 cpu[size] += workers_cpu(server) - cpu_before
                 sql[size] += spent_since(sql_before, database_cpu(args.postgres, database))
         for size in servers:

