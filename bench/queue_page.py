@@ -607,12 +607,13 @@ def main() -> int:
         f"Queue page under gunicorn ({args.workers} sync workers, DEBUG=0, {vendor}), "
         f"{args.requests} sequential GETs per page after {args.warmup} warm-up"
         + (f", the sizes taking turns {args.turns} times" if args.database_url else "")
-        + "; median ms, the ratio of each size's median to the first size's, and the issues "
-        "each page lists at each size"
+        + "; median ms, the ratio of each size's median to the first size's, the issues "
+        "each page lists at each size, and the 99th percentile ms at each size (a mean CPU "
+        "above the median's share comes from such slow requests)"
     )
     first, last = sizes[0], sizes[-1]
     header = f"{'page':<38}" + "".join(f"{f'{s:,}':>11}" for s in sizes)
-    header += "".join(f"{f'x{s:,}':>11}" for s in sizes[1:]) + f"{'listed':>12}"
+    header += "".join(f"{f'x{s:,}':>11}" for s in sizes[1:]) + f"{'listed':>12}{'p99':>16}"
     print(header)
     worst = (0.0, "")
     for label in pages:
@@ -622,7 +623,8 @@ def main() -> int:
             line += f"{ratio:>10.2f}x"
             if size == last and not label.startswith("baseline"):
                 worst = max(worst, (ratio, label))
-        print(line + f"{'/'.join(str(results[s][label][4]) for s in sizes):>12}")
+        line += f"{'/'.join(str(results[s][label][4]) for s in sizes):>12}"
+        print(line + f"{'/'.join(f'{results[s][label][1]:.1f}' for s in sizes):>16}")
     print(
         f"\nWorst page: {worst[1]} at {last:,} is {worst[0]:.2f}x its median at {first:,} "
         f"({'within' if worst[0] <= 1.5 else 'NOT within'} the 1.5x target)"

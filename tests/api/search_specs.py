@@ -124,6 +124,29 @@ class When_a_broad_search_walks_too_long(With_issues_to_search):
 
 
 @pytest.mark.django_db
+class When_the_same_walk_runs_again_and_again(With_issues_to_search):
+    """Each walk's steps are counted from its start (queries._searched): SQLite's own count
+    for a kept prepared statement runs on from its earlier runs, and a budget read from it cut
+    every so many walks short however short each one was."""
+
+    def because_alice_searches_two_hundred_times(self):
+        with (
+            cut_short(broad_search=0, walk_steps=5_000),  # some hundred steps a walk here
+            CaptureQueriesContext(connection) as sent,
+        ):
+            for _ in range(200):
+                self.client.get(ISSUES, {"q": "printer"})
+            self.sent = [query["sql"] for query in sent.captured_queries]
+
+    def it_should_walk_every_time(self):
+        if connection.vendor != "sqlite":
+            pytest.skip("PostgreSQL's planner chooses between the walk and the index")
+        walks = [sql for sql in self.sent if "ORDER BY" in sql and "REGEXP" in sql]
+        from_index = [sql for sql in self.sent if "ORDER BY" in sql and "MATCH" in sql]
+        expect((len(walks), len(from_index))).to(equal((200, 0)))
+
+
+@pytest.mark.django_db
 class When_staff_page_through_a_search_whose_issues_are_old(With_staff):
     """A search's matches all far down the view's order: read by walking the view or from the
     words index, its pages and their links are the same."""
