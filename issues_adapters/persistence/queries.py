@@ -8,37 +8,27 @@ import base64
 import binascii
 import dataclasses
 import functools
-import itertools
 import json
-import re
-import sqlite3
 import uuid
-from collections.abc import Callable
 from datetime import datetime
 
-from django.db import OperationalError, connection
+from django.db import connection
 from django.db.models import (
     Case,
     Exists,
     F,
-    Func,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    TextField,
-    Value,
     When,
 )
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import Upper
-from django.db.models.lookups import Exact, IRegex
 
-from issues_adapters.persistence import lookups
+from issues_adapters.persistence import lookups, text_search
 from issues_adapters.persistence.kept_statements import Count, Statement
 from issues_adapters.persistence.models import (
     PRIORITY_RANK,
-    REFERENCE_PREFIX,
     AttachmentRecord,
     IssueRecord,
     RecordedEvent,
@@ -93,15 +83,8 @@ _SUMMARY_FIELDS = [
     "tags",
 ]
 assert set(_ORDER_COLUMNS) == set(QUEUE_ORDERINGS)
-# "HD-1005", "hd1005" and "1005" all name issue number 1005.
-_REFERENCE = re.compile(rf"(?:{re.escape(REFERENCE_PREFIX.rstrip('-'))}-?)?(\d{{1,18}})", re.I)
-# A whole mail address, "person@example.org": the search means that reporter.
-_ADDRESS = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
 # The priority filter reads priority_rank, the column the open views' indexes are built on.
 _RANKS = {priority.value: rank for priority, rank in PRIORITY_RANK.items() if priority}
-
-
-IssueRecord._meta.get_field("number").register_lookup(lookups.MatchesWords)
 
 
 class InvalidCursor(ValueError):
@@ -123,8 +106,7 @@ class DjangoIssueQueries(IssueQueries):
             if column == "sla_due_at":
                 rows = _filtered(IssueRecord.objects.all(), filters, walk=walk)
                 few = _searching(filters) and not walk
-                statuses = _statuses(filters)
-                running = not statuses or bool(statuses & _OPEN_VALUES)
+                running = _may_be_open(filters)
                 return _by_deadline(rows, key, backwards, n, few=few, running=running)
             if key is None and not filters.q:
                 return _first_page(filters, column, descending).rows()
@@ -134,7 +116,7 @@ class DjangoIssueQueries(IssueQueries):
             order = [f"-{column}", "-id"] if descending != backwards else [column, "id"]
             return list(rows.order_by(*order).values(*_SUMMARY_FIELDS, column)[:n])
 
-        page = _searched(page_of) if _walks(filters) else page_of(False)
+        page = text_search.read_walking(page_of) if _walks(filters) else page_of(False)
         has_more = len(page) > filters.page_size
         page = page[: filters.page_size]
         if backwards:
@@ -214,7 +196,7 @@ class DjangoIssueQueries(IssueQueries):
                 rows = rows.annotate(sla_due_at=sla_display.next_deadline())
             return list(rows.order_by(*order).values(*_SUMMARY_FIELDS)[:at_most])
 
-        rows = _searched(rows_of) if _walks(filters) else rows_of(False)
+        rows = text_search.read_walking(rows_of) if _walks(filters) else rows_of(False)
         return [_summary(row) for row in rows]
 
     def count_matching(self, filters: QueueFilters, at_most: int) -> int:
@@ -468,7 +450,7 @@ def _filtered(
 ) -> QuerySet:
     """The issues `filters` choose; `in_order=False` for counting them, in no order. `walk`:
     whether a search tests each issue read rather than reading the words index's matches
-    (by default as _walks chooses; see _searched)."""
+    (by default as _walks chooses; see text_search.read_walking)."""
     if filters.status:
         statuses = filters.status.split(",")
         if lookups.all_statuses(statuses):
@@ -491,7 +473,7 @@ def _filtered(
         rows = rows.filter(_tagged(filters, in_order=in_order))
     if _searching(filters):
         walk = _walks(filters) if walk is None else walk
-        rows = rows.filter(_search(filters.q.strip(), walk=walk))
+        rows = rows.filter(text_search.holding_text(filters.q.strip(), walk=walk))
     if filters.sla in sla_display.SLA_VIEWS:
         rows = rows.filter(id__in=sla_display.SLA_VIEWS[filters.sla]().values("pk"))
     return rows
@@ -525,6 +507,11 @@ def _statuses(filters: QueueFilters) -> set[str]:
     return set(filters.status.split(",")) if filters.status else set()
 
 
+def _may_be_open(filters: QueueFilters) -> bool:
+    statuses = _statuses(filters)
+    return not statuses or bool(statuses & _OPEN_VALUES)
+
+
 def _open_only(filters: QueueFilters) -> bool:
     statuses = _statuses(filters)
     return bool(statuses) and statuses <= _OPEN_VALUES
@@ -544,6 +531,11 @@ def _open_issues_with_tag(filters: QueueFilters) -> bool:
 
 def _searching(filters: QueueFilters) -> bool:
     return bool(filters.q and filters.q.strip())
+
+
+def _walks(filters: QueueFilters) -> bool:
+    """Whether the filters' search tests each issue as a view is read (text_search.walks)."""
+    return _searching(filters) and text_search.walks(filters.q.strip())
 
 
 # The orderings an SLA view's page is read in from the clocks' own indexes: the column of
@@ -602,11 +594,11 @@ def _by_deadline(
     read in deadline order from the clocks' index, then those without one (sla.display's
     NO_DEADLINE), newest first, as the view's own index reads them (by id, SQLite sorted the
     view's issues: the closed ones at 1,000,000 took 1.1 s; "sort: closed by next deadline").
-    Ordering every issue by a per-issue subquery sorted all the open ones
-    on every page, a cost that grew with the helpdesk (tests/web/test_queue_query_plans.py).
-    Only an open issue's clocks run (issues_domain.sla_clock): for `rows` holding none
-    (`running` false) no clock is read, as reading them all for none took 2.2 s (SQLite) and
-    550 ms (PostgreSQL) for the closed issues at 1,000,000."""
+    Ordering every issue by a per-issue subquery sorted all the open ones on every page, a cost
+    that grew with the helpdesk (tests/web/test_queue_query_plans.py). Only an open issue's
+    clocks run (issues_domain.sla_clock): for `rows` holding none (`running` false) no clock is
+    read, as reading them all for none took 2.2 s (SQLite) and 550 ms (PostgreSQL) for the
+    closed issues at 1,000,000."""
     clocks = SlaClock.objects.filter(due_at__isnull=False)
     no_deadline = sla_display.NO_DEADLINE
 
@@ -645,117 +637,6 @@ def _by_deadline(
         return with_clock(key, limit)
     page = without_clock(key[1], limit)
     return page + (with_clock(None, limit - len(page)) if len(page) < limit else [])
-
-
-def _search(text: str, *, walk: bool) -> Q:
-    """The issues whose reference, reporter or text holds `text`. A whole mail address finds
-    that reporter's issues (their address, any case) from an index on it: looking for its
-    words too read the index's lists of the domain's words (10 ms at 1,000,000 issues, all at
-    one domain). Text is looked for as words and the beginning of the last one
-    (lookups.Words), in the words index: looking for it inside every column read the trigram
-    indexes' lists for the trigrams it shares with the others, a cost that grew with the
-    helpdesk (bench/queue_page.py, "search: name"). Punctuation alone finds nothing."""
-    reference = _REFERENCE.fullmatch(text)
-    found = Q(number=int(reference.group(1))) if reference else Q(pk__in=[])
-    if _ADDRESS.fullmatch(text):
-        return found | Q(Exact(Upper("reporter_email"), Upper(Value(text))))
-    words = lookups.Words.of(text)
-    if words.words:
-        found |= _holding(words, walk=walk)
-    return found
-
-
-# A search finding more issues than this is broad: see _walks.
-BROAD_SEARCH = 500
-INDEXED_BEGINNINGS = {2, 3, 4}  # the lengths of words' beginnings SQLite's index holds
-
-
-def _walks(filters: QueueFilters) -> bool:
-    """Whether the filters' search tests each issue of a view as it is read in order, rather
-    than reading the words index's matches (_holding). PostgreSQL's planner chooses that by the
-    words' statistics; SQLite's reads the FTS table's matches whole and sorts them, a cost that
-    grows with the matches (a search holding a ninth of a million issues: 50 ms), or tests each
-    issue with FTS5 (0.4 ms an issue); so here it is chosen by counting the first
-    BROAD_SEARCH + 1 matches: fewer, and they are read whole; more, and each issue of the page
-    is tested by a regular expression as the index would (Words.pattern), for at most
-    WALK_STEPS (_searched). FTS5 finds a phrase's first matches lazily, but gathers every match
-    of a word's beginning before the first unless the beginning's length is indexed (migration
-    0016): for a longer one the whole words are asked first ("printer"*: 30 ms at 1,000,000;
-    "printer": 0.3 ms)."""
-    if connection.vendor != "sqlite" or not _searching(filters):
-        return False
-    text = filters.q.strip()
-    words = lookups.Words.of(text)
-    if _ADDRESS.fullmatch(text) or not words.words:
-        return False
-    if words.last_is_prefix and len(words.words[-1]) not in INDEXED_BEGINNINGS:
-        return _broad(dataclasses.replace(words, last_is_prefix=False)) or _broad(words)
-    return _broad(words)
-
-
-def _holding(words: lookups.Words, *, walk: bool) -> Q:
-    """The issues holding `words`: from the words index, or (`walk`, SQLite) tested one by
-    one."""
-    if not walk:
-        return Q(number__matches_words=words)
-    text = _SearchedText("reporter_name", "reporter_email", "subject", "description")
-    found = Q(IRegex(text, Value(words.pattern())))
-    if like := words.like():  # SQLite's LIKE, in C, passes a tenth of the rows to Python's re
-        found = Q(lookups.Like(text, Value(like))) & found
-    return found
-
-
-class _SearchedText(Func):
-    """The columns a search reads as one text, for one test an issue (SQLite): a unit
-    separator, which nobody types, between them (SQLite's LIKE ends a text at a NUL). None of
-    them is ever NULL, so they are joined by plain || : Django's Concat wraps each pair in
-    COALESCE, and building and compiling that took a broad search's page 3.3 ms against 2.3
-    (SQLite, 1,000,000 issues, "search: name", both taking turns in one process)."""
-
-    arg_joiner = " || char(31) || "
-    template = "(%(expressions)s)"
-    output_field = TextField()
-
-
-# The steps of SQLite's virtual machine a walking search may take: about 20,000 issues tested
-# (see _searched).
-WALK_STEPS = 350_000
-
-
-def _searched(read: Callable[[bool], list[dict]]) -> list[dict]:
-    """A walking search's rows (_walks): `read(walk=True)`, unless its statements take more
-    than WALK_STEPS; then `read(walk=False)`, the words index's matches looked up and
-    sorted. A walk is quick when the matches are spread through the view's order, and reads the
-    whole view when they lie far down it: "Issue 55" over everything at 1,000,000 issues, whose
-    11,111 matches are all among the older ones, took 538 ms; now 46 ms ("Issue 5", 111,111
-    matches: 1.5 s, now 286 ms; the bench's searches as before)."""
-    connection.ensure_connection()
-    sqlite = connection.connection
-    # SQLite calls the handler each time a statement's count of steps passes a multiple of the
-    # number given, a count a kept prepared statement carries over from its earlier runs: so
-    # the steps are counted here, from now, a thousand at a time (a lone handler at
-    # WALK_STEPS cut every 57th walk short, 8 ms becoming 530 ms).
-    every = min(WALK_STEPS, 1000)
-    calls = itertools.count(1)
-    sqlite.set_progress_handler(lambda: next(calls) * every >= WALK_STEPS, every)
-    try:
-        return read(True)
-    except (OperationalError, sqlite3.OperationalError) as error:  # the latter: DEBUG's logging
-        if "interrupted" not in str(error):
-            raise
-    finally:
-        sqlite.set_progress_handler(None, 0)
-    return read(False)
-
-
-def _broad(words: lookups.Words) -> bool:
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT COUNT(*) FROM (SELECT rowid FROM issue_words WHERE issue_words MATCH %s "
-            "LIMIT %s)",
-            [words.fts5_query(), BROAD_SEARCH + 1],
-        )
-        return cursor.fetchone()[0] > BROAD_SEARCH
 
 
 def _beyond(column: str, key: tuple, *, descending: bool, pk_name: str = "id") -> Q:

@@ -307,7 +307,7 @@ def test_a_page_of_the_queue_costs_the_same_few_queries_at_any_size(count):
 
     # One to authenticate the token (with its user), one for the page: no COUNT, no per row.
     # SQLite first asks its words index for a search's first matches: the whole words, then
-    # the last one's beginning (persistence.queries._holding), a bounded number either way.
+    # the last one's beginning (persistence.text_search.walks), a bounded number either way.
     search = 2 if connection.vendor == "postgresql" else (3, 4)
     expect((queries, shown)).to(equal((2, min(count, 50))))
     expect(filtered in (search if isinstance(search, tuple) else (search,))).to(be_true)

@@ -8,7 +8,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from expects import equal, expect
 
-from issues_adapters.persistence import queries
+from issues_adapters.persistence import text_search
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.queries import DjangoIssueQueries
 from issues_service.queries import QueueFilters
@@ -34,13 +34,13 @@ SEARCHES = {
 @contextlib.contextmanager
 def cut_short(*, broad_search: int, walk_steps: int | None = None):
     """Every search broad past `broad_search` matches, and every walk cut after `walk_steps`."""
-    was = queries.BROAD_SEARCH, queries.WALK_STEPS
-    queries.BROAD_SEARCH = broad_search
-    queries.WALK_STEPS = walk_steps or queries.WALK_STEPS
+    was = text_search.BROAD_SEARCH, text_search.WALK_STEPS
+    text_search.BROAD_SEARCH = broad_search
+    text_search.WALK_STEPS = walk_steps or text_search.WALK_STEPS
     try:
         yield
     finally:
-        queries.BROAD_SEARCH, queries.WALK_STEPS = was
+        text_search.BROAD_SEARCH, text_search.WALK_STEPS = was
 
 
 class With_issues_to_search(With_staff):
@@ -82,17 +82,17 @@ class When_staff_search_for_words(With_issues_to_search):
 @pytest.mark.django_db
 class When_a_search_is_broad(With_issues_to_search):
     """Past BROAD_SEARCH matches SQLite tests each issue of the page with a regular expression
-    instead of reading the index's matches (queries._holding): it finds the same issues."""
+    instead of reading the index's matches (text_search.walks): it finds the same issues."""
 
     def given_every_search_is_broad(self, monkeypatch=None):
-        self.was = queries.BROAD_SEARCH
-        queries.BROAD_SEARCH = 0
+        self.was = text_search.BROAD_SEARCH
+        text_search.BROAD_SEARCH = 0
 
     def because_alice_searches(self):
         try:
             self.results = self.found()
         finally:
-            queries.BROAD_SEARCH = self.was
+            text_search.BROAD_SEARCH = self.was
 
     def it_should_find_the_same_issues(self):
         expect(self.results).to(equal(self.expected()))
@@ -101,7 +101,7 @@ class When_a_search_is_broad(With_issues_to_search):
 @pytest.mark.django_db
 class When_a_broad_search_walks_too_long(With_issues_to_search):
     """Past WALK_STEPS of walking the view without filling its page SQLite stops, and reads the
-    words index's matches instead (queries._searched): it finds the same issues."""
+    words index's matches instead (text_search.read_walking): it finds the same issues."""
 
     def because_alice_searches_with_every_walk_cut_short(self):
         with (
@@ -125,7 +125,7 @@ class When_a_broad_search_walks_too_long(With_issues_to_search):
 
 @pytest.mark.django_db
 class When_the_same_walk_runs_again_and_again(With_issues_to_search):
-    """Each walk's steps are counted from its start (queries._searched): SQLite's own count
+    """Each walk's steps are counted from its start (text_search.read_walking): SQLite's own count
     for a kept prepared statement runs on from its earlier runs, and a budget read from it cut
     every so many walks short however short each one was."""
 

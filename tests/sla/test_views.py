@@ -11,7 +11,7 @@ import time_machine
 from django.http import QueryDict
 from django.utils import timezone
 
-from issues_adapters.persistence import queries as persistence_queries
+from issues_adapters.persistence import text_search
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.queries import DjangoIssueQueries
 from issues_adapters.sla import display, timers
@@ -72,11 +72,11 @@ def flagged(helpdesk, deliver):  # noqa: F811
 
 @contextlib.contextmanager
 def walking_every_search():
-    was, persistence_queries.BROAD_SEARCH = persistence_queries.BROAD_SEARCH, 0
+    was, text_search.BROAD_SEARCH = text_search.BROAD_SEARCH, 0
     try:
         yield
     finally:
-        persistence_queries.BROAD_SEARCH = was
+        text_search.BROAD_SEARCH = was
 
 
 def by_report(issue_ids) -> list:

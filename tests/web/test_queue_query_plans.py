@@ -27,8 +27,9 @@ from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
 
-from issues_adapters.persistence import common_words, lookups, queries
-from issues_adapters.persistence.queries import BROAD_SEARCH, DjangoIssueQueries
+from issues_adapters.persistence import common_words, lookups, text_search
+from issues_adapters.persistence.queries import DjangoIssueQueries
+from issues_adapters.persistence.text_search import BROAD_SEARCH
 from issues_adapters.web.views.staff import filters_from
 from issues_service.queries import QueueFilters
 
@@ -234,7 +235,7 @@ def test_each_queue_views_next_page_is_read_in_order_from_an_index_on_sqlite(see
 
 @pytest.mark.parametrize("view", sorted(SQLITE_SEARCHES))
 def test_each_search_reads_the_words_index_or_a_page_in_order_on_sqlite(seeded, view):
-    """A search counts the words index's first matches (queries._holding), then either looks
+    """A search counts the words index's first matches (text_search.walks), then either looks
     those issues up by number and sorts them (at most BROAD_SEARCH), or, when there are more,
     reads the view in order from an index, testing each issue: never the whole table, and
     never sorting what it read in order."""
@@ -246,7 +247,7 @@ def test_each_search_reads_the_words_index_or_a_page_in_order_on_sqlite(seeded, 
     plans = sqlite_plans(SQLITE_SEARCHES[view])
     text = QueryDict(SQLITE_SEARCHES[view])["q"]
     words = lookups.Words.of(text)
-    if words.words and "@" not in text and not queries._broad(words):
+    if words.words and "@" not in text and not text_search.broad(words):
         # A few issues hold the words: they are read from the index, not found by reading
         # the view in order until it ends (as a search for one issue did before migration 0016).
         assert any("SCAN issue_words VIRTUAL TABLE" in plan for plan in plans), plans
