@@ -1,18 +1,16 @@
 """The queue's text search: words and the beginning of the last one, from the words index
 (migration 0016: PostgreSQL's search_words column, SQLite's FTS5 table kept by triggers)."""
 
-import contextlib
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from expects import equal, expect
 
-from issues_adapters.persistence import text_search
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.queries import DjangoIssueQueries
 from issues_service.queries import QueueFilters
 from tests.api.contexts import ISSUES, With_staff, report_an_issue
+from tests.support.search import cut_short
 
 SEARCHES = {
     "floor 7 jams": "floor",
@@ -29,18 +27,6 @@ SEARCHES = {
     "café": "cafe",
     "@@": "",
 }
-
-
-@contextlib.contextmanager
-def cut_short(*, broad_search: int, walk_steps: int | None = None):
-    """Every search broad past `broad_search` matches, and every walk cut after `walk_steps`."""
-    was = text_search.BROAD_SEARCH, text_search.WALK_STEPS
-    text_search.BROAD_SEARCH = broad_search
-    text_search.WALK_STEPS = walk_steps or text_search.WALK_STEPS
-    try:
-        yield
-    finally:
-        text_search.BROAD_SEARCH, text_search.WALK_STEPS = was
 
 
 class With_issues_to_search(With_staff):
@@ -84,15 +70,9 @@ class When_a_search_is_broad(With_issues_to_search):
     """Past BROAD_SEARCH matches SQLite tests each issue of the page with a regular expression
     instead of reading the index's matches (text_search.walks): it finds the same issues."""
 
-    def given_every_search_is_broad(self, monkeypatch=None):
-        self.was = text_search.BROAD_SEARCH
-        text_search.BROAD_SEARCH = 0
-
-    def because_alice_searches(self):
-        try:
+    def because_alice_searches_with_every_search_broad(self):
+        with cut_short(broad_search=0):
             self.results = self.found()
-        finally:
-            text_search.BROAD_SEARCH = self.was
 
     def it_should_find_the_same_issues(self):
         expect(self.results).to(equal(self.expected()))

@@ -2,7 +2,6 @@
 the timers flagged, newest first, oldest first or by next deadline, forwards and back, read
 from the clocks; their "all matching" count and the side bar's kept count agree with them."""
 
-import contextlib
 import dataclasses
 from datetime import timedelta
 
@@ -11,7 +10,6 @@ import time_machine
 from django.http import QueryDict
 from django.utils import timezone
 
-from issues_adapters.persistence import text_search
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.queries import DjangoIssueQueries
 from issues_adapters.sla import display, timers
@@ -24,6 +22,7 @@ from issues_service.queries import QueueFilters
 from issues_service.time_travel import as_it_was
 from tests.events.support import ALICE
 from tests.sla.test_timers import deliver, helpdesk, report_urgent, reported_at  # noqa: F401
+from tests.support.search import cut_short
 
 
 def every_page(filters: QueueFilters) -> tuple[list, list]:
@@ -70,15 +69,6 @@ def flagged(helpdesk, deliver):  # noqa: F811
     return issues
 
 
-@contextlib.contextmanager
-def walking_every_search():
-    was, text_search.BROAD_SEARCH = text_search.BROAD_SEARCH, 0
-    try:
-        yield
-    finally:
-        text_search.BROAD_SEARCH = was
-
-
 def by_report(issue_ids) -> list:
     return sorted(issue_ids, key=lambda issue_id: (reported_at_of(issue_id), issue_id))
 
@@ -120,7 +110,7 @@ def test_a_view_pages_the_same_forwards_and_back_in_every_order_read_from_the_cl
     # BROAD_SEARCH) each clock's issue tested as the clocks are read.
     person = dataclasses.replace(overdue, q="person2")
     assert every_page(person) == ([flagged[2]], [flagged[2]])
-    with walking_every_search():
+    with cut_short(broad_search=0):
         assert every_page(person) == ([flagged[2]], [flagged[2]])
     queries = DjangoIssueQueries()
     assert queries.count_matching(overdue, 501) == 3 == display.view_counts()["overdue"]

@@ -151,7 +151,7 @@ def sent_by(run) -> list[tuple[str, list]]:
 
 def count_statement(params: str) -> tuple[str, list]:
     """The statement of the view's capped "all matching" count."""
-    filters, _chosen = filters_from(QueryDict(params), "alice")
+    filters = as_filters(params)
     ((sql, values),) = sent_by(lambda: DjangoIssueQueries().count_matching(filters, 501))
     return sql, values
 
@@ -240,7 +240,7 @@ def test_each_search_reads_the_words_index_or_a_page_in_order_on_sqlite(seeded, 
     reads the view in order from an index, testing each issue: never the whole table, and
     never sorting what it read in order."""
     on("sqlite")
-    filters, _chosen = filters_from(QueryDict(SQLITE_SEARCHES[view]), "alice")
+    filters = as_filters(SQLITE_SEARCHES[view])
     sent = sent_by(lambda: DjangoIssueQueries().queue(filters))
     counts = [values for sql, values in sent if sql.startswith("SELECT COUNT(*)")]
     assert all(values[-1] == BROAD_SEARCH + 1 for values in counts), sent
