@@ -160,8 +160,9 @@ class IssueQueries(abc.ABC):
         """Every issue the filters match, across pages, in their order: at most `at_most`."""
 
     @abc.abstractmethod
-    def count_matching(self, filters: QueueFilters, at_most: int) -> int:
-        """How many issues the filters match, counted up to `at_most` (then `at_most`)."""
+    def count_matching(self, filters: QueueFilters, at_most: int) -> int | None:
+        """How many issues the filters match, counted up to `at_most` (then `at_most`); None
+        where they are not counted, as counting them would cost more as the helpdesk grows."""
 
     @abc.abstractmethod
     def attachment(self, attachment_id: uuid.UUID) -> "StoredAttachment | None":

@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from issues_adapters.persistence.models import IssueRecord
@@ -23,6 +25,7 @@ from issues_service.time_travel import as_it_was
 from tests.events.support import ALICE
 from tests.sla.test_timers import deliver, helpdesk, report_urgent, reported_at  # noqa: F401
 from tests.support.search import cut_short
+from tests.web.support import staff_client
 
 
 def every_page(filters: QueueFilters) -> tuple[list, list]:
@@ -115,8 +118,54 @@ def test_a_view_pages_the_same_forwards_and_back_in_every_order_read_from_the_cl
     queries = DjangoIssueQueries()
     assert queries.count_matching(overdue, 501) == 3 == display.view_counts()["overdue"]
     assert queries.count_matching(overdue, 2) == 2
-    assert queries.count_matching(printing, 501) == 1
     assert queries.count_matching(breaching, 501) == 2 == display.view_counts()["breaching_soon"]
+    # Narrowed by another filter, not counted: that would test up to every clock in the view.
+    assert queries.count_matching(printing, 501) is None
+    as_the_queue_asks, _chosen = filters_from(QueryDict("view=overdue"), "alice")
+    assert queries.count_matching(as_the_queue_asks, 501) == 3
+
+
+@pytest.mark.django_db
+def test_an_sla_view_narrowed_by_a_filter_offers_its_issues_to_a_bulk_action_uncounted(
+    helpdesk,  # noqa: F811
+    deliver,  # noqa: F811
+):
+    """More than a page overdue in printing: the box takes every one of them, without saying
+    how many (counting them tested each clock in the view); the view alone is counted."""
+    bus = message_bus()
+    printing = [deliver(lambda: report_urgent(bus, category="printing")) for _ in range(26)]
+    elsewhere = deliver(lambda: report_urgent(bus, category="network"))
+    start = reported_at(printing[0])
+    for _ in range(2):  # the warnings, then the breaches
+        deliver(lambda: timers.tick(bus, now=start + timedelta(minutes=31)))
+    assert display.view_counts()["overdue"] == 27
+    client = staff_client()
+
+    with CaptureQueriesContext(connection) as captured:
+        html = client.get("/staff/?view=overdue&category=printing").content.decode()
+    assert "All issues matching this filter, on every page (the first 500 at most)" in html
+    clocks_read = [q["sql"] for q in captured if 'FROM "sla_clock"' in q["sql"]]
+    assert not [sql for sql in clocks_read if "COUNT(" in sql], clocks_read
+    html = client.get("/staff/?view=overdue").content.decode()
+    assert "All 27 issues matching this filter, on every page" in html
+
+    response = client.post(
+        "/staff/bulk/",
+        {
+            "action": "triage",
+            "category": "hardware",
+            "priority": "low",
+            "all_matching": "on",
+            "filter": "view=overdue&category=printing",
+            "next": "/staff/",
+        },
+        follow=True,
+    )
+    assert "26 triaged." in response.content.decode()
+    assert set(IssueRecord.objects.filter(id__in=printing).values_list("category", flat=True)) == {
+        "hardware"
+    }
+    assert IssueRecord.objects.get(id=elsewhere).category_id == "network"
 
 
 @pytest.mark.django_db

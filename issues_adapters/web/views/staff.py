@@ -292,6 +292,7 @@ def queue(request):
     username = request.user.get_username()
     searching = bool(filters.q and filters.q.strip())
     spans_pages = bool(page.next_cursor or page.previous_cursor)
+    matching = issue_queries().count_matching(filters, BULK_LIMIT + 1)
     sidebar = counts.sidebar(username)
     category_names = reference.category_names  # an issue's category may since be inactive
     chosen_items = tuple(chosen.items())
@@ -328,15 +329,12 @@ def queue(request):
         "kept_bulk_text": kept_forms.kept_bulk_text(request),
         "bulk_filter": urlencode({k: v for k, v in chosen.items() if v}),
         # Offered when the filter spans pages; a capped count, never COUNT(*) of everything
-        # (asked on every page, so that a page costs the same number of queries). A search's
-        # issues are not counted: counting them read every issue the words index offered, a
-        # cost that grew with the helpdesk (bench/queue_page.py); bulk.py takes the first ones.
-        "matching_count": matching
-        if not searching
-        and (matching := issue_queries().count_matching(filters, BULK_LIMIT + 1))
-        and spans_pages
-        else 0,
-        "matching_uncounted": searching and spans_pages,
+        # (asked on every page, so that a page costs the same number of queries). Issues
+        # that are not counted (a search's; count_matching says why): bulk.py takes the
+        # first ones.
+        "matching_count": matching if spans_pages and matching else 0,
+        "matching_uncounted": spans_pages and matching is None,
+        "searching": searching,
         "bulk_limit": BULK_LIMIT,
         "query_string": _query_string(chosen),
         "query_string_without_tag": _query_string(chosen, tag=""),
