@@ -537,9 +537,15 @@ def _searching(filters: QueueFilters) -> bool:
     return bool(filters.q and filters.q.strip())
 
 
+# The orders that read the newest issues first (see text_search.walks).
+_NEWEST_FIRST = {"-reported_at", "-reference"}
+
+
 def _walks(filters: QueueFilters) -> bool:
     """Whether the filters' search tests each issue as a view is read (text_search.walks)."""
-    return _searching(filters) and text_search.walks(filters.q.strip())
+    ordering = filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
+    newest_first = ordering in _NEWEST_FIRST
+    return _searching(filters) and text_search.walks(filters.q.strip(), newest_first=newest_first)
 
 
 # The orderings an SLA view's page is read in from the clocks' own indexes: the column of

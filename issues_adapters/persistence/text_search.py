@@ -47,7 +47,7 @@ BROAD_SEARCH = 500
 INDEXED_BEGINNINGS = {2, 3, 4}  # the lengths of words' beginnings SQLite's index holds
 
 
-def walks(text: str) -> bool:
+def walks(text: str, *, newest_first: bool = False) -> bool:
     """Whether a search for `text` tests each issue of a view as it is read in order, rather
     than reading the words index's matches (_holding). PostgreSQL's planner chooses that by the
     words' statistics; SQLite's reads the FTS table's matches whole and sorts them, a cost that
@@ -58,7 +58,8 @@ def walks(text: str) -> bool:
     WALK_STEPS (read_walking). FTS5 finds a phrase's first matches lazily, but gathers every match
     of a word's beginning before the first unless the beginning's length is indexed (migration
     0016): for a longer one the whole words are asked first ("printer"*: 30 ms at 1,000,000;
-    "printer": 0.3 ms)."""
+    "printer": 0.3 ms). A view read `newest_first` is not walked when even the newest match
+    lies beyond the walk's reach (out_of_reach)."""
     if connection.vendor != "sqlite":
         return False
     words = lookups.Words.of(text)
@@ -66,7 +67,7 @@ def walks(text: str) -> bool:
         return False
     if words.last_is_prefix and len(words.words[-1]) not in INDEXED_BEGINNINGS:
         return broad(dataclasses.replace(words, last_is_prefix=False)) or broad(words)
-    return broad(words)
+    return broad(words) and not (newest_first and out_of_reach(words))
 
 
 def _holding(words: lookups.Words, *, walk: bool) -> Q:
@@ -93,9 +94,10 @@ class _SearchedText(Func):
     output_field = TextField()
 
 
-# The steps of SQLite's virtual machine a walking search may take: about 20,000 issues tested
-# (see read_walking).
+# The steps of SQLite's virtual machine a walking search may take: about WALK_ISSUES issues
+# tested (see read_walking).
 WALK_STEPS = 350_000
+WALK_ISSUES = 20_000
 
 
 def read_walking(read: Callable[[bool], list[dict]]) -> list[dict]:
@@ -122,6 +124,23 @@ def read_walking(read: Callable[[bool], list[dict]]) -> list[dict]:
     finally:
         sqlite.set_progress_handler(None, 0)
     return read(False)
+
+
+def out_of_reach(words: lookups.Words) -> bool:
+    """Whether the newest issue holding `words` was reported more than WALK_ISSUES issues
+    before the newest one, so that walking a view newest first would spend WALK_STEPS and find
+    nothing. The words index's rows are the issues' numbers, given in the order issues are
+    reported, and FTS5 reads its matches from the highest one. A guess, which only chooses how
+    the same page is read: "Issue 55" over everything at 1,000,000 issues, whose newest match
+    is 440,000 issues back, took 53 ms (bench/queue_page.py, "search: old issues only")."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT MAX(number) FROM {IssueRecord._meta.db_table}) - (SELECT rowid "
+            "FROM issue_words WHERE issue_words MATCH %s ORDER BY rowid DESC LIMIT 1)",
+            [words.fts5_query()],
+        )
+        (behind,) = cursor.fetchone()
+    return behind is not None and behind > WALK_ISSUES
 
 
 def broad(words: lookups.Words) -> bool:

@@ -97,7 +97,7 @@ class When_a_broad_search_walks_too_long(With_issues_to_search):
     def it_should_read_each_page_from_the_words_index(self):
         if connection.vendor != "sqlite":
             pytest.skip("PostgreSQL's planner chooses between the walk and the index")
-        pages = [sql for sql in self.sent if "ORDER BY" in sql]
+        pages = [sql for sql in self.sent if "ORDER BY" in sql and 'FROM "issues_issue"' in sql]
         from_index = [sql for sql in pages if "issue_words MATCH" in sql]
         with_words = [q for q in SEARCHES if any(c.isalnum() for c in q)]
         expect(len(from_index)).to(equal(len(with_words)))
@@ -164,6 +164,47 @@ class When_staff_page_through_a_search_whose_issues_are_old(With_staff):
         newest_five = list(reversed(self.old))[:5]
         expect([issue.id for issue in self.chosen_walking]).to(equal(newest_five))
         expect(self.chosen_from_index).to(equal(self.chosen_walking))
+
+
+@pytest.mark.django_db
+class When_a_searchs_newest_match_is_beyond_a_walks_reach(With_staff):
+    """Newest first, a broad search whose newest match was reported more than WALK_ISSUES issues
+    ago is read from the words index, as a walk would only be cut short
+    (text_search.out_of_reach); oldest first, or with that match in reach, it walks."""
+
+    def given_old_matches_then_six_newer_issues(self):
+        self.old = [str(report_an_issue(description=f"Toner jam {n}.")) for n in range(4)]
+        for n in range(6):
+            report_an_issue(description=f"Printer jam {n}.")
+
+    def read(self, **query) -> tuple[list[str], list[str]]:
+        with CaptureQueriesContext(connection) as sent:
+            found = self.client.get(ISSUES, {"q": "toner jam", **query}).json()["results"]
+        pages = [q["sql"] for q in sent.captured_queries if 'FROM "issues_issue"' in q["sql"]]
+        how = ["walked" if "REGEXP" in sql else "from the index" for sql in pages]
+        return [issue["id"] for issue in found], how
+
+    def because_alice_searches_newest_first_and_oldest_first(self):
+        with cut_short(broad_search=0, walk_issues=5):  # the newest match is 6 issues back
+            self.newest_first = self.read()
+            self.oldest_first = self.read(ordering="reported_at")
+        with cut_short(broad_search=0, walk_issues=6):
+            self.in_reach = self.read()
+
+    def it_should_read_the_newest_first_from_the_words_index(self):
+        if connection.vendor != "sqlite":
+            pytest.skip("PostgreSQL's planner chooses between the walk and the index")
+        expect(self.newest_first).to(equal((self.old[::-1], ["from the index"])))
+
+    def it_should_walk_oldest_first(self):
+        if connection.vendor != "sqlite":
+            pytest.skip("PostgreSQL's planner chooses between the walk and the index")
+        expect(self.oldest_first).to(equal((self.old, ["walked"])))
+
+    def it_should_walk_newest_first_when_the_match_is_in_reach(self):
+        if connection.vendor != "sqlite":
+            pytest.skip("PostgreSQL's planner chooses between the walk and the index")
+        expect(self.in_reach).to(equal((self.old[::-1], ["walked"])))
 
 
 @pytest.mark.django_db
