@@ -330,8 +330,8 @@ def queue(request):
         "bulk_filter": urlencode({k: v for k, v in chosen.items() if v}),
         # Offered when the filter spans pages; a capped count, never COUNT(*) of everything
         # (asked on every page, so that a page costs the same number of queries). Issues
-        # that are not counted (a search's; count_matching says why): bulk.py takes the
-        # first ones.
+        # that are not counted (a search's, or an SLA view's narrowed by another filter;
+        # count_matching says why): bulk.py takes the first ones.
         "matching_count": matching if spans_pages and matching else 0,
         "matching_uncounted": spans_pages and matching is None,
         "searching": searching,
