@@ -93,8 +93,7 @@ class InvalidCursor(ValueError):
 
 class DjangoIssueQueries(IssueQueries):
     def queue(self, filters: QueueFilters) -> QueuePage:
-        ordering = filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
-        column, descending = _ORDER_COLUMNS[ordering]
+        column, descending = _ORDER_COLUMNS[_ordering(filters)]
         direction, key = _decode_cursor(filters.cursor, column)
         backwards = direction == "before"
         n = filters.page_size + 1
@@ -184,8 +183,7 @@ class DjangoIssueQueries(IssueQueries):
         return watchers
 
     def matching(self, filters: QueueFilters, at_most: int) -> list[IssueSummary]:
-        ordering = filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
-        column, descending = _ORDER_COLUMNS[ordering]
+        column, descending = _ORDER_COLUMNS[_ordering(filters)]
         order = [f"-{column}", "-id"] if descending else [column, "id"]
         if column == "sla_due_at":
             order = _BY_DEADLINE
@@ -533,6 +531,11 @@ def _open_issues_with_tag(filters: QueueFilters) -> bool:
     )
 
 
+def _ordering(filters: QueueFilters) -> str:
+    """The filters' ordering, or the default one for an ordering the queue does not know."""
+    return filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
+
+
 def _searching(filters: QueueFilters) -> bool:
     return bool(filters.q and filters.q.strip())
 
@@ -543,8 +546,7 @@ _NEWEST_FIRST = {"-reported_at", "-reference"}
 
 def _walks(filters: QueueFilters) -> bool:
     """Whether the filters' search tests each issue as a view is read (text_search.walks)."""
-    ordering = filters.ordering if filters.ordering in _ORDER_COLUMNS else DEFAULT_ORDERING
-    newest_first = ordering in _NEWEST_FIRST
+    newest_first = _ordering(filters) in _NEWEST_FIRST
     return _searching(filters) and text_search.walks(filters.q.strip(), newest_first=newest_first)
 
 

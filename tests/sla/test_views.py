@@ -26,6 +26,7 @@ from tests.events.support import ALICE
 from tests.sla.test_timers import deliver, helpdesk, report_urgent, reported_at  # noqa: F401
 from tests.support.search import cut_short
 from tests.web.support import staff_client
+from tests.web.test_bulk import triage_all_matching
 
 
 def every_page(filters: QueueFilters) -> tuple[list, list]:
@@ -149,18 +150,7 @@ def test_an_sla_view_narrowed_by_a_filter_offers_its_issues_to_a_bulk_action_unc
     html = client.get("/staff/?view=overdue").content.decode()
     assert "All 27 issues matching this filter, on every page" in html
 
-    response = client.post(
-        "/staff/bulk/",
-        {
-            "action": "triage",
-            "category": "hardware",
-            "priority": "low",
-            "all_matching": "on",
-            "filter": "view=overdue&category=printing",
-            "next": "/staff/",
-        },
-        follow=True,
-    )
+    response = triage_all_matching(client, "view=overdue&category=printing")
     assert "26 triaged." in response.content.decode()
     assert set(IssueRecord.objects.filter(id__in=printing).values_list("category", flat=True)) == {
         "hardware"
