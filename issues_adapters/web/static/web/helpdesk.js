@@ -86,15 +86,32 @@
   // Wide screens have room for the filters; a phone shows them on request.
   var moreFilters = document.getElementById("more-filters");
   if (moreFilters && window.matchMedia("(min-width: 761px)").matches) moreFilters.open = true;
+  // `a` sends a form of its own for the current issue alone: the bulk form may have other
+  // issues ticked, or every issue matching the filter, and those stay as the user left them.
   function assignCurrentToMe() {
-    var form = document.getElementById("bulk-form");
-    if (!form || current < 0) return;
-    rows.forEach(function (row, i) {
-      var box = row.querySelector('input[name="issues"]');
-      if (box) box.checked = i === current;
+    var bulk = document.getElementById("bulk-form");
+    if (!bulk || current < 0) return;
+    var id = rows[current].getAttribute("data-issue");
+    var version = rows[current].querySelector('input[name="version:' + id + '"]');
+    var form = document.createElement("form");
+    form.method = "post";
+    form.action = bulk.getAttribute("action");
+    form.hidden = true;
+    [
+      ["csrfmiddlewaretoken", bulk.querySelector('[name="csrfmiddlewaretoken"]').value],
+      ["next", bulk.querySelector('[name="next"]').value],
+      ["action", "assign"],
+      ["assignee", table.getAttribute("data-me")],
+      ["issues", id],
+      ["version:" + id, version ? version.value : ""]
+    ].forEach(function (field) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = field[0];
+      input.value = field[1];
+      form.appendChild(input);
     });
-    form.querySelector('[name="action"]').value = "assign";
-    form.querySelector('[name="assignee"]').value = table.getAttribute("data-me");
+    document.body.appendChild(form);
     form.submit();
   }
 
