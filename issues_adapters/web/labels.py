@@ -37,4 +37,5 @@ ORDERING_LABELS = {
     "priority": _("Least urgent first"),
     "reference": _("Reference"),
     "-reference": _("Reference, highest first"),
+    "sla_due_at": _("Next SLA deadline first"),
 }

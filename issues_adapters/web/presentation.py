@@ -11,6 +11,7 @@ from datetime import datetime
 
 from django.utils.translation import gettext as _
 
+from issues_adapters.sla.display import GOAL_LABELS
 from issues_adapters.web.labels import priority_label, status_label
 from issues_domain.lifecycle import ALLOWED, Action, actions_for_staff
 from issues_domain.values import IssueStatus
@@ -108,6 +109,18 @@ ORGANISING_TITLES = {
 }
 
 
+# What the SLA's events say on the timeline: the policy that applies, a deadline near or missed.
+SLA_TITLES = {
+    "SlaTargeted": lambda data: _("SLA policy %(policy)s applies") % {"policy": data.get("policy")},
+    "SlaWarned": lambda data: _("SLA: %(goal)s due soon") % {"goal": _goal(data)},
+    "SlaBreached": lambda data: _("SLA: %(goal)s overdue") % {"goal": _goal(data)},
+}
+
+
+def _goal(data: dict) -> str:
+    return str(GOAL_LABELS.get(data.get("goal"), data.get("goal")))
+
+
 @dataclass(frozen=True)
 class TimelineEntry:
     kind: str  # the event type, for styling
@@ -183,6 +196,8 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         title = _("Watcher added: %(email)s") % {"email": data.get("email")}
     elif kind == "WatcherRemoved":
         title = _("Watcher removed: %(email)s") % {"email": data.get("email")}
+    elif kind in SLA_TITLES:
+        title = SLA_TITLES[kind](data)
     else:
         title = kind
     files = files_of(event, "internal" if internal else "public")
@@ -242,6 +257,9 @@ def change_phrase(actor: str, kind: str, data: dict) -> str:
         "IssueAwaitingReporter": _("%(actor)s asked the reporter and waits for the answer"),
         "ReporterAnswered": _("%(actor)s answered"),
         "SatisfactionRated": _("%(actor)s rated it"),
+        "SlaTargeted": _("the SLA targets were set"),
+        "SlaWarned": _("an SLA deadline is near"),
+        "SlaBreached": _("an SLA deadline was missed"),
     }.get(kind, _("%(actor)s changed it"))
     return phrase % {"actor": actor, "assignee": data.get("assignee", "")}
 
