@@ -71,6 +71,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The browser's language (Accept-Language), after the session and before CommonMiddleware.
     "django.middleware.locale.LocaleMiddleware",
+    # Before CommonMiddleware, the first to ask for the host (web/error_pages.py).
+    "issues_adapters.web.error_pages.RefuseUnknownHosts",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -14,12 +14,14 @@ from issues_adapters/http/error_pages.py, e.g. 404 `not_found`, 500 `server_erro
 nested too deep is a 400 under `non_field_errors` (parsers.py).
 """
 
+from django.core.exceptions import SuspiciousOperation
 from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from issues_adapters.http import error_pages
 from issues_adapters.persistence.queries import InvalidCursor
 from issues_adapters.texts import translated, translated_errors
 from issues_domain.errors import (
@@ -74,6 +76,10 @@ def api_exception_handler(exc, context):
         return _problem(status.HTTP_409_CONFLICT, exc.code, translated(exc.detail))
     if isinstance(exc, Http404):
         exc = exceptions.NotFound()
+    if isinstance(exc, SuspiciousOperation):
+        # Django's own answer, given here: with DEBUG on, DRF would re-raise it through a path
+        # that needs a renderer not chosen yet (too many query parameters), a 500.
+        return error_pages.suspicious(context["request"], exc)
     if isinstance(exc, exceptions.ParseError):
         exc = exceptions.ValidationError({api_settings.NON_FIELD_ERRORS_KEY: [str(exc.detail)]})
 

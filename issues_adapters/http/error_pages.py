@@ -5,6 +5,8 @@ DRF answers the errors its views raise; these answer the rest: a path no view se
 exception DRF leaves alone, which with DEBUG=0 was Django's HTML 500 page.
 """
 
+import logging
+
 from django.http import JsonResponse
 from django.views import defaults
 from rest_framework.settings import api_settings
@@ -17,6 +19,15 @@ def bad_request(request, exception):
         message = "The request could not be understood."
         return JsonResponse({api_settings.NON_FIELD_ERRORS_KEY: [message]}, status=400)
     return defaults.bad_request(request, exception)
+
+
+def suspicious(request, exception):
+    """A SuspiciousOperation answered as Django answers it with DEBUG off: logged to
+    django.security.<name>, then the 400 above."""
+    logging.getLogger(f"django.security.{type(exception).__name__}").error(
+        str(exception), exc_info=exception, extra={"status_code": 400, "request": request}
+    )
+    return bad_request(request, exception)
 
 
 def permission_denied(request, exception):
