@@ -33,6 +33,7 @@ from django.db import connection
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
+from django.utils.encoding import punycode
 
 from issues_adapters import languages
 from issues_adapters.accounts.languages import language_of_staff
@@ -264,7 +265,7 @@ class DjangoEmailNotifications(Notifications):
 
     def _addresses(self, recipient: Recipient, issue: dict) -> list[str]:
         if recipient.role == RecipientRole.CATEGORY_STAFF:
-            return category_staff_addresses(recipient.name)
+            return [_mailbox("", email) for email in category_staff_addresses(recipient.name)]
         address = self._address(recipient, issue)
         return [address] if address else []
 
@@ -279,11 +280,20 @@ class DjangoEmailNotifications(Notifications):
             if not user or not user["email"]:
                 return ""
             name = f"{user['first_name']} {user['last_name']}".strip()
-            return formataddr((name, user["email"])) if name else user["email"]
+            return _mailbox(name, user["email"])
         if recipient.role == RecipientRole.WATCHER:
-            return recipient.email
-        name = recipient.name or issue["reporter_name"]
-        return formataddr((name, recipient.email)) if name else recipient.email
+            return _mailbox("", recipient.email)
+        return _mailbox(recipient.name or issue["reporter_name"], recipient.email)
+
+
+def _mailbox(name: str, email: str) -> str:
+    """`Name <email>` with a Unicode domain in punycode, as Django's mail sends it:
+    formataddr refuses an address outside ASCII, and the domain accepts Unicode domains. (Not
+    Django's sanitize_address: it folds a long encoded name over lines, which a header refuses.)
+    """
+    local, _, domain = email.rpartition("@")
+    address = f"{local}@{punycode(domain)}"
+    return formataddr((name, address)) if name else address
 
 
 def category_group(category: str) -> str:
