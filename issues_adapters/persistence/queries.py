@@ -93,8 +93,9 @@ class InvalidCursor(ValueError):
 
 class DjangoIssueQueries(IssueQueries):
     def queue(self, filters: QueueFilters) -> QueuePage:
-        column, descending = _ORDER_COLUMNS[_ordering(filters)]
-        direction, key = _decode_cursor(filters.cursor, column)
+        ordering = _ordering(filters)
+        column, descending = _ORDER_COLUMNS[ordering]
+        direction, key = _decode_cursor(filters.cursor, ordering)
         backwards = direction == "before"
         n = filters.page_size + 1
 
@@ -125,8 +126,8 @@ class DjangoIssueQueries(IssueQueries):
         more_before = has_more if backwards else key is not None
         return QueuePage(
             issues=[_summary(row) for row in page],
-            next_cursor=_encode_cursor("after", last, column) if last and more_after else None,
-            previous_cursor=_encode_cursor("before", first, column)
+            next_cursor=_encode_cursor("after", last, ordering) if last and more_after else None,
+            previous_cursor=_encode_cursor("before", first, ordering)
             if first and more_before
             else None,
         )
@@ -675,23 +676,27 @@ def _beyond(column: str, key: tuple, *, descending: bool, pk_name: str = "id") -
     return Q(**{f"{column}__{op}e": value}) & after
 
 
-def _encode_cursor(direction: str, row: dict, column: str) -> str:
-    value = row[column]
+def _encode_cursor(direction: str, row: dict, ordering: str) -> str:
+    """A page link: the row's key in its ordering, and the ordering, so that the link is not
+    followed in another one."""
+    value = row[_ORDER_COLUMNS[ordering][0]]
     value = value.isoformat() if isinstance(value, datetime) else value
-    raw = json.dumps([direction, value, str(row["id"])]).encode()
+    raw = json.dumps([direction, value, str(row["id"]), ordering]).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _decode_cursor(cursor: str | None, column: str) -> tuple[str | None, tuple | None]:
+def _decode_cursor(cursor: str | None, ordering: str) -> tuple[str | None, tuple | None]:
     if not cursor:
         return None, None
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        direction, value, pk = json.loads(raw)
-        if direction not in ("after", "before"):
-            raise ValueError(direction)
-        if column.endswith("_at"):
+        direction, value, pk, made_for = json.loads(raw)
+        if direction not in ("after", "before") or made_for != ordering:
+            raise ValueError(direction, made_for)
+        if _ORDER_COLUMNS[ordering][0].endswith("_at"):
             value = datetime.fromisoformat(value)
+            if value.utcoffset() is None:  # the columns hold instants: naive ones compare with none
+                raise ValueError(value)
         elif not isinstance(value, int):
             raise ValueError(value)
         return direction, (value, uuid.UUID(pk))
