@@ -6,7 +6,7 @@ what the user typed and the domain's own explanation, and changes nothing.
 """
 
 import functools
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
@@ -15,6 +15,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
@@ -35,6 +36,7 @@ from issues_adapters.web import (
     selectors,
 )
 from issues_adapters.web.labels import ORDERING_LABELS, PRIORITY_LABELS
+from issues_adapters.web.panels import ACTIONS as ORGANISING_ACTIONS
 from issues_adapters.web.panels import panels as organising_panels
 from issues_adapters.web.presentation import (
     change_phrase,
@@ -61,12 +63,40 @@ def staff_required(view):
     @functools.wraps(view)
     def wrapped(request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return redirect_to_login(request.get_full_path())
+            return redirect_to_login(_back_after_login(request))
         if not (request.user.is_active and request.user.is_staff):
             raise PermissionDenied(_("Only helpdesk staff can see this page."))
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def _back_after_login(request) -> str:
+    """Where the login page sends the browser back to. A form's address takes only POST, so
+    after a form (the session ended while the page was open) it is the page the form was on:
+    the issue's page, holding what its form held (kept_forms: the login keeps the session's
+    data), else the page of the Referer, else the queue."""
+    if request.method in ("GET", "HEAD"):
+        return request.get_full_path()
+    referer = request.headers.get("Referer", "")
+    same_site = url_has_allowed_host_and_scheme(
+        referer, {request.get_host()}, require_https=request.is_secure()
+    )
+    match = request.resolver_match
+    issue_id = match.kwargs.get("issue_id") if match else None
+    if issue_id is None:
+        if not same_site:
+            return reverse("staff_queue")
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    url = reverse("staff_issue", kwargs={"issue_id": issue_id})
+    action = match.kwargs.get("action") or match.url_name.removeprefix("staff_issue_")
+    # Only a form sent from our own page is kept: another site's must not fill in ours.
+    if same_site and (action in ACTIONS or action in ORGANISING_ACTIONS):
+        alert = _("you were signed out, so nothing was saved. Send it again.")
+        key = kept_forms.keep(request, issue_id, action, request.POST, alert=alert)
+        return f"{url}?{urlencode({'kept': key})}"
+    return url
 
 
 # -- the queue --------------------------------------------------------------------------------
