@@ -52,7 +52,7 @@ def _lines(filters: QueueFilters) -> Iterator[str]:
     for issue in _issues(filters):
         yield writer.writerow(
             [
-                "" if value is None else value
+                _safe(value)
                 for value in (
                     issue.reference,
                     issue.status,
@@ -60,17 +60,21 @@ def _lines(filters: QueueFilters) -> Iterator[str]:
                     issue.category,
                     issue.assignee,
                     issue.reporter_name,
-                    _safe(issue.reporter_email),
+                    issue.reporter_email,
                     issue.reported_at.isoformat(),
                     issue.updated_at.isoformat(),
-                    _safe(issue.description),
+                    issue.description,
                 )
             ]
         )
 
 
-def _safe(text: str) -> str:
-    """A cell a spreadsheet would run as a formula is written as text."""
+def _safe(text: str | None) -> str:
+    """A cell a spreadsheet would run as a formula is written as text. Every cell goes through
+    here: people type names and descriptions, and a username or a category's slug may start
+    with "-", "+" or "@" too."""
+    if text is None:
+        return ""
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
