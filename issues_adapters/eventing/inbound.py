@@ -1,7 +1,7 @@
 """Inbound mail: each new message opens an issue, or comments on the issue it answers.
 
 A message answers an issue when its subject carries the issue's reference (HD-1042) or its
-In-Reply-To / References name one of our Message-IDs. Only the issue's reporter may comment by
+In-Reply-To / References name one of our Message-IDs. Only its reporter or a watcher may comment by
 mail: a message from anybody else that answers an issue is set aside (recorded, with the reason,
 for staff to see in the admin) rather than opening a surprise issue or putting words in the
 reporter's mouth. Mail that we sent ourselves, and automatic replies (Auto-Submitted, bounces),
@@ -32,11 +32,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils.html import strip_tags
 
 from issues_adapters import languages
 from issues_adapters.attachments.storage import configured_limits
 from issues_adapters.attachments.uploads import discarded_unless_kept, store_file
+from issues_adapters.eventing.mail_text import body_text, header_text
 from issues_adapters.eventing.models import InboundMessage, SentMail
 from issues_adapters.eventing.notifications import mail_domain
 from issues_adapters.persistence.models import IssueRecord, RecordedEvent, WatcherRecord
@@ -54,7 +54,7 @@ INBOUND_NAMESPACE = uuid.UUID("5b0c7a52-3f0e-4c5e-9b8e-0d6f1f6a2c11")
 _REFERENCE = re.compile(r"\b(HD-\d+)\b", re.IGNORECASE)
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _UUID = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
-_QUOTE_HEADER = re.compile(r"^On .+ wrote:\s*$")
+_FORWARD = re.compile(r"^\s*(?:fwd?|wg)\s*:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -114,19 +114,13 @@ def message_id_of(raw: Raw, message: EmailMessage | None) -> str:
 
 
 def _plain_body(message: EmailMessage) -> str:
-    part = message.get_body(preferencelist=("plain", "html"))
-    if part is None:
-        return ""
-    text = part.get_content()
-    if part.get_content_type() == "text/html":
-        text = strip_tags(text)
-    kept = []
-    for line in text.replace("\r\n", "\n").split("\n"):
-        if _QUOTE_HEADER.match(line.strip()) or line.strip() == "-- ":
-            break
-        if not line.startswith(">"):
-            kept.append(line)
-    return "\n".join(kept).strip()
+    """What the sender wrote; a forward keeps the mail it forwards (that is its point)."""
+    forward = bool(_FORWARD.match(_subject(message)))
+    return body_text(message.get_body(preferencelist=("plain", "html")), whole=forward)
+
+
+def _subject(message: EmailMessage) -> str:
+    return header_text(str(message.get("Subject", "")))
 
 
 def _answered_issue(message: EmailMessage) -> IssueRecord | None:
@@ -147,7 +141,7 @@ def _answered_issue(message: EmailMessage) -> IssueRecord | None:
                 issue = event and IssueRecord.objects.filter(id=event.issue_id).first()
             if issue:
                 return issue
-    reference = _REFERENCE.search(str(message.get("Subject", "")))
+    reference = _REFERENCE.search(_subject(message))
     if reference:
         return IssueRecord.objects.filter(reference=reference.group(1).upper()).first()
     return None
@@ -166,6 +160,7 @@ def _is_automatic(message: EmailMessage, sender: str) -> bool:
 
 def _act(bus: MessageBus, message: EmailMessage, message_id: str, row: InboundMessage) -> None:
     name, sender = getaddresses([str(message.get("From", ""))])[0]
+    name = header_text(name)
     row.sender = sender[:254]
     if not sender:
         raise SetAside("the message has no sender address")
@@ -242,27 +237,9 @@ def _stored_files(message: EmailMessage) -> tuple:
 
 def _report_or_comment(bus, message, message_id, row, name, sender, body, issue, attachments):
     if issue is not None:
-        comment_id = uuid.uuid5(INBOUND_NAMESPACE, message_id)
-        from_reporter = issue.reporter_email.casefold() == sender.casefold()
-        bus.handle(
-            CommentOnIssue(
-                issue_id=issue.id,
-                author=Actor(ActorRole.REPORTER, issue.reporter_name, issue.reporter_email)
-                if from_reporter
-                else Actor.watcher(sender, name),
-                body=body,
-                visibility="public",
-                comment_id=comment_id,
-                attachments=attachments,
-            )
-        )
-        row.status, row.issue_id, row.comment_id = (
-            InboundMessage.Status.COMMENTED,
-            issue.id,
-            comment_id,
-        )
+        _comment(bus, message_id, row, name, sender, body, issue, attachments)
         return
-    subject = subject_from_mail(str(message.get("Subject", "")))
+    subject = subject_from_mail(_subject(message))
     issue_id = bus.handle(
         ReportIssue(
             reporter_name=(name or sender.split("@")[0])[:200],
@@ -278,6 +255,28 @@ def _report_or_comment(bus, message, message_id, row, name, sender, body, issue,
         )
     )
     row.status, row.issue_id = InboundMessage.Status.REPORTED, issue_id
+
+
+def _comment(bus, message_id, row, name, sender, body, issue, attachments):
+    comment_id = uuid.uuid5(INBOUND_NAMESPACE, message_id)
+    from_reporter = issue.reporter_email.casefold() == sender.casefold()
+    bus.handle(
+        CommentOnIssue(
+            issue_id=issue.id,
+            author=Actor(ActorRole.REPORTER, issue.reporter_name, issue.reporter_email)
+            if from_reporter
+            else Actor.watcher(sender, name),
+            body=body,
+            visibility="public",
+            comment_id=comment_id,
+            attachments=attachments,
+        )
+    )
+    row.status, row.issue_id, row.comment_id = (
+        InboundMessage.Status.COMMENTED,
+        issue.id,
+        comment_id,
+    )
 
 
 def take_in(bus: MessageBus, raw: Raw) -> InboundMessage | None:
@@ -305,7 +304,7 @@ def _take_in(bus: MessageBus, raw: Raw) -> InboundMessage | None:
     subject = ""
     if message is not None and not error:
         try:
-            subject = str(message.get("Subject", ""))[:250]
+            subject = _subject(message)[:250]
         except Exception:
             subject = ""
     row = InboundMessage(message_id=message_id, source=raw.source[:300], subject=subject)
