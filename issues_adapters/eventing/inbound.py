@@ -4,7 +4,9 @@ A message answers an issue when its subject carries the issue's reference (HD-10
 In-Reply-To / References name one of our Message-IDs. Only its reporter or a watcher may comment by
 mail: a message from anybody else that answers an issue is set aside (recorded, with the reason,
 for staff to see in the admin) rather than opening a surprise issue or putting words in the
-reporter's mouth. Mail that we sent ourselves, and automatic replies (Auto-Submitted, bounces),
+reporter's mouth. An answer to a closed issue opens a new issue that follows it up (naming and
+linking the closed one), and one to a merged duplicate goes on to the issue it continues as.
+Mail that we sent ourselves, and automatic replies (Auto-Submitted, bounces),
 are set aside too, so two robots never talk to each other forever.
 
 Exactly one issue or comment per Message-ID: the `InboundMessage` row (unique Message-ID) is
@@ -32,6 +34,8 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import translation
+from django.utils.translation import gettext
 
 from issues_adapters import languages
 from issues_adapters.attachments.storage import configured_limits
@@ -42,8 +46,8 @@ from issues_adapters.eventing.notifications import mail_domain
 from issues_adapters.persistence.models import IssueRecord, RecordedEvent, WatcherRecord
 from issues_adapters.tracing import correlation
 from issues_domain.attachments import safe_filename
-from issues_domain.commands import CommentOnIssue, ReportIssue
-from issues_domain.errors import DomainError, InvalidInput
+from issues_domain.commands import CommentOnIssue, LinkIssues, ReportIssue
+from issues_domain.errors import DomainError, InvalidInput, IssueIsClosed
 from issues_domain.subject import subject_from_mail
 from issues_domain.values import Actor, ActorRole, clean_email
 from issues_service.messagebus import MessageBus
@@ -54,6 +58,7 @@ INBOUND_NAMESPACE = uuid.UUID("5b0c7a52-3f0e-4c5e-9b8e-0d6f1f6a2c11")
 _REFERENCE = re.compile(r"\b(HD-\d+)\b", re.IGNORECASE)
 _MESSAGE_ID = re.compile(r"<([^<>\s]+)>")
 _UUID = re.compile(r"^([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})")
+_FETCH_MAIL = Actor.system("inbound-mail")
 _FORWARD = re.compile(r"^\s*(?:fwd?|wg)\s*:", re.IGNORECASE)
 
 
@@ -124,6 +129,16 @@ def _subject(message: EmailMessage) -> str:
 
 
 def _answered_issue(message: EmailMessage) -> IssueRecord | None:
+    """The issue a message answers; a merged duplicate's answer goes on to what it continues as."""
+    issue = _named_issue(message)
+    for _ in range(10):  # a merge target may itself be merged later; the chain is short
+        if issue is None or issue.merged_into is None:
+            break
+        issue = IssueRecord.objects.filter(id=issue.merged_into).first() or issue
+    return issue
+
+
+def _named_issue(message: EmailMessage) -> IssueRecord | None:
     references = " ".join(str(message.get(name, "")) for name in ("In-Reply-To", "References"))
     ours = [
         found for found in _MESSAGE_ID.findall(references) if found.endswith("@" + mail_domain())
@@ -237,23 +252,36 @@ def _stored_files(message: EmailMessage) -> tuple:
 
 def _report_or_comment(bus, message, message_id, row, name, sender, body, issue, attachments):
     if issue is not None:
-        _comment(bus, message_id, row, name, sender, body, issue, attachments)
-        return
+        try:
+            with transaction.atomic():
+                _comment(bus, message_id, row, name, sender, body, issue, attachments)
+            return
+        except IssueIsClosed:
+            pass  # nothing more happens on a closed issue: the mail opens its follow-up
     subject = subject_from_mail(_subject(message))
+    # The mail's language, when it says one we speak; else the closed issue's; else the default.
+    language = languages.first_of_header(message.get("Content-Language")) or (
+        issue.language if issue is not None else settings.LANGUAGE_CODE
+    )
+    description = body or subject
+    if issue is not None:
+        with translation.override(language):
+            follow_up = gettext("Follow-up to %(reference)s") % {"reference": issue.reference}
+        description = f"{follow_up}\n\n{description}"
     issue_id = bus.handle(
         ReportIssue(
             reporter_name=(name or sender.split("@")[0])[:200],
             reporter_email=sender,
             subject=subject,
-            description=body or subject,
+            description=description,
             attachments=attachments,
             watchers=_copied(message, sender),
-            # The mail's language, when it says one we speak; else the default.
-            language=languages.first_of_header(message.get("Content-Language"))
-            or settings.LANGUAGE_CODE,
+            language=language,
             issue_id=uuid.uuid5(INBOUND_NAMESPACE, message_id),
         )
     )
+    if issue is not None:
+        bus.handle(LinkIssues(issue_id=issue_id, other=issue.reference, actor=_FETCH_MAIL))
     row.status, row.issue_id = InboundMessage.Status.REPORTED, issue_id
 
 

@@ -1,12 +1,13 @@
 """fetch_mail reads a mail's text as its sender meant it: Outlook's windows-1252 labelled
 iso-8859-1, HTML-only mail laid out as lines, no stray control characters; it leaves out the
-quoted mail and the signature below an answer."""
+quoted mail and the signature below an answer; and mail to a closed issue opens its follow-up."""
 
 import mailbox
 import tempfile
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.test import TestCase
 from expects import contain, equal, expect, start_with
@@ -16,6 +17,7 @@ from issues_adapters.eventing.models import InboundMessage
 from issues_adapters.persistence.models import CommentRecord, IssueRecord
 from issues_adapters.wiring import message_bus
 from issues_domain import commands
+from issues_domain.values import Actor
 
 delivered = TestCase.captureOnCommitCallbacks
 
@@ -387,3 +389,101 @@ def reported_by_fred() -> IssueRecord:
         )
     )
     return IssueRecord.objects.get(id=issue_id)
+
+
+@pytest.mark.django_db
+class When_the_reporter_answers_a_closed_issue_by_mail:
+    def given_a_closed_issue_of_theirs(self):
+        self.closed = reported_by_fred()
+        bus, alice = message_bus(), Actor.staff("alice")
+        bus.handle(
+            commands.MarkIssueAsResolved(issue_id=self.closed.id, resolution="Fixed.", actor=alice)
+        )
+        bus.handle(commands.CloseIssue(issue_id=self.closed.id, actor=alice))
+        mail.outbox.clear()
+
+    def because_the_answer_is_fetched(self):
+        with delivered(execute=True):
+            fetched(
+                rfc822(
+                    f"""
+From: Fred Bloggs <fred@example.org>
+To: helpdesk@localhost
+Subject: Re: [{self.closed.reference}] Your issue is resolved
+Message-ID: <after-close@mail.example.org>
+Content-Type: text/plain; charset="utf-8"
+""",
+                    b"It is smoking again.\r\n",
+                )
+            )
+        self.sent = list(mail.outbox)
+        self.inbound = InboundMessage.objects.get()
+        self.follow_up = IssueRecord.objects.filter(id=self.inbound.issue_id).first()
+        self.closed.refresh_from_db()
+
+    def it_should_open_a_new_issue_for_them(self):
+        expect(self.inbound.status).to(equal("reported"))
+        expect((self.follow_up.reporter_email, self.follow_up.status)).to(
+            equal(("fred@example.org", "reported"))
+        )
+
+    def it_should_name_the_closed_issue_in_the_description(self):
+        expect(self.follow_up.description).to(
+            equal(f"Follow-up to {self.closed.reference}\n\nIt is smoking again.")
+        )
+
+    def it_should_keep_the_subject(self):
+        expect(self.follow_up.subject).to(equal("Your issue is resolved"))
+
+    def it_should_link_the_two_issues(self):
+        expect(self.follow_up.links).to(equal({str(self.closed.id): "related"}))
+
+    def it_should_leave_the_closed_issue_closed(self):
+        expect(self.closed.status).to(equal("closed"))
+
+    def it_should_confirm_the_new_issue_to_the_reporter(self):
+        expect([(m.to, self.follow_up.reference in m.subject) for m in self.sent]).to(
+            contain((["Fred Bloggs <fred@example.org>"], True))
+        )
+
+
+@pytest.mark.django_db
+class When_the_reporter_answers_a_duplicate_merged_into_another_issue:
+    def given_freds_issue_merged_into_janes(self):
+        self.duplicate = reported_by_fred()
+        self.target = IssueRecord.objects.get(
+            id=message_bus().handle(
+                commands.ReportIssue(
+                    reporter_name="Jane Doe", reporter_email="jane@example.org", description="Fire."
+                )
+            )
+        )
+        message_bus().handle(
+            commands.MergeIssue(
+                issue_id=self.duplicate.id, into=self.target.reference, actor=Actor.staff("alice")
+            )
+        )
+
+    def because_freds_answer_is_fetched(self):
+        fetched(
+            rfc822(
+                f"""
+From: Fred Bloggs <fred@example.org>
+To: helpdesk@localhost
+Subject: Re: [{self.duplicate.reference}] We have received your report
+Message-ID: <after-merge@mail.example.org>
+Content-Type: text/plain; charset="utf-8"
+""",
+                b"Now there are flames.\r\n",
+            )
+        )
+        self.inbound = InboundMessage.objects.get()
+
+    def it_should_be_a_comment_on_the_issue_it_continues_as(self):
+        comment = CommentRecord.objects.get(issue=self.target)
+        expect((comment.body, comment.author_email)).to(
+            equal(("Now there are flames.", "fred@example.org"))
+        )
+
+    def it_should_open_no_new_issue(self):
+        expect((self.inbound.status, IssueRecord.objects.count())).to(equal(("commented", 2)))
