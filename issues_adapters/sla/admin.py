@@ -4,9 +4,11 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from issues_adapters.persistence.repository import DjangoCategoryCatalogue
 from issues_adapters.sla import policies, timers
 from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord, SlaTimerHold
-from issues_domain.errors import InvalidInput
+from issues_adapters.texts import explanation
+from issues_domain.errors import InvalidInput, UnknownCategory
 
 
 class CalendarForm(forms.ModelForm):
@@ -26,7 +28,9 @@ class CalendarForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         try:
-            policies.calendar_of(BusinessCalendarRecord(**cleaned))
+            policies.refuse_without_working_time(
+                policies.calendar_of(BusinessCalendarRecord(**cleaned))
+            )
         except InvalidInput as error:
             problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.errors.items())
             raise ValidationError(problems) from None
@@ -58,6 +62,9 @@ class PolicyForm(forms.ModelForm):
         for field in ("first_response_minutes", "resolution_minutes"):
             if cleaned.get(field) == 0:
                 self.add_error(field, _("A target must be longer than zero."))
+        category = cleaned.get("category")
+        if category and not DjangoCategoryCatalogue().is_known(category):
+            self.add_error("category", explanation(UnknownCategory(category)))
         return cleaned
 
 

@@ -5,6 +5,8 @@ working hours, holidays that do not overlap, a known time zone and category) is 
 refused as 400 with the field named.
 """
 
+from datetime import time
+
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
@@ -14,6 +16,8 @@ from rest_framework.response import Response
 from issues_adapters.api.views import BAD_REQUEST, STAFF_ERRORS, ApiView, _error
 from issues_adapters.sla import editing
 from issues_adapters.sla.models import SlaPolicyRecord
+from issues_adapters.texts import translated_errors
+from issues_domain.errors import InvalidInput
 from issues_domain.values import Priority
 
 
@@ -39,8 +43,8 @@ class CalendarSerializer(serializers.Serializer):
     working_days = serializers.ListField(
         child=serializers.IntegerField(), max_length=7, required=False, default=list
     )
-    opens_at = serializers.TimeField(required=False, default="09:00")
-    closes_at = serializers.TimeField(required=False, default="17:00")
+    opens_at = serializers.TimeField(required=False, default=time(9))
+    closes_at = serializers.TimeField(required=False, default=time(17))
     round_the_clock = serializers.BooleanField(required=False, default=False)
     holiday_country = serializers.CharField(
         max_length=8,
@@ -94,7 +98,7 @@ class PoliciesApi(ApiView):
         given.is_valid(raise_exception=True)
         if SlaPolicyRecord.objects.filter(name=given.validated_data["name"].strip()).exists():
             raise serializers.ValidationError({"name": [_("A policy has this name already.")]})
-        record = editing.save(given.validated_data)
+        record = _saved(given.validated_data)
         return Response(editing.as_data(record), status=status.HTTP_201_CREATED)
 
 
@@ -124,4 +128,18 @@ class PolicyApi(ApiView):
         name = given.validated_data["name"].strip()
         if SlaPolicyRecord.objects.filter(name=name).exclude(id=record.id).exists():
             raise serializers.ValidationError({"name": [_("A policy has this name already.")]})
-        return Response(editing.as_data(editing.save(given.validated_data, record)))
+        return Response(editing.as_data(_saved(given.validated_data, record)))
+
+
+def _saved(data: dict, record: SlaPolicyRecord | None = None) -> SlaPolicyRecord:
+    """The saved policy, or a 400 with the calendar's errors nested under `calendar`, as the
+    calendar serializer's own are."""
+    try:
+        return editing.save(data, record)
+    except InvalidInput as error:
+        errors = dict(error.errors)
+        calendar = errors.pop("calendar", None)
+        shaped = translated_errors(errors)
+        if calendar:
+            shaped["calendar"] = translated_errors(calendar)
+        raise serializers.ValidationError(shaped) from None

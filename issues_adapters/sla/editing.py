@@ -7,7 +7,7 @@ from django.db import transaction
 
 from issues_adapters.persistence.repository import DjangoCategoryCatalogue
 from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord
-from issues_adapters.sla.policies import national_holidays
+from issues_adapters.sla.policies import national_holidays, refuse_without_working_time
 from issues_domain.business_hours import BusinessCalendar, Holiday
 from issues_domain.errors import InvalidInput, UnknownCategory
 from issues_domain.sla import SlaPolicy
@@ -24,6 +24,11 @@ def check(data: dict) -> None:
         Holiday(item["first_day"], item["last_day"], item.get("name", ""))
         for item in calendar["holidays"]
     ]
+    national: list[Holiday] = []
+    try:
+        national = national_holidays(calendar.get("holiday_country", ""), besides=own)
+    except InvalidInput as error:
+        errors["calendar"] = dict(error.errors)
     try:
         checked = BusinessCalendar.create(
             time_zone=calendar["time_zone"],
@@ -31,15 +36,12 @@ def check(data: dict) -> None:
             opens_at=calendar["opens_at"],
             closes_at=calendar["closes_at"],
             round_the_clock=calendar["round_the_clock"],
-            holidays=own,
+            holidays=own + national,
         )
-    except InvalidInput as error:
-        errors["calendar"] = dict(error.errors)
-        checked = BusinessCalendar.always()
-    try:
-        national_holidays(calendar.get("holiday_country", ""), besides=own)
+        refuse_without_working_time(checked)
     except InvalidInput as error:
         errors.setdefault("calendar", {}).update(error.errors)
+        checked = BusinessCalendar.always()
     try:
         SlaPolicy.create(
             name=data["name"],

@@ -1,7 +1,7 @@
 """The SLA policies admins keep, read as the domain's SlaPolicy (the SlaPolicyBook port)."""
 
 import functools
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import holidays
 
@@ -25,6 +25,12 @@ def calendar_of(record: BusinessCalendarRecord) -> BusinessCalendar:
         round_the_clock=record.round_the_clock,
         holidays=own + national_holidays(record.holiday_country, besides=own),
     )
+
+
+def refuse_without_working_time(calendar: BusinessCalendar, now: datetime | None = None) -> None:
+    """InvalidInput (under working_days) unless the calendar has working time soon: the SLA
+    clocks of every issue its policies apply to would fail on it."""
+    calendar.add(now or datetime.now(UTC), timedelta(0))
 
 
 # A deadline is at most months away; the clocks record the calendar they ran under.

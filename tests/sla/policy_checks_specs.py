@@ -1,0 +1,250 @@
+"""What a policy and its calendar must be before they are saved, in the API and the admin: a
+refusal names the field (calendar fields under `calendar`), never a 500 and never a policy the
+SLA clocks cannot work with."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from expects import contain, equal, expect, have_keys
+
+from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord
+from tests.api.contexts import session_client
+
+POLICIES = "/api/sla-policies/"
+A_CALENDAR = {"name": "Mondays", "time_zone": "UTC", "working_days": [0]}
+A_POLICY = {
+    "name": "P",
+    "priority": "low",
+    "category": "network",
+    "first_response_minutes": 60,
+    "resolution_minutes": 600,
+    "calendar": A_CALENDAR,
+}
+NO_WORKING_TIME = {"working_days": ["No working time within three years."]}
+
+
+class With_an_admin:
+    def given_an_admin(self):
+        self.admin = get_user_model().objects.create_superuser(
+            "boss", password="x", email="boss@example.org"
+        )
+        self.client = session_client(self.admin)
+
+    def post(self, **calendar):
+        return self.client.post(
+            POLICIES, A_POLICY | {"calendar": A_CALENDAR | calendar}, format="json"
+        )
+
+
+class Refused_under_calendar:
+    errors: dict
+
+    def it_should_answer_400_with_each_message_under_its_calendar_field(self):
+        expect((self.response.status_code, self.response.json())).to(
+            equal((400, {"calendar": self.errors}))
+        )
+
+    def it_should_keep_no_policy(self):
+        expect(SlaPolicyRecord.objects.filter(name="P").exists()).to(equal(False))
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_a_calendar_only_its_opening_time(With_an_admin):
+    def because_the_admin_posts_it(self):
+        self.response = self.post(opens_at="08:00")
+
+    def it_should_close_at_five(self):
+        expect(self.response.status_code).to(equal(201))
+        expect(self.response.json()["calendar"]).to(
+            have_keys(opens_at="08:00:00", closes_at="17:00:00")
+        )
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_a_calendar_only_its_closing_time(With_an_admin):
+    def because_the_admin_posts_it(self):
+        self.response = self.post(closes_at="18:00")
+
+    def it_should_open_at_nine(self):
+        expect(self.response.status_code).to(equal(201))
+        expect(self.response.json()["calendar"]).to(
+            have_keys(opens_at="09:00:00", closes_at="18:00:00")
+        )
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_a_calendar_only_a_closing_time_before_nine(
+    With_an_admin, Refused_under_calendar
+):
+    errors = {"working_hours": ["The helpdesk must open before it closes."]}
+
+    def because_the_admin_posts_it(self):
+        self.response = self.post(closes_at="08:00")
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_a_calendar_neither_time(With_an_admin):
+    def because_the_admin_changes_a_policy_to_it(self):
+        created = self.post(opens_at="07:00", closes_at="08:00").json()
+        self.response = self.client.put(f"{POLICIES}{created['id']}/", A_POLICY, format="json")
+
+    def it_should_work_nine_to_five(self):
+        expect(self.response.status_code).to(equal(200))
+        expect(self.response.json()["calendar"]).to(
+            have_keys(opens_at="09:00:00", closes_at="17:00:00")
+        )
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_a_calendar_that_is_a_holiday_forever(
+    With_an_admin, Refused_under_calendar
+):
+    errors = NO_WORKING_TIME
+
+    def because_the_admin_posts_it(self):
+        self.response = self.post(holidays=[{"first_day": "0001-01-01", "last_day": "9999-12-31"}])
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_a_calendar_with_holidays_on_every_working_day_for_three_years(
+    With_an_admin, Refused_under_calendar
+):
+    errors = NO_WORKING_TIME
+
+    def because_the_admin_posts_it(self):
+        self.response = self.post(holidays=[{"first_day": "2020-01-01", "last_day": "2035-12-31"}])
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_a_calendar_in_an_unknown_time_zone(With_an_admin, Refused_under_calendar):
+    errors = {"time_zone": ["Unknown time zone: 'Mars/Olympus'."]}
+
+    def because_the_admin_posts_it(self):
+        self.response = self.post(time_zone="Mars/Olympus")
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_a_calendar_a_day_past_sunday(With_an_admin, Refused_under_calendar):
+    errors = {"working_days": ["Days are 0 (Monday) to 6 (Sunday)."]}
+
+    def because_the_admin_posts_it(self):
+        self.response = self.post(working_days=[7])
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_a_calendar_that_opens_after_it_closes(
+    With_an_admin, Refused_under_calendar
+):
+    errors = {"working_hours": ["The helpdesk must open before it closes."]}
+
+    def because_the_admin_posts_it(self):
+        self.response = self.post(opens_at="18:00", closes_at="08:00")
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_a_calendar_several_faults(With_an_admin, Refused_under_calendar):
+    errors = {
+        "time_zone": ["Unknown time zone: 'Mars/Olympus'."],
+        "working_days": ["Days are 0 (Monday) to 6 (Sunday)."],
+        "working_hours": ["The helpdesk must open before it closes."],
+    }
+
+    def because_the_admin_posts_it(self):
+        self.response = self.post(time_zone="Mars/Olympus", working_days=[7], opens_at="18:00")
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_a_policy_a_mistyped_category(With_an_admin):
+    def because_the_admin_posts_it(self):
+        self.response = self.client.post(POLICIES, A_POLICY | {"category": "emial"}, format="json")
+
+    def it_should_answer_400_naming_the_category(self):
+        expect((self.response.status_code, self.response.json())).to(
+            equal((400, {"category": ["'emial' is not a known category."]}))
+        )
+
+    def it_should_keep_no_policy(self):
+        expect(SlaPolicyRecord.objects.filter(name="P").exists()).to(equal(False))
+
+
+# -- the admin site ----------------------------------------------------------------------------
+
+ADD_CALENDAR = "/admin/sla/businesscalendarrecord/add/"
+ADD_POLICY = "/admin/sla/slapolicyrecord/add/"
+
+
+def calendar_form(**changes) -> dict:
+    return {
+        "name": "Mondays",
+        "time_zone": "UTC",
+        "working_days": "[0]",
+        "opens_at": "09:00",
+        "closes_at": "17:00",
+        "holidays": "[]",
+        "holiday_country": "",
+    } | changes
+
+
+@pytest.mark.django_db
+class When_an_admin_adds_a_calendar_that_is_a_holiday_forever_in_the_admin(With_an_admin):
+    def because_the_admin_saves_it(self):
+        forever = '[["0001-01-01", "9999-12-31", "Forever"]]'
+        self.response = self.client.post(ADD_CALENDAR, calendar_form(holidays=forever))
+
+    def it_should_show_the_form_again_saying_why(self):
+        expect(self.response.status_code).to(equal(200))
+        expect(self.response.content.decode()).to(contain("No working time within three years."))
+
+    def it_should_keep_no_calendar(self):
+        expect(BusinessCalendarRecord.objects.filter(name="Mondays").exists()).to(equal(False))
+
+
+@pytest.mark.django_db
+class When_an_admin_adds_a_working_calendar_in_the_admin(With_an_admin):
+    def because_the_admin_saves_it(self):
+        self.response = self.client.post(ADD_CALENDAR, calendar_form())
+
+    def it_should_keep_it(self):
+        expect(self.response.status_code).to(equal(302))
+        expect(BusinessCalendarRecord.objects.filter(name="Mondays").exists()).to(equal(True))
+
+
+class With_a_calendar(With_an_admin):
+    def given_a_calendar(self):
+        self.calendar = BusinessCalendarRecord.objects.create(
+            name="Mondays", time_zone="UTC", working_days=[0]
+        )
+
+    def policy_form(self, **changes) -> dict:
+        return {
+            "name": "P",
+            "priority": "low",
+            "category": "network",
+            "first_response_minutes": "60",
+            "resolution_minutes": "600",
+            "calendar": str(self.calendar.pk),
+        } | changes
+
+
+@pytest.mark.django_db
+class When_an_admin_adds_a_policy_with_a_mistyped_category_in_the_admin(With_a_calendar):
+    def because_the_admin_saves_it(self):
+        self.response = self.client.post(ADD_POLICY, self.policy_form(category="emial"))
+
+    def it_should_show_the_form_again_naming_the_category(self):
+        expect(self.response.status_code).to(equal(200))
+        expect(self.response.content.decode()).to(
+            contain("&#x27;emial&#x27; is not a known category.")
+        )
+
+    def it_should_keep_no_policy(self):
+        expect(SlaPolicyRecord.objects.filter(name="P").exists()).to(equal(False))
+
+
+@pytest.mark.django_db
+class When_an_admin_adds_a_policy_with_a_known_category_in_the_admin(With_a_calendar):
+    def because_the_admin_saves_it(self):
+        self.response = self.client.post(ADD_POLICY, self.policy_form())
+
+    def it_should_keep_it(self):
+        expect(self.response.status_code).to(equal(302))
+        expect(SlaPolicyRecord.objects.get(name="P").category).to(equal("network"))
