@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 from expects import contain, equal, expect, start_with
 
-from issues_adapters.persistence.models import CommentRecord
-from tests.web.support import issue_in, make_user, row
+from issues_adapters.persistence.models import CommentRecord, WatcherRecord
+from tests.web.support import issue_in, make_user, row, staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +115,31 @@ class When_the_session_ended_before_a_bulk_action_without_a_referer:
 def test_a_signed_out_page_visit_still_returns_to_its_address():
     response = Client().get("/staff/?view=mine")
     expect(response["Location"]).to(equal("/accounts/login/?next=/staff/%3Fview%3Dmine"))
+
+
+class When_a_watcher_with_an_invalid_address_is_added:
+    def given_an_issue(self):
+        self.issue_id = issue_in("assigned")
+        self.client = staff_client()
+
+    def because_they_add_one_the_browser_accepts_and_follow_the_redirect(self):
+        self.sent = self.client.post(
+            issue_url(self.issue_id, "add-watcher"),
+            {"email": "someone@intranet", "expected_version": row(self.issue_id).version},
+        )
+        self.page = self.client.get(self.sent["Location"]).content.decode()
+        start = self.page.index('id="add-watcher-form"')
+        self.watchers_form = self.page[start : self.page.index("</form>", start)]
+
+    def it_should_keep_the_form_on_the_issue_page(self):
+        expect(self.sent["Location"]).to(contain("?kept="))
+
+    def it_should_show_the_error_next_to_the_watchers_field(self):
+        expect(self.watchers_form).to(contain("Enter a valid email address"))
+        expect(self.watchers_form).to(contain('aria-invalid="true"'))
+
+    def it_should_keep_the_typed_address(self):
+        expect(self.watchers_form).to(contain('value="someone@intranet"'))
+
+    def it_should_add_nothing(self):
+        expect(WatcherRecord.objects.filter(issue_id=self.issue_id).count()).to(equal(0))

@@ -521,6 +521,10 @@ def _page_forms(request, issue, allowed, categories, staff) -> dict:
         action_forms["reply"] = form_html.unbound_fields_html(
             forms.ComposerForm, {"expected_version": issue.version}
         )
+    if Action.WATCH in allowed:
+        action_forms["add-watcher"] = form_html.unbound_fields_html(
+            forms.WatcherForm, {"expected_version": issue.version}
+        )
     return action_forms
 
 
@@ -567,9 +571,7 @@ def _render_issue(request, issue_id):
         "issue": issue,
         "report_attachments": issue.attachments_of(None),
         "files_base": files_base,
-        "watcher_form": form_html.unbound_fields_html(
-            forms.WatcherForm, {"expected_version": issue.version}
-        ),
+        "watcher_form": action_forms.get("add-watcher", ""),
         "can_watch": Action.WATCH in allowed,
         "may_be_rated": may_be_rated(issue.status),
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
