@@ -6,7 +6,8 @@ How a POST with `Idempotency-Key: <key>` goes:
    a `running` row for (caller, key). The unique constraint on (caller, key) decides races:
    of two requests with one key, exactly one inserts; the other finds the existing row and
    answers from it:
-   - a different request (method, path, If-Match or body differ) → 422;
+   - a different request (method, path, If-Match or body, a file's content included,
+     differ) → 422;
    - still `running` → 409 `idempotency_key_in_use` (retry later for the real answer);
    - `done` → the stored status, body, `Location` and `ETag`, plus `Idempotent-Replayed: true`,
      executing nothing.
@@ -98,13 +99,25 @@ def caller_of(request: Request) -> str:
 
 
 def _comparable(data):
-    """A multipart body as plain data: its fields, and each file by name and size."""
+    """A multipart body as plain data: its fields, and each file by name, size and content."""
     if not hasattr(data, "lists"):
         return data
     return {
-        name: [[value.name, value.size] if hasattr(value, "chunks") else value for value in values]
+        name: [
+            [value.name, value.size, _content_hash(value)] if hasattr(value, "chunks") else value
+            for value in values
+        ]
         for name, values in data.lists()
     }
+
+
+def _content_hash(upload) -> str:
+    """The file's SHA-256, read in chunks (a file may be 10 MB); left rewound for the view."""
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    return digest.hexdigest()
 
 
 def fingerprint(request: Request) -> str:
