@@ -34,7 +34,8 @@ class PeriodForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        date = forms.DateInput({"type": "date"})
+        # An <input type="date"> takes only ISO dates, whatever the language shows elsewhere.
+        date = forms.DateInput({"type": "date"}, format="%Y-%m-%d")
         self.fields["from"] = forms.DateField(label=gettext_lazy("From"), widget=date)
         self.fields["to"] = forms.DateField(label=gettext_lazy("To"), widget=date)
         self.fields["group_by"] = forms.ChoiceField(
