@@ -35,7 +35,9 @@ class When_staff_send_a_cursor_whose_time_has_no_time_zone(With_staff, Refused_a
 
 
 @pytest.mark.django_db
-class When_staff_send_the_hand_made_cursor_qa_sent_without_its_ordering(With_staff, Refused_as_a_bad_cursor):
+class When_staff_send_the_hand_made_cursor_qa_sent_without_its_ordering(
+    With_staff, Refused_as_a_bad_cursor
+):
     def because_alice_pages_by_deadline_from_it(self):
         made_up = cursor("after", "2026-12-06T10:35:25", str(uuid.uuid4()))
         self.client.raise_request_exception = False
