@@ -1,5 +1,6 @@
 """The public pages: the report form, its confirmation, and the reporter's tracking page."""
 
+import functools
 import math
 import uuid
 
@@ -32,6 +33,7 @@ from issues_adapters.web.rating_form import RatingForm
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain.commands import CommentOnIssue, ReopenIssue, ReportIssue
 from issues_domain.errors import CommandRefused, InvalidInput, StaleVersion
+from issues_domain.lifecycle import is_open
 from issues_domain.values import Actor, IssueReporter
 
 # The confirmation page finds the just-reported issue in a signed cookie, not the session, so
@@ -214,6 +216,20 @@ def track(request, token):
     return _render_track(request, _issue_for(token))
 
 
+def _in_the_issues_language(view):
+    """A tracking page's form answers in the language the page speaks, the issue's, whatever
+    this browser asks for: its errors and alerts are made while the view runs, so it runs in
+    that language. The view gets the issue (its token's, else 404) and the token."""
+
+    @functools.wraps(view)
+    def speaking(request, token):
+        issue = _issue_for(token)
+        with translation.override(languages.spoken(issue.language)):
+            return view(request, issue, token)
+
+    return speaking
+
+
 def _tell(request, issue, message) -> None:
     """A note for the next page, in the reporter's language as that page is."""
     with translation.override(languages.spoken(issue.language)):
@@ -226,13 +242,13 @@ def _reporter(issue) -> Actor:
 
 @csrf_exempt  # checked below, once the upload limits are in place (they must come first)
 @require_POST
-def track_comment(request, token):
-    return _track_comment(request, token, limit_uploads(request))
+@_in_the_issues_language
+def track_comment(request, issue, token):
+    return _track_comment(request, issue, token, limit_uploads(request))
 
 
 @csrf_protect
-def _track_comment(request, token, uploads):
-    issue = _issue_for(token)
+def _track_comment(request, issue, token, uploads):
     data = _post_or_none(request)
     if data is None:
         return _render_track(request, issue, alert=TOO_BIG, status=400)
@@ -285,8 +301,8 @@ def _in_words(seconds: int) -> str:
 
 
 @require_POST
-def track_reopen(request, token):
-    issue = _issue_for(token)
+@_in_the_issues_language
+def track_reopen(request, issue, token):
     data = _post_or_none(request)
     if data is None:
         return _render_track(request, issue, alert=TOO_BIG, status=400)
@@ -304,6 +320,9 @@ def track_reopen(request, token):
             form.add_domain_errors(error)
         except StaleVersion:
             fresh = _issue_for(token)
+            if is_open(fresh.status):  # e.g. this very form, sent twice
+                _tell(request, fresh, gettext_lazy("This issue is already open again."))
+                return redirect("track_issue", token=token)
             kept = data.copy()
             kept["expected_version"] = str(fresh.version)
             alert = _("The helpdesk changed this issue while you were writing; please check it.")
