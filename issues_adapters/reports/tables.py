@@ -8,6 +8,7 @@ import io
 from django.utils.formats import number_format
 from django.utils.safestring import SafeString, mark_safe
 
+from issues_adapters.csv_cells import safe
 from issues_adapters.reports.queries import Report
 
 
@@ -22,7 +23,15 @@ def as_csv(report: Report) -> str:
 
 
 def _cells(report: Report, row: dict) -> list:
-    return ["" if row.get(column) is None else row.get(column) for column in report.columns]
+    """Text cells (a day, a category's slug, an assignee's username) as safe text; numbers as
+    they are, so a negative one stays a number."""
+    return [_csv_cell(row.get(column)) for column in report.columns]
+
+
+def _csv_cell(value):
+    if value is None or isinstance(value, str):
+        return safe(value)
+    return value
 
 
 def filename(report: Report) -> str:

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
+from issues_adapters.csv_cells import safe
 from issues_adapters.web.views.staff import queue_filters, staff_required
 from issues_adapters.wiring import issue_queries
 from issues_service.queries import QueueFilters
@@ -52,7 +53,7 @@ def _lines(filters: QueueFilters) -> Iterator[str]:
     for issue in _issues(filters):
         yield writer.writerow(
             [
-                _safe(value)
+                safe(value)
                 for value in (
                     issue.reference,
                     issue.status,
@@ -67,15 +68,6 @@ def _lines(filters: QueueFilters) -> Iterator[str]:
                 )
             ]
         )
-
-
-def _safe(text: str | None) -> str:
-    """A cell a spreadsheet would run as a formula is written as text. Every cell goes through
-    here: people type names and descriptions, and a username or a category's slug may start
-    with "-", "+" or "@" too."""
-    if text is None:
-        return ""
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 def filename(chosen: dict) -> str:
