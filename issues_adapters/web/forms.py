@@ -14,8 +14,14 @@ from issues_adapters.accounts.models import NotificationSettings
 from issues_adapters.texts import translated
 from issues_adapters.web.labels import PRIORITY_LABELS
 from issues_domain.errors import InvalidInput
-from issues_domain.subject import SUBJECT_MAX_LENGTH
-from issues_domain.values import FollowUp
+from issues_domain.subject import SUBJECT_MAX_LENGTH, clean_subject
+from issues_domain.values import (
+    DESCRIPTION_MAX_LENGTH,
+    FollowUp,
+    IssueReporter,
+    clean_text,
+    validate_all,
+)
 
 PRIORITY_CHOICES = list(PRIORITY_LABELS.items())
 
@@ -63,6 +69,26 @@ class ReportForm(DomainErrorsMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["category"].choices = [("", _("I don't know")), *categories]
         self.fields["name"].widget.attrs["autocomplete"] = "name"
+
+    def clean(self):
+        """The domain's own checks of a report, run on every field, so that one round shows
+        every error: a field Django refused keeps Django's error alone."""
+        data = super().clean()
+        description = data.get("description") or ""
+        try:
+            validate_all(
+                reporter=lambda: IssueReporter.create(data.get("name"), data.get("email")),
+                description=lambda: clean_text(
+                    description, "description", max_length=DESCRIPTION_MAX_LENGTH
+                ),
+                subject=lambda: clean_subject(data.get("subject"), description),
+            )
+        except InvalidInput as error:
+            for field, messages in error.errors.items():
+                name = self.domain_fields.get(field, field)
+                if name in data:
+                    self.add_error(name, [translated(m) for m in messages])
+        return data
 
 
 class TriageForm(VersionedForm):

@@ -105,6 +105,8 @@ def _report(request, uploads):
                 samesite="Lax",
             )
             return response
+    elif uploads.refusal is not None:  # a file past a limit, told in the same round
+        form.add_domain_errors(uploads.refusal)
     return render(request, "web/report.html", {"form": form}, status=400)
 
 
