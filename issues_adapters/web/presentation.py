@@ -43,7 +43,8 @@ def reporter_can_rate(issue) -> bool:
 
 @dataclass(frozen=True)
 class ConversationEntry:
-    """One message on the tracking page: a public comment, or the reporter's reopen reason."""
+    """One message on the tracking page: a public comment, a resolution, or the reporter's
+    reopen reason."""
 
     author_name: str
     author_role: str
@@ -51,10 +52,12 @@ class ConversationEntry:
     created_at: datetime
     reopened: bool = False
     attachments: tuple = ()  # of AttachmentView: the comment's files
+    resolved: bool = False
 
 
 def conversation(comments, history: list[RecordedEventView]) -> list[ConversationEntry]:
-    """The reporter's view: public comments and their own reasons for reopening, in order."""
+    """The reporter's view: public comments, each resolution (kept after a reopen) and their
+    own reasons for reopening, in order."""
     entries = [
         ConversationEntry(
             c.author_name, c.author_role, c.body, c.created_at, attachments=c.attachments
@@ -71,6 +74,18 @@ def conversation(comments, history: list[RecordedEventView]) -> list[Conversatio
         )
         for event in history
         if event.event_type == "IssueReopened" and event.actor_role == "reporter"
+    ]
+    entries += [
+        ConversationEntry(
+            event.actor_name,
+            event.actor_role,
+            event.data.get("resolution", ""),
+            event.occurred_at,
+            attachments=files_of(event),
+            resolved=True,
+        )
+        for event in history
+        if event.event_type == "IssueResolved"
     ]
     return sorted(entries, key=lambda entry: entry.created_at)
 
