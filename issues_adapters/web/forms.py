@@ -219,6 +219,23 @@ class BulkForm(DomainErrorsMixin, forms.Form):
         self.fields["assignee"].choices = [("", "—"), *((n, n) for n in staff)]
         self.fields["category"].choices = [("", "—"), *categories]
 
+    # What each action cannot do without, asked once for all the issues rather than refused
+    # by each of them (a triage takes a category and a priority: Issue.triage).
+    REQUIRED = {
+        "assign": {"assignee": _("Choose whom to assign to.")},
+        "triage": {
+            "category": _("Choose a category to triage with."),
+            "priority": _("Choose a priority to triage with."),
+        },
+    }
+
+    def clean(self):
+        data = super().clean()
+        for field, message in self.REQUIRED.get(data.get("action"), {}).items():
+            if not data.get(field) and field not in self.errors:
+                self.add_error(field, message)
+        return data
+
 
 class LanguageForm(forms.Form):
     language = forms.ChoiceField(label=_("Language of the staff pages and your mail"))

@@ -96,6 +96,13 @@ def _refused_before_any(request, error: InvalidInput):
     return redirect(_safe_next(request))
 
 
+def _refusal(form: forms.BulkForm) -> str:
+    """The form's own words for what is missing (a triage without a category, say), once."""
+    if "action" in form.errors:
+        return _("Choose a bulk action.")
+    return " ".join(message for errors in form.errors.values() for message in errors)
+
+
 def _safe_next(request) -> str:
     target = request.POST.get("next") or reverse("staff_queue")
     if not url_has_allowed_host_and_scheme(target, {request.get_host()}, request.is_secure()):
@@ -134,7 +141,8 @@ def bulk(request):
         request.POST, staff=selectors.active_staff(), categories=selectors.active_categories()
     )
     if not form.is_valid():
-        messages.error(request, _("Choose a bulk action."))
+        messages.error(request, _refusal(form))
+        kept_forms.keep_bulk_text(request, request.POST)
         return redirect(_safe_next(request))
     data, action = form.cleaned_data, form.cleaned_data["action"]
     if action == "tag" and not typed_tags(data["tags"]):
