@@ -271,3 +271,14 @@ class NotificationSettingsForm(forms.ModelForm):
     def __init__(self, *args, categories=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_issue_categories"].choices = list(categories)
+
+    def clean(self):
+        data = super().clean()
+        chose_categories = data.get("new_issues") == NotificationSettings.NewIssues.CATEGORIES
+        if chose_categories and not data.get("new_issue_categories"):
+            # Saved, it would silently mail nothing.
+            self.add_error(
+                "new_issue_categories",
+                _("Tick at least one category, or choose another option for new issues."),
+            )
+        return data
