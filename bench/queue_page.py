@@ -64,6 +64,7 @@ PAGES = {
     "filter: category printing": "/staff/?category=printing",
     "filter: priority urgent": "/staff/?priority=urgent",
     "filter: priority not set": "/staff/?priority=none",
+    "filter: category not set": "/staff/?category=none",
     "filter: assignee alice": "/staff/?assignee=alice",
     "filter: status triaged": "/staff/?status=triaged",
     "filter: tag on-site": "/staff/?tag=on-site",
@@ -273,6 +274,8 @@ def fill_counts() -> None:
             f"WHERE {open_} AND assignee IS NOT NULL GROUP BY assignee "
             "UNION ALL SELECT 'category:' || category, COUNT(*) FROM issues_issue "
             f"WHERE {open_} AND category IS NOT NULL GROUP BY category "
+            "UNION ALL SELECT 'category:none', COUNT(*) FROM issues_issue "
+            f"WHERE {open_} AND category IS NULL "
             "UNION ALL SELECT 'priority:' || priority, COUNT(*) FROM issues_issue "
             f"WHERE {open_} AND priority IS NOT NULL GROUP BY priority "
             "UNION ALL SELECT 'priority:none', COUNT(*) FROM issues_issue "

@@ -304,7 +304,12 @@ class QueueQuery(serializers.Serializer):
         help_text="One status or several separated by commas: "
         + ", ".join(s.value for s in IssueStatus),
     )
-    category = text(50, required=False, allow_blank=True, help_text="A category slug.")
+    category = text(
+        50,
+        required=False,
+        allow_blank=True,
+        help_text="A category slug, or `none`: issues nobody has given a category yet.",
+    )
     priority = serializers.ChoiceField(
         choices=[*PRIORITIES, "none"],
         required=False,

@@ -4,8 +4,10 @@ These rows are storage, not the domain: the repository maps them to and from iss
 objects, and nothing outside issues_adapters ever sees them.
 """
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
+from django.utils.translation import gettext as _
 
 from issues_domain.lifecycle import OPEN_STATUSES
 from issues_domain.values import ActorRole, IssueStatus, Priority, Visibility
@@ -13,6 +15,7 @@ from issues_domain.values import ActorRole, IssueStatus, Priority, Visibility
 PRIORITY_RANK = {None: 0, Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority.URGENT: 4}
 REFERENCE_PREFIX = "HD-"
 FIRST_REFERENCE_NUMBER = 1000
+NOT_SET_CATEGORY = "none"  # no category's slug (Category.clean)
 
 
 class Category(models.Model):
@@ -31,6 +34,11 @@ class Category(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        # The queue's and the API's category filter say "none" for "not set".
+        if self.slug == NOT_SET_CATEGORY:
+            raise ValidationError({"slug": _('"none" is kept for issues without a category.')})
 
 
 class IssueNumber(models.Model):

@@ -28,6 +28,7 @@ from django.db.models.expressions import RawSQL
 from issues_adapters.persistence import lookups, text_search
 from issues_adapters.persistence.kept_statements import Count, Statement
 from issues_adapters.persistence.models import (
+    NOT_SET_CATEGORY,
     PRIORITY_RANK,
     AttachmentRecord,
     IssueRecord,
@@ -460,7 +461,9 @@ def _filtered(
             rows = rows.filter(status__in_statuses=statuses)  # SQLite's partial indexes
         else:
             rows = rows.filter(status__in=statuses)
-    if filters.category:
+    if filters.category == NOT_SET_CATEGORY:  # the issues waiting for triage
+        rows = rows.filter(category_id__isnull=True)
+    elif filters.category:
         rows = rows.filter(category_id=filters.category)
     if filters.priority == "none":
         rows = rows.filter(priority_rank=PRIORITY_RANK[None])

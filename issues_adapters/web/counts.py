@@ -47,8 +47,7 @@ def buckets(state: State) -> set[str]:
     if is_open(state.status):
         found.add("open")
         found.add("unassigned" if state.assignee is None else f"assignee:{state.assignee}")
-        if state.category:
-            found.add(f"category:{state.category}")
+        found.add(f"category:{state.category or 'none'}")
         found.add(f"priority:{state.priority or 'none'}")
         found.update(f"tag:{tag}" for tag in (state.tags or "").split())
     return found

@@ -48,8 +48,8 @@ def truth() -> dict:
         "waiting": sum(row[0] == "waiting" for row in rows),
     }
     for _, _, category, _ in open_rows:
-        if category:
-            found[f"category:{category}"] = found.get(f"category:{category}", 0) + 1
+        key = f"category:{category or 'none'}"
+        found[key] = found.get(key, 0) + 1
     return found
 
 

@@ -73,7 +73,7 @@ def test_the_counts_follow_the_events_as_they_are_handled(django_capture_on_comm
     assert {k: shown[k] for k in _expected_from_issue_rows("alice")} == _expected_from_issue_rows(
         "alice"
     )
-    assert shown["category"] == {"printing": 3}
+    assert shown["category"] == {"printing": 3, "none": 1}
     assert shown["priority"] == {"high": 3, "none": 1}
 
 

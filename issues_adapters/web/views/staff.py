@@ -117,7 +117,9 @@ VIEWS = {
     "breaching_soon": (gettext_lazy("Breaching soon"), OPEN, None),
     "overdue": (gettext_lazy("Overdue"), OPEN, None),
 }
-NOT_SET = "none"  # the priority filter's value for issues nobody has given a priority yet
+# The priority and category filters' value for issues nobody has given one yet (a category's
+# slug is never "none": persistence.models.Category refuses it).
+NOT_SET = "none"
 PRIORITY_VIEWS = [*PRIORITY_LABELS.items(), (NOT_SET, gettext_lazy("Not set"))]
 STATUS_CHOICES = [status.value for status in IssueStatus]
 FILTER_PARAMS = ("view", "status", "category", "priority", "assignee", "q", "tag", "sort")
@@ -238,7 +240,10 @@ def _side_bar(language: str, chosen: tuple, counts: tuple, categories: tuple, ta
             "chosen": dict(chosen),
             "sidebar": counts,
             "sla_counts": counts,
-            "category_counts": categories,
+            "category_counts": [
+                *categories,
+                (NOT_SET, _("Not set"), counts.get(f"category:{NOT_SET}", 0)),
+            ],
             "priority_counts": [
                 (value, label, counts.get(f"priority:{value}", 0))
                 for value, label in PRIORITY_VIEWS
@@ -254,7 +259,7 @@ def _filters(language: str, chosen: tuple, categories: tuple, staff: tuple, queu
         "web/_queue_filters.html",
         {
             "chosen": dict(chosen),
-            "categories": categories,
+            "categories": [*categories, (NOT_SET, _("Not set"))],
             "staff": staff,
             "statuses": STATUS_CHOICES,
             "priorities": PRIORITY_VIEWS,
@@ -298,6 +303,7 @@ def _side_bar_of(chosen: dict, sidebar: dict, categories: list) -> str:
         *((name, n) for name, n in sidebar.items() if isinstance(n, int)),
         *sidebar["sla"].items(),
         *((f"priority:{value}", n) for value, n in sidebar["priority"].items()),
+        (f"category:{NOT_SET}", sidebar["category"].get(NOT_SET, 0)),
     ]
     return _side_bar(
         get_language(),
