@@ -29,8 +29,20 @@ def issue_as_of(request, issue_id):
     queries = issue_queries()
     history = queries.history(issue_id)
     issue = as_it_was(issue_id, history, moment, history_of=queries.history)
-    if issue is None:
+    if issue is None and not history:
         raise Http404(_("The issue had not been reported at that moment."))
+    if issue is None:  # asked about a time before its report: say so, not "page not found"
+        reported = min(history, key=lambda e: e.version)
+        context = {
+            "issue": None,
+            "moment": moment,
+            "not_yet": {
+                "id": issue_id,
+                "reference": reported.data.get("reference", ""),
+                "reported_at": reported.occurred_at,
+            },
+        }
+        return render(request, "web/issue_as_of.html", context, status=404)
     names = selectors.category_names()
     context = {
         "issue": issue,
