@@ -183,7 +183,8 @@ SORTABLE = {
     "reported": ("-reported_at", "reported_at"),
     "updated": ("-updated_at", "updated_at"),
     "priority": ("-priority", "priority"),
-    "sla": ("sla_due_at", "sla_due_at"),  # soonest deadline first, one way only
+    # Soonest deadline first, one way only: no reverse ordering reads the deadlines in order.
+    "sla": ("sla_due_at", None),
 }
 
 
@@ -211,9 +212,11 @@ def _columns(chosen: dict) -> list[dict]:
             first, then = SORTABLE[name]
             current = chosen["sort"] in (first, then)
             column.update(
-                url=_query_string(chosen, sort=then if chosen["sort"] == first else first),
+                url=_query_string(chosen, sort=then if then and chosen["sort"] == first else first),
                 current=current,
                 descending=chosen["sort"].startswith("-") if current else None,
+                one_way=then is None,
+                title=ORDERING_LABELS[first] if then is None else "",
             )
         columns.append(column)
     return columns
@@ -651,6 +654,7 @@ def _issue_action(request, issue_id, action, uploads):
         kept = request.POST.copy()
         kept["expected_version"] = str(change.get("version", ""))
         stale = {"changed_by": change.get("changed_by", _("Somebody"))}
+        stale["typed"] = bool(kept_text(kept))  # a pick or an assign has nothing typed to keep
         return _refused(request, issue_id, action, kept, stale=stale)
     except InvalidInput as error:
         errors = translated_errors(error.errors)
