@@ -5,17 +5,20 @@ links rates nothing)."""
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils import translation
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from issues_adapters import languages
 from issues_adapters.reports.ratings import unsigned
 from issues_adapters.texts import translated
+from issues_adapters.web.presentation import reporter_can_rate
 from issues_adapters.web.rating_form import RatingForm
 from issues_adapters.web.views.public import _issue_for, _post_or_none, _render_track, _tell
-from issues_adapters.wiring import message_bus
+from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain.commands import RateSatisfaction
-from issues_domain.errors import CommandRefused, InvalidInput
+from issues_domain.errors import CommandRefused, InvalidInput, IssueNeverResolved
+from issues_domain.lifecycle import is_open
 
 
 @require_POST
@@ -35,7 +38,7 @@ def rate(request, token):
             form.add_domain_errors(error)
         except CommandRefused as error:
             with translation.override(languages.spoken(issue.language)):
-                alert = translated(error.detail)
+                alert = _nothing_to_rate(issue) or translated(error.detail)
             return _render_track(request, issue, rating_form=form, alert=alert, status=409)
         else:
             _tell(request, issue, gettext_lazy("Thank you for your rating."))
@@ -50,13 +53,37 @@ def rate_link(request, signed):
         raise Http404("No such page.")
     token, score = found
     issue = _issue_for(token)
-    context = {
-        "issue": issue,
-        "token": token,
-        "rating_form": RatingForm(initial={"score": score}),
-    }
     language = languages.spoken(issue.language)  # the reporter's, as on the tracking page
     with translation.override(language):
+        context = {
+            "issue": issue,
+            "token": token,
+            "rating_form": RatingForm(initial={"score": score}),
+            # An old link: the issue was reopened (or merged) since the mail was sent.
+            "nothing_to_rate": _nothing_to_rate(issue),
+        }
         response = render(request, "web/rate.html", context)
     response["Content-Language"] = language
     return response
+
+
+def _nothing_to_rate(issue) -> str:
+    """Why the issue has no resolution to rate now, as its reporter sees it; "" if it has one."""
+    if reporter_can_rate(issue):
+        return ""
+    if issue.merged_into:  # closed by the merge, never resolved itself
+        return _(
+            "Your report was merged into %(reference)s and closed without a resolution of its "
+            "own, so there is nothing to rate here. We keep you informed on %(reference)s."
+        ) % {"reference": issue.merged_into_reference}
+    if is_open(issue.status) and _was_reopened(issue):
+        return _(
+            "This issue was reopened, so there is nothing to rate now. You can rate it once "
+            "it is resolved again."
+        )
+    return translated(IssueNeverResolved().detail)
+
+
+def _was_reopened(issue) -> bool:
+    history = issue_queries().history(issue.id)
+    return any(event.event_type == "IssueReopened" for event in history)
