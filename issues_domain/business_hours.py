@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from issues_domain.errors import InvalidInput
+from issues_domain.texts import Text, gettext_noop
 from issues_domain.values import validate_all
 
 # However sparse a calendar, a deadline is never looked for more than this far ahead.
@@ -89,7 +90,8 @@ class BusinessCalendar:
             if begin + left <= closes:
                 return begin + left
             left -= closes - begin
-        raise InvalidInput.on("working_days", "No working time within three years.")
+        message = Text(gettext_noop("No working time within three years."))
+        raise InvalidInput.on("working_days", message)
 
     def elapsed(self, start: datetime, end: datetime) -> timedelta:
         """Business time between two instants (zero if `end` is not after `start`)."""
@@ -134,35 +136,45 @@ def _zone(name: str) -> zoneinfo.ZoneInfo:
     try:
         return zoneinfo.ZoneInfo(str(name or ""))
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-        raise InvalidInput.on("time_zone", f"Unknown time zone: {name!r}.") from None
+        message = Text(gettext_noop("Unknown time zone: %(name)r."), name=name)
+        raise InvalidInput.on("time_zone", message) from None
 
 
 def _working_days(days, round_the_clock: bool) -> frozenset[int]:
     found = frozenset(int(day) for day in days)
     if any(day not in range(7) for day in found):
-        raise InvalidInput.on("working_days", "Days are 0 (Monday) to 6 (Sunday).")
+        message = Text(gettext_noop("Days are 0 (Monday) to 6 (Sunday)."))
+        raise InvalidInput.on("working_days", message)
     if not found and not round_the_clock:
-        raise InvalidInput.on("working_days", "Choose at least one working day.")
+        raise InvalidInput.on(
+            "working_days", Text(gettext_noop("Choose at least one working day."))
+        )
     return found
 
 
 def _working_hours(opens_at: time, closes_at: time, round_the_clock: bool) -> None:
     if not round_the_clock and opens_at >= closes_at:
-        raise InvalidInput.on("working_hours", "The helpdesk must open before it closes.")
+        message = Text(gettext_noop("The helpdesk must open before it closes."))
+        raise InvalidInput.on("working_hours", message)
 
 
 def _holidays(holidays) -> tuple[Holiday, ...]:
     ordered = tuple(sorted(holidays, key=lambda holiday: holiday.first_day))
     for holiday in ordered:
         if holiday.last_day < holiday.first_day:
-            raise InvalidInput.on("holidays", f"{holiday.name or holiday.first_day} ends early.")
+            message = Text(gettext_noop("%(holiday)s ends early."), holiday=_named(holiday))
+            raise InvalidInput.on("holidays", message)
     for earlier, later in itertools.pairwise(ordered):
         if later.first_day <= earlier.last_day:
+            message = gettext_noop("%(earlier)s overlaps %(later)s.")
             raise InvalidInput.on(
-                "holidays",
-                f"{earlier.name or earlier.first_day} overlaps {later.name or later.first_day}.",
+                "holidays", Text(message, earlier=_named(earlier), later=_named(later))
             )
     return ordered
+
+
+def _named(holiday: Holiday) -> str:
+    return holiday.name or str(holiday.first_day)
 
 
 def calendar_to_data(calendar: BusinessCalendar) -> dict:

@@ -1,16 +1,19 @@
 """SLA policies: targets for first response and resolution, per priority, maybe per category.
 
 A policy with no priority (or no category) matches any; the most specific matching policy
-applies (a category counts before a priority). Targets are business time in the policy's
+applies (a category counts before a priority), so no two policies have the same priority and
+category: which of them applied would be arbitrary. Targets are business time in the policy's
 calendar.
 """
 
 import abc
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
 
 from issues_domain.business_hours import BusinessCalendar
 from issues_domain.errors import InvalidInput
+from issues_domain.texts import Text, gettext_noop
 from issues_domain.values import Priority, validate_all
 
 
@@ -79,14 +82,31 @@ def policy_for(
     )[0]
 
 
+def refuse_a_second_policy_for(
+    priority: str | Priority | None,
+    category: str | None,
+    others: Iterable[tuple[str | None, str | None]],
+) -> None:
+    """InvalidInput naming priority and category if one of the other policies, each given as
+    its (priority, category), has these: the most specific matching policy must be one."""
+    if _scope(priority, category) in {_scope(*other) for other in others}:
+        message = Text(gettext_noop("Another policy has this priority and category already."))
+        raise InvalidInput({"priority": [message], "category": [message]})
+
+
+def _scope(priority: str | Priority | None, category: str | None):
+    return (Priority.parse(priority), category or None)
+
+
 def _positive(value: timedelta, field: str) -> timedelta:
     if not isinstance(value, timedelta) or value <= timedelta(0):
-        raise InvalidInput.on(field, "A target must be longer than zero.")
+        raise InvalidInput.on(field, Text(gettext_noop("A target must be longer than zero.")))
     return value
 
 
 def _named(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise InvalidInput.on("name", "Give the policy a name of at most 100 characters.")
+        message = gettext_noop("Give the policy a name of at most 100 characters.")
+        raise InvalidInput.on("name", Text(message))
     return name

@@ -5,10 +5,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from issues_adapters.persistence.repository import DjangoCategoryCatalogue
-from issues_adapters.sla import policies, timers
+from issues_adapters.sla import editing, policies, timers
 from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord, SlaTimerHold
-from issues_adapters.texts import explanation
+from issues_adapters.texts import explanation, translated_errors
 from issues_domain.errors import InvalidInput, UnknownCategory
+from issues_domain.sla import refuse_a_second_policy_for
 
 
 class CalendarForm(forms.ModelForm):
@@ -32,7 +33,9 @@ class CalendarForm(forms.ModelForm):
                 policies.calendar_of(BusinessCalendarRecord(**cleaned))
             )
         except InvalidInput as error:
-            problems = "; ".join(f"{k}: {' '.join(v)}" for k, v in error.errors.items())
+            problems = "; ".join(
+                f"{k}: {' '.join(v)}" for k, v in translated_errors(error.errors).items()
+            )
             raise ValidationError(problems) from None
         except (TypeError, ValueError) as error:
             raise ValidationError(str(error)) from None
@@ -65,6 +68,16 @@ class PolicyForm(forms.ModelForm):
         category = cleaned.get("category")
         if category and not DjangoCategoryCatalogue().is_known(category):
             self.add_error("category", explanation(UnknownCategory(category)))
+        if not {"priority", "category"} & self.errors.keys():
+            try:
+                refuse_a_second_policy_for(
+                    cleaned.get("priority"),
+                    category,
+                    editing.other_policies_scopes(self.instance if self.instance.pk else None),
+                )
+            except InvalidInput as error:
+                for field, messages in translated_errors(error.errors).items():
+                    self.add_error(field, messages)
         return cleaned
 
 

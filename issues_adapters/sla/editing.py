@@ -10,14 +10,15 @@ from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord
 from issues_adapters.sla.policies import national_holidays, refuse_without_working_time
 from issues_domain.business_hours import BusinessCalendar, Holiday
 from issues_domain.errors import InvalidInput, UnknownCategory
-from issues_domain.sla import SlaPolicy
+from issues_domain.sla import SlaPolicy, refuse_a_second_policy_for
 
 # The domain's names for what the API calls otherwise.
 _FIELDS = {"first_response": "first_response_minutes", "resolution": "resolution_minutes"}
 
 
-def check(data: dict) -> None:
-    """InvalidInput ({"field": [...]}, calendar fields under "calendar") unless it is a policy."""
+def check(data: dict, record: SlaPolicyRecord | None = None) -> None:
+    """InvalidInput ({"field": [...]}, calendar fields under "calendar") unless it is a policy
+    (`record` when it is one already, changed)."""
     errors: dict = {}
     calendar = data["calendar"]
     own = [
@@ -51,6 +52,9 @@ def check(data: dict) -> None:
             resolution=timedelta(minutes=data["resolution_minutes"]),
             calendar=checked,
         )
+        refuse_a_second_policy_for(
+            data.get("priority"), data.get("category"), other_policies_scopes(record)
+        )
     except InvalidInput as error:
         errors.update({_FIELDS.get(name, name): found for name, found in error.errors.items()})
     category = data.get("category")
@@ -60,8 +64,14 @@ def check(data: dict) -> None:
         raise InvalidInput(errors)
 
 
+def other_policies_scopes(record: SlaPolicyRecord | None) -> list[tuple]:
+    """Every other policy's (priority, category)."""
+    others = SlaPolicyRecord.objects.exclude(pk=record.pk) if record else SlaPolicyRecord.objects
+    return list(others.values_list("priority", "category"))
+
+
 def save(data: dict, record: SlaPolicyRecord | None = None) -> SlaPolicyRecord:
-    check(data)
+    check(data, record)
     calendar = data["calendar"]
     with transaction.atomic():
         calendar_record, _ = BusinessCalendarRecord.objects.update_or_create(

@@ -9,6 +9,7 @@ from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord
 from issues_domain.business_hours import BusinessCalendar, Holiday
 from issues_domain.errors import InvalidInput
 from issues_domain.sla import SlaPolicy, SlaPolicyBook
+from issues_domain.texts import Text, gettext_noop
 
 
 def calendar_of(record: BusinessCalendarRecord) -> BusinessCalendar:
@@ -55,9 +56,10 @@ def _public_holidays(country: str, year: int) -> tuple:
     try:
         found = holidays.country_holidays(country, years=range(year - 1, year + _YEARS_AHEAD + 1))
     except NotImplementedError:
-        raise InvalidInput.on(
-            "holiday_country", f"No public holidays are known for {country!r}."
-        ) from None
+        message = Text(
+            gettext_noop("No public holidays are known for %(country)r."), country=country
+        )
+        raise InvalidInput.on("holiday_country", message) from None
     return tuple(sorted(found.items()))
 
 
