@@ -1,0 +1,50 @@
+"""The seeded categories' names speak the reader's language on the public pages (the report
+form's choices, the tracking page); a name an admin typed shows as typed."""
+
+import pytest
+from django.test import Client
+from expects import contain, expect
+
+from issues_adapters.persistence.models import Category
+from tests.web.support import report, token
+
+
+class When_a_german_browser_opens_the_report_form:
+    pytestmark = pytest.mark.django_db
+
+    def given_a_category_an_admin_named(self):
+        Category.objects.create(slug="plotters", name="Plotter farm", position=99)
+
+    def because_it_opens_the_form(self):
+        self.html = Client(HTTP_ACCEPT_LANGUAGE="de").get("/").content.decode()
+
+    def it_should_show_the_seeded_names_in_german(self):
+        expect(self.html).to(contain('<option value="printing">Drucken</option>'))
+        expect(self.html).to(contain('<option value="network">Netzwerk und Verbindung</option>'))
+        expect(self.html).to(contain('<option value="other">Sonstiges</option>'))
+
+    def it_should_show_the_admins_name_as_typed(self):
+        expect(self.html).to(contain('<option value="plotters">Plotter farm</option>'))
+
+
+class When_a_german_reporter_opens_their_tracking_page:
+    pytestmark = pytest.mark.django_db
+
+    def given_an_issue_reported_in_german_about_printing(self):
+        self.issue_id = report(category="printing", language="de")
+
+    def because_they_open_the_page(self):
+        self.html = Client().get(f"/track/{token(self.issue_id)}/").content.decode()
+
+    def it_should_name_the_category_in_german(self):
+        expect(self.html).to(contain("<dt>Kategorie</dt><dd>Drucken</dd>"))
+
+
+class When_an_english_browser_opens_the_report_form:
+    pytestmark = pytest.mark.django_db
+
+    def because_it_opens_the_form(self):
+        self.html = Client(HTTP_ACCEPT_LANGUAGE="en").get("/").content.decode()
+
+    def it_should_show_the_names_as_seeded(self):
+        expect(self.html).to(contain('<option value="printing">Printing</option>'))
