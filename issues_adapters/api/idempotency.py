@@ -112,7 +112,10 @@ def _comparable(data):
 
 
 def _content_hash(upload) -> str:
-    """The file's SHA-256, read in chunks (a file may be 10 MB); left rewound for the view."""
+    """The file's SHA-256, read in chunks (a file may be 10 MB); left rewound for the view. A
+    file past the upload limits is closed already (its request is refused): no content."""
+    if upload.closed:
+        return ""
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

@@ -54,3 +54,20 @@ class When_a_changed_file_of_the_same_name_and_size_is_sent_with_the_key(
         expect(list(AttachmentRecord.objects.values_list("sha256", flat=True))).to(
             equal([sha256(FIRST)])
         )
+
+
+@pytest.mark.django_db
+class When_more_files_than_a_message_takes_are_sent_with_a_key(With_a_reported_issue):
+    """The upload limits close the files past them before the key's fingerprint is taken."""
+
+    def because_sixteen_files_are_sent(self):
+        files = [upload(f"part{n}.txt", b"x", "text/plain") for n in range(16)]
+        self.answer = self.client.post(
+            issue_url(self.issue_id, "attachments"),
+            {"files": files},
+            format="multipart",
+            HTTP_IDEMPOTENCY_KEY="many",
+        )
+
+    def it_should_refuse_them_with_the_file_limit(self):
+        expect((self.answer.status_code, list(self.answer.json()))).to(equal((400, ["files"])))
