@@ -1,9 +1,12 @@
 """Files over the API: attach files to an issue (a comment of files, its words optional), and
 download one (staff). Reporting and commenting take files too (views.AcceptsFiles)."""
 
+import uuid
+
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
-from rest_framework import serializers, status
+from rest_framework import exceptions, serializers, status
 from rest_framework.response import Response
 
 from issues_adapters.api.serializers import AttachmentsOutput, attachment_data
@@ -28,7 +31,7 @@ from issues_adapters.attachments.uploads import discarded_unless_kept
 from issues_adapters.persistence.unit_of_work import saved_issues
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
-from issues_domain.errors import InvalidInput, IssueNotFound
+from issues_domain.errors import InvalidInput
 from issues_domain.texts import Text, gettext_noop
 from issues_domain.values import COMMENT_MAX_LENGTH, Actor, Visibility
 
@@ -110,7 +113,15 @@ class AttachmentApi(ApiView):
         },
     )
     def get(self, request, attachment_id: str):
-        attachment = issue_queries().attachment(parse_issue_id(attachment_id))
+        attachment = issue_queries().attachment(_uuid(attachment_id))
         if attachment is None:
-            raise IssueNotFound("There is no such file.")
+            message = _("There is no such file.")
+            raise exceptions.NotFound(message, code="attachment_not_found")
         return file_response(attachment)
+
+
+def _uuid(value: str) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(value)
+    except ValueError:
+        return None

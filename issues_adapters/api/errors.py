@@ -7,7 +7,8 @@ Bodies, for every endpoint:
   (`If-Match`, `Idempotency-Key`), a bad page link under `cursor`.
 - anything else: `{"code": "<snake_case>", "detail": "<human message>"}`, e.g. 404
   `issue_not_found`, 409 `issue_already_resolved`, 412 `stale_version`, 401
-  `not_authenticated`, 403 `permission_denied`, 429 `throttled` (with `Retry-After`).
+  `not_authenticated` (no credentials or a bad one), 403 `permission_denied`, 429 `throttled`
+  (with `Retry-After`).
 
 What DRF's views do not answer (a path no view serves, a server error) gets the same shapes
 from issues_adapters/http/error_pages.py, e.g. 404 `not_found`, 500 `server_error`; a body
@@ -91,6 +92,9 @@ def api_exception_handler(exc, context):
             response.data = {api_settings.NON_FIELD_ERRORS_KEY: response.data}
         return response
     codes = exc.get_codes()
+    if response.status_code == status.HTTP_401_UNAUTHORIZED:
+        # No credentials and a bad one alike: the one 401 code docs/api.md lists.
+        codes = exceptions.NotAuthenticated.default_code
     response.data = {
         "code": codes if isinstance(codes, str) else exc.default_code,
         "detail": str(exc.detail)
