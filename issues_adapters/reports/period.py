@@ -1,6 +1,7 @@
 """A report's question: which days, grouped how. Checked here, so the API and the dashboard
 refuse the same things with the same words."""
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -11,6 +12,7 @@ from issues_adapters.reports.facts import GROUPINGS
 
 MAX_DAYS = 3 * 366
 DEFAULT_DAYS = 30
+_YYYY_MM_DD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class BadQuestion(Exception):
@@ -36,8 +38,9 @@ def _date(value: str | None, name: str, errors: dict) -> date | None:
     if value is None:
         return None
     try:
-        return date.fromisoformat(value.strip())
-    except ValueError:
+        # fullmatch first: fromisoformat also reads 20261206 and 2026-W49-1.
+        return date.fromisoformat(_YYYY_MM_DD.fullmatch(value)[0])
+    except (TypeError, ValueError):
         errors[name] = [_("Enter a date as YYYY-MM-DD.")]
         return None
 
