@@ -537,7 +537,9 @@ def test_bulk_resolve_without_a_resolution_explains_once_before_changing_any():
 
 
 def test_bulk_without_a_selection_says_so():
-    response = staff_client().post("/staff/bulk/", {"action": "assign"}, follow=True)
+    response = staff_client().post(
+        "/staff/bulk/", {"action": "assign", "assignee": "alice"}, follow=True
+    )
     assert "Choose at least one issue" in response.content.decode()
 
 
