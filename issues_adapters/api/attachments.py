@@ -24,7 +24,6 @@ from issues_adapters.api.views import (
     expected_version,
     parse_issue_id,
     text,
-    validated,
 )
 from issues_adapters.attachments.serving import file_response
 from issues_adapters.attachments.uploads import discarded_unless_kept
@@ -69,7 +68,7 @@ class AttachFilesApi(AcceptsFiles, IssueCommandApi):
     def act(self, request, issue_id: str) -> Response:
         issue_id = parse_issue_id(issue_id)
         expected = expected_version(request)
-        given = validated(FilesFields, request.data)
+        given = self.fields(FilesFields, request)
         attachments = self.stored_files(request)
         if not attachments:
             raise InvalidInput.on("files", Text(gettext_noop("Attach at least one file.")))

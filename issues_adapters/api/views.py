@@ -196,6 +196,14 @@ class AcceptsFiles:
     def stored_files(self, request) -> tuple:
         return uploaded(request, self.uploads)
 
+    def fields(self, serializer_class: type[serializers.Serializer], request) -> dict:
+        """The fields, validated; but past an upload limit the parser stopped reading the body,
+        so fields sent after the files are missing: the limit's refusal answers instead."""
+        data = request.data
+        if self.uploads.refusal is not None:
+            uploaded(request, self.uploads)  # raises it
+        return validated(serializer_class, data)
+
 
 def parse_issue_id(value: str) -> uuid.UUID:
     try:
@@ -433,7 +441,7 @@ class IssuesApi(AcceptsFiles, ApiView):
         return idempotent(request, lambda: self.answering_errors(self.report, request))
 
     def report(self, request) -> Response:
-        given = validated(ReportInput, request.data)
+        given = self.fields(ReportInput, request)
         given["language"] = given.get("language") or languages.spoken(get_language())
         attachments = self.stored_files(request)
         with discarded_unless_kept(attachments):
@@ -502,10 +510,13 @@ class IssueCommandApi(ApiView):
     def stored_files(self, request) -> tuple:
         return ()  # AcceptsFiles stores them
 
+    def fields(self, serializer_class: type[serializers.Serializer], request) -> dict:
+        return validated(serializer_class, request.data)
+
     def act(self, request, issue_id: str) -> Response:
         issue_id = parse_issue_id(issue_id)
         expected = expected_version(request)
-        given = validated(self.input_serializer, request.data)
+        given = self.fields(self.input_serializer, request)
         attachments = self.stored_files(request)
         with discarded_unless_kept(attachments):
             command = self.command(
