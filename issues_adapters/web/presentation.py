@@ -64,30 +64,20 @@ def conversation(comments, history: list[RecordedEventView]) -> list[Conversatio
         )
         for c in comments
     ]
-    entries += [
-        ConversationEntry(
-            event.actor_name,
-            event.actor_role,
-            event.data.get("reason", ""),
-            event.occurred_at,
-            True,
-        )
-        for event in history
-        if event.event_type == "IssueReopened" and event.actor_role == "reporter"
-    ]
-    entries += [
-        ConversationEntry(
-            event.actor_name,
-            event.actor_role,
-            event.data.get("resolution", ""),
-            event.occurred_at,
-            attachments=files_of(event),
-            resolved=True,
-        )
-        for event in history
-        if event.event_type == "IssueResolved"
-    ]
+    for event in history:
+        if event.event_type == "IssueReopened" and event.actor_role == "reporter":
+            entries.append(_message(event, "reason", reopened=True))
+        elif event.event_type == "IssueResolved":
+            entries.append(
+                _message(event, "resolution", attachments=files_of(event), resolved=True)
+            )
     return sorted(entries, key=lambda entry: entry.created_at)
+
+
+def _message(event: RecordedEventView, text: str, **kind) -> ConversationEntry:
+    return ConversationEntry(
+        event.actor_name, event.actor_role, event.data.get(text, ""), event.occurred_at, **kind
+    )
 
 
 def kept_text(data) -> str:

@@ -18,6 +18,7 @@ from issues_adapters.persistence.models import CommentRecord, IssueRecord
 from issues_adapters.wiring import message_bus
 from issues_domain import commands
 from issues_domain.values import Actor
+from tests.events.test_inbound_mail import reported_by_fred
 
 delivered = TestCase.captureOnCommitCallbacks
 
@@ -380,15 +381,6 @@ class When_somebody_forwards_a_mail_to_the_helpdesk:
     def it_should_keep_the_forwarded_mail_which_is_the_point(self):
         expect(self.issue.description).to(start_with("Bitte ansehen.\n-- \nFred\n\nVon: Anna"))
         expect(self.issue.description).to(contain("Der Beamer in Raum 2 geht nicht an."))
-
-
-def reported_by_fred() -> IssueRecord:
-    issue_id = message_bus().handle(
-        commands.ReportIssue(
-            reporter_name="Fred Bloggs", reporter_email="fred@example.org", description="Smoke."
-        )
-    )
-    return IssueRecord.objects.get(id=issue_id)
 
 
 @pytest.mark.django_db

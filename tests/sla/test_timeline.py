@@ -10,6 +10,7 @@ from issues_adapters.sla import timers
 from issues_adapters.wiring import message_bus
 from issues_domain import commands, events
 from tests.events.support import ALICE
+from tests.sla.test_pages import page
 from tests.sla.test_timers import deliver, helpdesk, recorded, report_urgent  # noqa: F401
 from tests.web.support import staff_client
 
@@ -29,22 +30,16 @@ def breached_issue(helpdesk, deliver):  # noqa: F811
     return issue_id
 
 
-def page_of(client, url: str) -> str:
-    answer = client.get(url)
-    assert answer.status_code == 200
-    return answer.content.decode()
-
-
 @pytest.mark.django_db
 def test_the_timeline_says_which_policy_applies_and_which_deadline_is_near_or_missed(
     breached_issue,
 ):
-    page = page_of(staff_client("alice"), f"/staff/issues/{breached_issue}/")
-    assert "SLA policy Urgent applies" in page
-    assert "SLA: First response due soon" in page
-    assert "SLA: First response overdue" in page
+    issue_page = page(staff_client("alice"), f"/staff/issues/{breached_issue}/")
+    assert "SLA policy Urgent applies" in issue_page
+    assert "SLA: First response due soon" in issue_page
+    assert "SLA: First response overdue" in issue_page
     for type_name in ("SlaTargeted", "SlaWarned", "SlaBreached"):
-        assert f">{type_name}" not in page
+        assert f">{type_name}" not in issue_page
 
 
 @pytest.mark.django_db
@@ -62,8 +57,8 @@ def test_the_live_notice_names_what_the_sla_did_not_somebody_changing_it(breache
 def test_german_staff_read_the_sla_entries_and_the_deadline_sort_in_german(breached_issue):
     client = staff_client("alice")
     client.post("/staff/settings/language/", {"language": "de"})
-    page = page_of(client, f"/staff/issues/{breached_issue}/")
-    assert "SLA-Richtlinie Urgent gilt" in page
-    assert "SLA: Erste Antwort bald fällig" in page
-    assert "SLA: Erste Antwort überfällig" in page
-    assert "Nächste SLA-Frist zuerst" in page_of(client, "/staff/")
+    issue_page = page(client, f"/staff/issues/{breached_issue}/")
+    assert "SLA-Richtlinie Urgent gilt" in issue_page
+    assert "SLA: Erste Antwort bald fällig" in issue_page
+    assert "SLA: Erste Antwort überfällig" in issue_page
+    assert "Nächste SLA-Frist zuerst" in page(client, "/staff/")

@@ -16,6 +16,7 @@ from issues_adapters.wiring import message_bus
 from issues_domain import commands
 from issues_domain.values import Actor
 from tests.web.support import issue_in, queue_ids, report, staff_client
+from tests.web.test_queue_fragments import count_of, page
 
 pytestmark = pytest.mark.django_db
 
@@ -25,16 +26,6 @@ ALICE = Actor.staff("alice")
 def delivered():
     """The commands' events handed to the counts as after a real commit."""
     return TestCase.captureOnCommitCallbacks(execute=True)
-
-
-def page(client, path="/staff/") -> str:
-    response = client.get(path)
-    assert response.status_code == 200
-    return response.content.decode()
-
-
-def count_of(html: str, key: str) -> int:
-    return int(re.search(rf'data-count="{key}">(\d+)<', html).group(1))
 
 
 def category_options(html: str) -> list[str]:
