@@ -78,3 +78,14 @@ def _reference_data_after_flush(request):
     from issues_adapters.persistence.reference_data import ensure_default_categories
 
     ensure_default_categories(Category)
+
+
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A request leaves the language it spoke active on its thread (LocaleMiddleware and the
+    staff's choice activate it, and nothing puts it back), so a test after one that spoke
+    German made its messages in German. Each test ends in the default language."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
