@@ -354,8 +354,9 @@ def _detail(*, with_sla: bool = False, with_comments: bool = True, **lookup) -> 
     )
 
 
-def detail_of(issue: Issue) -> IssueDetail:
-    """The read side's view of an issue as the domain holds it (just saved by a command)."""
+def detail_of(issue: Issue, new_events=()) -> IssueDetail:
+    """The read side's view of an issue as the domain holds it (just saved by a command, whose
+    events are `new_events`)."""
     return IssueDetail(
         id=issue.id,
         reference=issue.reference,
@@ -374,7 +375,7 @@ def detail_of(issue: Issue) -> IssueDetail:
         language=issue.language,
         tags=tuple(issue.tags),
         **_organised({str(k): v.value for k, v in issue.links.items()}, issue.merged_into),
-        sla=sla_display.api_data(issue.id),  # as the clocks stood before this change
+        sla=sla_display.api_data(issue.id, new_events=new_events),
         watchers=list(issue.watchers),
         comments=[
             CommentView(

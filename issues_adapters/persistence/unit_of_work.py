@@ -123,7 +123,10 @@ class DjangoUnitOfWork(UnitOfWork):
         events = [self._traced(event) for event in self.issues.save_seen()]
         collected = _saved.get()
         if collected is not None:
-            collected.update((issue.id, detail_of(issue)) for issue in changed)
+            collected.update(
+                (issue.id, detail_of(issue, [e for e in events if e.issue_id == issue.id]))
+                for issue in changed
+            )
         positions = record_events(events)
         self._events = events
         self._committed = True

@@ -106,8 +106,7 @@ def apply_all(taken: list[events.Event], tables: dict = LIVE) -> None:
         for issue_id in sorted(new):
             text, view = stored.get(issue_id, ("[]", None))
             before = decode(text)
-            known = {(item.version, item.op) for item in before}
-            added = [item for item in new[issue_id] if (item.version, item.op) not in known]
+            added = _not_in(before, new[issue_id])
             if added:
                 row = summary(issue_id, before + added)
                 changed.append(row)
@@ -116,6 +115,20 @@ def apply_all(taken: list[events.Event], tables: dict = LIVE) -> None:
                     moved[row["view"]] += 1
         upsert(SlaClock, table, changed)
         _count(moved, tables[SlaViewCount])
+
+
+def _not_in(before: list[ClockOperation], new: list[ClockOperation]) -> list[ClockOperation]:
+    """The new operations `before` does not hold yet: an event taken twice adds nothing."""
+    known = {(item.version, item.op) for item in before}
+    return [item for item in new if (item.version, item.op) not in known]
+
+
+def with_events(operations_text: str, taken: list[events.Event]) -> str:
+    """The operations with those of these events (of the same issue) added, as the row will
+    hold them once the events reach this read model."""
+    before = decode(operations_text)
+    added = _not_in(before, [item for event in taken for item in operations_for(event)])
+    return encode(before + added) if added else operations_text
 
 
 def _count(moved: dict, table: str) -> None:
@@ -161,6 +174,10 @@ def _replayed(operations_text: str) -> IssueClocks:
     and replaying them was most of its badges' cost (bench/queue_page.py); a reading leaves the
     clocks as they are, and new operations are a new text."""
     return IssueClocks.replay(decode(operations_text))
+
+
+def policy_of(operations_text: str) -> str | None:
+    return _replayed(operations_text or "[]").policy
 
 
 def readings_of(operations_text: str, now: datetime) -> dict:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from issues_adapters.persistence.kept_statements import Statement
-from issues_adapters.sla.clocks import readings_of
+from issues_adapters.sla.clocks import policy_of, readings_of, with_events
 from issues_adapters.sla.models import SlaClock, SlaViewCount
 from issues_domain.sla import Goal
 from issues_domain.sla_clock import ClockReading, SlaState
@@ -88,17 +88,20 @@ _CLOCK = Statement(
 )
 
 
-def panel_for(issue_id, now: datetime | None = None) -> dict | None:
-    """The issue's policy and each clock's reading, or None when no policy applies."""
+def panel_for(issue_id, now: datetime | None = None, new_events=()) -> dict | None:
+    """The issue's policy and each clock's reading, or None when no policy applies; with
+    `new_events`, the issue's events just recorded, as the clocks will stand once they reach
+    them (a command's answer: the clocks take its events after the commit)."""
     now = now or timezone.now()
     rows = _CLOCK.rows(issue_id)
-    if not rows:
-        return None
-    readings = readings_of(rows[0]["operations"], now)
+    operations = rows[0]["operations"] if rows else "[]"
+    if new_events:
+        operations = with_events(operations, new_events)
+    readings = readings_of(operations, now)
     if not readings:
         return None
     return {
-        "policy": rows[0]["policy"],
+        "policy": policy_of(operations),
         "clocks": [
             {
                 "goal": goal,
@@ -137,9 +140,9 @@ def panel_of(data: dict | None) -> dict | None:
     }
 
 
-def api_data(issue_id, now: datetime | None = None) -> dict | None:
+def api_data(issue_id, now: datetime | None = None, new_events=()) -> dict | None:
     """The issue JSON's `sla`: the policy, and per goal its state, due time and target."""
-    panel = panel_for(issue_id, now)
+    panel = panel_for(issue_id, now, new_events)
     if panel is None:
         return None
     return {
