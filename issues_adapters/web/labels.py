@@ -1,7 +1,7 @@
 """What the pages call statuses and priorities, in the reader's language."""
 
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 STATUS_LABELS = {
     "reported": pgettext_lazy("status", "Reported"),
@@ -39,3 +39,9 @@ ORDERING_LABELS = {
     "-reference": _("Reference, highest first"),
     "sla_due_at": _("Next SLA deadline first"),
 }
+
+
+def category_label(name: str) -> str:
+    """A seeded category's name in the reader's language (persistence/reference_data.py marks
+    them for translation); a name an admin typed, as typed."""
+    return gettext(name) if name else name

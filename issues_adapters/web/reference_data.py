@@ -8,17 +8,20 @@ gunicorn worker thus sees a change on its next page. A change made without the O
 delete (raw SQL, QuerySet.update on these tables elsewhere) must call stamp_changed().
 """
 
+import dataclasses
 import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.db.models.signals import post_delete, post_migrate, post_save
+from django.utils.translation import get_language
 
 from issues_adapters.canned_replies import store
 from issues_adapters.canned_replies.models import CannedReplyRecord
 from issues_adapters.persistence.kept_statements import Statement
 from issues_adapters.persistence.models import Category
 from issues_adapters.web import selectors
+from issues_adapters.web.labels import category_label
 from issues_adapters.web.models import ReferenceDataStamp
 
 
@@ -31,6 +34,9 @@ class ReferenceData:
 
 
 _kept: tuple[uuid.UUID, ReferenceData] | None = None
+# The kept data with the category names in each language spoken since (the seeded names are
+# marked for translation, persistence/reference_data.py; a name an admin typed stays as typed).
+_spoken: dict[tuple[uuid.UUID, str], ReferenceData] = {}
 
 
 # Read on every staff page: compiled once (persistence/kept_statements.py).
@@ -45,17 +51,37 @@ def stamp() -> uuid.UUID | None:
 
 
 def current() -> ReferenceData:
+    """The reference data, with the category names in the active language."""
+    now, data = _stored()
+    key = (now, get_language())
+    spoken = _spoken.get(key)
+    if spoken is None:
+        spoken = dataclasses.replace(
+            data,
+            categories=[(slug, category_label(name)) for slug, name in data.categories],
+            category_names={
+                slug: category_label(name) for slug, name in data.category_names.items()
+            },
+        )
+        if now is not None:
+            if any(kept_at != now for kept_at, _language in _spoken):
+                _spoken.clear()  # kept under an older stamp
+            _spoken[key] = spoken
+    return spoken
+
+
+def _stored() -> tuple[uuid.UUID | None, ReferenceData]:
     global _kept
     # The stamp first: data read after it is at least as new as the stamp it is kept under.
     now = stamp()
     kept = _kept
     if now is not None and kept is not None and kept[0] == now:
-        return kept[1]
+        return kept
     categories, names = selectors.categories_and_names()
     data = ReferenceData(categories, names, selectors.active_staff(), store.all_replies())
     if now is not None:
         _kept = (now, data)
-    return data
+    return now, data
 
 
 def stamp_changed() -> None:

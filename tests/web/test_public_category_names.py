@@ -6,7 +6,7 @@ from django.test import Client
 from expects import contain, expect
 
 from issues_adapters.persistence.models import Category
-from tests.web.support import report, token
+from tests.web.support import report, staff_client, token
 
 
 class When_a_german_browser_opens_the_report_form:
@@ -48,3 +48,27 @@ class When_an_english_browser_opens_the_report_form:
 
     def it_should_show_the_names_as_seeded(self):
         expect(self.html).to(contain('<option value="printing">Printing</option>'))
+
+
+class When_german_staff_open_the_queue_and_an_issue:
+    pytestmark = pytest.mark.django_db
+
+    def given_an_issue_about_printing_and_alice_speaking_german(self):
+        self.issue_id = report(category="printing")
+        self.client = staff_client("alice")
+        self.client.post("/staff/settings/language/", {"language": "de"})
+
+    def because_she_opens_them(self):
+        self.queue = self.client.get("/staff/").content.decode()
+        self.issue = self.client.get(f"/staff/issues/{self.issue_id}/").content.decode()
+        self.settings = self.client.get("/staff/settings/").content.decode()
+        self.english = staff_client("bob").get("/staff/").content.decode()
+
+    def it_should_name_the_categories_in_german_on_every_page(self):
+        for html in (self.queue, self.issue, self.settings):
+            expect(html).to(contain("Drucken"))
+            expect(html).not_to(contain(">Printing<"))
+
+    def it_should_keep_english_for_english_staff(self):
+        expect(self.english).to(contain("Printing"))
+        expect(self.english).not_to(contain("Drucken"))

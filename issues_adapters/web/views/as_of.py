@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from issues_adapters.web import selectors
+from issues_adapters.web import reference_data
 from issues_adapters.web.presentation import timeline
 from issues_adapters.wiring import issue_queries
 from issues_service.time_travel import as_it_was
@@ -43,7 +43,7 @@ def issue_as_of(request, issue_id):
             },
         }
         return render(request, "web/issue_as_of.html", context, status=404)
-    names = selectors.category_names()
+    names = reference_data.current().category_names
     context = {
         "issue": issue,
         "moment": moment,

@@ -22,6 +22,7 @@ from issues_adapters.api.throttling import AnonymousReportThrottle, ReporterComm
 from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
 from issues_adapters.texts import translated
 from issues_adapters.web import forms, selectors
+from issues_adapters.web.labels import category_label
 from issues_adapters.web.presentation import (
     conversation,
     reporter_can_comment,
@@ -63,7 +64,7 @@ def report(request):
 
 @csrf_protect
 def _report(request, uploads):
-    categories = [(slug, _category_name(name)) for slug, name in selectors.active_categories()]
+    categories = [(slug, category_label(name)) for slug, name in selectors.active_categories()]
     if request.method == "GET":
         return render(request, "web/report.html", {"form": forms.ReportForm(categories=categories)})
     data = _post_or_none(request)
@@ -108,12 +109,6 @@ def _report(request, uploads):
     elif uploads.refusal is not None:  # a file past a limit, told in the same round
         form.add_domain_errors(uploads.refusal)
     return render(request, "web/report.html", {"form": form}, status=400)
-
-
-def _category_name(name: str) -> str:
-    """A seeded category's name in the page's language (persistence.reference_data marks them);
-    a name an admin typed, as typed."""
-    return _(name) if name else name
 
 
 def _too_often(request, form, wait: float | None):
@@ -194,7 +189,7 @@ def _render_track_page(request, issue, comment_form, reopen_form, rating_form, a
         # The reporter's view holds public comments only, and their own reopen reasons.
         "comments": conversation(issue.comments, history),
         "resolution_attachments": resolution_files(history),
-        "category_name": _category_name(selectors.category_names().get(issue.category, ""))
+        "category_name": category_label(selectors.category_names().get(issue.category, ""))
         if issue.category
         else "",
         "comment_form": comment_form or forms.ReporterCommentForm(),

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from issues_adapters.accounts import languages
 from issues_adapters.accounts.preferences import read_unsubscribe_token, settings_of, turn_off
-from issues_adapters.web import forms, selectors
+from issues_adapters.web import forms, reference_data
 from issues_adapters.web.views.staff import staff_required
 from issues_service.notifications import StaffMail
 
@@ -32,7 +32,7 @@ MAIL_NAMES = {
 @staff_required
 def staff_settings(request):
     chosen = settings_of(request.user)
-    categories = selectors.active_categories()
+    categories = reference_data.current().categories
     if request.method == "POST":
         form = forms.NotificationSettingsForm(request.POST, instance=chosen, categories=categories)
         if form.is_valid():
@@ -51,7 +51,7 @@ def language_form(request) -> forms.LanguageForm:
 def render_settings(request, *, mail=None, language=None, status=200):
     """The settings page: mail on one form, the language on another (each saved on its own)."""
     mail = mail or forms.NotificationSettingsForm(
-        instance=settings_of(request.user), categories=selectors.active_categories()
+        instance=settings_of(request.user), categories=reference_data.current().categories
     )
     context = {"form": mail, "language_form": language or language_form(request)}
     return render(request, "web/settings.html", context, status=status)
