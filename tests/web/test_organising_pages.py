@@ -5,6 +5,9 @@ import pytest
 from django.test import Client
 
 from issues_adapters.canned_replies.models import CannedReplyRecord
+from issues_adapters.wiring import message_bus
+from issues_domain import commands
+from issues_domain.values import Actor
 from tests.web.support import (
     comment,
     issue_in,
@@ -95,10 +98,22 @@ def test_merging_on_the_issue_page_closes_the_duplicate_and_points_everyone_at_t
     assert f"{row(duplicate).reference} was merged into this issue" in target_page
     assert "dup@example.org" in target_page
 
+    # The duplicate's reporter follows the target: their reply there (by mail) is theirs.
+    message_bus().handle(
+        commands.CommentOnIssue(
+            issue_id=target,
+            author=Actor.watcher("dup@example.org", "Dee Duplicate"),
+            body="Still jammed here.",
+            visibility="public",
+        )
+    )
+
     tracking = Client().get(f"/track/{token(duplicate)}/").content.decode()
     assert f"Your report continues as {reference}" in tracking
     assert "We are replacing the drum today." in tracking
     assert "Vendor contract number 42." not in tracking
+    assert "<strong>Dee Duplicate</strong>" in tracking
+    assert "Dee Duplicate (helpdesk)" not in tracking
 
 
 def test_a_refused_merge_says_why_and_keeps_what_was_typed():
