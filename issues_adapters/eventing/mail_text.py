@@ -15,11 +15,13 @@ _READ_AS_WINDOWS_1252 = {"ascii", "iso8859-1", "cp1252"}
 # Every C0 and C1 control but tab and newline (carriage returns are turned into newlines first).
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
-# Where the quoted mail below an answer starts (Gmail, Apple Mail, Thunderbird, Outlook).
+# Where the quoted mail below an answer starts (Gmail, Apple Mail, Thunderbird; Outlook).
 _QUOTE_HEADERS = (
     re.compile(r"^On .+ wrote:$"),
     re.compile(r"^Am .+ schrieb .+:$"),
-    re.compile(r"^-{2,} ?(Original Message|Ursprüngliche Nachricht) ?-{2,}$", re.IGNORECASE),
+)
+_ORIGINAL_MESSAGE = re.compile(
+    r"^-{2,} ?(Original Message|Ursprüngliche Nachricht) ?-{2,}$", re.IGNORECASE
 )
 # Outlook's header block of the answered mail: From:/Von: after a blank line, then Sent:, To: …
 _OUTLOOK_FROM = re.compile(r"^(From|Von):\s")
@@ -78,7 +80,8 @@ def body_text(part: EmailMessage | None, *, whole: bool = False) -> str:
     if part.get_content_type() == "text/html":
         text = html_text(text)
     text = printable(text)
-    return (text if whole else own_words(text)).strip()
+    # Trimmed to nothing, the reading was wrong: the sender's words matter more than a quote.
+    return (not whole and own_words(text).strip()) or text.strip()
 
 
 def own_words(text: str) -> str:
@@ -87,26 +90,38 @@ def own_words(text: str) -> str:
     lines = text.split("\n")
     kept = []
     for number, line in enumerate(lines):
-        following = lines[number + 1].strip() if number + 1 < len(lines) else ""
-        if _starts_the_rest(line.strip(), following, previous=kept[-1] if kept else ""):
+        if _starts_the_rest(lines, number, previous=kept[-1] if kept else ""):
             break
         if not line.startswith(">"):
             kept.append(line)
     return "\n".join(kept)
 
 
-def _starts_the_rest(line: str, following: str, previous: str) -> bool:
+def _starts_the_rest(lines: list[str], number: int, previous: str) -> bool:
+    line = lines[number].strip()
+    following = lines[number + 1].strip() if number + 1 < len(lines) else ""
     if line == _SIGNATURE_SEPARATOR:
         return True
-    # Gmail wraps a long "On … wrote:" onto a second line.
+    if _ORIGINAL_MESSAGE.match(line):
+        return True
+    # "On … wrote:" ends the sender's words only when the quote follows it, as mail clients
+    # write it; the sender may well write such a line themselves. Gmail wraps a long one.
     for header in _QUOTE_HEADERS:
-        if header.match(line) or (following and header.match(f"{line} {following}")):
-            return True
+        if header.match(line):
+            return _quote_follows(lines, number + 1)
+        if following and header.match(f"{line} {following}"):
+            return _quote_follows(lines, number + 2)
     return (
         bool(_OUTLOOK_FROM.match(line))
         and not previous.strip()
         and bool(_OUTLOOK_NEXT.match(following))
     )
+
+
+def _quote_follows(lines: list[str], start: int) -> bool:
+    """Whether the first line from `start` on that is not blank is quoted (> …)."""
+    rest = (line.strip() for line in lines[start:])
+    return next((line for line in rest if line), "").startswith(">")
 
 
 def html_text(html: str) -> str:

@@ -306,9 +306,9 @@ class When_the_quoted_mail_and_signature_are_left_out:
                 "english": "Yes.\n\nOn Fri, 4 Dec 2026 at 10:00, Helpdesk <helpdesk@localhost> "
                 "wrote:\n> Is it on?",
                 "wrapped": "Yes.\n\nOn Fri, 4 Dec 2026 at 10:00, Helpdesk <\n"
-                "helpdesk@localhost> wrote:\nIs it on?",
+                "helpdesk@localhost> wrote:\n> Is it on?",
                 "german": "Ja.\n\nAm 04.12.2026 um 10:00 schrieb Helpdesk <helpdesk@localhost>:\n"
-                "Ist er an?",
+                "\n> Ist er an?",
                 "original": "Yes.\n\n-----Original Message-----\nFrom: Helpdesk\nIs it on?",
                 "ursprüngliche": "Ja.\n\n-----Ursprüngliche Nachricht-----\nVon: Helpdesk\nAn?",
                 "outlook": "Yes.\n\nFrom: Helpdesk <helpdesk@localhost>\n"
