@@ -23,12 +23,20 @@ _QUOTE_HEADERS = (
 _ORIGINAL_MESSAGE = re.compile(
     r"^-{2,} ?(Original Message|Ursprüngliche Nachricht) ?-{2,}$", re.IGNORECASE
 )
-# Outlook's header block of the answered mail: From:/Von: after a blank line, then Sent:, To: …
+# Outlook's header block of the answered mail: From:/Von:, then at least two of Sent:, To: …
+# right below it (a line of the sender's may well start with "From:").
 _OUTLOOK_FROM = re.compile(r"^(From|Von):\s")
-_OUTLOOK_NEXT = re.compile(r"^(Sent|Date|To|Cc|Subject|Gesendet|Datum|An|Betreff):\s")
-# "-- " on its own line by the book (RFC 3676); many clients, and every HTML mail read as text,
-# drop the space, so the line stripped of spaces is "--".
-_SIGNATURE_SEPARATOR = "--"
+_OUTLOOK_FIELDS = {
+    "Sent": "sent", "Gesendet": "sent", "Date": "sent", "Datum": "sent",
+    "To": "to", "An": "to", "Subject": "subject", "Betreff": "subject", "Cc": "cc",
+}  # fmt: skip
+_OUTLOOK_FIELD = re.compile(rf"^({'|'.join(_OUTLOOK_FIELDS)}):\s")
+_OUTLOOK_BLOCK_LINES = 5
+# Outlook on the web draws this line above the header block.
+_UNDERSCORES = re.compile(r"^_{10,}$")
+# "-- " on its own line (RFC 3676). A bare "--" is as likely a line of the sender's own text,
+# so it cuts nothing; HTML mail keeps its "-- " (see _HtmlReader.lines).
+_SIGNATURE_SEPARATOR = "-- "
 
 
 def part_text(part: EmailMessage) -> str:
@@ -81,27 +89,32 @@ def body_text(part: EmailMessage | None, *, whole: bool = False) -> str:
         text = html_text(text)
     text = printable(text)
     # Trimmed to nothing, the reading was wrong: the sender's words matter more than a quote.
-    return (not whole and own_words(text).strip()) or text.strip()
+    html = part.get_content_type() == "text/html"
+    return (not whole and own_words(text, html=html).strip()) or text.strip()
 
 
-def own_words(text: str) -> str:
+def own_words(text: str, *, html: bool = False) -> str:
     """The text above the quoted mail or the signature, without quoted lines (> …); each line
-    is read stripped of surrounding spaces."""
+    is read stripped of surrounding spaces. HTML laid out as text (`html`) loses the blank
+    line Outlook leaves above its header block."""
     lines = text.split("\n")
     kept = []
     for number, line in enumerate(lines):
-        if _starts_the_rest(lines, number, previous=kept[-1] if kept else ""):
+        previous = kept[-1] if kept else ""
+        if _starts_the_rest(lines, number, after_a_break=html or not previous.strip()):
             break
         if not line.startswith(">"):
             kept.append(line)
     return "\n".join(kept)
 
 
-def _starts_the_rest(lines: list[str], number: int, previous: str) -> bool:
+def _starts_the_rest(lines: list[str], number: int, after_a_break: bool) -> bool:
     line = lines[number].strip()
     following = lines[number + 1].strip() if number + 1 < len(lines) else ""
-    if line == _SIGNATURE_SEPARATOR:
+    if line == "--" and lines[number].lstrip().startswith(_SIGNATURE_SEPARATOR):
         return True
+    if _UNDERSCORES.match(line):
+        return _outlook_block(lines, _next_written(lines, number + 1))
     if _ORIGINAL_MESSAGE.match(line):
         return True
     # "On … wrote:" ends the sender's words only when the quote follows it, as mail clients
@@ -111,17 +124,27 @@ def _starts_the_rest(lines: list[str], number: int, previous: str) -> bool:
             return _quote_follows(lines, number + 1)
         if following and header.match(f"{line} {following}"):
             return _quote_follows(lines, number + 2)
-    return (
-        bool(_OUTLOOK_FROM.match(line))
-        and not previous.strip()
-        and bool(_OUTLOOK_NEXT.match(following))
-    )
+    return after_a_break and _outlook_block(lines, number)
+
+
+def _outlook_block(lines: list[str], number: int) -> bool:
+    """Whether a From:/Von: line starts here with at least two more header fields below it."""
+    if number >= len(lines) or not _OUTLOOK_FROM.match(lines[number].strip()):
+        return False
+    below = lines[number + 1 : number + 1 + _OUTLOOK_BLOCK_LINES]
+    fields = {_OUTLOOK_FIELD.match(line.strip()) for line in below} - {None}
+    return len({_OUTLOOK_FIELDS[field.group(1)] for field in fields}) >= 2
+
+
+def _next_written(lines: list[str], start: int) -> int:
+    """The number of the first line from `start` on that is not blank."""
+    return next((n for n in range(start, len(lines)) if lines[n].strip()), len(lines))
 
 
 def _quote_follows(lines: list[str], start: int) -> bool:
     """Whether the first line from `start` on that is not blank is quoted (> …)."""
-    rest = (line.strip() for line in lines[start:])
-    return next((line for line in rest if line), "").startswith(">")
+    number = _next_written(lines, start)
+    return number < len(lines) and lines[number].strip().startswith(">")
 
 
 def html_text(html: str) -> str:
@@ -159,7 +182,10 @@ class _HtmlReader(HTMLParser):
         lines = []
         for depth, pre, text in self._lines:
             text = text.replace("\xa0", " ")
-            lines.append(("> " * depth + (text.rstrip() if pre else text.strip())).rstrip())
+            line = ("> " * depth + (text.rstrip() if pre else text.strip())).rstrip()
+            if line == "--" and text.lstrip().startswith(_SIGNATURE_SEPARATOR):
+                line = _SIGNATURE_SEPARATOR  # its space is what makes it a separator
+            lines.append(line)
         return lines
 
     def _new_line(self) -> None:

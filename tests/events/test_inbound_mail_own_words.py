@@ -81,3 +81,66 @@ class When_trimming_would_leave_nothing:
 
     def it_should_keep_the_whole_text_rather_than_set_the_mail_aside(self):
         expect(description_of("only-signature")).to(equal("-- \nDrucker 3 im 2. OG ist kaputt"))
+
+
+@pytest.mark.django_db
+class When_the_sender_writes_a_from_line_or_a_bare_double_dash:
+    def because_their_mails_are_fetched(self):
+        self.texts = {
+            "dialog": "The error dialog says:\n\nFrom: spooler service\nTo: all users\n"
+            "The printer is offline.\n\nThat's all I see.",
+            "steps": "1. Open Word\n--\n2. Print",
+        }
+        fetched(*(plain_mail(name, text) for name, text in self.texts.items()))
+
+    def it_should_keep_a_from_line_that_is_no_outlook_header_block(self):
+        expect(description_of("dialog")).to(equal(self.texts["dialog"]))
+
+    def it_should_keep_a_double_dash_without_its_space(self):
+        expect(description_of("steps")).to(equal(self.texts["steps"]))
+
+
+OUTLOOK_WEB_REPLY = (
+    "Danke, geht wieder.\n\nGrüße\nKarl\n\n________________________________\n"
+    "Von: Helpdesk <helpdesk@localhost>\nGesendet: Freitag, 4. Dezember 2026 10:00\n"
+    "An: Karl Kunde <karl@example.org>\nBetreff: Wir haben Ihre Meldung erhalten\n\n"
+    + "Guten Tag, wir haben Ihre Meldung erhalten. "
+    * 300
+)
+
+OUTLOOK_DESKTOP_HTML = """<html><head><style>p.MsoNormal{margin:0cm}</style></head><body>
+<div class="WordSection1"><p class="MsoNormal">Danke, geht wieder.<o:p></o:p></p>
+<p class="MsoNormal">Gr&uuml;&szlig;e<br>Karl<o:p></o:p></p>
+<div><div style="border:none;border-top:solid #E1E1E1 1.0pt;padding:3.0pt 0cm 0cm 0cm">
+<p class="MsoNormal"><b>From:</b> Helpdesk &lt;helpdesk@localhost&gt;<br>
+<b>Sent:</b> Friday, December 4, 2026 10:00 AM<br>
+<b>To:</b> Karl Kunde &lt;karl@example.org&gt;<br>
+<b>Subject:</b> We have received your report<o:p></o:p></p></div></div>
+<p class="MsoNormal">Good day, we have received your report.<o:p></o:p></p>
+<p class="MsoNormal">-- <br>Your helpdesk</p></div></body></html>
+"""
+
+
+@pytest.mark.django_db
+class When_outlook_quotes_the_thread_below_underscores_or_right_after_the_signature:
+    def because_the_answers_are_fetched(self):
+        fetched(
+            plain_mail("outlook-web", OUTLOOK_WEB_REPLY),
+            rfc822(
+                """
+From: Karl Kunde <karl@example.org>
+To: helpdesk@localhost
+Subject: Drucker
+Message-ID: <outlook-desktop@mail.example.org>
+MIME-Version: 1.0
+Content-Type: text/html; charset="utf-8"
+""",
+                OUTLOOK_DESKTOP_HTML.replace("\n", "\r\n").encode("utf-8"),
+            ),
+        )
+
+    def it_should_cut_at_the_underscores_above_the_header_block(self):
+        expect(description_of("outlook-web")).to(equal("Danke, geht wieder.\n\nGrüße\nKarl"))
+
+    def it_should_cut_at_the_header_block_right_below_the_signature(self):
+        expect(description_of("outlook-desktop")).to(equal("Danke, geht wieder.\nGrüße\nKarl"))

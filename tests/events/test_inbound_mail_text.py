@@ -323,8 +323,8 @@ class When_the_quoted_mail_and_signature_are_left_out:
     def it_should_stop_at_the_signature_separator(self):
         expect(self.read["signature"]).to(equal("It works now."))
 
-    def it_should_stop_at_a_separator_without_its_space(self):
-        expect(self.read["bare signature"]).to(equal("It works now."))
+    def it_should_keep_a_bare_double_dash_which_may_be_the_senders_own_line(self):
+        expect(self.read["bare signature"]).to(equal("It works now.\n--\nFred Bloggs"))
 
     def it_should_stop_at_on_wrote(self):
         expect(self.read["english"]).to(equal("Yes."))
