@@ -35,6 +35,7 @@ from pathlib import Path
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import translation
+from django.utils.formats import number_format
 from django.utils.translation import gettext
 
 from issues_adapters import languages
@@ -49,7 +50,13 @@ from issues_domain.attachments import safe_filename
 from issues_domain.commands import CommentOnIssue, LinkIssues, ReportIssue
 from issues_domain.errors import DomainError, InvalidInput, IssueIsClosed
 from issues_domain.subject import subject_from_mail
-from issues_domain.values import Actor, ActorRole, clean_email
+from issues_domain.values import (
+    COMMENT_MAX_LENGTH,
+    DESCRIPTION_MAX_LENGTH,
+    Actor,
+    ActorRole,
+    clean_email,
+)
 from issues_service.messagebus import MessageBus
 
 logger = logging.getLogger(__name__)
@@ -251,23 +258,25 @@ def _stored_files(message: EmailMessage) -> tuple:
 
 
 def _report_or_comment(bus, message, message_id, row, name, sender, body, issue, attachments):
+    # The mail's language, when it says one we speak; else the issue's; else the default.
+    language = languages.first_of_header(message.get("Content-Language")) or (
+        issue.language if issue is not None else settings.LANGUAGE_CODE
+    )
     if issue is not None:
         try:
             with transaction.atomic():
-                _comment(bus, message_id, row, name, sender, body, issue, attachments)
+                comment = _within(body, COMMENT_MAX_LENGTH, language)
+                _comment(bus, message_id, row, name, sender, comment, issue, attachments)
             return
         except IssueIsClosed:
             pass  # nothing more happens on a closed issue: the mail opens its follow-up
     subject = subject_from_mail(_subject(message))
-    # The mail's language, when it says one we speak; else the closed issue's; else the default.
-    language = languages.first_of_header(message.get("Content-Language")) or (
-        issue.language if issue is not None else settings.LANGUAGE_CODE
-    )
     description = body or subject
     if issue is not None:
         with translation.override(language):
             follow_up = gettext("Follow-up to %(reference)s") % {"reference": issue.reference}
         description = f"{follow_up}\n\n{description}"
+    description = _within(description, DESCRIPTION_MAX_LENGTH, language)
     issue_id = bus.handle(
         ReportIssue(
             reporter_name=(name or sender.split("@")[0])[:200],
@@ -283,6 +292,18 @@ def _report_or_comment(bus, message, message_id, row, name, sender, body, issue,
     if issue is not None:
         bus.handle(LinkIssues(issue_id=issue_id, other=issue.reference, actor=_FETCH_MAIL))
     row.status, row.issue_id = InboundMessage.Status.REPORTED, issue_id
+
+
+def _within(text: str, limit: int, language: str) -> str:
+    """The text, or when longer than the domain takes, its start with a note that it was cut:
+    a long mail is still the sender's words, better shortened than set aside."""
+    if len(text) <= limit:
+        return text
+    with translation.override(language):
+        note = gettext("[…] (cut: the mail was longer than %(limit)s characters)") % {
+            "limit": number_format(limit, force_grouping=True)
+        }
+    return f"{text[: limit - len(note) - 1].rstrip()}\n{note}"
 
 
 def _comment(bus, message_id, row, name, sender, body, issue, attachments):

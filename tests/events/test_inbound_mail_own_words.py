@@ -3,10 +3,11 @@ Outlook header block or a signature separator cuts nothing unless the quote or s
 really there, and a mail is never set aside for having been trimmed to nothing or being long."""
 
 import pytest
-from expects import equal, expect
+from expects import be_true, end_with, equal, expect, start_with
 
 from issues_adapters.eventing.models import InboundMessage
-from issues_adapters.persistence.models import IssueRecord
+from issues_adapters.persistence.models import CommentRecord, IssueRecord
+from issues_domain.values import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH
 from tests.events.test_inbound_mail_text import fetched, rfc822
 
 
@@ -144,3 +145,27 @@ Content-Type: text/html; charset="utf-8"
 
     def it_should_cut_at_the_header_block_right_below_the_signature(self):
         expect(description_of("outlook-desktop")).to(equal("Danke, geht wieder.\nGrüße\nKarl"))
+
+
+@pytest.mark.django_db
+class When_a_mail_is_longer_than_a_description_or_comment_may_be:
+    def because_a_long_report_and_a_long_answer_to_it_are_fetched(self):
+        self.text = "".join(f"Line {n} of the printer's log: paper jam.\n" for n in range(600))
+        fetched(plain_mail("long-report", self.text))
+        self.issue = IssueRecord.objects.get()
+        fetched(
+            plain_mail("long-answer", self.text, subject=f"Re: [{self.issue.reference}] Drucker")
+        )
+        self.answer = InboundMessage.objects.get(message_id="long-answer@mail.example.org")
+
+    def it_should_open_the_issue_with_the_start_of_the_text_and_a_note(self):
+        description = description_of("long-report")
+        expect(len(description) <= DESCRIPTION_MAX_LENGTH).to(be_true)
+        expect(description).to(start_with("Line 0 of the printer's log: paper jam.\nLine 1"))
+        expect(description).to(end_with("\n[…] (cut: the mail was longer than 10,000 characters)"))
+
+    def it_should_comment_with_the_start_of_the_text_and_a_note(self):
+        expect((self.answer.status, self.answer.error)).to(equal(("commented", "")))
+        comment = CommentRecord.objects.get(id=self.answer.comment_id)
+        expect(len(comment.body) <= COMMENT_MAX_LENGTH).to(be_true)
+        expect(comment.body).to(end_with("characters)"))
