@@ -198,11 +198,33 @@ def _act(bus: MessageBus, message: EmailMessage, message_id: str, row: InboundMe
 
 
 def _may_answer(issue: IssueRecord, sender: str) -> bool:
-    return issue.reporter_email.casefold() == sender.casefold() or _is_watcher(issue, sender)
+    return _same_address(issue.reporter_email, sender) or bool(_watcher_address(issue, sender))
 
 
-def _is_watcher(issue: IssueRecord, sender: str) -> bool:
-    return WatcherRecord.objects.filter(issue=issue, email__iexact=sender).exists()
+def _watcher_address(issue: IssueRecord, sender: str) -> str | None:
+    """The sender's address as the issue's watchers list has it, if they are on it."""
+    watchers = WatcherRecord.objects.filter(issue=issue).values_list("email", flat=True)
+    return next((watcher for watcher in watchers if _same_address(watcher, sender)), None)
+
+
+def _same_address(one: str, other: str) -> bool:
+    """One mailbox: mail clients write a Unicode domain (bücher.example) in punycode
+    (xn--bcher-kva.example) or not, and the case of an address is no difference people see."""
+    return _comparable(one) == _comparable(other)
+
+
+def _comparable(address: str) -> str:
+    local, at, domain = address.rpartition("@")
+    return f"{local}{at}{'.'.join(map(_unicode_label, domain.split('.')))}".casefold()
+
+
+def _unicode_label(label: str) -> str:
+    if not label.lower().startswith("xn--"):
+        return label
+    try:
+        return label[4:].encode("ascii").decode("punycode")
+    except (UnicodeError, ValueError):
+        return label  # not punycode after all: compared as written
 
 
 def _copied(message: EmailMessage, sender: str) -> tuple[str, ...]:
@@ -308,13 +330,13 @@ def _within(text: str, limit: int, language: str) -> str:
 
 def _comment(bus, message_id, row, name, sender, body, issue, attachments):
     comment_id = uuid.uuid5(INBOUND_NAMESPACE, message_id)
-    from_reporter = issue.reporter_email.casefold() == sender.casefold()
+    from_reporter = _same_address(issue.reporter_email, sender)
     bus.handle(
         CommentOnIssue(
             issue_id=issue.id,
             author=Actor(ActorRole.REPORTER, issue.reporter_name, issue.reporter_email)
             if from_reporter
-            else Actor.watcher(sender, name),
+            else Actor.watcher(_watcher_address(issue, sender) or sender, name),
             body=body,
             visibility="public",
             comment_id=comment_id,

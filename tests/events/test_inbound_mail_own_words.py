@@ -7,6 +7,8 @@ from expects import be_true, end_with, equal, expect, start_with
 
 from issues_adapters.eventing.models import InboundMessage
 from issues_adapters.persistence.models import CommentRecord, IssueRecord
+from issues_adapters.wiring import message_bus
+from issues_domain import commands
 from issues_domain.values import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH
 from tests.events.test_inbound_mail_text import fetched, rfc822
 
@@ -169,3 +171,54 @@ class When_a_mail_is_longer_than_a_description_or_comment_may_be:
         comment = CommentRecord.objects.get(id=self.answer.comment_id)
         expect(len(comment.body) <= COMMENT_MAX_LENGTH).to(be_true)
         expect(comment.body).to(end_with("characters)"))
+
+
+def reported_by(email: str, watchers: tuple[str, ...] = ()) -> IssueRecord:
+    return IssueRecord.objects.get(
+        id=message_bus().handle(
+            commands.ReportIssue(
+                reporter_name="Karl Kunde",
+                reporter_email=email,
+                description="Der Drucker ist kaputt.",
+                watchers=watchers,
+            )
+        )
+    )
+
+
+def answer(message_id: str, sender: str, issue: IssueRecord, body: str) -> bytes:
+    return rfc822(
+        f"""
+From: {sender}
+To: helpdesk@localhost
+Subject: Re: [{issue.reference}] Wir haben Ihre Meldung erhalten
+Message-ID: <{message_id}@mail.example.org>
+MIME-Version: 1.0
+Content-Type: text/plain; charset="utf-8"
+""",
+        body.encode("utf-8") + b"\r\n",
+    )
+
+
+def inbound(message_id: str) -> InboundMessage:
+    return InboundMessage.objects.get(message_id=f"{message_id}@mail.example.org")
+
+
+@pytest.mark.django_db
+class When_people_at_a_unicode_domain_answer_with_its_punycode_form:
+    def given_an_issue_reported_and_watched_at_buecher_example(self):
+        self.issue = reported_by("karl@bücher.example", watchers=("Anna@Bücher.example",))
+
+    def because_their_answers_are_fetched(self):
+        fetched(
+            answer("karl", "Karl Kunde <karl@xn--bcher-kva.example>", self.issue, "Geht wieder."),
+            answer("anna", "Anna <anna@XN--BCHER-KVA.example>", self.issue, "Bei mir auch."),
+        )
+
+    def it_should_take_the_reporters_answer_as_theirs(self):
+        expect((inbound("karl").status, inbound("karl").error)).to(equal(("commented", "")))
+        comment = CommentRecord.objects.get(id=inbound("karl").comment_id)
+        expect((comment.body, comment.author_role)).to(equal(("Geht wieder.", "reporter")))
+
+    def it_should_take_the_watchers_answer(self):
+        expect((inbound("anna").status, inbound("anna").error)).to(equal(("commented", "")))
