@@ -36,7 +36,6 @@ from issues_adapters.web import (
     selectors,
 )
 from issues_adapters.web.labels import ORDERING_LABELS, PRIORITY_LABELS
-from issues_adapters.web.panels import ACTIONS as ORGANISING_ACTIONS
 from issues_adapters.web.panels import panels as organising_panels
 from issues_adapters.web.presentation import (
     change_phrase,
@@ -74,29 +73,23 @@ def staff_required(view):
 def _back_after_login(request) -> str:
     """Where the login page sends the browser back to. A form's address takes only POST, so
     after a form (the session ended while the page was open) it is the page the form was on:
-    the issue's page, holding what its form held (kept_forms: the login keeps the session's
-    data), else the page of the Referer, else the queue."""
+    the issue's page, else the page of the Referer, else the queue, saying nothing was saved.
+    What the form held is not kept: whoever signs in next in this browser would find it in
+    their form, ready to send as theirs (a shared desk)."""
     if request.method in ("GET", "HEAD"):
         return request.get_full_path()
-    referer = request.headers.get("Referer", "")
-    same_site = url_has_allowed_host_and_scheme(
-        referer, {request.get_host()}, require_https=request.is_secure()
-    )
+    messages.warning(request, _("You were signed out, so nothing was saved."))
     match = request.resolver_match
     issue_id = match.kwargs.get("issue_id") if match else None
-    if issue_id is None:
-        if not same_site:
-            return reverse("staff_queue")
-        parts = urlsplit(referer)
-        return parts.path + (f"?{parts.query}" if parts.query else "")
-    url = reverse("staff_issue", kwargs={"issue_id": issue_id})
-    action = match.kwargs.get("action") or match.url_name.removeprefix("staff_issue_")
-    # Only a form sent from our own page is kept: another site's must not fill in ours.
-    if same_site and (action in ACTIONS or action in ORGANISING_ACTIONS):
-        alert = _("you were signed out, so nothing was saved. Send it again.")
-        key = kept_forms.keep(request, issue_id, action, request.POST, alert=alert)
-        return f"{url}?{urlencode({'kept': key})}"
-    return url
+    if issue_id is not None:
+        return reverse("staff_issue", kwargs={"issue_id": issue_id})
+    referer = request.headers.get("Referer", "")
+    if not url_has_allowed_host_and_scheme(
+        referer, {request.get_host()}, require_https=request.is_secure()
+    ):
+        return reverse("staff_queue")
+    parts = urlsplit(referer)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
 
 
 # -- the queue --------------------------------------------------------------------------------
