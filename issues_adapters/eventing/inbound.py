@@ -55,6 +55,7 @@ from issues_domain.values import (
     DESCRIPTION_MAX_LENGTH,
     Actor,
     ActorRole,
+    IssueStatus,
     clean_email,
 )
 from issues_service.messagebus import MessageBus
@@ -284,14 +285,18 @@ def _report_or_comment(bus, message, message_id, row, name, sender, body, issue,
     language = languages.first_of_header(message.get("Content-Language")) or (
         issue.language if issue is not None else settings.LANGUAGE_CODE
     )
+    comment = _within(body, COMMENT_MAX_LENGTH, language)
     if issue is not None:
         try:
             with transaction.atomic():
-                comment = _within(body, COMMENT_MAX_LENGTH, language)
                 _comment(bus, message_id, row, name, sender, comment, issue, attachments)
             return
         except IssueIsClosed:
-            pass  # nothing more happens on a closed issue: the mail opens its follow-up
+            pass  # nothing more happens on a closed issue: the mail goes to its follow-up
+        follow_up = _open_follow_up(issue, sender)
+        if follow_up is not None:
+            _comment(bus, message_id, row, name, sender, comment, follow_up, attachments)
+            return
     subject = subject_from_mail(_subject(message))
     description = body or subject
     if issue is not None:
@@ -314,6 +319,17 @@ def _report_or_comment(bus, message, message_id, row, name, sender, body, issue,
     if issue is not None:
         bus.handle(LinkIssues(issue_id=issue_id, other=issue.reference, actor=_FETCH_MAIL))
     row.status, row.issue_id = InboundMessage.Status.REPORTED, issue_id
+
+
+def _open_follow_up(closed: IssueRecord, sender: str) -> IssueRecord | None:
+    """The open issue the sender reported earlier as the closed one's follow-up (linked to it),
+    so their next answer to the closed issue does not open another one."""
+    linked = (
+        IssueRecord.objects.filter(links__has_key=str(closed.id), merged_into__isnull=True)
+        .exclude(status=IssueStatus.CLOSED)
+        .order_by("-reported_at")
+    )
+    return next((issue for issue in linked if _same_address(issue.reporter_email, sender)), None)
 
 
 def _within(text: str, limit: int, language: str) -> str:

@@ -9,7 +9,7 @@ from issues_adapters.eventing.models import InboundMessage
 from issues_adapters.persistence.models import CommentRecord, IssueRecord
 from issues_adapters.wiring import message_bus
 from issues_domain import commands
-from issues_domain.values import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH
+from issues_domain.values import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, Actor
 from tests.events.test_inbound_mail_text import fetched, rfc822
 
 
@@ -222,3 +222,30 @@ class When_people_at_a_unicode_domain_answer_with_its_punycode_form:
 
     def it_should_take_the_watchers_answer(self):
         expect((inbound("anna").status, inbound("anna").error)).to(equal(("commented", "")))
+
+
+@pytest.mark.django_db
+class When_the_reporter_answers_a_closed_issue_twice:
+    def given_a_closed_issue_of_theirs(self):
+        self.closed = reported_by("karl@example.org")
+        bus, alice = message_bus(), Actor.staff("alice")
+        bus.handle(
+            commands.MarkIssueAsResolved(issue_id=self.closed.id, resolution="Fixed.", actor=alice)
+        )
+        bus.handle(commands.CloseIssue(issue_id=self.closed.id, actor=alice))
+
+    def because_both_answers_are_fetched(self):
+        sender = "Karl Kunde <karl@example.org>"
+        fetched(answer("first", sender, self.closed, "Er raucht wieder."))
+        fetched(answer("second", sender, self.closed, "Jetzt brennt er."))
+        self.follow_up = IssueRecord.objects.get(id=inbound("first").issue_id)
+
+    def it_should_open_one_follow_up(self):
+        expect(IssueRecord.objects.count()).to(equal(2))
+
+    def it_should_comment_the_second_answer_on_the_follow_up(self):
+        expect((inbound("second").status, inbound("second").issue_id)).to(
+            equal(("commented", self.follow_up.id))
+        )
+        comment = CommentRecord.objects.get(id=inbound("second").comment_id)
+        expect((comment.body, comment.author_role)).to(equal(("Jetzt brennt er.", "reporter")))
