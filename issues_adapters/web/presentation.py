@@ -246,7 +246,10 @@ def resolution_files(history: list[RecordedEventView]) -> tuple:
 
 
 def change_phrase(actor: str, kind: str, data: dict) -> str:
-    """One change in a sentence for the collision notice: "carol resolved it"."""
+    """One change in a sentence for the collision notice: "carol resolved it"; the SLA's own
+    doing as the timeline says it ("SLA: First response overdue")."""
+    if kind in SLA_TITLES:
+        return SLA_TITLES[kind](data)
     if kind == "IssueCommented" and data.get("visibility") == "internal":
         kind = "InternalNote"
     phrase = {
@@ -262,9 +265,6 @@ def change_phrase(actor: str, kind: str, data: dict) -> str:
         "IssueAwaitingReporter": _("%(actor)s asked the reporter and waits for the answer"),
         "ReporterAnswered": _("%(actor)s answered"),
         "SatisfactionRated": _("%(actor)s rated it"),
-        "SlaTargeted": _("the SLA targets were set"),
-        "SlaWarned": _("an SLA deadline is near"),
-        "SlaBreached": _("an SLA deadline was missed"),
     }.get(kind, _("%(actor)s changed it"))
     return phrase % {"actor": actor, "assignee": data.get("assignee", "")}
 

@@ -47,9 +47,9 @@ def test_the_live_notice_names_what_the_sla_did_not_somebody_changing_it(breache
     answer = staff_client("bob").get(f"/staff/issues/{breached_issue}/version/?since=1")
     changes = answer.json()["changes"]
     assert "alice triaged it" in changes
-    assert "the SLA targets were set" in changes
-    assert "an SLA deadline is near" in changes
-    assert "an SLA deadline was missed" in changes
+    assert "SLA policy Urgent applies" in changes
+    assert "SLA: First response due soon" in changes
+    assert "SLA: First response overdue" in changes
     assert not [change for change in changes if "changed it" in change]
 
 
