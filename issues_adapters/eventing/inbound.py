@@ -47,7 +47,7 @@ from issues_adapters.eventing.notifications import mail_domain
 from issues_adapters.persistence.models import IssueRecord, RecordedEvent, WatcherRecord
 from issues_adapters.tracing import correlation
 from issues_domain.attachments import safe_filename
-from issues_domain.commands import CommentOnIssue, LinkIssues, ReportIssue
+from issues_domain.commands import AddWatcher, CommentOnIssue, LinkIssues, ReportIssue
 from issues_domain.errors import DomainError, InvalidInput, IssueIsClosed
 from issues_domain.subject import subject_from_mail
 from issues_domain.values import (
@@ -136,9 +136,8 @@ def _subject(message: EmailMessage) -> str:
     return header_text(str(message.get("Subject", "")))
 
 
-def _answered_issue(message: EmailMessage) -> IssueRecord | None:
-    """The issue a message answers; a merged duplicate's answer goes on to what it continues as."""
-    issue = _named_issue(message)
+def _continued(issue: IssueRecord | None) -> IssueRecord | None:
+    """The issue an answer goes on to: a merged duplicate's is the issue it continues as."""
     for _ in range(10):  # a merge target may itself be merged later; the chain is short
         if issue is None or issue.merged_into is None:
             break
@@ -190,9 +189,11 @@ def _act(bus: MessageBus, message: EmailMessage, message_id: str, row: InboundMe
     if _is_automatic(message, sender):
         raise SetAside("an automatic message (or one we sent)")
     body = _plain_body(message)
-    issue = _answered_issue(message)
-    if issue is not None and not _may_answer(issue, sender):
-        raise SetAside(f"answers {issue.reference}, but {sender} is not its reporter or a watcher")
+    named = _named_issue(message)
+    issue = _continued(named)
+    # A duplicate's watchers were not carried over by the merge: the issue named counts too.
+    if issue is not None and not (_may_answer(issue, sender) or _may_answer(named, sender)):
+        raise SetAside(f"answers {named.reference}, but {sender} is not its reporter or a watcher")
     attachments = _stored_files(message)
     with discarded_unless_kept(attachments):
         _report_or_comment(bus, message, message_id, row, name, sender, body, issue, attachments)
@@ -289,6 +290,8 @@ def _report_or_comment(bus, message, message_id, row, name, sender, body, issue,
     if issue is not None:
         try:
             with transaction.atomic():
+                if not _may_answer(issue, sender):  # they watch the duplicate merged into it
+                    bus.handle(AddWatcher(issue_id=issue.id, email=sender, actor=_FETCH_MAIL))
                 _comment(bus, message_id, row, name, sender, comment, issue, attachments)
             return
         except IssueIsClosed:

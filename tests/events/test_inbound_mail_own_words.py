@@ -249,3 +249,25 @@ class When_the_reporter_answers_a_closed_issue_twice:
         )
         comment = CommentRecord.objects.get(id=inbound("second").comment_id)
         expect((comment.body, comment.author_role)).to(equal(("Jetzt brennt er.", "reporter")))
+
+
+@pytest.mark.django_db
+class When_a_watcher_of_a_merged_duplicate_answers_it:
+    def given_karls_issue_watched_by_anna_merged_into_janes(self):
+        self.duplicate = reported_by("karl@example.org", watchers=("anna@example.org",))
+        self.target = reported_by("jane@example.org")
+        message_bus().handle(
+            commands.MergeIssue(
+                issue_id=self.duplicate.id, into=self.target.reference, actor=Actor.staff("alice")
+            )
+        )
+
+    def because_annas_answer_is_fetched(self):
+        fetched(answer("anna", "Anna <anna@example.org>", self.duplicate, "Bei mir auch."))
+
+    def it_should_be_her_comment_on_the_issue_it_continues_as(self):
+        expect((inbound("anna").status, inbound("anna").error)).to(equal(("commented", "")))
+        comment = CommentRecord.objects.get(id=inbound("anna").comment_id)
+        expect((comment.issue_id, comment.body, comment.author_email)).to(
+            equal((self.target.id, "Bei mir auch.", "anna@example.org"))
+        )
