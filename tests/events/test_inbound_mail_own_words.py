@@ -271,3 +271,32 @@ class When_a_watcher_of_a_merged_duplicate_answers_it:
         expect((comment.issue_id, comment.body, comment.author_email)).to(
             equal((self.target.id, "Bei mir auch.", "anna@example.org"))
         )
+
+
+@pytest.mark.django_db
+class When_the_reporter_answers_our_resolution_mail_after_the_issue_was_closed:
+    def given_a_closed_issue_of_theirs(self):
+        self.closed = reported_by("karl@example.org")
+        bus, alice = message_bus(), Actor.staff("alice")
+        bus.handle(
+            commands.MarkIssueAsResolved(issue_id=self.closed.id, resolution="Fixed.", actor=alice)
+        )
+        bus.handle(commands.CloseIssue(issue_id=self.closed.id, actor=alice))
+
+    def because_answers_with_our_subjects_are_fetched(self):
+        fetched(
+            rfc822(
+                f"""
+From: Karl Kunde <karl@example.org>
+To: helpdesk@localhost
+Subject: =?utf-8?Q?AW:_[{self.closed.reference}]_Drucker_-_Ihr_Anliegen_wurde_gel=C3=B6st?=
+Message-ID: <german@mail.example.org>
+Content-Type: text/plain; charset="utf-8"
+""",
+                b"Er raucht wieder.\r\n",
+            ),
+        )
+        self.follow_up = IssueRecord.objects.get(id=inbound("german").issue_id)
+
+    def it_should_leave_our_suffix_out_of_the_follow_ups_subject(self):
+        expect(self.follow_up.subject).to(equal("Drucker"))
