@@ -1,3 +1,5 @@
+from datetime import date
+
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
@@ -26,20 +28,50 @@ class CalendarForm(forms.ModelForm):
             "holiday_country",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # A round-the-clock calendar has none; the domain says when a calendar needs some.
+        self.fields["working_days"].required = False
+        self.fields["working_days"].help_text = _(
+            "Numbers, 0 (Monday) to 6 (Sunday): [0, 1, 2, 3, 4]"
+        )
+        self.fields["holidays"].help_text = _(
+            'First day, last day and name of each: [["2026-12-24", "2026-12-26", "Christmas"]]'
+        )
+
+    def clean_working_days(self):
+        days = self.cleaned_data.get("working_days") or []
+        if not isinstance(days, list) or not all(type(day) is int for day in days):
+            raise ValidationError(self.fields["working_days"].help_text)
+        return days
+
+    def clean_holidays(self):
+        holidays = self.cleaned_data.get("holidays") or []
+        try:
+            for first, last, _name in holidays:
+                date.fromisoformat(first), date.fromisoformat(last)
+        except (TypeError, ValueError):
+            raise ValidationError(self.fields["holidays"].help_text) from None
+        return holidays
+
     def clean(self):
         cleaned = super().clean()
+        if self.errors:
+            return cleaned  # the calendar is checked whole once each field is one
         try:
             policies.refuse_without_working_time(
                 policies.calendar_of(BusinessCalendarRecord(**cleaned))
             )
         except InvalidInput as error:
-            problems = "; ".join(
-                f"{k}: {' '.join(v)}" for k, v in translated_errors(error.errors).items()
-            )
-            raise ValidationError(problems) from None
-        except (TypeError, ValueError) as error:
-            raise ValidationError(str(error)) from None
+            for field, messages in translated_errors(error.errors).items():
+                # The domain's opening hours are two fields here: the refusal goes on the second.
+                self.add_error(
+                    _FIELDS.get(field, field if field in self.fields else None), messages
+                )
         return cleaned
+
+
+_FIELDS = {"working_hours": "closes_at"}
 
 
 @admin.register(BusinessCalendarRecord)

@@ -2,6 +2,8 @@
 refusal names the field (calendar fields under `calendar`), never a 500 and never a policy the
 SLA clocks cannot work with."""
 
+import html
+
 import pytest
 from django.contrib.auth import get_user_model
 from expects import contain, equal, expect, have_keys
@@ -248,3 +250,43 @@ class When_an_admin_adds_a_policy_with_a_known_category_in_the_admin(With_a_cale
     def it_should_keep_it(self):
         expect(self.response.status_code).to(equal(302))
         expect(SlaPolicyRecord.objects.get(name="P").category).to(equal("network"))
+
+
+@pytest.mark.django_db
+class When_an_admin_adds_a_round_the_clock_calendar_with_no_working_days(With_an_admin):
+    def because_the_admin_saves_it(self):
+        form = calendar_form(working_days="[]", round_the_clock="on")
+        self.response = self.client.post(ADD_CALENDAR, form)
+
+    def it_should_keep_it(self):
+        expect(self.response.status_code).to(equal(302))
+        kept = BusinessCalendarRecord.objects.get(name="Mondays")
+        expect((kept.round_the_clock, kept.working_days)).to(equal((True, [])))
+
+
+@pytest.mark.django_db
+class When_an_admin_saves_a_calendar_with_fields_the_form_refuses(With_an_admin):
+    def because_the_admin_clears_the_closing_time_and_gives_holidays_as_the_api_does(self):
+        api_holidays = '[{"first_day": "2026-12-24", "last_day": "2026-12-26", "name": "x"}]'
+        form = calendar_form(closes_at="", holidays=api_holidays, working_days='"abc"')
+        self.page = html.unescape(self.client.post(ADD_CALENDAR, form).content.decode())
+
+    def it_should_say_what_each_field_needs(self):
+        expect(self.page).to(contain("This field is required."))
+        expect(self.page).to(contain('[["2026-12-24", "2026-12-26", "Christmas"]]'))
+        expect(self.page).to(contain("Numbers, 0 (Monday) to 6 (Sunday)"))
+
+    def it_should_show_no_python_error(self):
+        for leaked in ("not supported between", "isoformat", "invalid literal"):
+            expect(self.page).not_to(contain(leaked))
+
+
+@pytest.mark.django_db
+class When_an_admin_names_an_unknown_time_zone_in_the_admin(With_an_admin):
+    def because_the_admin_saves_it(self):
+        form = calendar_form(time_zone="Mars/Olympus")
+        self.page = html.unescape(self.client.post(ADD_CALENDAR, form).content.decode())
+
+    def it_should_say_so_next_to_the_time_zone(self):
+        expect(self.page).to(contain("Unknown time zone: 'Mars/Olympus'."))
+        expect(self.page).not_to(contain("time_zone: Unknown"))
