@@ -296,9 +296,9 @@ def _report_or_comment(bus, message, message_id, row, name, sender, body, issue,
             return
         except IssueIsClosed:
             pass  # nothing more happens on a closed issue: the mail goes to its follow-up
-        follow_up = _open_follow_up(issue, sender)
-        if follow_up is not None:
-            _comment(bus, message_id, row, name, sender, comment, follow_up, attachments)
+        open_follow_up = _open_follow_up(issue, sender)
+        if open_follow_up is not None:
+            _comment(bus, message_id, row, name, sender, comment, open_follow_up, attachments)
             return
     subject = _without_our_suffix(subject_from_mail(_subject(message)))
     description = body or subject
