@@ -224,8 +224,7 @@ class When_people_at_a_unicode_domain_answer_with_its_punycode_form:
         expect((inbound("anna").status, inbound("anna").error)).to(equal(("commented", "")))
 
 
-@pytest.mark.django_db
-class When_the_reporter_answers_a_closed_issue_twice:
+class With_a_closed_issue_of_karls:
     def given_a_closed_issue_of_theirs(self):
         self.closed = reported_by("karl@example.org")
         bus, alice = message_bus(), Actor.staff("alice")
@@ -234,6 +233,9 @@ class When_the_reporter_answers_a_closed_issue_twice:
         )
         bus.handle(commands.CloseIssue(issue_id=self.closed.id, actor=alice))
 
+
+@pytest.mark.django_db
+class When_the_reporter_answers_a_closed_issue_twice(With_a_closed_issue_of_karls):
     def because_both_answers_are_fetched(self):
         sender = "Karl Kunde <karl@example.org>"
         fetched(answer("first", sender, self.closed, "Er raucht wieder."))
@@ -274,15 +276,9 @@ class When_a_watcher_of_a_merged_duplicate_answers_it:
 
 
 @pytest.mark.django_db
-class When_the_reporter_answers_our_resolution_mail_after_the_issue_was_closed:
-    def given_a_closed_issue_of_theirs(self):
-        self.closed = reported_by("karl@example.org")
-        bus, alice = message_bus(), Actor.staff("alice")
-        bus.handle(
-            commands.MarkIssueAsResolved(issue_id=self.closed.id, resolution="Fixed.", actor=alice)
-        )
-        bus.handle(commands.CloseIssue(issue_id=self.closed.id, actor=alice))
-
+class When_the_reporter_answers_our_resolution_mail_after_the_issue_was_closed(
+    With_a_closed_issue_of_karls
+):
     def because_answers_with_our_subjects_are_fetched(self):
         fetched(
             rfc822(
