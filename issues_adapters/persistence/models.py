@@ -15,7 +15,9 @@ from issues_domain.values import ActorRole, IssueStatus, Priority, Visibility
 PRIORITY_RANK = {None: 0, Priority.LOW: 1, Priority.NORMAL: 2, Priority.HIGH: 3, Priority.URGENT: 4}
 REFERENCE_PREFIX = "HD-"
 FIRST_REFERENCE_NUMBER = 1000
-NOT_SET_CATEGORY = "none"  # no category's slug (Category.clean)
+# The category and priority filters' value, and the counts', for issues nobody has given one
+# yet: never a category's slug (Category.clean).
+NOT_SET = "none"
 
 
 class Category(models.Model):
@@ -37,7 +39,7 @@ class Category(models.Model):
 
     def clean(self):
         # The queue's and the API's category filter say "none" for "not set".
-        if self.slug == NOT_SET_CATEGORY:
+        if self.slug == NOT_SET:
             raise ValidationError({"slug": _('"none" is kept for issues without a category.')})
 
 

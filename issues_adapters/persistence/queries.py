@@ -28,7 +28,7 @@ from django.db.models.expressions import RawSQL
 from issues_adapters.persistence import lookups, text_search
 from issues_adapters.persistence.kept_statements import Count, Statement
 from issues_adapters.persistence.models import (
-    NOT_SET_CATEGORY,
+    NOT_SET,
     PRIORITY_RANK,
     AttachmentRecord,
     IssueRecord,
@@ -462,11 +462,11 @@ def _filtered(
             rows = rows.filter(status__in_statuses=statuses)  # SQLite's partial indexes
         else:
             rows = rows.filter(status__in=statuses)
-    if filters.category == NOT_SET_CATEGORY:  # the issues waiting for triage
+    if filters.category == NOT_SET:  # the issues waiting for triage
         rows = rows.filter(category_id__isnull=True)
     elif filters.category:
         rows = rows.filter(category_id=filters.category)
-    if filters.priority == "none":
+    if filters.priority == NOT_SET:
         rows = rows.filter(priority_rank=PRIORITY_RANK[None])
     elif filters.priority in _RANKS:
         rows = rows.filter(priority_rank=_RANKS[filters.priority])

@@ -15,6 +15,7 @@ from django.db.models import Q, Value
 from django.db.models.functions import Concat
 
 from issues_adapters.persistence.kept_statements import Statement
+from issues_adapters.persistence.models import NOT_SET
 from issues_adapters.persistence.plain_statements import preparer
 from issues_adapters.sla.display import SLA_VIEWS
 from issues_adapters.sla.models import SlaViewCount
@@ -47,8 +48,8 @@ def buckets(state: State) -> set[str]:
     if is_open(state.status):
         found.add("open")
         found.add("unassigned" if state.assignee is None else f"assignee:{state.assignee}")
-        found.add(f"category:{state.category or 'none'}")
-        found.add(f"priority:{state.priority or 'none'}")
+        found.add(f"category:{state.category or NOT_SET}")
+        found.add(f"priority:{state.priority or NOT_SET}")
         found.update(f"tag:{tag}" for tag in (state.tags or "").split())
     return found
 

@@ -22,6 +22,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
+from issues_adapters.persistence.models import NOT_SET
 from issues_adapters.persistence.queries import InvalidCursor
 from issues_adapters.reports.ratings import ratings_of
 from issues_adapters.sla import display as sla_display
@@ -110,9 +111,6 @@ VIEWS = {
     "breaching_soon": (gettext_lazy("Breaching soon"), OPEN, None),
     "overdue": (gettext_lazy("Overdue"), OPEN, None),
 }
-# The priority and category filters' value for issues nobody has given one yet (a category's
-# slug is never "none": persistence.models.Category refuses it).
-NOT_SET = "none"
 PRIORITY_VIEWS = [*PRIORITY_LABELS.items(), (NOT_SET, gettext_lazy("Not set"))]
 STATUS_CHOICES = [status.value for status in IssueStatus]
 FILTER_PARAMS = ("view", "status", "category", "priority", "assignee", "q", "tag", "sort")
