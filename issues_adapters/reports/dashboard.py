@@ -26,6 +26,12 @@ TITLES = {
     "satisfaction": gettext_lazy("Satisfaction"),
     "sla": gettext_lazy("SLA compliance (share of targets met)"),
 }
+# The period's fields as the form labels them; a refusal names its field so, not by parameter.
+LABELS = {
+    "from": gettext_lazy("From"),
+    "to": gettext_lazy("To"),
+    "group_by": gettext_lazy("Tables by"),
+}
 
 
 class PeriodForm(forms.Form):
@@ -36,11 +42,9 @@ class PeriodForm(forms.Form):
         super().__init__(*args, **kwargs)
         # An <input type="date"> takes only ISO dates, whatever the language shows elsewhere.
         date = forms.DateInput({"type": "date"}, format="%Y-%m-%d")
-        self.fields["from"] = forms.DateField(label=gettext_lazy("From"), widget=date)
-        self.fields["to"] = forms.DateField(label=gettext_lazy("To"), widget=date)
-        self.fields["group_by"] = forms.ChoiceField(
-            label=gettext_lazy("Tables by"), choices=GROUP_CHOICES
-        )
+        self.fields["from"] = forms.DateField(label=LABELS["from"], widget=date)
+        self.fields["to"] = forms.DateField(label=LABELS["to"], widget=date)
+        self.fields["group_by"] = forms.ChoiceField(label=LABELS["group_by"], choices=GROUP_CHOICES)
 
 
 def _hours(seconds):
@@ -111,11 +115,20 @@ def _queue_as_of(day) -> dict:
     }
 
 
+def _refusals(error: BadQuestion) -> list[str]:
+    """Each refusal as a sentence naming its field as the form labels it ("From: ...")."""
+    return [
+        _("%(field)s: %(message)s") % {"field": LABELS.get(name, name), "message": message}
+        for name, messages in error.errors.items()
+        for message in messages
+    ]
+
+
 def _period(request):
     try:
-        return period_from(request.GET), {}
+        return period_from(request.GET), []
     except BadQuestion as error:
-        return period_from({}), error.errors
+        return period_from({}), _refusals(error)
 
 
 @require_GET
@@ -126,7 +139,7 @@ def dashboard(request):
     reports = {name: report(period) for name, report in queries.REPORTS.items()}
     context = {
         "form": form,
-        "errors": [f"{name}: {' '.join(messages)}" for name, messages in errors.items()],
+        "errors": errors,
         "period": period,
         # By day, the tables' reports hold the charts' values; else they are read alone.
         "charts": _charts(
@@ -149,7 +162,8 @@ def download(request, name):
     try:
         report = queries.REPORTS[name](period_from(request.GET))
     except BadQuestion as error:
-        return HttpResponse(str(error.errors), status=400, content_type="text/plain")
+        text = "".join(f"{refusal}\n" for refusal in _refusals(error))
+        return HttpResponse(text, status=400, content_type="text/plain; charset=utf-8")
     response = HttpResponse(tables.as_csv(report), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{tables.filename(report)}"'
     return response
