@@ -58,7 +58,9 @@ def period_from(query) -> Period:
     end = end or timezone.now().date()
     start = start or end - timedelta(days=DEFAULT_DAYS - 1)
     if start > end:
-        raise BadQuestion({"from": [_("The period starts after it ends.")]})
+        # Both days named: a `from` after today with no `to` ends today, which nobody typed.
+        message = _("The period starts on %(start)s, after it ends on %(end)s.")
+        raise BadQuestion({"from": [message % {"start": start, "end": end}]})
     if (end - start).days + 1 > MAX_DAYS:
         raise BadQuestion({"to": [_("A period is at most three years long.")]})
     return Period(start, end, group_by)

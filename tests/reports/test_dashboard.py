@@ -55,7 +55,7 @@ def test_the_tables_follow_the_grouping_and_download_as_csv(staff):
 def test_a_bad_period_is_a_400_that_says_which_field(staff):
     response = staff.get("/staff/dashboard/", {"from": "2026-05-02", "to": "2026-05-01"})
     assert response.status_code == 400
-    assert "The period starts after it ends." in response.content.decode()
+    assert "From: The period starts on 2026-05-02, after it ends" in response.content.decode()
     assert staff.get("/staff/dashboard/volume.csv", {"group_by": "x"}).status_code == 400
 
 
