@@ -371,9 +371,10 @@ class Issue:
     def merge_into(self, target: "Issue", actor: Actor):
         """This issue is a duplicate of `target`: close it, and tell the target's timeline.
 
-        The target gains the duplicate's reporter as a follower: its DuplicateMergedIn names
-        them, and they become its watcher (unless mail about it reaches them already), in
-        the same change, so they hear of the target's public activity.
+        The target gains the duplicate's followers: its DuplicateMergedIn names the reporter,
+        and the reporter and every watcher become its watchers (each once, and none whom
+        mail about it reaches already), in the same change, so whoever heard of the duplicate
+        hears of the target's public activity.
         """
         if target.id == self.id:
             raise errors.CannotMergeIntoItself()
@@ -400,8 +401,9 @@ class Issue:
             reporter_name=self.reporter.name,
             reporter_email=self.reporter.email,
         )
-        if not target.hears_about(self.reporter.email):
-            target.add_watcher(self.reporter.email, actor)
+        for email in (self.reporter.email, *self.watchers):
+            if not target.hears_about(email):
+                target._copy(email, actor)
 
     def link(self, other: "Issue", kind: str, actor: Actor):
         self._require(Action.LINK)
@@ -479,13 +481,18 @@ class Issue:
         self._record(SatisfactionRated, Actor.reporter(self.reporter), **fields)
 
     def add_watcher(self, email: str, actor: Actor):
-        """Copy somebody on the issue's public activity (staff; a mail's Cc; a merge's reporter)."""
+        """Copy somebody on the issue's public activity (staff; a mail's Cc)."""
         self._require(Action.WATCH)
         email = clean_email(email, "email")
         if email.casefold() == self.reporter.email.casefold():
             raise errors.ReporterCannotWatch()
         if self.is_watched_by(email):
             raise errors.AlreadyWatching(email)
+        self._copy(email, actor)
+
+    def _copy(self, email: str, actor: Actor):
+        # A merge copies the duplicate's followers whenever the target takes the merge: that
+        # is nobody's choice to watch, so the lifecycle's WATCH does not decide it.
         self.watchers.append(email)
         self._record(WatcherAdded, actor, email=email)
 
@@ -500,7 +507,7 @@ class Issue:
 
     def hears_about(self, email: str) -> bool:
         """Whether mail about the issue reaches this address already (as reporter or watcher):
-        a merge adds the merged issue's reporter with add_watcher only when it does not."""
+        a merge copies the duplicate's reporter and watchers only when it does not."""
         return email.casefold() == self.reporter.email.casefold() or self.is_watched_by(email)
 
     def is_watched_by(self, email: str) -> bool:

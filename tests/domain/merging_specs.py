@@ -1,5 +1,6 @@
 """Merging a duplicate: it closes with `merged_into` set, and the target's timeline says so; the
-duplicate's reporter becomes the target's watcher (unless mail about it reaches them already).
+duplicate's reporter and watchers become the target's watchers (each once, and none whom mail
+about it reaches already), a resolved target's too.
 
 Refused (409) when the issue is merged into itself, when either is closed, when the target was
 itself merged, and when the target was merged into this issue (a cycle).
@@ -95,6 +96,71 @@ class When_merging_a_duplicate_whose_reporter_watches_the_original(
     def it_should_not_add_him_again(self):
         expect(self.original.watchers).to(equal(["fred@example.org"]))
         expect([type(e) for e in self.original.events]).to(equal([DuplicateMergedIn]))
+
+
+class With_a_watched_duplicate(With_a_duplicate_and_its_original):
+    def given_jane_and_karl_watch_the_duplicate(self):
+        self.issue.add_watcher("jane@example.org", ALICE)
+        self.issue.add_watcher("karl@example.org", ALICE)
+        self.issue.events.clear()
+
+
+class When_merging_a_watched_duplicate(With_a_watched_duplicate):
+    def because_alice_merges_it_into_the_original(self):
+        self.issue.merge_into(self.original, ALICE)
+
+    def it_should_make_its_reporter_and_watchers_the_originals_watchers(self):
+        expect(self.original.watchers).to(
+            equal(["fred@example.org", "jane@example.org", "karl@example.org"])
+        )
+
+    def it_should_raise_watcher_added_on_the_original_for_each(self):
+        added = [e for e in self.original.events if isinstance(e, WatcherAdded)]
+        expect([(e.issue_id, e.version, e.actor, e.email) for e in added]).to(
+            equal(
+                [
+                    (self.original.id, 3, ALICE, "fred@example.org"),
+                    (self.original.id, 4, ALICE, "jane@example.org"),
+                    (self.original.id, 5, ALICE, "karl@example.org"),
+                ]
+            )
+        )
+
+    def it_should_leave_the_duplicates_watchers_as_they_were(self):
+        expect(self.issue.watchers).to(equal(["jane@example.org", "karl@example.org"]))
+
+
+class When_merging_a_duplicate_whose_watchers_hear_of_the_original_already(
+    With_a_watched_duplicate
+):
+    def given_jane_watches_the_original_and_karl_reported_it(self):
+        self.original = report_an_issue(
+            reference="HD-1000", reporter_name="Karl", reporter_email="KARL@example.org"
+        )
+        self.original.add_watcher("Jane@example.org", ALICE)
+        self.original.events.clear()
+
+    def because_alice_merges_it_into_the_original(self):
+        self.issue.merge_into(self.original, ALICE)
+
+    def it_should_add_only_the_duplicates_reporter(self):
+        expect(self.original.watchers).to(equal(["Jane@example.org", "fred@example.org"]))
+        expect([type(e) for e in self.original.events]).to(equal([DuplicateMergedIn, WatcherAdded]))
+
+
+class When_merging_a_watched_duplicate_into_a_resolved_issue(With_a_watched_duplicate):
+    def given_the_original_was_resolved(self):
+        self.original.mark_as_resolved("Replaced the fuser.", ALICE)
+        self.original.events.clear()
+
+    def because_alice_merges_it_into_the_original(self):
+        self.issue.merge_into(self.original, ALICE)
+
+    def it_should_carry_them_all_and_leave_the_original_resolved(self):
+        expect(self.original.watchers).to(
+            equal(["fred@example.org", "jane@example.org", "karl@example.org"])
+        )
+        expect(self.original.status).to(equal(IssueStatus.RESOLVED))
 
 
 class When_merging_a_duplicate_by_the_originals_own_reporter(With_a_reported_issue):

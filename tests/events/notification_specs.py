@@ -337,6 +337,31 @@ class When_staff_wait_on_the_reporter_of_a_watched_issue(With_an_issue_assigned_
         expect(self.templates).to(equal(["awaiting_reporter", "awaiting_reporter"]))
 
 
+class When_a_watched_duplicate_is_merged_into_the_issue(With_an_issue_assigned_to_bob):
+    def given_karls_duplicate_watched_by_anna(self):
+        self.duplicate = Issue.report(
+            issue_id=uuid.uuid4(),
+            reference="HD-1043",
+            reporter_name="Karl Kunde",
+            reporter_email="karl@example.org",
+            description="The printer smokes.",
+            category=None,
+            priority=None,
+            categories=CATEGORIES,
+            watchers=("anna@example.org",),
+        )
+
+    def because_alice_merges_it_into_the_issue(self):
+        self.duplicate.merge_into(self.issue, ALICE)
+        self.deliver_new_events()
+
+    def it_should_tell_its_reporter_and_its_watcher_alike_that_they_are_copied(self):
+        expect(self.recipients).to(
+            equal([Recipient.watcher("karl@example.org"), Recipient.watcher("anna@example.org")])
+        )
+        expect(self.templates).to(equal(["watching", "watching"]))
+
+
 # -- staff choices (/staff/settings/) -------------------------------------------------------
 
 

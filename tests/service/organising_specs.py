@@ -87,6 +87,35 @@ class When_handling_merge_issue_by_reference(With_a_duplicate):
         expect(self.uow.issues.stored[self.original_id].version).to(equal(3))
 
 
+class When_handling_merge_issue_of_a_watched_duplicate(With_a_duplicate):
+    def given_jane_watches_the_duplicate(self):
+        self.bus.handle(
+            commands.AddWatcher(issue_id=self.issue_id, email="jane@example.org", actor=ALICE)
+        )
+        self.settle()
+
+    def because_the_bus_handles_it(self):
+        self.bus.handle(
+            commands.MergeIssue(issue_id=self.issue_id, into=self.original_reference, actor=ALICE)
+        )
+
+    def it_should_store_the_duplicates_reporter_and_watcher_as_the_targets_watchers(self):
+        expect(self.uow.issues.stored[self.original_id].watchers).to(
+            equal(["fred@example.org", "jane@example.org"])
+        )
+
+    def it_should_record_a_watcher_added_on_the_target_for_each_in_that_commit(self):
+        added = [e for e in self.uow.recorded_events() if isinstance(e, WatcherAdded)]
+        expect([(e.issue_id, e.email) for e in added]).to(
+            equal(
+                [
+                    (self.original_id, "fred@example.org"),
+                    (self.original_id, "jane@example.org"),
+                ]
+            )
+        )
+
+
 class When_handling_merge_issue_by_id(With_a_duplicate):
     def because_the_bus_handles_it(self):
         self.bus.handle(

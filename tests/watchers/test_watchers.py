@@ -222,3 +222,36 @@ def test_a_cc_on_a_new_issue_is_told_with_its_own_link(
     (to_fred,) = [m for m in mail.outbox if "fred@example.org" in m.to[0]]
     assert issue.tracking_token in to_fred.body
     assert issue.tracking_token not in to_jane.body and "/watch/" in to_jane.body
+
+
+def test_a_merge_copies_the_duplicates_watchers_as_it_does_its_reporter(
+    django_capture_on_commit_callbacks,
+):
+    target_id = issue_in("resolved")
+    duplicate_id = issue_in("assigned", reporter_email="karl@example.org")
+    with django_capture_on_commit_callbacks(execute=True):
+        message_bus().handle(
+            commands.AddWatcher(
+                issue_id=duplicate_id, email="jane@example.org", actor=Actor.staff("alice")
+            )
+        )
+    mail.outbox.clear()
+    target = IssueRecord.objects.get(id=target_id)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        message_bus().handle(
+            commands.MergeIssue(
+                issue_id=duplicate_id, into=target.reference, actor=Actor.staff("alice")
+            )
+        )
+
+    target.refresh_from_db()
+    watchers = WatcherRecord.objects.filter(issue=target).values_list("email", flat=True)
+    assert (target.status, sorted(watchers)) == (
+        "resolved",
+        ["jane@example.org", "karl@example.org"],
+    )
+    (to_jane,) = [m for m in mail.outbox if m.to == ["jane@example.org"]]
+    (to_karl,) = [m for m in mail.outbox if m.to == ["karl@example.org"]]
+    assert to_jane.subject == to_karl.subject and target.reference in to_jane.subject
+    assert "/watch/" in to_jane.body and target.tracking_token not in to_jane.body
