@@ -47,7 +47,7 @@ from issues_adapters.eventing.notifications import mail_domain
 from issues_adapters.persistence.models import IssueRecord, RecordedEvent, WatcherRecord
 from issues_adapters.tracing import correlation
 from issues_domain.attachments import safe_filename
-from issues_domain.commands import AddWatcher, CommentOnIssue, LinkIssues, ReportIssue
+from issues_domain.commands import CommentOnIssue, LinkIssues, ReportIssue
 from issues_domain.errors import DomainError, InvalidInput, IssueIsClosed
 from issues_domain.subject import subject_from_mail
 from issues_domain.values import (
@@ -191,9 +191,13 @@ def _act(bus: MessageBus, message: EmailMessage, message_id: str, row: InboundMe
     body = _plain_body(message)
     named = _named_issue(message)
     issue = _continued(named)
-    # A duplicate's watchers were not carried over by the merge: the issue named counts too.
-    if issue is not None and not (_may_answer(issue, sender) or _may_answer(named, sender)):
-        raise SetAside(f"answers {named.reference}, but {sender} is not its reporter or a watcher")
+    # A merge made the duplicate's reporter and watchers the target's watchers: the target's
+    # list alone says who may answer (staff may have taken somebody off it since).
+    if issue is not None and not _may_answer(issue, sender):
+        answered = named.reference
+        if issue.id != named.id:
+            answered += f" (merged into {issue.reference})"
+        raise SetAside(f"answers {answered}, but {sender} is not its reporter or a watcher")
     attachments = _stored_files(message)
     with discarded_unless_kept(attachments):
         _report_or_comment(bus, message, message_id, row, name, sender, body, issue, attachments)
@@ -290,8 +294,6 @@ def _report_or_comment(bus, message, message_id, row, name, sender, body, issue,
     if issue is not None:
         try:
             with transaction.atomic():
-                if not _may_answer(issue, sender):  # they watch the duplicate merged into it
-                    bus.handle(AddWatcher(issue_id=issue.id, email=sender, actor=_FETCH_MAIL))
                 _comment(bus, message_id, row, name, sender, comment, issue, attachments)
             return
         except IssueIsClosed:

@@ -6,7 +6,7 @@ import pytest
 from expects import be_true, end_with, equal, expect, start_with
 
 from issues_adapters.eventing.models import InboundMessage
-from issues_adapters.persistence.models import CommentRecord, IssueRecord
+from issues_adapters.persistence.models import CommentRecord, IssueRecord, WatcherRecord
 from issues_adapters.wiring import message_bus
 from issues_domain import commands
 from issues_domain.values import COMMENT_MAX_LENGTH, DESCRIPTION_MAX_LENGTH, Actor
@@ -253,8 +253,7 @@ class When_the_reporter_answers_a_closed_issue_twice(With_a_closed_issue_of_karl
         expect((comment.body, comment.author_role)).to(equal(("Jetzt brennt er.", "reporter")))
 
 
-@pytest.mark.django_db
-class When_a_watcher_of_a_merged_duplicate_answers_it:
+class With_karls_issue_watched_by_anna_merged_into_janes:
     def given_karls_issue_watched_by_anna_merged_into_janes(self):
         self.duplicate = reported_by("karl@example.org", watchers=("anna@example.org",))
         self.target = reported_by("jane@example.org")
@@ -264,6 +263,11 @@ class When_a_watcher_of_a_merged_duplicate_answers_it:
             )
         )
 
+
+@pytest.mark.django_db
+class When_a_watcher_of_a_merged_duplicate_answers_it(
+    With_karls_issue_watched_by_anna_merged_into_janes
+):
     def because_annas_answer_is_fetched(self):
         fetched(answer("anna", "Anna <anna@example.org>", self.duplicate, "Bei mir auch."))
 
@@ -296,3 +300,34 @@ Content-Type: text/plain; charset="utf-8"
 
     def it_should_leave_our_suffix_out_of_the_follow_ups_subject(self):
         expect(self.follow_up.subject).to(equal("Drucker"))
+
+
+@pytest.mark.django_db
+class When_a_watcher_staff_took_off_the_merge_target_answers_the_duplicate(
+    With_karls_issue_watched_by_anna_merged_into_janes
+):
+    def given_alice_took_anna_off_janes_issue(self):
+        message_bus().handle(
+            commands.RemoveWatcher(
+                issue_id=self.target.id, email="anna@example.org", actor=Actor.staff("alice")
+            )
+        )
+
+    def because_annas_answer_is_fetched(self):
+        fetched(answer("anna", "Anna <anna@example.org>", self.duplicate, "Bei mir auch."))
+
+    def it_should_set_it_aside_naming_both_issues(self):
+        expect((inbound("anna").status, inbound("anna").error)).to(
+            equal(
+                (
+                    "set_aside",
+                    f"answers {self.duplicate.reference} (merged into {self.target.reference}), "
+                    "but anna@example.org is not its reporter or a watcher",
+                )
+            )
+        )
+
+    def it_should_leave_her_off_janes_issue(self):
+        watchers = WatcherRecord.objects.filter(issue=self.target).values_list("email", flat=True)
+        expect(list(watchers)).to(equal(["karl@example.org"]))
+        expect(CommentRecord.objects.filter(issue=self.target).exists()).to(equal(False))
