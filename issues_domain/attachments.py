@@ -62,8 +62,10 @@ class AttachmentLimits:
 
     def check_count(self, count: int) -> None:
         if count > self.max_files:
-            message = gettext_noop("At most %(limit)s files a message, please (%(count)s).")
-            raise _refused(Text(message, limit=self.max_files, count=count))
+            # The limit alone: an upload stops being read at the first file too many, so the
+            # count there is the limit plus one, whatever was sent.
+            message = gettext_noop("At most %(limit)s files per message.")
+            raise _refused(Text(message, limit=self.max_files))
 
     def check_file(self, filename: str, size_so_far: int) -> None:
         if size_so_far > self.max_file_bytes:

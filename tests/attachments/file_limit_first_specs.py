@@ -8,7 +8,7 @@ from rest_framework.test import APIClient
 from tests.api.contexts import ISSUES, issue_url, make_user, report_an_issue, token_client
 from tests.attachments.support import upload
 
-TOO_MANY = {"files": ["At most 10 files a message, please (11)."]}
+TOO_MANY = {"files": ["At most 10 files per message."]}
 
 
 def eleven_files() -> list:

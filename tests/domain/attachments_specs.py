@@ -95,7 +95,7 @@ class When_a_file_breaks_a_limit:
         expect([e.errors["files"][0] if e else None for e in self.errors]).to(
             equal(
                 [
-                    "At most 2 files a message, please (3).",
+                    "At most 2 files per message.",
                     "“big.bin” is larger than 10 bytes, the limit for one file.",
                     "With “last.bin” the files come to more than 15 bytes, the limit for one "
                     "message.",
