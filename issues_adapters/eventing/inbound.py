@@ -36,7 +36,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.formats import number_format
-from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext
 
 from issues_adapters import languages
 from issues_adapters.attachments.storage import configured_limits
@@ -44,6 +44,7 @@ from issues_adapters.attachments.uploads import discarded_unless_kept, store_fil
 from issues_adapters.eventing.mail_text import body_text, header_text
 from issues_adapters.eventing.models import InboundMessage, SentMail
 from issues_adapters.eventing.notifications import mail_domain
+from issues_adapters.eventing.our_subjects import without_our_suffix
 from issues_adapters.persistence.models import IssueRecord, RecordedEvent, WatcherRecord
 from issues_adapters.tracing import correlation
 from issues_domain.attachments import safe_filename
@@ -302,7 +303,7 @@ def _report_or_comment(bus, message, message_id, row, name, sender, body, issue,
         if open_follow_up is not None:
             _comment(bus, message_id, row, name, sender, comment, open_follow_up, attachments)
             return
-    subject = _without_our_suffix(subject_from_mail(_subject(message)))
+    subject = without_our_suffix(subject_from_mail(_subject(message)))
     description = body or subject
     if issue is not None:
         with translation.override(language):
@@ -324,32 +325,6 @@ def _report_or_comment(bus, message, message_id, row, name, sender, body, issue,
     if issue is not None:
         bus.handle(LinkIssues(issue_id=issue_id, other=issue.reference, actor=_FETCH_MAIL))
     row.status, row.issue_id = InboundMessage.Status.REPORTED, issue_id
-
-
-# What our notifications' subjects add after the issue's subject (templates/email/*.subject.txt).
-_OUR_SUFFIXES = (
-    gettext_noop("We have received your report"),
-    gettext_noop("New reply from the helpdesk"),
-    gettext_noop("Your issue has been resolved"),
-    gettext_noop("You are copied on this issue"),
-)
-
-
-def _without_our_suffix(subject: str) -> str:
-    """An answer's subject without what our own mail added to it, in any language we speak,
-    so that a follow-up of a follow-up does not grow it."""
-    suffixes = set()
-    for language, _name in settings.LANGUAGES:
-        with translation.override(language):
-            suffixes.update(gettext(suffix) for suffix in _OUR_SUFFIXES)
-    shorter = None
-    while shorter != subject:
-        shorter = subject
-        for suffix in suffixes:
-            if subject == suffix:
-                return ""  # the issue had no subject: its description's first line stands in
-            subject = subject.removesuffix(f" - {suffix}")
-    return subject
 
 
 def _open_follow_up(closed: IssueRecord, sender: str) -> IssueRecord | None:
