@@ -5,13 +5,17 @@ import time
 from django.contrib.sessions.models import Session
 from django.utils import timezone
 
+from issues_adapters.accounts.sessions import ENDED_SESSION_GRACE
+
 # Django never deletes expired sessions by itself; staff logins would pile up without this.
 CLEAR_SESSIONS_SECONDS = 3600
 
 
 def clear_expired_sessions() -> int:
-    """What `manage.py clearsessions` does, answering how many were cleared."""
-    cleared, _ = Session.objects.filter(expire_date__lt=timezone.now()).delete()
+    """What `manage.py clearsessions` does, a day late (an ended session still names whose a
+    form sent after its end is: accounts/sessions.py), answering how many were cleared."""
+    ended_before = timezone.now() - ENDED_SESSION_GRACE
+    cleared, _ = Session.objects.filter(expire_date__lt=ended_before).delete()
     return cleared
 
 

@@ -12,3 +12,8 @@ class WebConfig(AppConfig):
         from issues_adapters.web import reference_data  # its models need the registry ready
 
         reference_data.connect()
+        from django.contrib.auth.signals import user_logged_in
+
+        from issues_adapters.web import kept_forms
+
+        user_logged_in.connect(kept_forms.keep_only_for_who_signed_in, dispatch_uid="kept_forms")

@@ -15,12 +15,14 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
+from issues_adapters.accounts import sessions
 from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
 from issues_adapters.persistence.models import NOT_SET
 from issues_adapters.persistence.queries import InvalidCursor
@@ -74,23 +76,80 @@ def staff_required(view):
 def _back_after_login(request) -> str:
     """Where the login page sends the browser back to. A form's address takes only POST, so
     after a form (the session ended while the page was open) it is the page the form was on:
-    the issue's page, else the page of the Referer, else the queue, saying nothing was saved.
-    What the form held is not kept: whoever signs in next in this browser would find it in
-    their form, ready to send as theirs (a shared desk)."""
+    the issue's page, else the page of the Referer, else the queue. What an issue page's form
+    held is kept for the staff member whose session it was (_keep_for_author); whoever else
+    signs in next in this browser does not find it in their form (a shared desk)."""
     if request.method in ("GET", "HEAD"):
         return request.get_full_path()
-    messages.warning(request, _("You were signed out, so nothing was saved."))
+    referer = request.headers.get("Referer", "")
+    same_site = url_has_allowed_host_and_scheme(
+        referer, {request.get_host()}, require_https=request.is_secure()
+    )
     match = request.resolver_match
     issue_id = match.kwargs.get("issue_id") if match else None
-    if issue_id is not None:
-        return reverse("staff_issue", kwargs={"issue_id": issue_id})
-    referer = request.headers.get("Referer", "")
-    if not url_has_allowed_host_and_scheme(
-        referer, {request.get_host()}, require_https=request.is_secure()
-    ):
-        return reverse("staff_queue")
-    parts = urlsplit(referer)
-    return parts.path + (f"?{parts.query}" if parts.query else "")
+    if issue_id is None:
+        messages.warning(request, _("You were signed out, so nothing was saved."))
+        if not same_site:
+            return reverse("staff_queue")
+        parts = urlsplit(referer)
+        return parts.path + (f"?{parts.query}" if parts.query else "")
+    url = reverse("staff_issue", kwargs={"issue_id": issue_id})
+    # Only a form sent from our own page is kept: another site's must not fill in ours.
+    key = _keep_for_author(request, issue_id, match) if same_site else None
+    if key is None:
+        messages.warning(request, _("You were signed out, so nothing was saved."))
+        return url
+    messages.warning(
+        request,
+        _(
+            "You were signed out, so nothing was saved. What you typed is kept and will be "
+            "back in the form after you sign in."
+        ),
+    )
+    return f"{url}?{urlencode({'kept': key})}"
+
+
+# What an issue page's form sent after the session ended keeps for its author: the text typed
+# (first) and the choices that say what it is; never a file, a password or the CSRF token.
+SIGNED_OUT_DRAFTS = {
+    "reply": ("body", "visibility", "follow_up", "expected_version"),
+    "comment": ("body", "visibility", "expected_version"),
+    "resolve": ("resolution", "expected_version"),
+    "reopen": ("reason", "expected_version"),
+    "add-watcher": ("email", "expected_version"),
+    "tags": ("add", "remove", "expected_version"),
+    "link": ("other", "expected_version"),
+    "merge": ("into", "expected_version"),
+}
+
+
+def _keep_for_author(request, issue_id, match) -> str | None:
+    """Keeps what the form held for the staff member whose session just ended, when there is
+    text and it is known whose it is; the kept form's key, or None."""
+    action = match.kwargs.get("action") or match.url_name.removeprefix("staff_issue_")
+    fields = SIGNED_OUT_DRAFTS.get(action)
+    if not fields or not request.POST.get(fields[0], "").strip():
+        return None
+    author = kept_forms.author_kept_for(request)
+    if author is None:
+        staff_member = sessions.staff_member_of_ended_session(request)
+        author = staff_member.pk if staff_member else None
+    if author is None:
+        return None
+    draft = MultiValueDict(
+        {name: request.POST.getlist(name) for name in fields if name in request.POST}
+    )
+    if request.FILES:
+        alert = _(
+            "you were signed out before it was sent. What you typed is back in the form; "
+            "attach the files again and send it."
+        )
+    else:
+        alert = _(
+            "you were signed out before it was sent. What you typed is back in the form; "
+            "send it again."
+        )
+    return kept_forms.keep_for_author(request, issue_id, action, draft, author, alert)
 
 
 # -- the queue --------------------------------------------------------------------------------
