@@ -28,12 +28,8 @@ def _handle(request, issue_id, action: str, command, done: str):
         return _refused(
             request, issue_id, action, request.POST, stale={"changed_by": _("Somebody")}
         )
-    except IssueNotFound:
-        return _refused(request, issue_id, action, request.POST, alert=_("There is no such issue."))
-    except InvalidInput as error:
-        return _refused(request, issue_id, action, request.POST, errors=error.errors)
-    except CommandRefused as error:
-        return _refused(request, issue_id, action, request.POST, alert=error.detail)
+    except (IssueNotFound, InvalidInput, CommandRefused) as error:
+        return _refused(request, issue_id, action, request.POST, error=error)
     messages.success(request, done)
     return redirect("staff_issue", issue_id=issue_id)
 

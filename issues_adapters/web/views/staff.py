@@ -53,7 +53,13 @@ from issues_adapters.web.timeline_html import timeline_html
 from issues_adapters.web.views import as_of
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain import commands
-from issues_domain.errors import CommandRefused, InvalidInput, IssueNotFound, StaleVersion
+from issues_domain.errors import (
+    CommandRefused,
+    DomainError,
+    InvalidInput,
+    IssueNotFound,
+    StaleVersion,
+)
 from issues_domain.lifecycle import OPEN_STATUSES, Action, may_be_rated
 from issues_domain.values import Actor, IssueStatus, Priority
 from issues_service.queries import DEFAULT_ORDERING, QUEUE_ORDERINGS, QueueFilters
@@ -661,8 +667,15 @@ def issue_page(request, issue_id):
     return _render_issue(request, issue_id)
 
 
-def _refused(request, issue_id, action, data, **why):
-    """Back to the issue page (a reload must not send the form again), keeping what was typed."""
+def _refused(request, issue_id, action, data, *, error: DomainError | None = None, stale=None):
+    """Back to the issue page (a reload must not send the form again), keeping what was typed
+    and the domain's reason, translated here: the session keeps plain text, not the domain's
+    `Text`, so a reason kept untranslated stayed English."""
+    why = {"stale": stale}
+    if isinstance(error, InvalidInput):
+        why["errors"] = translated_errors(error.errors)
+    elif error is not None:
+        why["alert"] = translated(error.detail)
     key = kept_forms.keep(request, issue_id, action, data, **why)
     url = reverse("staff_issue", kwargs={"issue_id": issue_id})
     # No #fragment: landing on one takes the focus away from the error that focus.js chose.
@@ -706,12 +719,8 @@ def _issue_action(request, issue_id, action, uploads):
         stale = {"changed_by": change.get("changed_by", _("Somebody"))}
         stale["typed"] = bool(kept_text(kept))  # a pick or an assign has nothing typed to keep
         return _refused(request, issue_id, action, kept, stale=stale)
-    except InvalidInput as error:
-        errors = translated_errors(error.errors)
-        return _refused(request, issue_id, action, request.POST, errors=errors)
-    except CommandRefused as error:
-        alert = translated(error.detail)
-        return _refused(request, issue_id, action, request.POST, alert=alert)
+    except (InvalidInput, CommandRefused) as error:
+        return _refused(request, issue_id, action, request.POST, error=error)
     messages.success(request, REPLY_DONE.get(form.cleaned_data.get("follow_up"), done))
     return redirect("staff_issue", issue_id=issue_id)
 
