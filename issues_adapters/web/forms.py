@@ -40,7 +40,10 @@ class DomainErrorsMixin:
 class VersionedForm(DomainErrorsMixin, forms.Form):
     """A staff form that posts the version of the issue it was rendered with."""
 
-    expected_version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+    # No id: the issue page holds several of these forms, and a hidden field has no label.
+    expected_version = forms.IntegerField(
+        widget=forms.HiddenInput(attrs={"id": False}), min_value=0
+    )
 
 
 class ReportForm(DomainErrorsMixin, forms.Form):
