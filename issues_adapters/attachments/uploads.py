@@ -26,6 +26,7 @@ An API view mixes in `api.views.AcceptsFiles` and calls `self.stored_files(reque
 """
 
 import hashlib
+import re
 import uuid
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -46,6 +47,15 @@ from issues_domain.errors import InvalidInput
 
 FIELD = "files"
 _SNIFF_BYTES = 8192
+# What browsers make of `"`, CR and LF in a multipart file name (the HTML standard); Django
+# leaves them as sent.
+_BROWSER_ESCAPES = {"%22": '"', "%0D": "\r", "%0A": "\n"}
+
+
+def name_sent(name: str | None) -> str:
+    """An uploaded file's name as it was on the sender's disk, made safe to show."""
+    decoded = re.sub("%22|%0D|%0A", lambda escape: _BROWSER_ESCAPES[escape[0]], name or "")
+    return safe_filename(decoded)
 
 
 class _Hashing:
@@ -131,7 +141,7 @@ def store_uploads(
     total = 0
     try:
         for upload in files:
-            filename = safe_filename(upload.name)
+            filename = name_sent(upload.name)
             limits.check_not_empty(filename, upload.size or 0)
             limits.check_file(filename, upload.size)
             total += upload.size
@@ -173,7 +183,7 @@ class LimitedUploads(FileUploadHandler):
     def receive_data_chunk(self, raw_data, start):
         self.current += len(raw_data)
         self.total += len(raw_data)
-        name = safe_filename(self.file_name)
+        name = name_sent(self.file_name)
         self._check(lambda: self.limits.check_file(name, self.current))
         self._check(lambda: self.limits.check_message(name, self.total))
         return raw_data
