@@ -6,6 +6,7 @@ tables built for reading.
 
 import abc
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -107,6 +108,29 @@ class IssueDetail(IssueSummary):
 
     def attachments_of(self, comment_id: uuid.UUID | None) -> list[AttachmentView]:
         return [a for a in self.attachments if a.comment_id == comment_id]
+
+
+# A merge target may be merged in turn later on. The domain refuses a cycle; the read side
+# follows at most this many merges all the same, so a bad row never loops a page.
+MERGES_FOLLOWED = 10
+
+
+def continuation(
+    issue: IssueDetail, issue_by_id: Callable[[uuid.UUID], IssueDetail | None]
+) -> list[IssueDetail]:
+    """The issues a merged duplicate went on to, merge after merge, in that order: the last
+    is the one it continues as now. Empty for an issue that was not merged."""
+    chain, seen = [], {issue.id}
+    while issue.merged_into is not None and len(chain) < MERGES_FOLLOWED:
+        if issue.merged_into in seen:
+            break
+        following = issue_by_id(issue.merged_into)
+        if following is None:
+            break
+        chain.append(following)
+        seen.add(following.id)
+        issue = following
+    return chain
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,7 @@ from issues_domain.commands import CommentOnIssue, ReopenIssue, ReportIssue
 from issues_domain.errors import CommandRefused, InvalidInput, StaleVersion
 from issues_domain.lifecycle import is_open
 from issues_domain.values import Actor, IssueReporter
+from issues_service.queries import continuation
 
 # The confirmation page finds the just-reported issue in a signed cookie, not the session, so
 # that an anonymous report writes nothing to the database but the issue.
@@ -200,21 +201,26 @@ def _render_track_page(request, issue, comment_form, reopen_form, rating_form, a
         "can_rate": reporter_can_rate(issue),
         "rating_form": rating_form or RatingForm(),
         "alert": alert,
-        "merged_into": _merged_into(issue),
+        "merged_into": continued(issue),
     }
     return render(request, "web/track.html", context, status=status)
 
 
-def _merged_into(issue):
-    """The issue a duplicate was merged into, as its reporter may see it: its reference,
-    status and public replies (where the conversation goes on), never its notes."""
-    if not issue.merged_into:
+def continued(issue):
+    """The issue a duplicate continues as, at the end of its merges (a target may be merged
+    in turn later): its reference, status and public replies (never its notes), and the
+    issue it was merged into first."""
+    chain = continuation(issue, issue_queries().issue)
+    if not chain:
         return None
-    target = issue_queries().issue(issue.merged_into)
-    if target is None:
-        return None
+    target = chain[-1]
     public = [comment for comment in target.comments if comment.visibility == "public"]
-    return {"reference": target.reference, "status": target.status, "comments": public}
+    return {
+        "reference": target.reference,
+        "status": target.status,
+        "comments": public,
+        "merged_into": chain[0].reference,
+    }
 
 
 def track(request, token):

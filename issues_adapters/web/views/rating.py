@@ -14,7 +14,13 @@ from issues_adapters.reports.ratings import unsigned
 from issues_adapters.texts import translated
 from issues_adapters.web.presentation import reporter_can_rate
 from issues_adapters.web.rating_form import RatingForm
-from issues_adapters.web.views.public import _issue_for, _post_or_none, _render_track, _tell
+from issues_adapters.web.views.public import (
+    _issue_for,
+    _post_or_none,
+    _render_track,
+    _tell,
+    continued,
+)
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain.commands import RateSatisfaction
 from issues_domain.errors import CommandRefused, InvalidInput, IssueNeverResolved
@@ -71,11 +77,18 @@ def _nothing_to_rate(issue) -> str:
     """Why the issue has no resolution to rate now, as its reporter sees it; "" if it has one."""
     if reporter_can_rate(issue):
         return ""
-    if issue.merged_into:  # closed by the merge, never resolved itself
+    merged_into = continued(issue)
+    if merged_into:  # closed by the merge, never resolved itself
+        if merged_into["merged_into"] != merged_into["reference"]:
+            return _(
+                "Your report was merged into %(first)s, which was later merged into "
+                "%(reference)s, and closed without a resolution of its own, so there is "
+                "nothing to rate here. We keep you informed on %(reference)s."
+            ) % {"first": merged_into["merged_into"], "reference": merged_into["reference"]}
         return _(
             "Your report was merged into %(reference)s and closed without a resolution of its "
             "own, so there is nothing to rate here. We keep you informed on %(reference)s."
-        ) % {"reference": issue.merged_into_reference}
+        ) % {"reference": merged_into["reference"]}
     if is_open(issue.status) and _was_reopened(issue):
         return _(
             "This issue was reopened, so there is nothing to rate now. You can rate it once "

@@ -16,6 +16,7 @@ from issues_adapters.attachments.uploads import discarded_unless_kept, limit_upl
 from issues_adapters.texts import translated
 from issues_adapters.web import forms, watcher_links
 from issues_adapters.web.presentation import resolution_files
+from issues_adapters.web.views.public import continued
 from issues_adapters.wiring import issue_queries, message_bus
 from issues_domain.commands import CommentOnIssue
 from issues_domain.errors import CommandRefused, InvalidInput
@@ -50,6 +51,7 @@ def _render(request, token, issue, email, *, form=None, alert="", status=200):
             "comment_form": form or forms.ReporterCommentForm(),
             "can_comment": issue.status != "closed",
             "alert": alert,
+            "merged_into": continued(issue),
         },
         status=status,
     )
