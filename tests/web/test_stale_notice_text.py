@@ -60,3 +60,26 @@ class When_a_stale_comment_is_refused:
     def it_should_say_what_she_typed_is_kept(self):
         expect(self.html).to(contain(KEPT))
         expect(self.html).to(contain("Which tray jams?"))
+
+
+class When_a_stale_tags_form_is_refused:
+    def because_alice_tags_an_issue_bob_just_triaged(self):
+        self.html = sent_against_an_old_version(report(), "tags", add="printer")
+
+    def it_should_say_who_changed_it(self):
+        expect(self.html).to(contain(CHANGED))
+
+    def it_should_say_the_tags_she_typed_are_kept(self):
+        expect(self.html).to(contain(KEPT))
+        expect(self.html).to(contain('value="printer"'))
+
+
+class When_a_stale_merge_is_refused:
+    def given_an_issue_to_merge_into(self):
+        self.into = row(report(description="The same printer, again.")).reference
+
+    def because_alice_merges_an_issue_bob_just_triaged(self):
+        self.html = sent_against_an_old_version(report(), "merge", into=self.into)
+
+    def it_should_say_who_changed_it(self):
+        expect(self.html).to(contain(CHANGED))

@@ -24,11 +24,7 @@ def _version(request) -> int | None:
 def _handle(request, issue_id, action: str, command, done: str):
     try:
         message_bus().handle(command)
-    except StaleVersion:
-        return _refused(
-            request, issue_id, action, request.POST, stale={"changed_by": _("Somebody")}
-        )
-    except (IssueNotFound, InvalidInput, CommandRefused) as error:
+    except (StaleVersion, IssueNotFound, InvalidInput, CommandRefused) as error:
         return _refused(request, issue_id, action, request.POST, error=error)
     messages.success(request, done)
     return redirect("staff_issue", issue_id=issue_id)

@@ -667,12 +667,14 @@ def issue_page(request, issue_id):
     return _render_issue(request, issue_id)
 
 
-def _refused(request, issue_id, action, data, *, error: DomainError | None = None, stale=None):
+def _refused(request, issue_id, action, data, *, error: DomainError | None = None):
     """Back to the issue page (a reload must not send the form again), keeping what was typed
     and the domain's reason, translated here: the session keeps plain text, not the domain's
     `Text`, so a reason kept untranslated stayed English."""
-    why = {"stale": stale}
-    if isinstance(error, InvalidInput):
+    why = {}
+    if isinstance(error, StaleVersion):
+        data, why["stale"] = _stale(issue_id, data)
+    elif isinstance(error, InvalidInput):
         why["errors"] = translated_errors(error.errors)
     elif error is not None:
         why["alert"] = translated(error.detail)
@@ -680,6 +682,22 @@ def _refused(request, issue_id, action, data, *, error: DomainError | None = Non
     url = reverse("staff_issue", kwargs={"issue_id": issue_id})
     # No #fragment: landing on one takes the focus away from the error that focus.js chose.
     return redirect(f"{url}?{urlencode({'kept': key})}")
+
+
+# What the tags, links and merge forms have typed into them (panels.py shows it again).
+_TYPED_ORGANISING = ("add", "other", "into")
+
+
+def _stale(issue_id, data):
+    """What a form sent against an old version keeps: what was typed, but against the current
+    version, so that sending it again after a look at the changes is a deliberate second click;
+    and who made the latest change, for the notice."""
+    change = selectors.latest_change(issue_id) or {}
+    kept = data.copy()
+    kept["expected_version"] = str(change.get("version", ""))
+    # A pick or an assign has nothing typed to keep.
+    typed = bool(kept_text(kept)) or any(kept.get(name) for name in _TYPED_ORGANISING)
+    return kept, {"changed_by": change.get("changed_by", _("Somebody")), "typed": typed}
 
 
 # The actions whose form may carry files (templates/web/_attach_field.html).
@@ -710,16 +728,7 @@ def _issue_action(request, issue_id, action, uploads):
             message_bus().handle(command)
     except IssueNotFound:
         raise Http404("There is no such issue.") from None
-    except StaleVersion:
-        # Keep what the user typed, but against the current version, so that sending it again
-        # after a look at the changes is a deliberate second click.
-        change = selectors.latest_change(issue_id) or {}
-        kept = request.POST.copy()
-        kept["expected_version"] = str(change.get("version", ""))
-        stale = {"changed_by": change.get("changed_by", _("Somebody"))}
-        stale["typed"] = bool(kept_text(kept))  # a pick or an assign has nothing typed to keep
-        return _refused(request, issue_id, action, kept, stale=stale)
-    except (InvalidInput, CommandRefused) as error:
+    except (StaleVersion, InvalidInput, CommandRefused) as error:
         return _refused(request, issue_id, action, request.POST, error=error)
     messages.success(request, REPLY_DONE.get(form.cleaned_data.get("follow_up"), done))
     return redirect("staff_issue", issue_id=issue_id)
