@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from issues_domain.errors import InvalidInput
+from issues_domain.texts import Text, gettext_noop
 from issues_domain.values import clean_text, validate_all
 
 TITLE_MAX_LENGTH = 200
@@ -24,7 +25,8 @@ def _checked_body(body: str | None) -> str:
     if unknown:
         named = ", ".join("{" + name + "}" for name in dict.fromkeys(unknown))
         known = ", ".join("{" + name + "}" for name in PLACEHOLDERS)
-        raise InvalidInput.on("body", f"Unknown placeholder {named}: use only {known}.")
+        message = gettext_noop("Unknown placeholder %(named)s: use only %(known)s.")
+        raise InvalidInput.on("body", Text(message, named=named, known=known))
     return text
 
 

@@ -25,9 +25,14 @@ class CannedReplyForm(DomainErrorsMixin, forms.Form):
         label=gettext_lazy("Text"),
         max_length=BODY_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text=gettext_lazy("Placeholders filled in when inserted: %(names)s")
-        % {"names": ", ".join("{" + name + "}" for name in PLACEHOLDERS)},
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Filled in per request: a lazy text filled in at import is English for good.
+        self.fields["body"].help_text = _("Placeholders filled in when inserted: %(names)s") % {
+            "names": ", ".join("{" + name + "}" for name in PLACEHOLDERS)
+        }
 
 
 def _saved(request, form, save) -> bool:
