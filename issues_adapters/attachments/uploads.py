@@ -173,9 +173,11 @@ class LimitedUploads(FileUploadHandler):
         self.limits = limits or configured_limits()
         self.refusal: InvalidInput | None = None
         self.count = self.total = self.current = 0
+        self.names: list[str] = []  # every file begun, the one that broke a limit too
 
     def new_file(self, field_name, file_name, *args, **kwargs):
         super().new_file(field_name, file_name, *args, **kwargs)
+        self.names.append(name_sent(file_name))
         self.count += 1
         self.current = 0
         self._check(lambda: self.limits.check_count(self.count))
@@ -204,6 +206,14 @@ def limit_uploads(request) -> LimitedUploads:
     handler = LimitedUploads(request)
     request.upload_handlers.insert(0, handler)
     return handler
+
+
+def names_sent(request) -> list[str]:
+    """The names of the files the request carried, as far as it was read: a refused form's
+    files are not kept (no browser lets a page fill a file field), so they must be named."""
+    files = request.FILES.getlist(FIELD)
+    handler = next((h for h in request.upload_handlers if isinstance(h, LimitedUploads)), None)
+    return list(handler.names) if handler else [name_sent(upload.name) for upload in files]
 
 
 def uploaded(request, handler: LimitedUploads) -> tuple[Attachment, ...]:

@@ -31,9 +31,11 @@ def keep(
     alert: str = "",
     stale: dict | None = None,
     author=None,
+    files: list[str] | tuple = (),
 ) -> str:
     """Keeps a refused form's data (a QueryDict) and why it was refused, for the signed-in
-    staff member or `author`; returns its key."""
+    staff member or `author`; returns its key. `files`: the names of the files it carried,
+    which no page can put back into the form."""
     key = secrets.token_urlsafe(8)
     fields = {name: values for name, values in data.lists() if name != "csrfmiddlewaretoken"}
     kept = request.session.get(_SESSION_KEY, {})
@@ -44,6 +46,7 @@ def keep(
         "errors": errors or {},
         "alert": alert,
         "stale": stale,
+        "files": list(files),
         "author": str(request.user.pk if author is None else author),
         "at": time.time(),
     }
@@ -64,11 +67,13 @@ def _theirs(entry: dict, user) -> bool:
     return entry.get("author") == str(user.pk) and entry.get("at", 0) > time.time() - _DAY
 
 
-def keep_for_author(request, issue_id: uuid.UUID, action: str, data, author, alert: str) -> str:
+def keep_for_author(
+    request, issue_id: uuid.UUID, action: str, data, author, alert: str, files=()
+) -> str:
     """Keeps a form sent after the session ended (data: only its typed fields) for `author`,
     the id of the staff member whose session it was; the signed-out session holding it ends
     in a day."""
-    key = keep(request, issue_id, action, data, alert=alert, author=author)
+    key = keep(request, issue_id, action, data, alert=alert, author=author, files=files)
     request.session.set_expiry(_DAY)
     return key
 

@@ -23,7 +23,12 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET, require_POST
 
 from issues_adapters.accounts import sessions
-from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
+from issues_adapters.attachments.uploads import (
+    discarded_unless_kept,
+    limit_uploads,
+    names_sent,
+    uploaded,
+)
 from issues_adapters.persistence.models import NOT_SET
 from issues_adapters.persistence.queries import InvalidCursor
 from issues_adapters.reports.ratings import ratings_of
@@ -155,7 +160,8 @@ def _keep_for_author(request, issue_id, match) -> str | None:
             "you were signed out before it was sent. What you typed is back in the form; "
             "send it again."
         )
-    return kept_forms.keep_for_author(request, issue_id, action, draft, author, alert)
+    files = names_sent(request)
+    return kept_forms.keep_for_author(request, issue_id, action, draft, author, alert, files)
 
 
 # -- the queue --------------------------------------------------------------------------------
@@ -649,6 +655,7 @@ def _render_issue(request, issue_id):
         "bound_action": bound,
         "alert": refused["alert"] if refused else "",
         "stale": refused["stale"] if refused else None,
+        "unsent_files": refused.get("files", []) if refused else [],
         "me": request.user.get_username(),
         # Kept per language, as on the queue page (_staff_nav and _shortcuts_help above).
         "staff_nav": _staff_nav(get_language()),
@@ -678,7 +685,7 @@ def _refused(request, issue_id, action, data, *, error: DomainError | None = Non
         why["errors"] = translated_errors(error.errors)
     elif error is not None:
         why["alert"] = translated(error.detail)
-    key = kept_forms.keep(request, issue_id, action, data, **why)
+    key = kept_forms.keep(request, issue_id, action, data, files=names_sent(request), **why)
     url = reverse("staff_issue", kwargs={"issue_id": issue_id})
     # No #fragment: landing on one takes the focus away from the error that focus.js chose.
     return redirect(f"{url}?{urlencode({'kept': key})}")
