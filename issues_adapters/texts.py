@@ -2,7 +2,7 @@
 
 The domain writes English `Text`s whose templates makemessages collects (they are marked with
 `gettext_noop`); here each is looked up in the active language's catalogue and filled in, its
-numbers formatted the way that language writes them.
+numbers formatted the way that language writes them ("2,5 MB" in German).
 """
 
 from django.utils.formats import number_format
@@ -15,12 +15,17 @@ from issues_domain.texts import Text
 def translated(message: str) -> str:
     if not isinstance(message, Text):
         return gettext(message) if message else message
-    values = {
-        name: number_format(value, force_grouping=True) if isinstance(value, int) else value
-        for name, value in message.values.items()
-    }
+    values = {name: _said(value) for name, value in message.values.items()}
     template = gettext(message.template)
     return template % values if values else template
+
+
+def _said(value):
+    if isinstance(value, Text):
+        return translated(value)
+    if isinstance(value, int | float):
+        return number_format(value, force_grouping=True)
+    return value
 
 
 def translated_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:

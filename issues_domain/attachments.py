@@ -48,8 +48,14 @@ def safe_filename(name: str | None) -> str:
     return text or "attachment"
 
 
-def _megabytes(size: int) -> str:
-    return f"{size / 1_000_000:.1f} MB" if size >= 100_000 else f"{size:,} bytes"
+def _size(size: int) -> Text:
+    """A limit in megabytes from 0.1 MB up, with one decimal only when it has one ("10 MB",
+    "2.5 MB"), else in bytes; the adapter writes the number the reader's way."""
+    if size < 100_000:
+        return Text(gettext_noop("%(bytes)s bytes"), bytes=size)
+    megabytes = round(size / 1_000_000, 1)
+    megabytes = int(megabytes) if megabytes.is_integer() else megabytes
+    return Text(gettext_noop("%(megabytes)s MB"), megabytes=megabytes)
 
 
 @dataclass(frozen=True)
@@ -72,7 +78,7 @@ class AttachmentLimits:
             message = gettext_noop(
                 "“%(filename)s” is larger than %(limit)s, the limit for one file."
             )
-            raise _refused(Text(message, filename=filename, limit=_megabytes(self.max_file_bytes)))
+            raise _refused(Text(message, filename=filename, limit=_size(self.max_file_bytes)))
 
     def check_message(self, filename: str, total_so_far: int) -> None:
         if total_so_far > self.max_message_bytes:
@@ -80,9 +86,7 @@ class AttachmentLimits:
                 "With “%(filename)s” the files come to more than %(limit)s, "
                 "the limit for one message."
             )
-            raise _refused(
-                Text(message, filename=filename, limit=_megabytes(self.max_message_bytes))
-            )
+            raise _refused(Text(message, filename=filename, limit=_size(self.max_message_bytes)))
 
     @staticmethod
     def check_not_empty(filename: str, size: int) -> None:

@@ -2,7 +2,8 @@
 
 `gettext_noop` only marks a text for the catalogues (makemessages knows the name); a `Text`
 is the English sentence that the domain's errors carry, with its template and values kept, so
-that an adapter can say it in the reader's language (issues_adapters/texts.py).
+that an adapter can say it in the reader's language (issues_adapters/texts.py). A value may be
+a `Text` itself (a size with its unit, say), said in the reader's language too.
 """
 
 
@@ -11,7 +12,7 @@ def gettext_noop(template: str) -> str:
 
 
 def _english(value):
-    return f"{value:,}" if isinstance(value, int) else value
+    return f"{value:,}" if isinstance(value, int | float) else value
 
 
 class Text(str):

@@ -107,3 +107,23 @@ class When_a_file_breaks_a_limit:
 
     def it_should_be_invalid_input(self):
         expect(self.errors[0]).to(be_refused_with("invalid_input"))
+
+
+class When_a_file_breaks_a_limit_of_megabytes:
+    def because_the_limits_are_10_and_2_point_5_megabytes(self):
+        limits = AttachmentLimits(max_file_bytes=10_000_000, max_message_bytes=2_500_000)
+        self.errors = [
+            catch(lambda: limits.check_file("big.bin", 10_000_001)),
+            catch(lambda: limits.check_message("last.bin", 2_500_001)),
+        ]
+
+    def it_should_name_a_whole_limit_without_a_decimal_and_another_with_one(self):
+        expect([e.errors["files"][0] for e in self.errors]).to(
+            equal(
+                [
+                    "“big.bin” is larger than 10 MB, the limit for one file.",
+                    "With “last.bin” the files come to more than 2.5 MB, the limit for one "
+                    "message.",
+                ]
+            )
+        )
