@@ -155,7 +155,7 @@ def volume(period: Period) -> Report:
 
 def backlog(period: Period) -> Report:
     """Open issues at the end of each day (by day), or at the end of the period (by group)."""
-    report = Report("backlog", period, [_key(period), "open"])
+    report = Report("backlog", period, [_key(period), "open"], total={"open": 0})
     if period.group_by == "day":
         found = _summed(facts.OPENED_DELTA, period)
         running = _open_before(period.start)
@@ -167,7 +167,9 @@ def backlog(period: Period) -> Report:
     first = ReportCount.objects.filter(
         metric=facts.OPENED_DELTA, grouping=period.group_by + facts.MONTHLY
     ).aggregate(first=Min("day"))["first"]
-    found = _summed(facts.OPENED_DELTA, period, since=first or period.start)
+    if first is None or first > period.end:
+        return report  # the period ended before any issue was reported: nothing was open
+    found = _summed(facts.OPENED_DELTA, period, since=first)
     for group in _labels(period, found):
         if found[(facts.OPENED_DELTA, group)]:
             report.rows.append({"group": group, "open": found[(facts.OPENED_DELTA, group)]})
