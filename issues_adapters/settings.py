@@ -66,7 +66,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "issues_adapters.http.content_security_policy.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "issues_adapters.http.oversized_requests.RefuseOversizedRequests",
     "issues_adapters.http.nul_characters.RefuseNulCharacters",
     "django.contrib.sessions.middleware.SessionMiddleware",
     # The browser's language (Accept-Language), after the session and before CommonMiddleware.
@@ -78,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # A staff member's chosen language wins over their browser's (on /staff/settings/).
     "issues_adapters.accounts.languages.StaffLanguage",
+    # After the session, the user and their language, before anything reads the body.
+    "issues_adapters.http.oversized_requests.RefuseOversizedRequests",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "issues_adapters.web.error_pages.ProductErrorPages",
