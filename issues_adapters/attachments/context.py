@@ -8,5 +8,6 @@ def attachment_limits(request) -> dict:
             "files": settings.HELPDESK_ATTACHMENTS_MAX_FILES,
             "file_mb": settings.HELPDESK_ATTACHMENTS_MAX_FILE_BYTES // 1_000_000,
             "message_mb": settings.HELPDESK_ATTACHMENTS_MAX_MESSAGE_BYTES // 1_000_000,
+            "message_bytes": settings.HELPDESK_ATTACHMENTS_MAX_MESSAGE_BYTES,
         }
     }
