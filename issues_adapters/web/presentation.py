@@ -96,22 +96,31 @@ def _tagged(data: dict) -> str:
 
 # Tags, merges and links: what each event says on the timeline.
 ORGANISING_TITLES = {
-    "IssueTagged": _tagged,
-    "IssueMerged": lambda data: (
+    "IssueTagged": lambda data, actor: _tagged(data),
+    "IssueMerged": lambda data, actor: (
         _("Merged into %(reference)s as a duplicate (closed)")
         % {"reference": data.get("into_reference")}
     ),
-    "DuplicateMergedIn": lambda data: (
-        _("%(reference)s was merged into this issue; its reporter %(email)s follows this one")
-        % {"reference": data.get("duplicate_reference"), "email": data.get("reporter_email")}
+    "DuplicateMergedIn": lambda data, actor: (
+        _(
+            "%(reference)s was merged into this issue by %(actor)s; its reporter %(email)s "
+            "follows this one now"
+        )
+        % {
+            "reference": data.get("duplicate_reference"),
+            "actor": actor,
+            "email": data.get("reporter_email"),
+        }
     ),
-    "IssuesLinked": lambda data: (
+    "IssuesLinked": lambda data, actor: (
         _("Linked to %(reference)s") % {"reference": data.get("other_reference")}
     ),
-    "IssuesUnlinked": lambda data: (
+    "IssuesUnlinked": lambda data, actor: (
         _("Unlinked from %(reference)s") % {"reference": data.get("other_reference")}
     ),
 }
+# The organising entries whose title says who did it.
+_NAMING_THE_ACTOR = {"DuplicateMergedIn"}
 
 
 # What the SLA's events say on the timeline: the policy that applies, a deadline near or missed.
@@ -131,7 +140,7 @@ class TimelineEntry:
     kind: str  # the event type, for styling
     title: str
     body: str
-    actor: str
+    actor: str  # whom "by ..." names after the title; "" for none
     actor_role: str
     at: datetime
     version: int
@@ -147,6 +156,7 @@ def timeline(history: list[RecordedEventView], categories: dict[str, str]) -> li
 def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntry:
     data, kind = event.data, event.event_type
     body, internal, public_comment = "", False, False
+    by = event.actor_name  # who the entry names after its title; "" where the title says who
     if kind == "IssueReported":
         title = _("Reported")
         body = data.get("description", "")
@@ -165,14 +175,15 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         }
     elif kind == "IssuePicked":
         title = _("Picked by %(engineer)s") % {"engineer": data.get("engineer")}
+        by = ""
     elif kind == "IssueCommented":
         internal = data.get("visibility") == "internal"
         public_comment = not internal
         title = _("Internal note (staff only)") if internal else _("Public reply")
         if event.actor_role == "reporter":
-            title = _("Comment from the reporter")
+            title, by = _("Comment from %(name)s (reporter)") % {"name": event.actor_name}, ""
         elif event.actor_role == "watcher":
-            title = _("Comment from a watcher")
+            title, by = _("Comment from %(name)s (watcher)") % {"name": event.actor_name}, ""
         body = data.get("body", "")
     elif kind == "IssueResolved":
         title = _("Resolved")
@@ -181,7 +192,7 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         status = {"status": status_label(event.status or data.get("status"))}
         title = _("Reopened (now %(status)s)") % status
         if event.actor_role == "reporter":
-            title = _("Reopened by the reporter (now %(status)s)") % status
+            title, by = _("Reopened by the reporter (now %(status)s)") % status, ""
         body = data.get("reason", "")
     elif kind == "IssueClosed":
         title = _("Closed")
@@ -189,14 +200,16 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         title = _("Public reply; waiting for the reporter's answer")
         body, public_comment = data.get("comment", ""), True
     elif kind in ORGANISING_TITLES:
-        title = ORGANISING_TITLES[kind](data)
+        title = ORGANISING_TITLES[kind](data, event.actor_name)
+        by = "" if kind in _NAMING_THE_ACTOR else by
     elif kind == "ReporterAnswered":
         title = _("The reporter answered (now %(status)s)") % {
             "status": status_label(data.get("returned_to"))
         }
+        by = ""
     elif kind == "SatisfactionRated":
         title = _("Rated %(score)s of 5 by the reporter") % {"score": data.get("score")}
-        body = data.get("comment", "")
+        body, by = data.get("comment", ""), ""
     elif kind == "WatcherAdded":
         title = _("Watcher added: %(email)s") % {"email": data.get("email")}
     elif kind == "WatcherRemoved":
@@ -205,13 +218,15 @@ def _entry(event: RecordedEventView, categories: dict[str, str]) -> TimelineEntr
         title = SLA_TITLES[kind](data)
     else:
         title = kind
+    if event.actor_role == "system" or kind in SLA_TITLES:
+        by = ""  # the helpdesk's own doing (the SLA, timers, the mail relay): no person
     files = files_of(event, "internal" if internal else "public")
     return TimelineEntry(
         attachments=files,
         kind=kind,
         title=title,
         body=body,
-        actor=event.actor_name,
+        actor=by,
         actor_role=event.actor_role,
         at=event.occurred_at,
         version=event.version,
