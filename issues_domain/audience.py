@@ -12,6 +12,8 @@
   and may turn off the assignee's mails above;
 - watchers (issues_domain.issue.Issue.watchers) are copied on the new issue, each public
   staff comment, the question to the reporter and the resolution, never on internal notes;
+- a merged duplicate's reporter and watchers are told their issue was merged, and where it
+  continues (not that they are copied on the target, which the merge makes them);
 - nobody is mailed about their own action.
 
 Recipients come from the event as it was recorded, so a later change (a new assignee) never
@@ -28,6 +30,7 @@ from issues_domain.events import (
     IssueAssigned,
     IssueAwaitingReporter,
     IssueCommented,
+    IssueMerged,
     IssueReassigned,
     IssueReopened,
     IssueReported,
@@ -141,7 +144,19 @@ def watchers_of_new_issue(event: IssueReported) -> list[Recipient]:
 
 
 def new_watcher(event: WatcherAdded) -> list[Recipient]:
+    if event.merged_from is not None:  # a merge's follower: the merge's own mail tells them
+        return []
     return [] if _acted_from(event, event.email) else [Recipient.watcher(event.email)]
+
+
+def reporter_of_merged_duplicate(event: IssueMerged) -> Recipient | None:
+    if _acted_from(event, event.reporter_email):
+        return None
+    return Recipient.reporter(event.reporter_email)
+
+
+def watchers_of_merged_duplicate(event: IssueMerged) -> list[Recipient]:
+    return [Recipient.watcher(email) for email in event.watchers if not _acted_from(event, email)]
 
 
 def watchers_of_public_comment(event: IssueCommented) -> list[Recipient]:

@@ -152,9 +152,15 @@ class IssueTagged(Event):
 class IssueMerged(Event):
     """The issue was a duplicate: closed, and its conversation continues on `into`."""
 
+    # 2: the duplicate's watchers as they were, and the target's resolution if it was
+    # resolved: who is told of the merge, and what they are told.
+    schema_version: ClassVar[int] = 2
+
     into: uuid.UUID
     into_reference: str
     reporter_email: str
+    watchers: tuple[str, ...] = ()
+    into_resolution: str | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -235,7 +241,11 @@ class SatisfactionRated(Event):
 
 @dataclass(frozen=True, kw_only=True)
 class WatcherAdded(Event):
+    # 2: `merged_from`, the duplicate whose follower a merge copied (its mail tells them).
+    schema_version: ClassVar[int] = 2
+
     email: str
+    merged_from: uuid.UUID | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

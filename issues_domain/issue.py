@@ -392,6 +392,8 @@ class Issue:
             into=target.id,
             into_reference=target.reference,
             reporter_email=self.reporter.email,
+            watchers=tuple(self.watchers),
+            into_resolution=target.resolution,
         )
         target._record(
             DuplicateMergedIn,
@@ -403,7 +405,7 @@ class Issue:
         )
         for email in (self.reporter.email, *self.watchers):
             if not target.hears_about(email):
-                target._copy(email, actor)
+                target._copy(email, actor, merged_from=self.id)
 
     def link(self, other: "Issue", kind: str, actor: Actor):
         self._require(Action.LINK)
@@ -490,11 +492,11 @@ class Issue:
             raise errors.AlreadyWatching(email)
         self._copy(email, actor)
 
-    def _copy(self, email: str, actor: Actor):
+    def _copy(self, email: str, actor: Actor, merged_from: uuid.UUID | None = None):
         # A merge copies the duplicate's followers whenever the target takes the merge: that
         # is nobody's choice to watch, so the lifecycle's WATCH does not decide it.
         self.watchers.append(email)
-        self._record(WatcherAdded, actor, email=email)
+        self._record(WatcherAdded, actor, email=email, merged_from=merged_from)
 
     def remove_watcher(self, email: str, actor: Actor):
         self._require(Action.WATCH)

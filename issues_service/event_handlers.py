@@ -19,6 +19,7 @@ from issues_domain.events import (
     IssueAssigned,
     IssueAwaitingReporter,
     IssueCommented,
+    IssueMerged,
     IssueReassigned,
     IssueReopened,
     IssueReported,
@@ -145,6 +146,23 @@ class TellReporterWeAwaitTheirAnswer(NotificationHandler):
         }
 
 
+class TellReporterTheirReportWasMerged(NotificationHandler):
+    """The duplicate's reporter learns it was merged, into which issue, and, when that one was
+    resolved already, its resolution; in their own language, with their own tracking link (the
+    mail is about the duplicate, whose page shows where it continues)."""
+
+    name = "mail.reporter.merged"
+    handles = (IssueMerged,)
+    template = "merged"
+    recipient_for = audience.reporter_of_merged_duplicate
+
+    def context_for(self, event: IssueMerged) -> dict:
+        return {
+            "into_reference": event.into_reference,
+            "into_resolution": event.into_resolution,
+        }
+
+
 class TellAssigneeAboutAssignment(NotificationHandler):
     name = "mail.assignee.assignment"
     handles = (IssueAssigned, IssueReassigned)
@@ -241,6 +259,14 @@ class TellWatchersTheyAreCopied(TellWatchers):
 
     def context_for(self, event) -> dict:
         return {"actor": event.actor.name}
+
+
+class TellWatchersTheDuplicateWasMerged(TellWatchers):
+    name = "mail.watcher.merged"
+    handles = (IssueMerged,)
+    template = "merged"
+    recipients_for = audience.watchers_of_merged_duplicate
+    context_for = TellReporterTheirReportWasMerged.context_for
 
 
 class TellWatchersAboutPublicComment(TellWatchers):
@@ -350,10 +376,12 @@ NOTIFICATION_HANDLERS: tuple[type[NotificationHandler], ...] = (
     TellReporterAboutPublicComment,
     TellReporterAboutResolution,
     TellReporterWeAwaitTheirAnswer,
+    TellReporterTheirReportWasMerged,
     TellAssigneeAboutAssignment,
     TellAssigneeAboutReopen,
     TellStaffAboutSlaDeadline,
     TellWatchersTheyAreCopied,
+    TellWatchersTheDuplicateWasMerged,
     TellWatchersAboutPublicComment,
     TellWatchersAboutResolution,
     TellWatchersWeAwaitTheReporter,

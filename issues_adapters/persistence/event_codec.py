@@ -62,6 +62,15 @@ def _no_watchers(data: dict, envelope: dict) -> None:
     data.setdefault("watchers", [])
 
 
+def _merge_told_nobody(data: dict, envelope: dict) -> None:
+    data.setdefault("watchers", [])
+    data.setdefault("into_resolution", None)
+
+
+def _not_by_a_merge(data: dict, envelope: dict) -> None:
+    data.setdefault("merged_from", None)
+
+
 # (event type, the schema version it reads) -> what turns that data into the next version's.
 UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("IssueTriaged", 1): _status_into_envelope,
@@ -72,6 +81,8 @@ UPCASTERS: dict[tuple[str, int], Upcaster] = {
     ("IssueResolved", 1): _no_watchers,
     ("IssueResolved", 2): _no_attachments,
     ("IssueAwaitingReporter", 1): _no_attachments,
+    ("IssueMerged", 1): _merge_told_nobody,
+    ("WatcherAdded", 1): _not_by_a_merge,
 }
 
 

@@ -148,3 +148,19 @@ def test_a_resolution_of_schema_1_is_read_with_no_watchers_and_no_files():
     assert isinstance(event, IssueResolved)
     assert (event.resolution, event.watchers) == ("Replaced the toner.", ())
     assert (event.attachments, event.message_id) == ((), None)
+
+
+@pytest.mark.django_db
+def test_a_merge_of_schema_1_is_read_as_telling_its_reporter_only():
+    old = row(
+        "IssueMerged",
+        3,
+        {"into": str(uuid.uuid4()), "into_reference": "HD-1000", "reporter_email": "f@x.org"},
+        schema_version=1,
+    )
+    added = row("WatcherAdded", 4, {"email": "f@x.org"}, schema_version=1)
+
+    merged = to_event(old)
+
+    assert (merged.watchers, merged.into_resolution) == ((), None)
+    assert to_event(added).merged_from is None

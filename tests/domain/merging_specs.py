@@ -126,6 +126,19 @@ class When_merging_a_watched_duplicate(With_a_watched_duplicate):
             )
         )
 
+    def it_should_name_on_the_duplicates_event_the_watchers_to_tell_of_the_merge(self):
+        expect(self.issue).to(
+            have_raised(
+                IssueMerged,
+                watchers=("jane@example.org", "karl@example.org"),
+                into_resolution=None,
+            )
+        )
+
+    def it_should_mark_each_watcher_added_as_the_merges_so_no_copied_mail_repeats_it(self):
+        added = [e for e in self.original.events if isinstance(e, WatcherAdded)]
+        expect({e.merged_from for e in added}).to(equal({self.issue.id}))
+
     def it_should_leave_the_duplicates_watchers_as_they_were(self):
         expect(self.issue.watchers).to(equal(["jane@example.org", "karl@example.org"]))
 
@@ -161,6 +174,16 @@ class When_merging_a_watched_duplicate_into_a_resolved_issue(With_a_watched_dupl
             equal(["fred@example.org", "jane@example.org", "karl@example.org"])
         )
         expect(self.original.status).to(equal(IssueStatus.RESOLVED))
+
+    def it_should_tell_the_duplicates_followers_what_the_resolution_said(self):
+        expect(self.issue).to(
+            have_raised(
+                IssueMerged,
+                reporter_email="fred@example.org",
+                watchers=("jane@example.org", "karl@example.org"),
+                into_resolution="Replaced the fuser.",
+            )
+        )
 
 
 class When_merging_a_duplicate_by_the_originals_own_reporter(With_a_reported_issue):

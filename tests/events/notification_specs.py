@@ -86,17 +86,19 @@ class With_the_notification_handlers:
             categories=CATEGORIES,
         )
 
-    def deliver_new_events(self):
-        """Hand every event raised so far to every handler that handles it, then forget them."""
-        self.history.recorded.extend(self.issue.events)
-        for event in self.issue.events:
-            for handler in self.handlers:
-                if isinstance(event, handler.handles):
-                    try:
-                        handler(event)
-                    except NotYet as not_yet:
-                        self.not_yet.append(not_yet)
-        self.issue.events.clear()
+    def deliver_new_events(self, *others: Issue):
+        """Hand every event raised so far (by `others` first, then by the issue) to every
+        handler that handles it, then forget them."""
+        for issue in (*others, self.issue):
+            self.history.recorded.extend(issue.events)
+            for event in issue.events:
+                for handler in self.handlers:
+                    if isinstance(event, handler.handles):
+                        try:
+                            handler(event)
+                        except NotYet as not_yet:
+                            self.not_yet.append(not_yet)
+            issue.events.clear()
 
     def forget_what_was_sent(self):
         self.deliver_new_events()
@@ -337,7 +339,7 @@ class When_staff_wait_on_the_reporter_of_a_watched_issue(With_an_issue_assigned_
         expect(self.templates).to(equal(["awaiting_reporter", "awaiting_reporter"]))
 
 
-class When_a_watched_duplicate_is_merged_into_the_issue(With_an_issue_assigned_to_bob):
+class With_a_duplicate_watched_by_anna(With_an_issue_assigned_to_bob):
     def given_karls_duplicate_watched_by_anna(self):
         self.duplicate = Issue.report(
             issue_id=uuid.uuid4(),
@@ -350,16 +352,74 @@ class When_a_watched_duplicate_is_merged_into_the_issue(With_an_issue_assigned_t
             categories=CATEGORIES,
             watchers=("anna@example.org",),
         )
+        self.duplicate.events.clear()
 
+
+class When_a_watched_duplicate_is_merged_into_the_issue(With_a_duplicate_watched_by_anna):
     def because_alice_merges_it_into_the_issue(self):
         self.duplicate.merge_into(self.issue, ALICE)
-        self.deliver_new_events()
+        self.merged = self.duplicate.events[-1]
+        self.deliver_new_events(self.duplicate)
 
-    def it_should_tell_its_reporter_and_its_watcher_alike_that_they_are_copied(self):
+    def it_should_tell_its_reporter_and_its_watcher_it_was_merged_not_that_they_are_copied(self):
         expect(self.recipients).to(
-            equal([Recipient.watcher("karl@example.org"), Recipient.watcher("anna@example.org")])
+            equal([Recipient.reporter("karl@example.org"), Recipient.watcher("anna@example.org")])
         )
-        expect(self.templates).to(equal(["watching", "watching"]))
+        expect(self.templates).to(equal(["merged", "merged"]))
+
+    def it_should_mail_them_about_the_duplicate_naming_the_issue_it_continues_as(self):
+        expect({sent.issue_id for sent in self.notifications.sent}).to(equal({self.duplicate.id}))
+        expect([sent.context for sent in self.notifications.sent]).to(
+            equal([{"into_reference": "HD-1042", "into_resolution": None}] * 2)
+        )
+
+    def it_should_key_each_mail_by_the_merge(self):
+        expect([(sent.handler, sent.event_id) for sent in self.notifications.sent]).to(
+            equal(
+                [
+                    ("mail.reporter.merged", self.merged.event_id),
+                    (
+                        "mail.watcher.merged",
+                        uuid.uuid5(self.merged.event_id, "anna@example.org"),
+                    ),
+                ]
+            )
+        )
+
+
+class When_a_duplicate_is_merged_into_a_resolved_issue(With_a_duplicate_watched_by_anna):
+    def given_bob_resolved_the_issue(self):
+        self.issue.mark_as_resolved("New drum fitted.", BOB)
+        self.forget_what_was_sent()
+
+    def because_alice_merges_the_duplicate_into_it(self):
+        self.duplicate.merge_into(self.issue, ALICE)
+        self.deliver_new_events(self.duplicate)
+
+    def it_should_tell_them_it_is_resolved_already_and_what_the_resolution_said(self):
+        expect(self.templates).to(equal(["merged", "merged"]))
+        expect(self.notifications.sent[0].context).to(
+            equal({"into_reference": "HD-1042", "into_resolution": "New drum fitted."})
+        )
+
+
+class When_a_duplicate_is_merged_into_an_issue_its_followers_hear_of_already(
+    With_a_duplicate_watched_by_anna
+):
+    def given_karl_and_anna_watch_the_issue(self):
+        self.issue.add_watcher("karl@example.org", BOB)
+        self.issue.add_watcher("anna@example.org", BOB)
+        self.forget_what_was_sent()
+
+    def because_alice_merges_the_duplicate_into_it(self):
+        self.duplicate.merge_into(self.issue, ALICE)
+        self.deliver_new_events(self.duplicate)
+
+    def it_should_still_tell_them_their_issue_was_merged(self):
+        expect(self.recipients).to(
+            equal([Recipient.reporter("karl@example.org"), Recipient.watcher("anna@example.org")])
+        )
+        expect(self.templates).to(equal(["merged", "merged"]))
 
 
 # -- staff choices (/staff/settings/) -------------------------------------------------------
