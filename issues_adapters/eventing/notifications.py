@@ -42,6 +42,7 @@ from issues_adapters.eventing.models import SentMail
 from issues_adapters.persistence.models import IssueRecord
 from issues_adapters.persistence.plain_statements import insert_new
 from issues_adapters.reports.ratings import signed
+from issues_adapters.sla.display import flagged_deadline
 from issues_domain.values import SATISFACTION_SCORES
 from issues_service.notifications import (
     Notification,
@@ -212,6 +213,8 @@ class DjangoEmailNotifications(Notifications):
         }
         if notification.template == "resolution":
             context["rating_urls"] = rating_urls(issue["tracking_token"])
+        if notification.template == "sla_deadline":
+            context |= _deadline(notification)
         with translation.override(_language_for(notification.to, issue)):
             subject, text, html = (
                 render_to_string(f"email/{notification.template}.{part}", context)
@@ -338,6 +341,15 @@ def _language_for(recipient: Recipient, issue: dict) -> str:
     if recipient.role == RecipientRole.CATEGORY_STAFF:
         return category_staff_language(recipient.name)
     return languages.spoken(issue["language"])
+
+
+def _deadline(notification: Notification) -> dict:
+    """The deadline an SLA mail names: the clock's due time (the warning's event holds the
+    moment of the warning), in the policy's calendar's time zone."""
+    found = flagged_deadline(
+        notification.issue_id, notification.event_id, notification.context["goal"]
+    )
+    return {"due_at": found.due_at or notification.context["due_at"], "time_zone": found.time_zone}
 
 
 def _carried_and_linked(attachments, page_url: str) -> dict:

@@ -8,16 +8,25 @@ import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+from django.conf import settings
 from django.db.models import DateTimeField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from issues_adapters.persistence.event_log import rows_of, to_event
 from issues_adapters.persistence.kept_statements import Statement
+from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.sla.clocks import policy_of, readings_of, with_events
 from issues_adapters.sla.models import SlaClock, SlaViewCount
 from issues_domain.sla import Goal
-from issues_domain.sla_clock import ClockReading, SlaState
+from issues_domain.sla_clock import (
+    OPERATIONS,
+    ClockReading,
+    IssueClocks,
+    SlaState,
+    operations_for,
+)
 
 STATE_LABELS = {
     SlaState.ON_TRACK: _("On track"),
@@ -157,6 +166,37 @@ def api_data(issue_id, now: datetime | None = None, new_events=()) -> dict | Non
             for clock in panel["clocks"]
         },
     }
+
+
+@dataclass(frozen=True)
+class FlaggedDeadline:
+    due_at: datetime | None
+    time_zone: str  # the policy's calendar's
+
+
+_CLOCK_EVENT_TYPES = [event_type.__name__ for event_type in OPERATIONS]
+
+
+def flagged_deadline(issue_id, flag_event_id, goal: str) -> FlaggedDeadline:
+    """The deadline a warning or breach (the event `flag_event_id`) is about: the goal's due
+    time as the issue's events up to that flag set the clock (a warning's own time is only
+    most of the target), the last it had if the clock stopped before the flag."""
+    operations = []
+    for row in rows_of(
+        RecordedEvent.objects.filter(issue_id=issue_id, event_type__in=_CLOCK_EVENT_TYPES).order_by(
+            "issue_version"
+        )
+    ):
+        operations += operations_for(to_event(row))
+        if row.event_id == flag_event_id:
+            break
+    clocks, due_at = IssueClocks(), None
+    for operation in sorted(operations, key=lambda item: (item.version, item.op)):  # as replayed
+        clocks.apply(operation)
+        clock = clocks.clocks[goal]
+        if clock.target is not None and clock.running:
+            due_at = clocks.due_times(clock, settings.HELPDESK_SLA_WARNING_RATIO)[0]
+    return FlaggedDeadline(due_at, clocks.calendar.time_zone)
 
 
 def overdue():
