@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from issues_adapters.reports.facts import GROUPINGS
 
 MAX_DAYS = 3 * 366
+# The first day the reports count (the month rows are read from it on); the last is date.max.
+FIRST_DAY = date(1970, 1, 1)
 DEFAULT_DAYS = 30
 _YYYY_MM_DD = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -39,10 +41,14 @@ def _date(value: str | None, name: str, errors: dict) -> date | None:
         return None
     try:
         # fullmatch first: fromisoformat also reads 20261206 and 2026-W49-1.
-        return date.fromisoformat(_YYYY_MM_DD.fullmatch(value)[0])
+        day = date.fromisoformat(_YYYY_MM_DD.fullmatch(value)[0])
     except (TypeError, ValueError):
         errors[name] = [_("Enter a date as YYYY-MM-DD.")]
         return None
+    if day < FIRST_DAY:
+        errors[name] = [_("Enter a date from %(first)s on.") % {"first": FIRST_DAY.isoformat()}]
+        return None
+    return day
 
 
 def period_from(query) -> Period:
@@ -56,7 +62,7 @@ def period_from(query) -> Period:
     if errors:
         raise BadQuestion(errors)
     end = end or timezone.now().date()
-    start = start or end - timedelta(days=DEFAULT_DAYS - 1)
+    start = start or max(end - timedelta(days=DEFAULT_DAYS - 1), FIRST_DAY)
     if start > end:
         # Both days named: a `from` after today with no `to` ends today, which nobody typed.
         message = _("The period starts on %(start)s, after it ends on %(end)s.")

@@ -3,15 +3,16 @@ a scan of issues. Each report answers its columns and its rows (by day, or by gr
 whole period) and a total row.
 """
 
+import calendar
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import BigIntegerField, Case, F, Min, Q, Sum, Value, When
+from django.db.models import BigIntegerField, Case, F, Max, Min, Q, Sum, Value, When
 
 from issues_adapters.reports import facts, histogram
 from issues_adapters.reports.models import ReportCount, ReportDayPercentiles
-from issues_adapters.reports.period import Period
+from issues_adapters.reports.period import FIRST_DAY, Period
 
 SCORES = range(1, 6)
 
@@ -79,7 +80,8 @@ def _next_month(day: date) -> date:
 
 
 def _month_end(day: date) -> date:
-    return _next_month(day) - timedelta(days=1)
+    # Not the next month less a day: December 9999 has no next month.
+    return day.replace(day=calendar.monthrange(day.year, day.month)[1])
 
 
 def _summed(metrics, period: Period, *, buckets=False, since=None, until=None, whole=None):
@@ -94,7 +96,7 @@ def _summed(metrics, period: Period, *, buckets=False, since=None, until=None, w
     which = Q(grouping=period.group_by, day__gte=start, day__lte=end)
     total = Sum("count")
     if whole:
-        months, plus, minus = _spans(max(start, date(1970, 1, 1)), end)
+        months, plus, minus = _spans(max(start, FIRST_DAY), end)
         which = Q(grouping=period.group_by + facts.MONTHLY, day__in=months) if months else Q()
         taken = Q()
         for first, last in plus + minus:
@@ -164,12 +166,10 @@ def backlog(period: Period) -> Report:
             report.rows.append({"day": day.isoformat(), "open": running})
         report.total = {"open": running}
         return report
-    first = ReportCount.objects.filter(
-        metric=facts.OPENED_DELTA, grouping=period.group_by + facts.MONTHLY
-    ).aggregate(first=Min("day"))["first"]
+    first, last = _months_with_changes(period.group_by)
     if first is None or first > period.end:
         return report  # the period ended before any issue was reported: nothing was open
-    found = _summed(facts.OPENED_DELTA, period, since=first)
+    found = _summed(facts.OPENED_DELTA, period, since=first, until=min(period.end, last))
     for group in _labels(period, found):
         if found[(facts.OPENED_DELTA, group)]:
             report.rows.append({"group": group, "open": found[(facts.OPENED_DELTA, group)]})
@@ -180,13 +180,23 @@ def backlog(period: Period) -> Report:
 def _open_before(day: date) -> int:
     """The issues open at the end of the day before: every change before it, summed from the
     month rows where whole months lie before it (a year back is 12 rows, not 365)."""
-    first = ReportCount.objects.filter(
-        metric=facts.OPENED_DELTA, grouping="day" + facts.MONTHLY
-    ).aggregate(first=Min("day"))["first"]
+    first, last = _months_with_changes("day")
     if first is None or first >= day:
         return 0  # every month with a change has its row: nothing changed before the day
-    found = _summed(facts.OPENED_DELTA, Period(first, day - timedelta(days=1)), whole=True)
+    before = Period(first, min(day - timedelta(days=1), last))
+    found = _summed(facts.OPENED_DELTA, before, whole=True)
     return int(found.get((facts.OPENED_DELTA, ""), 0))
+
+
+def _months_with_changes(grouping: str) -> tuple[date | None, date | None]:
+    """The first day of the first month and the last day of the last month in which the open
+    issues changed: a backlog is summed over these alone, not over every month up to a far
+    `to` (9999-12-31 would be 96,000 months)."""
+    found = ReportCount.objects.filter(
+        metric=facts.OPENED_DELTA, grouping=grouping + facts.MONTHLY
+    ).aggregate(first=Min("day"), last=Max("day"))
+    last = found["last"]
+    return found["first"], None if last is None else _month_end(last)
 
 
 def _daily_percentiles(metric: str, period: Period) -> dict:
