@@ -117,14 +117,18 @@
 
   // -- the issue page ----------------------------------------------------------------------
   var issue = document.getElementById("issue");
+  // requestSubmit, not submit: the page's submit listeners (composer.js) hear of it.
+  function send(form) {
+    if (form.requestSubmit) form.requestSubmit(); else form.submit();
+  }
   function assignMeOnIssue() {
     var pick = document.getElementById("pick-form");
-    if (pick) { pick.submit(); return; }
+    if (pick) { send(pick); return; }
     var assign = document.getElementById("assign-form");
     if (assign) {
       var select = assign.querySelector('[name="assignee"]');
       select.value = issue.getAttribute("data-me");
-      assign.submit();
+      send(assign);
     }
   }
   function reply() {
