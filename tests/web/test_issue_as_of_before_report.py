@@ -47,3 +47,24 @@ class When_staff_ask_how_an_unknown_issue_was:
     def it_should_be_not_found_without_claiming_it_existed_later(self):
         expect(self.response.status_code).to(equal(404))
         expect(self.response.content.decode()).not_to(contain("did not exist yet"))
+
+
+class When_staff_ask_how_an_issue_was_at_a_moment_outside_the_calendar_in_utc:
+    def given_an_issue(self):
+        self.client = staff_client("alice")
+        self.issue_id = issue_in("triaged")
+
+    def because_they_open_it_as_of_year_0_and_year_10000_in_utc(self):
+        self.responses = [
+            self.client.get(f"/staff/issues/{self.issue_id}/", {"as_of": moment})
+            for moment in ("0001-01-01T00:00:00+14:00", "9999-12-31T23:00:00-05:00")
+        ]
+
+    def it_should_refuse_each_with_a_400_saying_which_moments_it_takes(self):
+        alert = 'role="alert">Give a moment from the year 1 to the year 9999, in UTC.<'
+        expect([(r.status_code, alert in r.content.decode()) for r in self.responses]).to(
+            equal([(400, True)] * 2)
+        )
+
+    def it_should_be_a_staff_page(self):
+        expect(self.responses[0].content.decode()).to(contain('href="/staff/"'))

@@ -5,6 +5,7 @@ from datetime import UTC, datetime
 
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from issues_adapters.web import reference_data
@@ -13,18 +14,26 @@ from issues_adapters.wiring import issue_queries
 from issues_service.time_travel import as_it_was
 
 
-def _moment(value: str) -> datetime | None:
+def _moment(value: str) -> tuple[datetime | None, str]:
+    """The moment asked for, or None and why not."""
     try:
         parsed = datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+        return None, _("Give a moment like 2026-03-02T09:30, in UTC.")
+    parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    try:
+        # The page writes it in the server's zone: 0001-01-01T00:00+14:00 is in year 0 there.
+        parsed.astimezone(UTC)
+        timezone.localtime(parsed)
+    except OverflowError:
+        return None, _("Give a moment from the year 1 to the year 9999, in UTC.")
+    return parsed, ""
 
 
 def issue_as_of(request, issue_id):
-    moment = _moment(request.GET["as_of"])
+    moment, refusal = _moment(request.GET["as_of"])
     if moment is None:
-        context = {"alert": _("Give a moment like 2026-03-02T09:30, in UTC."), "issue": None}
+        context = {"alert": refusal, "issue": None}
         return render(request, "web/issue_as_of.html", context, status=400)
     queries = issue_queries()
     history = queries.history(issue_id)
