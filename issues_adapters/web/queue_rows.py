@@ -24,21 +24,37 @@ _LABEL_WIDTH = 300  # the subject cell's tooltip: the description, truncated
 
 
 class _Dates:
-    """`{{ value|date:"SHORT_DATETIME_FORMAT" }}` and `|date:'c'`, the format parsed once a page
-    (DateFormat.format splits it again on every call)."""
+    """A date cell: the date and a 24-hour time ("06/12/2024 14:03", sixteen characters in both
+    languages, which the columns are sized for; English's short form, "06/12/2024 2:03 p.m.",
+    was cut off), the full form with the weekday and time zone in its title. The formats are
+    parsed once a page (DateFormat.format splits them again on every call)."""
 
     def __init__(self):
-        pieces = dateformat.re_formatchars.split(formats.get_format("SHORT_DATETIME_FORMAT"))
-        self.pieces = [(bool(i % 2), piece) for i, piece in enumerate(pieces) if piece]
-
-    def short(self, value) -> str:
-        local = timezone.localtime(value)
-        df = dateformat.DateFormat(local)
-        return "".join(str(getattr(df, p)()) if char else p for char, p in self.pieces)
+        self.date = self._parsed(formats.get_format("SHORT_DATE_FORMAT"))
+        self.time = self._parsed("H:i")
+        self.full = self._parsed("l, " + formats.get_format("DATETIME_FORMAT") + " T")
 
     @staticmethod
-    def iso(value) -> str:
-        return timezone.localtime(value).isoformat()
+    def _parsed(format_string: str) -> list:
+        pieces = dateformat.re_formatchars.split(format_string)
+        return [(bool(i % 2), piece) for i, piece in enumerate(pieces) if piece]
+
+    @staticmethod
+    def _format(df, pieces) -> str:
+        return escape("".join(str(getattr(df, p)()) if char else p for char, p in pieces))
+
+    def html(self, value) -> str:
+        """A <time>; narrow screens hide its time (queue CSS), the title still has it."""
+        local = timezone.localtime(value)
+        df = dateformat.DateFormat(local)
+        return (
+            f'<time datetime="{local.isoformat()}" title="{self._format(df, self.full)}">'
+            f'{self._format(df, self.date)}<span class="time"> {self._format(df, self.time)}'
+            "</span></time>"
+        )
+
+    def long(self, value) -> str:
+        return self._format(dateformat.DateFormat(timezone.localtime(value)), self.full)
 
 
 def rows_html(issues, *, category_names: dict, badges: dict, ratings: dict) -> str:
@@ -138,10 +154,8 @@ def _row(issue, category: str | None, score: int | None, badge: tuple | None, pa
         f'<td class="c-priority">{priority}</td>'
         f'<td class="c-category">{category}</td>'
         f'<td class="c-assignee">{escape(issue.assignee or "—")}</td>'
-        f'<td class="c-reported"><time datetime="{dates.iso(issue.reported_at)}">'
-        f"{escape(dates.short(issue.reported_at))}</time></td>"
-        f'<td class="c-updated"><time datetime="{dates.iso(issue.updated_at)}">'
-        f"{escape(dates.short(issue.updated_at))}</time></td>"
+        f'<td class="c-reported">{dates.html(issue.reported_at)}</td>'
+        f'<td class="c-updated">{dates.html(issue.updated_at)}</td>'
         f"{_sla_cell(badge, dates)}"
         "</tr>"
     )
@@ -155,9 +169,8 @@ def _sla_cell(badge: tuple | None, dates: _Dates) -> str:
     title = escape(goal_label)
     due = ""
     if due_at:
-        short = escape(dates.short(due_at))
-        title += f": {short}"
-        due = f' <time datetime="{dates.iso(due_at)}">{short}</time>'
+        title += f": {dates.long(due_at)}"
+        due = f" {dates.html(due_at)}"
     return (
         f'<td class="c-sla"><span class="badge sla-{state}" data-sla-state="{state}" '
         f'title="{title}">{escape(label)}</span>{due}</td>'

@@ -1,0 +1,66 @@
+"""A queue row's date cells (web/queue_rows.py): a date as its date and a 24-hour time, the
+full form with the weekday and time zone in its title, in the reader's language."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from expects import contain, expect
+
+from issues_adapters.persistence.models import IssueRecord
+from tests.web.support import report, staff_client
+
+pytestmark = pytest.mark.django_db
+
+GERMAN_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9"}
+AFTERNOON = datetime(2024, 12, 6, 14, 3, tzinfo=UTC)  # a Friday
+
+
+def row_html(html: str, issue_id) -> str:
+    return re.search(rf'<tr data-issue="{issue_id}".*?</tr>', html, re.S).group(0)
+
+
+def cell(row: str, column: str) -> str:
+    return re.search(rf'<td class="{column}".*?</td>', row, re.S).group(0)
+
+
+class With_an_issue_reported_on_a_friday_afternoon:
+    headers = {}
+
+    def given_an_issue_reported_and_updated_at_2_03_pm(self):
+        self.issue_id = report(description="The printer on the second floor jams.")
+        IssueRecord.objects.filter(id=self.issue_id).update(
+            reported_at=AFTERNOON, updated_at=AFTERNOON
+        )
+
+    def because_staff_open_the_queue(self):
+        html = staff_client().get("/staff/?view=everything", **self.headers).content.decode()
+        self.row = row_html(html, self.issue_id)
+
+
+class When_the_queue_shows_a_date(With_an_issue_reported_on_a_friday_afternoon):
+    def it_should_show_the_date_and_a_24_hour_time(self):
+        for column in ("c-reported", "c-updated"):
+            expect(cell(self.row, column)).to(
+                contain('>06/12/2024<span class="time"> 14:03</span></time>')
+            )
+
+    def it_should_say_it_in_full_in_the_title(self):
+        expect(cell(self.row, "c-updated")).to(contain('title="Friday, 6 Dec 2024, 2:03 p.m. UTC"'))
+
+    def it_should_give_the_machine_readable_time(self):
+        expect(cell(self.row, "c-updated")).to(contain('datetime="2024-12-06T14:03:00+00:00"'))
+
+
+class When_the_queue_shows_a_date_in_german(With_an_issue_reported_on_a_friday_afternoon):
+    headers = GERMAN_BROWSER
+
+    def it_should_show_the_german_date_and_time(self):
+        expect(cell(self.row, "c-updated")).to(
+            contain('>06.12.2024<span class="time"> 14:03</span></time>')
+        )
+
+    def it_should_say_it_in_full_in_german_in_the_title(self):
+        expect(cell(self.row, "c-updated")).to(
+            contain('title="Freitag, 6. Dezember 2024 14:03 UTC"')
+        )
