@@ -101,3 +101,34 @@ class When_a_watcher_of_a_duplicate_merged_twice_opens_their_page(
 
     def it_should_not_show_the_final_issues_notes(self):
         expect(self.html).not_to(contain("Vendor contract number 42."))
+
+    def it_should_link_to_her_own_page_on_the_final_issue(self):
+        expect(self.html).to(contain(f'href="/watch/{token_for(self.final, "jane@example.org")}/"'))
+
+
+class When_the_reporter_of_a_duplicate_merged_into_a_resolved_issue_tracks_it:
+    pytestmark = pytest.mark.django_db
+
+    def given_a_duplicate_merged_into_a_resolved_issue(self):
+        make_user("alice")
+        self.duplicate = report(reporter_email="dee@example.org", reporter_name="Dee")
+        self.target = issue_in("resolved")
+        merge(self.duplicate, self.target)
+        self.reference = row(self.target).reference
+
+    def because_they_open_their_tracking_page(self):
+        self.html = Client().get(f"/track/{token(self.duplicate)}/").content.decode()
+
+    def it_should_say_it_is_resolved(self):
+        expect(self.html).to(contain(f"into {self.reference} (now Resolved)"))
+
+    def it_should_show_the_resolution_of_the_issue_it_continues_as(self):
+        expect(self.html).to(contain('id="merged-resolution">New drum.</p>'))
+
+    def it_should_link_to_their_own_page_on_that_issue(self):
+        own_page = f"/watch/{token_for(self.target, 'dee@example.org')}/"
+        expect(self.html).to(contain(f'href="{own_page}"'))
+        expect(Client().get(own_page).content.decode()).to(contain("New drum."))
+
+    def it_should_not_give_away_that_issues_tracking_link(self):
+        expect(self.html).not_to(contain(token(self.target)))

@@ -21,7 +21,7 @@ from issues_adapters import languages
 from issues_adapters.api.throttling import AnonymousReportThrottle, ReporterCommentThrottle
 from issues_adapters.attachments.uploads import discarded_unless_kept, limit_uploads, uploaded
 from issues_adapters.texts import translated
-from issues_adapters.web import forms, selectors
+from issues_adapters.web import forms, selectors, watcher_links
 from issues_adapters.web.labels import category_label
 from issues_adapters.web.presentation import (
     conversation,
@@ -201,25 +201,33 @@ def _render_track_page(request, issue, comment_form, reopen_form, rating_form, a
         "can_rate": reporter_can_rate(issue),
         "rating_form": rating_form or RatingForm(),
         "alert": alert,
-        "merged_into": continued(issue),
+        "merged_into": continued(issue, issue.reporter_email),
     }
     return render(request, "web/track.html", context, status=status)
 
 
-def continued(issue):
+def continued(issue, follower: str):
     """The issue a duplicate continues as, at the end of its merges (a target may be merged
-    in turn later): its reference, status and public replies (never its notes), and the
-    issue it was merged into first."""
+    in turn later): its reference, status, resolution and public replies (never its notes),
+    the issue it was merged into first, and the follower's own page on it when they watch it
+    (the merge made them a watcher; its tracking link is its reporter's alone)."""
     chain = continuation(issue, issue_queries().issue)
     if not chain:
         return None
     target = chain[-1]
     public = [comment for comment in target.comments if comment.visibility == "public"]
+    watching = follower.casefold() in {watcher.casefold() for watcher in target.watchers}
     return {
         "reference": target.reference,
         "status": target.status,
+        "resolution": target.resolution,
         "comments": public,
         "merged_into": chain[0].reference,
+        "follow_url": reverse(
+            "watch_issue", kwargs={"token": watcher_links.token_for(target.id, follower)}
+        )
+        if watching
+        else "",
     }
 
 

@@ -77,7 +77,7 @@ def _nothing_to_rate(issue) -> str:
     """Why the issue has no resolution to rate now, as its reporter sees it; "" if it has one."""
     if reporter_can_rate(issue):
         return ""
-    merged_into = continued(issue)
+    merged_into = continued(issue, issue.reporter_email)
     if merged_into:  # closed by the merge, never resolved itself
         if merged_into["merged_into"] != merged_into["reference"]:
             return _(

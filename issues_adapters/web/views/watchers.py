@@ -51,7 +51,7 @@ def _render(request, token, issue, email, *, form=None, alert="", status=200):
             "comment_form": form or forms.ReporterCommentForm(),
             "can_comment": issue.status != "closed",
             "alert": alert,
-            "merged_into": continued(issue),
+            "merged_into": continued(issue, email),
         },
         status=status,
     )
