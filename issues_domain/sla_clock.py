@@ -120,18 +120,45 @@ def deadline_key(goal: str, kind: TimerKind, target: timedelta) -> str:
     return f"{goal}:{kind}:{int(target.total_seconds())}"
 
 
+class Run(NamedTuple):
+    """A stretch a clock ran in one calendar, from `start` to `end` (None while it runs),
+    with `spent_before` spent before it: where the spent time reached a target is found in
+    the run it was spent in, however the clock paused or changed calendar since."""
+
+    start: datetime
+    end: datetime | None
+    spent_before: timedelta
+    calendar: BusinessCalendar
+
+
 @dataclass
 class GoalClock:
     goal: str
     target: timedelta | None = None
-    spent: timedelta = timedelta(0)  # business time spent before `running_since`
-    running_since: datetime | None = None
+    spent: timedelta = timedelta(0)  # business time spent in the runs that ended
+    runs: list[Run] = field(default_factory=list)
     paused: bool = False
     stopped: bool = False
 
     @property
     def running(self) -> bool:
-        return self.running_since is not None
+        return bool(self.runs) and self.runs[-1].end is None
+
+    @property
+    def running_since(self) -> datetime | None:
+        return self.runs[-1].start if self.running else None
+
+    def spent_at(self, now: datetime) -> timedelta:
+        if not self.running:
+            return self.spent
+        run = self.runs[-1]
+        return self.spent + run.calendar.elapsed(run.start, now)
+
+    def reached_at(self, budget: timedelta) -> datetime:
+        """When the spent time reaches `budget` (or reached it: an overdue clock stays due
+        when it became overdue, not when it last resumed or was re-targeted)."""
+        run = next((run for run in reversed(self.runs) if run.spent_before < budget), self.runs[0])
+        return run.calendar.add(run.start, max(budget - run.spent_before, timedelta(0)))
 
 
 @dataclass(frozen=True)
@@ -183,11 +210,17 @@ class IssueClocks:
 
     def _start(self, at: datetime) -> None:
         for clock in self.clocks.values():
-            clock.running_since, clock.paused, clock.stopped = at, False, False
+            clock.stopped = False
+            self._run(clock, at)
 
     def _retarget(self, at, *, first_response, resolution, calendar, policy) -> None:
-        self._bank_all(at)  # the time so far counts in the calendar it ran under
+        # The time so far counts in the calendar it ran under; the clocks run on in the new one.
+        running = [clock for clock in self.clocks.values() if clock.running]
+        for clock in running:
+            self._bank(clock, at)
         self.calendar, self.policy = calendar_from_data(calendar), policy
+        for clock in running:
+            self._run(clock, at)
         self.clocks[Goal.FIRST_RESPONSE].target = timedelta(seconds=first_response)
         self.clocks[Goal.RESOLUTION].target = timedelta(seconds=resolution)
 
@@ -198,12 +231,12 @@ class IssueClocks:
         for clock in self.clocks.values():
             if clock.running:
                 self._bank(clock, at)
-                clock.running_since, clock.paused = None, True
+                clock.paused = True
 
     def _resume(self, at: datetime) -> None:
         for clock in self.clocks.values():
             if clock.paused and not clock.stopped:
-                clock.running_since, clock.paused = at, False
+                self._run(clock, at)
 
     def _resolve(self, at: datetime) -> None:
         for clock in self.clocks.values():
@@ -211,7 +244,8 @@ class IssueClocks:
 
     def _reopen(self, at: datetime) -> None:
         clock = self.clocks[Goal.RESOLUTION]
-        clock.stopped, clock.paused, clock.running_since = False, False, at
+        clock.stopped = False
+        self._run(clock, at)
 
     _close = _resolve
 
@@ -220,16 +254,21 @@ class IssueClocks:
 
     def _stop(self, clock: GoalClock, at: datetime) -> None:
         self._bank(clock, at)
-        clock.running_since, clock.paused, clock.stopped = None, False, True
+        clock.paused, clock.stopped = False, True
 
-    def _bank_all(self, at: datetime) -> None:
-        for clock in self.clocks.values():
-            self._bank(clock, at)
+    def _run(self, clock: GoalClock, at: datetime) -> None:
+        """The clock runs from `at` in the current calendar."""
+        self._bank(clock, at)
+        clock.runs.append(Run(at, None, clock.spent, self.calendar))
+        clock.paused = False
 
     def _bank(self, clock: GoalClock, at: datetime) -> None:
-        if clock.running:
-            clock.spent += self.calendar.elapsed(clock.running_since, at)
-            clock.running_since = at
+        """The running clock stops at `at`, its run's time spent."""
+        runs = clock.runs
+        if runs and runs[-1].end is None:
+            start, _, spent_before, calendar = runs[-1]
+            clock.spent += calendar.elapsed(start, at)
+            runs[-1] = Run(start, at, spent_before, calendar)
 
     # -- readings -----------------------------------------------------------------------------
 
@@ -237,9 +276,7 @@ class IssueClocks:
         clock = self.clocks[goal]
         if clock.target is None:
             return None
-        spent = clock.spent
-        if clock.running:
-            spent += self.calendar.elapsed(clock.running_since, now)
+        spent = clock.spent_at(now)
         due_at, warn_at = self.due_times(clock, warn_ratio)
         if clock.stopped:
             state = SlaState.MET if spent <= clock.target else SlaState.BREACHED
@@ -294,9 +331,4 @@ class IssueClocks:
     ) -> tuple[datetime | None, datetime | None]:
         if not clock.running or clock.target is None:
             return None, None
-        since = clock.running_since
-
-        def after(budget: timedelta) -> datetime:
-            return self.calendar.add(since, max(budget - clock.spent, timedelta(0)))
-
-        return after(clock.target), after(clock.target * warn_ratio)
+        return clock.reached_at(clock.target), clock.reached_at(clock.target * warn_ratio)

@@ -331,3 +331,47 @@ class When_a_duplicate_is_merged_into_another_issue(With_an_issue_reported_on_fr
         clocks = self.clocks()
         expect([clock.stopped for clock in clocks.clocks.values()]).to(equal([True, True]))
         expect(clocks.next_timer(RATIO)).to(be_none)
+
+
+class When_an_overdue_issue_waits_on_its_reporter_who_answers(
+    With_an_issue_reported_on_friday_afternoon
+):
+    def because_alice_asks_on_monday_at_1pm_and_fred_answers_on_tuesday_at_10(self):
+        # The 4-hour first response target was missed on Monday at 12:00 (Berlin).
+        self.operations += [
+            ClockOperation(3, Op.PAUSE, at(7, 12)),
+            ClockOperation(4, Op.RESUME, at(8, 9)),
+        ]
+
+    def it_should_stay_due_when_the_spent_time_reached_the_target(self):
+        reading = self.clocks().reading(Goal.FIRST_RESPONSE, at(8, 9), RATIO)
+        expect((reading.state, reading.due_at)).to(equal((SlaState.BREACHED, at(7, 11))))
+
+    def it_should_keep_its_warning_where_80_percent_was_spent(self):
+        expect(self.clocks().reading(Goal.FIRST_RESPONSE, at(8, 9), RATIO).warn_at).to(
+            equal(at(7, 10, 12))
+        )
+
+
+class When_an_overdue_issue_is_triaged_to_a_target_it_has_missed_too(
+    With_an_issue_reported_on_friday_afternoon
+):
+    def because_triage_on_monday_at_2pm_applies_a_2_hour_first_response_target(self):
+        # Spent by then: 1 hour on Friday and 4 on Monday; the 2 hours were spent at 10:00.
+        self.operations.append(
+            targets(3, at(7, 13), first_response_hours=2, resolution_hours=3, policy="urgent")
+        )
+
+    def it_should_be_due_when_the_spent_time_reached_the_new_target(self):
+        reading = self.clocks().reading(Goal.FIRST_RESPONSE, at(7, 13), RATIO)
+        expect((reading.state, reading.due_at)).to(equal((SlaState.BREACHED, at(7, 9))))
+
+    def it_should_set_the_due_time_of_each_clock_so(self):
+        reading = self.clocks().reading(Goal.RESOLUTION, at(7, 13), RATIO)
+        expect(reading.due_at).to(equal(at(7, 10)))
+
+    def it_should_time_the_new_warning_when_80_percent_of_the_new_target_was_spent(self):
+        timer = self.clocks().next_timer(RATIO)
+        expect((timer.at, timer.goal, timer.kind)).to(
+            equal((at(7, 8, 36), Goal.FIRST_RESPONSE, TimerKind.WARNING))
+        )

@@ -1,0 +1,70 @@
+"""The due times the API gives an issue's clocks (`sla` of GET /api/issues/{id}/), with time
+moved by time-machine: an overdue clock stays due when it became overdue."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+import time_machine
+from django.contrib.auth import get_user_model
+
+from issues_adapters.wiring import message_bus
+from issues_domain import commands
+from issues_domain.values import Actor, IssueReporter
+from tests.api.contexts import token_client
+from tests.events.support import ALICE, BOB
+from tests.sla.test_timers import deliver, helpdesk, report_urgent  # noqa: F401
+
+MONDAY_9AM = datetime(2026, 12, 7, 9, tzinfo=UTC)  # office hours: 9 to 17, UTC
+FRED = Actor.reporter(IssueReporter("Fred Bloggs", "fred@example.org"))
+
+
+def sla_of(issue_id) -> dict:
+    alice = get_user_model().objects.get(username="alice")
+    return token_client(alice).get(f"/api/issues/{issue_id}/").json()["sla"]
+
+
+def due(clock: dict) -> datetime:
+    return datetime.fromisoformat(clock["due_at"])
+
+
+def at(hours: float, step):
+    with time_machine.travel(MONDAY_9AM + timedelta(hours=hours), tick=False):
+        return step()
+
+
+@pytest.mark.django_db
+def test_an_overdue_clock_stays_due_when_it_became_overdue_after_the_reporter_answers(
+    helpdesk,  # noqa: F811
+    deliver,  # noqa: F811
+):
+    # "Urgent": 4 hours round the clock to resolve, missed at 13:00.
+    bus = message_bus()
+    issue_id = at(0, lambda: deliver(lambda: report_urgent(bus)))
+    assign = commands.AssignIssue(issue_id=issue_id, assignee="bob", actor=ALICE)
+    at(0, lambda: deliver(lambda: bus.handle(assign)))
+    ask = commands.AwaitReporter(issue_id=issue_id, comment="Which room?", actor=BOB)
+    at(5, lambda: deliver(lambda: bus.handle(ask)))
+    answer = commands.CommentOnIssue(issue_id=issue_id, author=FRED, body="The basement.")
+    at(6, lambda: deliver(lambda: bus.handle(answer)))
+
+    resolution = at(6.5, lambda: sla_of(issue_id))["resolution"]
+
+    assert (resolution["state"], due(resolution)) == ("breached", MONDAY_9AM + timedelta(hours=4))
+
+
+@pytest.mark.django_db
+def test_a_triage_to_a_target_already_missed_makes_it_due_when_it_was_missed(helpdesk, deliver):  # noqa: F811
+    # "High": a first response within 2 office hours; "Urgent": 30 minutes round the clock.
+    bus = message_bus()
+    issue_id = at(0, lambda: deliver(lambda: report_urgent(bus, priority="high")))
+    triage = commands.TriageIssue(
+        issue_id=issue_id, category="printing", priority="urgent", actor=ALICE
+    )
+    at(3, lambda: deliver(lambda: bus.handle(triage)))
+
+    first_response = at(3.5, lambda: sla_of(issue_id))["first_response"]
+
+    assert (first_response["state"], due(first_response)) == (
+        "breached",
+        MONDAY_9AM + timedelta(minutes=30),
+    )
