@@ -8,6 +8,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 
 from issues_adapters.api.serializers import issue_detail_data
+from issues_adapters.sla import display as sla_display
 from issues_adapters.wiring import issue_queries
 from issues_domain.errors import IssueNotFound
 from issues_service.time_travel import as_it_was
@@ -33,7 +34,10 @@ def moment(value: str) -> datetime:
 def as_of_response(request, issue_id) -> Response:
     when = moment(request.query_params["as_of"])
     queries = issue_queries()
-    issue = as_it_was(issue_id, queries.history(issue_id), when, history_of=queries.history)
+    history = queries.history(issue_id)
+    issue = as_it_was(issue_id, history, when, history_of=queries.history)
     if issue is None:
         raise IssueNotFound()
-    return Response(issue_detail_data(issue, request))
+    return Response(
+        issue_detail_data(sla_display.with_sla_as_it_was(issue, history, when), request)
+    )

@@ -4,6 +4,7 @@ and the "Breaching soon" and "Overdue" views with their kept counts.
 The badges and the panel read the clocks at the time of asking; the views follow the
 deadlines the timers have flagged (clocks.py says why), seconds behind."""
 
+import dataclasses
 import functools
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,11 +15,13 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from issues_adapters.persistence import event_codec
 from issues_adapters.persistence.event_log import rows_of, to_event
 from issues_adapters.persistence.kept_statements import Statement
 from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.sla.clocks import policy_of, readings_of, with_events
 from issues_adapters.sla.models import SlaClock, SlaViewCount
+from issues_domain import events
 from issues_domain.sla import Goal
 from issues_domain.sla_clock import (
     OPERATIONS,
@@ -27,6 +30,7 @@ from issues_domain.sla_clock import (
     SlaState,
     operations_for,
 )
+from issues_service.queries import IssueDetail
 
 STATE_LABELS = {
     SlaState.ON_TRACK: _("On track"),
@@ -35,6 +39,8 @@ STATE_LABELS = {
     SlaState.MET: _("Met"),
     SlaState.PAUSED: _("Paused"),
 }
+# The events that act on the clocks, by the names the event log keeps.
+_CLOCK_EVENT_TYPES = [event_type.__name__ for event_type in OPERATIONS]
 GOAL_LABELS = {Goal.FIRST_RESPONSE: _("First response"), Goal.RESOLUTION: _("Resolution")}
 # Which clock a queue row shows: the one in the worst state (then the soonest due).
 _SEVERITY = [
@@ -101,11 +107,14 @@ def panel_for(issue_id, now: datetime | None = None, new_events=()) -> dict | No
     """The issue's policy and each clock's reading, or None when no policy applies; with
     `new_events`, the issue's events just recorded, as the clocks will stand once they reach
     them (a command's answer: the clocks take its events after the commit)."""
-    now = now or timezone.now()
     rows = _CLOCK.rows(issue_id)
     operations = rows[0]["operations"] if rows else "[]"
     if new_events:
         operations = with_events(operations, new_events)
+    return _panel(operations, now or timezone.now())
+
+
+def _panel(operations: str, now: datetime) -> dict | None:
     readings = readings_of(operations, now)
     if not readings:
         return None
@@ -151,7 +160,51 @@ def panel_of(data: dict | None) -> dict | None:
 
 def api_data(issue_id, now: datetime | None = None, new_events=()) -> dict | None:
     """The issue JSON's `sla`: the policy, and per goal its state, due time and target."""
-    panel = panel_for(issue_id, now, new_events)
+    return _api_data(panel_for(issue_id, now, new_events))
+
+
+def with_sla_as_it_was(issue: IssueDetail, history, moment: datetime) -> IssueDetail:
+    """The issue as it was at `moment` (issues_service.time_travel), with its `sla` as its
+    events up to then set the clocks, read at that moment (one yet to come is read now)."""
+    then = [event for event in history if event.version <= issue.version]
+    now = min(moment, timezone.now())
+    return dataclasses.replace(issue, sla=api_data_of_history(issue.id, then, now))
+
+
+def api_data_of_history(issue_id, history, now: datetime) -> dict | None:
+    """The issue JSON's `sla` as these recorded events of the issue (its history as the read
+    side gives it) set the clocks, read at `now`."""
+    return _api_data(_panel(with_events("[]", _clock_events(issue_id, history)), now))
+
+
+def _clock_events(issue_id, history) -> list[events.Event]:
+    """The events among `history` that act on the clocks, as the domain's events; one this
+    code cannot read is left out, as the clocks read model leaves it."""
+    found = []
+    for recorded in history:
+        if recorded.event_type not in _CLOCK_EVENT_TYPES:
+            continue
+        try:
+            found.append(
+                event_codec.decode(
+                    recorded.event_type,
+                    recorded.data,
+                    event_id=recorded.event_id,
+                    issue_id=issue_id,
+                    version=recorded.version,
+                    occurred_at=recorded.occurred_at,
+                    actor_role=recorded.actor_role,
+                    actor_name=recorded.actor_name,
+                    schema_version=recorded.schema_version,
+                    status=recorded.status,
+                )
+            )
+        except event_codec.UndecodableEvent:
+            continue
+    return found
+
+
+def _api_data(panel: dict | None) -> dict | None:
     if panel is None:
         return None
     return {
@@ -172,9 +225,6 @@ def api_data(issue_id, now: datetime | None = None, new_events=()) -> dict | Non
 class FlaggedDeadline:
     due_at: datetime | None
     time_zone: str  # the policy's calendar's
-
-
-_CLOCK_EVENT_TYPES = [event_type.__name__ for event_type in OPERATIONS]
 
 
 def flagged_deadline(issue_id, flag_event_id, goal: str) -> FlaggedDeadline:

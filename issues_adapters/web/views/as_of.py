@@ -8,6 +8,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from issues_adapters.sla import display as sla_display
 from issues_adapters.web import reference_data
 from issues_adapters.web.presentation import timeline
 from issues_adapters.wiring import issue_queries
@@ -53,8 +54,10 @@ def issue_as_of(request, issue_id):
         }
         return render(request, "web/issue_as_of.html", context, status=404)
     names = reference_data.current().category_names
+    issue = sla_display.with_sla_as_it_was(issue, history, moment)
     context = {
         "issue": issue,
+        "sla": sla_display.panel_of(issue.sla),
         "moment": moment,
         "category_name": names.get(issue.category, issue.category) if issue.category else "",
         "timeline": timeline([e for e in history if e.version <= issue.version], names),
