@@ -21,6 +21,7 @@ from issues_adapters.web.labels import PRIORITY_LABELS, STATUS_LABELS
 
 _PLACEHOLDER = uuid.UUID(int=0)
 _LABEL_WIDTH = 300  # the subject cell's tooltip: the description, truncated
+_TAGS_SHOWN = 3  # after the subject; the rest are counted ("+17"); the tags' title names all
 
 
 class _Dates:
@@ -119,10 +120,14 @@ def _row(issue, category: str | None, score: int | None, badge: tuple | None, pa
     if len(description) > _LABEL_WIDTH:
         description = Truncator(description).chars(_LABEL_WIDTH)
     tags = "".join(
-        f'<a class="tag" href="?view=open&amp;tag={escape(quote(tag, safe="/"))}">'
-        f"{escape(tag)}</a> "
-        for tag in issue.tags
+        f' <a class="tag" href="?view=open&amp;tag={escape(quote(tag, safe="/"))}">'
+        f"{escape(tag)}</a>"
+        for tag in issue.tags[:_TAGS_SHOWN]
     )
+    if len(issue.tags) > _TAGS_SHOWN:
+        tags += f' <span class="more-tags">+{len(issue.tags) - _TAGS_SHOWN}</span>'
+    if tags:
+        tags = f'<span class="row-tags" title="{escape(", ".join(issue.tags))}">{tags}</span>'
     rated = (
         ' <span class="rating-badge">' + escape(words["rated"] % {"score": score}) + "</span>"
         if score
@@ -145,8 +150,9 @@ def _row(issue, category: str | None, score: int | None, badge: tuple | None, pa
         f'<input type="hidden" name="reference:{issue_id}" value="{reference}">'
         "</td>"
         f'<td class="c-reference"><a class="issue-link" href="{url}">{reference}</a></td>'
-        f'<td class="c-subject" title="{escape(description)}">{tags}'
-        f"{escape(issue.subject)}</td>"
+        f'<td class="c-subject" title="{escape(description)}"><div class="subject-line">'
+        f'<span class="subject">{escape(issue.subject)}</span>'
+        f"{tags}</div></td>"
         f'<td class="c-reporter" title="{escape(issue.reporter_email)}">'
         f"{escape(issue.reporter_name)}</td>"
         f'<td class="c-status"><span class="badge status-{escape(issue.status)}">'

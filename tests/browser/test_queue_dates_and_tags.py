@@ -1,8 +1,8 @@
-"""The queue's dates shown whole, with their time, in a real Chromium at common desktop
-widths."""
+"""The queue's dates shown whole, with their time, and a subject that its tags never crowd out,
+in a real Chromium at common desktop widths and on a phone."""
 
 import pytest
-from expects import equal, expect, match
+from expects import be_above, be_below_or_equal, equal, expect, have_len, match
 
 from issues_adapters.sla.defaults import seed_policies
 from issues_adapters.wiring import message_bus
@@ -29,6 +29,38 @@ DATE_CELLS = """() => [...document.querySelectorAll(
             cell.scrollWidth <= cell.clientWidth, title: time.title,
             datetime: time.getAttribute("datetime")};
     })"""
+
+# How much of a subject shows: its text's box cut by every box that clips it, within its cell.
+SUBJECT_SHOWN = """(subject) => {
+    const cell = [...document.querySelectorAll("#queue td.c-subject")]
+        .find(td => td.textContent.includes(subject));
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    let node = walker.nextNode();
+    while (!node.data.includes(subject)) node = walker.nextNode();
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    let {left, right, width} = range.getBoundingClientRect();
+    for (let el = node.parentElement; el !== cell.parentElement; el = el.parentElement) {
+        const style = getComputedStyle(el);
+        if (style.overflowX === "visible" && el !== cell) continue;
+        const box = el.getBoundingClientRect();
+        left = Math.max(left, box.left + el.clientLeft + parseFloat(style.paddingLeft));
+        right = Math.min(right, box.left + el.clientLeft + el.clientWidth
+            - parseFloat(style.paddingRight));
+    }
+    const style = getComputedStyle(cell);
+    const room = cell.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return {shown: Math.max(0, right - left), whole: right - left >= width - 0.5, room: room};
+}"""
+
+SHOWN_TAGS = """(subject) => {
+    const cell = [...document.querySelectorAll("#queue td.c-subject")]
+        .find(td => td.textContent.includes(subject));
+    const tags = cell.querySelector(".row-tags");
+    return {chips: [...cell.querySelectorAll(".tag")].map(a => a.textContent),
+            more: (cell.querySelector(".more-tags") || {}).textContent,
+            title: tags && tags.title, visible: !!tags && tags.offsetParent !== null};
+}"""
 
 
 @pytest.fixture
@@ -69,3 +101,42 @@ def test_the_dates_show_whole_with_their_time_and_the_full_timestamp_in_their_ti
         expect(cell["title"]).to(match(FULL_DATE))
         expect(cell["datetime"]).to(match(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d"))
     expect(page.evaluate(OVERFLOWING)).to(equal([]))
+
+
+@pytest.mark.parametrize("width", [1280, 1400, 1920])
+def test_with_20_tags_the_subject_keeps_most_of_its_cell_and_three_tags_follow_it(
+    tagged_queue, new_page, screenshot, width
+):
+    page = new_page(width=width, height=900)
+    log_in(page, tagged_queue, "alice")
+    screenshot(page, f"queue-tags-{width}")
+    subject = page.evaluate(SUBJECT_SHOWN, SUBJECT)
+    expect(subject["shown"]).to(be_above(max(150, 0.7 * subject["room"])))
+    tags = page.evaluate(SHOWN_TAGS, SUBJECT)
+    expect(tags["chips"]).to(equal(list(TWENTY_TAGS[:3])))
+    expect(tags["more"]).to(equal("+17"))
+    expect(tags["title"]).to(equal(", ".join(TWENTY_TAGS)))
+    expect(tags["visible"]).to(equal(True))
+    expect(page.evaluate(OVERFLOWING)).to(equal([]))
+
+
+def test_at_1920_a_subject_with_three_tags_shows_whole(tagged_queue, new_page):
+    page = new_page(width=1920, height=900)
+    log_in(page, tagged_queue, "alice")
+    subject = page.evaluate(SUBJECT_SHOWN, "Colour printing comes out in black and white only.")
+    expect(subject["whole"]).to(equal(True))
+
+
+def test_on_a_phone_the_subject_has_its_cell_to_itself(tagged_queue, new_page, screenshot):
+    page = new_page(width=390, height=844)
+    log_in(page, tagged_queue, "alice")
+    screenshot(page, "queue-tags-phone")
+    subject = page.evaluate(SUBJECT_SHOWN, SUBJECT)
+    expect(subject["shown"]).to(be_above(0.9 * subject["room"]))
+    expect(page.evaluate(SHOWN_TAGS, SUBJECT)["visible"]).to(equal(False))
+    expect(page.evaluate(OVERFLOWING)).to(equal([]))
+    rows = page.eval_on_selector_all(
+        "#queue tbody tr", "rows => rows.map(r => r.getBoundingClientRect().height)"
+    )
+    expect(rows).to(have_len(7))
+    expect(max(rows)).to(be_below_or_equal(40))

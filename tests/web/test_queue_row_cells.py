@@ -1,18 +1,23 @@
-"""A queue row's date cells (web/queue_rows.py): a date as its date and a 24-hour time, the
-full form with the weekday and time zone in its title, in the reader's language."""
+"""A queue row's subject and date cells (web/queue_rows.py): the subject before at most three
+tags, the rest counted and named in a title; a date as its date and a 24-hour time, the full
+form with the weekday and time zone in its title, in the reader's language."""
 
 import re
 from datetime import UTC, datetime
 
 import pytest
-from expects import contain, expect
+from expects import be_below, contain, equal, expect, have_len
 
 from issues_adapters.persistence.models import IssueRecord
+from issues_adapters.wiring import message_bus
+from issues_domain import commands
+from issues_domain.values import Actor
 from tests.web.support import report, staff_client
 
 pytestmark = pytest.mark.django_db
 
 GERMAN_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9"}
+TWENTY_TAGS = tuple(f"tag-{n:02}" for n in range(20))
 AFTERNOON = datetime(2024, 12, 6, 14, 3, tzinfo=UTC)  # a Friday
 
 
@@ -63,4 +68,47 @@ class When_the_queue_shows_a_date_in_german(With_an_issue_reported_on_a_friday_a
     def it_should_say_it_in_full_in_german_in_the_title(self):
         expect(cell(self.row, "c-updated")).to(
             contain('title="Freitag, 6. Dezember 2024 14:03 UTC"')
+        )
+
+
+class When_an_issue_has_twenty_tags:
+    def given_an_issue_with_twenty_tags(self):
+        self.issue_id = report(description="Calendar invites arrive an hour late.")
+        message_bus().handle(
+            commands.TagIssue(issue_id=self.issue_id, actor=Actor.staff("alice"), add=TWENTY_TAGS)
+        )
+
+    def because_staff_open_the_queue(self):
+        html = staff_client().get("/staff/").content.decode()
+        self.subject = cell(row_html(html, self.issue_id), "c-subject")
+
+    def it_should_show_the_subject_before_the_tags(self):
+        expect(self.subject).to(
+            contain('<span class="subject">Calendar invites arrive an hour late.</span>')
+        )
+        expect(self.subject.index('class="subject"')).to(
+            be_below(self.subject.index('class="tag"'))
+        )
+
+    def it_should_link_the_first_three_tags(self):
+        expect(re.findall(r'<a class="tag" href="([^"]+)">([^<]+)</a>', self.subject)).to(
+            equal([(f"?view=open&amp;tag={tag}", tag) for tag in TWENTY_TAGS[:3]])
+        )
+
+    def it_should_count_the_other_seventeen(self):
+        expect(self.subject).to(contain('<span class="more-tags">+17</span>'))
+
+    def it_should_name_every_tag_in_the_title(self):
+        titles = re.findall(r'<span class="row-tags" title="([^"]+)">', self.subject)
+        expect(titles).to(have_len(1))
+        expect(titles[0]).to(equal(", ".join(TWENTY_TAGS)))
+
+
+class When_an_issue_has_no_tags(With_an_issue_reported_on_a_friday_afternoon):
+    def it_should_show_the_subject_alone(self):
+        expect(cell(self.row, "c-subject")).to(
+            contain(
+                '<div class="subject-line"><span class="subject">'
+                "The printer on the second floor jams.</span></div>"
+            )
         )
