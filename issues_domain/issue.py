@@ -106,6 +106,9 @@ class Issue:
     assignee: str | None = None
     resolution: str | None = None
     version: int = 0
+    # The version of the last change a person could act on: a deadline flag (DEADLINE_FLAGS)
+    # is the SLA's bookkeeping, so a form made before one is not stale (expect_version).
+    changed_version: int = 0
     reported_at: datetime = field(default_factory=_now)
     updated_at: datetime = field(default_factory=_now)
     tracking_token: str = field(default_factory=lambda: secrets.token_urlsafe(24))
@@ -516,8 +519,9 @@ class Issue:
         return any(watcher.casefold() == (email or "").casefold() for watcher in self.watchers)
 
     def expect_version(self, expected: int | None):
-        """Refuse to act for a caller who was looking at an older (or newer) version."""
-        if expected is not None and expected != self.version:
+        """Refuse to act for a caller who was looking at an older (or newer) version; versions
+        that only flagged a deadline since do not count."""
+        if expected is not None and not self.changed_version <= expected <= self.version:
             raise errors.StaleVersion(expected, self.version)
 
     # -- what a reader may ask -------------------------------------------------------------
@@ -569,6 +573,7 @@ class Issue:
         self.version += 1
         if event_class not in DEADLINE_FLAGS:
             self.updated_at = now
+            self.changed_version = self.version
         self.events.append(
             event_class(
                 event_id=uuid.uuid4(),

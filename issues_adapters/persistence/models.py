@@ -89,6 +89,10 @@ class IssueRecord(models.Model):
     # The issue this one was merged into as a duplicate (it is then closed).
     merged_into = models.UUIDField(null=True, blank=True)
     version = models.PositiveIntegerField()
+    # The version of the last change but a deadline flag (Issue.changed_version); NULL, as for
+    # the issues before it was kept, reads as `version`. Nullable so that SQLite adds the column
+    # instead of rebuilding the table, which would drop the words index's triggers (0016).
+    changed_version = models.PositiveIntegerField(null=True, blank=True)
     reported_at = models.DateTimeField()
     updated_at = models.DateTimeField()
     # The SLA deadlines warned of or breached: the domain flags each once.

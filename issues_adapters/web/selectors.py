@@ -8,6 +8,7 @@ import uuid
 from django.contrib.auth import get_user_model
 
 from issues_adapters.persistence.models import Category, IssueRecord, RecordedEvent
+from issues_domain.events import DEADLINE_FLAGS
 
 
 def active_categories() -> list[tuple[str, str]]:
@@ -48,10 +49,17 @@ def issue_id_for_token(token: str) -> uuid.UUID | None:
     return IssueRecord.objects.filter(tracking_token=token).values_list("id", flat=True).first()
 
 
+# The SLA's deadline flags change nothing a person acts on (Issue.changed_version): the
+# collision notice leaves them out.
+_FLAGS = [event_type.__name__ for event_type in DEADLINE_FLAGS]
+
+
 def latest_change(issue_id: uuid.UUID) -> dict | None:
-    """The issue's current version and who made the last change: what the collision poll asks."""
+    """The version of the issue's last change but a deadline flag and who made it: what the
+    collision poll asks."""
     row = (
         RecordedEvent.objects.filter(issue_id=issue_id)
+        .exclude(event_type__in=_FLAGS)
         .order_by("-position")
         .values("issue_version", "actor_name", "event_type", "occurred_at")
         .first()
@@ -70,6 +78,7 @@ def changes_since(issue_id: uuid.UUID, version: int, limit: int = 5) -> list[dic
     """The latest changes made after `version`, oldest first: what the collision notice tells."""
     rows = (
         RecordedEvent.objects.filter(issue_id=issue_id, issue_version__gt=version)
+        .exclude(event_type__in=_FLAGS)
         .order_by("-position")
         .values("actor_name", "event_type", "data")[:limit]
     )

@@ -192,7 +192,7 @@
         .then(function (change) {
           if (!change) return;
           showLooking(change.looking_text);
-          if (change.version === shown) return;
+          if (change.version <= shown) return;  // a deadline flag since is no change (selectors)
           var told = (change.changes && change.changes.length)
             ? change.changes.join("; ") + ". "
             : (issue.getAttribute("data-text-changed") || "%(name)s changed this issue.")
