@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from issues_adapters.reports import formats
+
 WIDTH, HEIGHT, LEFT, BOTTOM, TOP = 640, 220, 48, 28, 12
 
 
@@ -68,10 +70,12 @@ def line_chart(key, title, labels: list[str], series: list[tuple[str, str, list]
 
 
 def _number(value, unit: str) -> str:
+    """A value as the reader's language writes it: a duration (seconds) in its units, a
+    percentage whole, a decimal with the language's mark."""
     if value is None:
         return "—"
-    if unit == "h":
-        return f"{value:.1f} h"
+    if unit == "duration":
+        return formats.duration(value)
     if unit == "%":
-        return f"{value:.0f} %"
-    return f"{value:g}"
+        return formats.percent(value / 100)
+    return formats.number(value)

@@ -12,12 +12,7 @@ from issues_adapters.reports import charts, queries, tables
 from issues_adapters.reports.period import BadQuestion, Period, period_from
 from issues_adapters.web.views.staff import staff_required
 
-GROUP_CHOICES = [
-    ("day", gettext_lazy("Day")),
-    ("category", gettext_lazy("Category")),
-    ("priority", gettext_lazy("Priority")),
-    ("assignee", gettext_lazy("Assignee")),
-]
+GROUP_CHOICES = list(tables.GROUPINGS.items())
 TITLES = {
     "volume": gettext_lazy("Created and resolved"),
     "backlog": gettext_lazy("Backlog (open at the end of the day)"),
@@ -47,10 +42,6 @@ class PeriodForm(forms.Form):
         self.fields["group_by"] = forms.ChoiceField(label=LABELS["group_by"], choices=GROUP_CHOICES)
 
 
-def _hours(seconds):
-    return None if seconds is None else seconds / 3600
-
-
 def _charts(values: queries.Daily) -> list[charts.Chart]:
     """The charts, by day whatever the tables' grouping."""
     days = [day.isoformat() for day in values.days]
@@ -67,11 +58,8 @@ def _charts(values: queries.Daily) -> list[charts.Chart]:
                 name,
                 TITLES[name],
                 days,
-                [
-                    (_("Median"), "s1", [_hours(v) for v in medians]),
-                    (_("90th percentile"), "s2", [_hours(v) for v in p90s]),
-                ],
-                unit="h",
+                [(_("Median"), "s1", medians), (_("90th percentile"), "s2", p90s)],
+                unit="duration",
             )
             for name, (medians, p90s) in values.durations.items()
         ),
@@ -109,10 +97,14 @@ def _queue_as_of(day) -> dict:
         "day": day,
         "open": reports[0][1].total["open"],  # the same total in every grouping
         "groups": [
-            (title, [(row["group"], row["open"]) for row in report.rows])
-            for title, report in reports
+            (title, _named(report.period.group_by, report.rows)) for title, report in reports
         ],
     }
+
+
+def _named(grouping: str, rows: list[dict]) -> list[tuple[str, int]]:
+    names = tables.group_labels(grouping) if rows else {}
+    return [(names.get(row["group"], row["group"]), row["open"]) for row in rows]
 
 
 def _refusals(error: BadQuestion) -> list[str]:
@@ -147,7 +139,14 @@ def dashboard(request):
         ),
         "queue": _queue_as_of(period.end),
         "reports": [
-            (TITLES[name], report, tables.html_rows(report)) for name, report in reports.items()
+            (
+                TITLES[name],
+                report,
+                tables.headers(report),
+                tables.html_rows(report),
+                tables.html_total(report),
+            )
+            for name, report in reports.items()
         ],
         "query": f"from={period.start}&to={period.end}&group_by={period.group_by}",
     }

@@ -48,3 +48,15 @@ def test_the_dashboard_fits_a_phone(live_server, new_page, screenshot):
     screenshot(phone, "dashboard-phone")
     assert phone.evaluate("document.documentElement.scrollWidth") <= 390
     assert phone.locator("#chart-backlog svg").bounding_box()["width"] <= 390
+
+
+def test_the_sla_table_fits_its_card_on_a_laptop(live_server, new_page):
+    """Its seven columns' headings wrap, so the last column is not cut off at the card's edge."""
+    base = live_server.url
+    make_staff("alice")
+    issue_in("resolved")
+    page = new_page(width=1024, height=768)
+    log_in(page, base, "alice")
+    page.goto(base + "/staff/dashboard/?group_by=category")
+    wrap = page.locator("#table-sla .table-wrap")
+    assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth"), "the SLA table overflows"

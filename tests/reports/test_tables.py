@@ -17,7 +17,7 @@ def test_cells_are_escaped_and_numbers_written_in_the_language_s_notation():
         ["group", "rated", "average", "share_rated"],
         rows=[
             {"group": "<b>&bob</b>", "rated": 12, "average": 4.25, "share_rated": None},
-            {"group": "alice", "rated": 0, "average": 4.25, "share_rated": True},
+            {"group": "alice", "rated": 0, "average": 4.25, "share_rated": 0.667},
         ],
     )
     with translation.override("de"):
@@ -25,5 +25,5 @@ def test_cells_are_escaped_and_numbers_written_in_the_language_s_notation():
 
     assert rows == (
         "<tr><td>&lt;b&gt;&amp;bob&lt;/b&gt;</td><td>12</td><td>4,25</td><td>—</td></tr>"
-        "<tr><td>alice</td><td>0</td><td>4,25</td><td>True</td></tr>"
+        "<tr><td>alice</td><td>0</td><td>4,25</td><td>67 %</td></tr>"
     )
