@@ -6,7 +6,8 @@ times, give the same clocks. `OPERATIONS` below is the one place that says which
 what to the clocks.
 
 - `start` at report; `retarget` when a policy applies (at report, at a triage that changed
-  priority or category): the time spent so far is kept, the targets change;
+  priority or category): the time spent so far is kept, the targets change (the time spent
+  before the first policy applied counts in that policy's calendar);
 - `respond` stops the first-response clock (the first public staff reply; awaiting the
   reporter too); `pause` / `resume` stop and restart the running clocks without stopping them
   for good (while the issue waits on its reporter);
@@ -218,7 +219,13 @@ class IssueClocks:
         running = [clock for clock in self.clocks.values() if clock.running]
         for clock in running:
             self._bank(clock, at)
+        known = self.targeted
         self.calendar, self.policy = calendar_from_data(calendar), policy
+        if not known:
+            # Time spent before any policy was known counts in the first one's calendar
+            # (outside its hours, none), not round the clock as the clocks started.
+            for clock in self.clocks.values():
+                self._recount(clock)
         for clock in running:
             self._run(clock, at)
         self.clocks[Goal.FIRST_RESPONSE].target = timedelta(seconds=first_response)
@@ -261,6 +268,13 @@ class IssueClocks:
         self._bank(clock, at)
         clock.runs.append(Run(at, None, clock.spent, self.calendar))
         clock.paused = False
+
+    def _recount(self, clock: GoalClock) -> None:
+        """The clock's runs (all ended) counted again in the current calendar."""
+        clock.spent, runs = timedelta(0), clock.runs
+        for index, (start, end, _, _) in enumerate(runs):
+            runs[index] = Run(start, end, clock.spent, self.calendar)
+            clock.spent += self.calendar.elapsed(start, end)
 
     def _bank(self, clock: GoalClock, at: datetime) -> None:
         """The running clock stops at `at`, its run's time spent."""

@@ -375,3 +375,46 @@ class When_an_overdue_issue_is_triaged_to_a_target_it_has_missed_too(
         expect((timer.at, timer.goal, timer.kind)).to(
             equal((at(7, 8, 36), Goal.FIRST_RESPONSE, TimerKind.WARNING))
         )
+
+
+class When_an_issue_is_reported_after_hours_and_its_policy_applies_a_moment_later:
+    def given_its_report_and_the_policy_37_milliseconds_apart(self):
+        friday_7pm = at(4, 18)  # 19:00 in Berlin: the office closed at 17:00
+        self.operations = [
+            ClockOperation(1, Op.START, friday_7pm),
+            targets(2, friday_7pm + timedelta(milliseconds=37)),
+        ]
+
+    def because_the_clocks_are_read(self):
+        self.reading = IssueClocks.replay(self.operations).reading(
+            Goal.FIRST_RESPONSE, at(4, 19), RATIO
+        )
+
+    def it_should_count_no_time_before_the_policy_outside_its_hours(self):
+        expect(self.reading.spent).to(equal(timedelta(0)))
+
+    def it_should_be_due_four_office_hours_on_on_monday_at_1pm_in_berlin(self):
+        expect(self.reading.due_at).to(equal(at(7, 12)))
+
+
+class When_a_policy_first_applies_at_triage_after_a_weekend(
+    With_an_issue_reported_on_friday_afternoon
+):
+    def given_no_policy_applied_when_it_was_reported_on_saturday_and_waited_until_sunday(self):
+        self.operations = [
+            ClockOperation(1, Op.START, at(5, 10)),
+            ClockOperation(2, Op.PAUSE, at(5, 12)),
+            ClockOperation(3, Op.RESUME, at(6, 10)),
+        ]
+
+    def because_triage_on_monday_at_10_applies_one(self):
+        self.operations.append(targets(4, at(7, 9)))
+
+    def it_should_count_only_the_office_hour_spent_on_monday(self):
+        reading = self.clocks().reading(Goal.FIRST_RESPONSE, at(7, 9), RATIO)
+        expect((reading.spent, reading.state)).to(equal((timedelta(hours=1), SlaState.ON_TRACK)))
+
+    def it_should_be_due_three_office_hours_later(self):
+        expect(self.clocks().reading(Goal.FIRST_RESPONSE, at(7, 9), RATIO).due_at).to(
+            equal(at(7, 12))
+        )

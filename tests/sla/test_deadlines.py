@@ -1,6 +1,8 @@
 """The due times the API gives an issue's clocks (`sla` of GET /api/issues/{id}/), with time
-moved by time-machine: an overdue clock stays due when it became overdue."""
+moved by time-machine: an overdue clock stays due when it became overdue; an issue reported
+outside business hours is due its full target of business time after they begin."""
 
+import itertools
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -10,7 +12,7 @@ from django.contrib.auth import get_user_model
 from issues_adapters.wiring import message_bus
 from issues_domain import commands
 from issues_domain.values import Actor, IssueReporter
-from tests.api.contexts import token_client
+from tests.api.contexts import A_REPORT, ISSUES, anonymous, token_client
 from tests.events.support import ALICE, BOB
 from tests.sla.test_timers import deliver, helpdesk, report_urgent  # noqa: F401
 
@@ -67,4 +69,26 @@ def test_a_triage_to_a_target_already_missed_makes_it_due_when_it_was_missed(hel
     assert (first_response["state"], due(first_response)) == (
         "breached",
         MONDAY_9AM + timedelta(minutes=30),
+    )
+
+
+@pytest.mark.django_db
+def test_an_issue_reported_outside_office_hours_is_due_when_its_full_target_is_spent(
+    helpdesk,  # noqa: F811
+    deliver,  # noqa: F811
+    monkeypatch,
+):
+    # Each event of the report 37 ms after the one before, as under load; "High": a first
+    # response within 2 office hours (Monday to Friday, 9 to 17 UTC).
+    saturday = datetime(2026, 12, 5, 10, tzinfo=UTC)
+    moments = (saturday + timedelta(milliseconds=37 * n) for n in itertools.count())
+    monkeypatch.setattr("issues_domain.issue._now", lambda: next(moments))
+
+    with time_machine.travel(saturday, tick=False):
+        answer = deliver(lambda: anonymous().post(ISSUES, A_REPORT, format="json"))
+        first_response = sla_of(answer.json()["id"])["first_response"]
+
+    assert (first_response["spent_minutes"], due(first_response)) == (
+        0,
+        MONDAY_9AM + timedelta(hours=2),
     )
