@@ -161,8 +161,11 @@ class IssueQueries(abc.ABC):
     def queue(self, filters: QueueFilters) -> QueuePage: ...
 
     @abc.abstractmethod
-    def issue(self, issue_id: uuid.UUID, *, with_comments: bool = True) -> IssueDetail | None:
-        """One issue; without its comments (left empty) for a page that shows its history."""
+    def issue(
+        self, issue_id: uuid.UUID, *, with_comments: bool = True, with_sla: bool = True
+    ) -> IssueDetail | None:
+        """One issue; without its comments (left empty) for a page that shows its history,
+        without its `sla` (None) for one that reads the clocks from that history."""
 
     @abc.abstractmethod
     def issue_by_tracking_token(self, token: str) -> IssueDetail | None:

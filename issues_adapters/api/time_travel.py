@@ -38,6 +38,4 @@ def as_of_response(request, issue_id) -> Response:
     issue = as_it_was(issue_id, history, when, history_of=queries.history)
     if issue is None:
         raise IssueNotFound()
-    return Response(
-        issue_detail_data(sla_display.with_sla_as_it_was(issue, history, when), request)
-    )
+    return Response(issue_detail_data(sla_display.with_sla_of(issue, history, when), request))

@@ -133,8 +133,10 @@ class DjangoIssueQueries(IssueQueries):
             else None,
         )
 
-    def issue(self, issue_id: uuid.UUID, *, with_comments: bool = True) -> IssueDetail | None:
-        return _detail(id=issue_id, with_sla=True, with_comments=with_comments)
+    def issue(
+        self, issue_id: uuid.UUID, *, with_comments: bool = True, with_sla: bool = True
+    ) -> IssueDetail | None:
+        return _detail(id=issue_id, with_sla=with_sla, with_comments=with_comments)
 
     def issue_by_tracking_token(self, token: str) -> IssueDetail | None:
         if not token:

@@ -163,9 +163,11 @@ def api_data(issue_id, now: datetime | None = None, new_events=()) -> dict | Non
     return _api_data(panel_for(issue_id, now, new_events))
 
 
-def with_sla_as_it_was(issue: IssueDetail, history, moment: datetime) -> IssueDetail:
-    """The issue as it was at `moment` (issues_service.time_travel), with its `sla` as its
-    events up to then set the clocks, read at that moment (one yet to come is read now)."""
+def with_sla_of(issue: IssueDetail, history, moment: datetime) -> IssueDetail:
+    """The issue with its `sla` as its events up to its version set the clocks, read at
+    `moment` (one yet to come is read now): the issue as it was then (`?as_of=`,
+    issues_service.time_travel), or the issue page right after an action (the clocks read
+    model takes the action's events after the commit, on a thread of its own)."""
     then = [event for event in history if event.version <= issue.version]
     now = min(moment, timezone.now())
     return dataclasses.replace(issue, sla=api_data_of_history(issue.id, then, now))

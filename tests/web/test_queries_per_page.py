@@ -65,11 +65,10 @@ def test_the_issue_page_costs_the_same_with_few_or_many_comments_files_and_event
     many = queries_for(client, f"/staff/issues/{issue_id}/")
     assert many == few
     # The session and its user, the issue with its watchers (one statement), its files, its
-    # SLA clocks (read once, for the issue's data and the panel), its history, and the stamp of
-    # the categories, staff and canned replies the process keeps (web/reference_data.py); its
-    # rating only once it is resolved or closed (an open issue has none:
-    # tests/reports/test_with_main.py).
-    assert few == 7, few
+    # history (the SLA panel's clocks come from it too), and the stamp of the categories, staff
+    # and canned replies the process keeps (web/reference_data.py); its rating only once it is
+    # resolved or closed (an open issue has none: tests/reports/test_with_main.py).
+    assert few == 6, few
 
 
 def test_the_tracking_page_and_the_version_poll_are_cheap():

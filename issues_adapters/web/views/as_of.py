@@ -54,7 +54,7 @@ def issue_as_of(request, issue_id):
         }
         return render(request, "web/issue_as_of.html", context, status=404)
     names = reference_data.current().category_names
-    issue = sla_display.with_sla_as_it_was(issue, history, moment)
+    issue = sla_display.with_sla_of(issue, history, moment)
     context = {
         "issue": issue,
         "sla": sla_display.panel_of(issue.sla),

@@ -15,6 +15,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import get_language, gettext_lazy
@@ -623,10 +624,13 @@ def _render_issue(request, issue_id):
     Only what the lifecycle allows now is offered, also after a refusal: a refused form that
     the issue no longer allows comes back as its text, to copy, not as a form to send."""
     # The page shows the conversation from the history (the timeline), not the comments.
-    issue = issue_queries().issue(issue_id, with_comments=False)
+    issue = issue_queries().issue(issue_id, with_comments=False, with_sla=False)
     if issue is None:
         raise Http404("There is no such issue.")
     history = issue_queries().history(issue_id)
+    # The SLA panel as the issue's events set the clocks: right after an action, the clocks
+    # read model has not taken its events yet.
+    issue = sla_display.with_sla_of(issue, history, timezone.now())
     reference = reference_data.current()
     categories, names, staff = reference.categories, reference.category_names, reference.staff
     allowed = staff_actions(issue)
