@@ -10,6 +10,7 @@ from issues_adapters.persistence.repository import DjangoCategoryCatalogue
 from issues_adapters.sla import editing, policies, timers
 from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord, SlaTimerHold
 from issues_adapters.texts import explanation, translated_errors
+from issues_adapters.web.labels import PRIORITY_LABELS, priority_label
 from issues_domain.errors import InvalidInput, UnknownCategory
 from issues_domain.sla import refuse_a_second_policy_for
 
@@ -92,6 +93,12 @@ class PolicyForm(forms.ModelForm):
             "calendar",
         ]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's choices and the calendar's label are English: the queue's words instead.
+        self.fields["priority"].choices = [("", "---------"), *PRIORITY_LABELS.items()]
+        self.fields["calendar"].label = _("Calendar")
+
     def clean(self):
         cleaned = super().clean()
         for field in ("first_response_minutes", "resolution_minutes"):
@@ -118,12 +125,21 @@ class PolicyAdmin(admin.ModelAdmin):
     form = PolicyForm
     list_display = (
         "name",
-        "priority",
+        "priority_shown",
         "category",
         "first_response_minutes",
         "resolution_minutes",
-        "calendar",
+        "calendar_shown",
     )
+    list_select_related = ("calendar",)
+
+    @admin.display(description=_("priority"), ordering="priority")
+    def priority_shown(self, policy):
+        return priority_label(policy.priority) or None  # None: the admin's dash
+
+    @admin.display(description=_("Calendar"), ordering="calendar")
+    def calendar_shown(self, policy):
+        return policy.calendar
 
 
 @admin.register(SlaTimerHold)
