@@ -1,12 +1,15 @@
 """The dashboard's From and To as <input type="date"> accepts them: ISO dates, in every
-language (a localised 07.11.2026 leaves the browser's field empty and the form unsendable)."""
+language (a localised 07.11.2026 leaves the browser's field empty and the form unsendable).
+A field left empty is its default (the last 30 days), as in the API."""
 
 import re
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 from expects import contain, equal, expect
 
+from tests.api.contexts import make_user, token_client
 from tests.web.support import staff_client
 
 pytestmark = pytest.mark.django_db
@@ -41,3 +44,30 @@ class When_a_staff_member_opens_the_dashboard_in_german:
     def it_should_give_to_as_todays_iso_date(self):
         today = timezone.localdate().isoformat()
         expect(date_inputs(self.html)["to"]).to(equal(today))
+
+
+class When_a_staff_member_sends_the_period_form_with_from_and_to_left_empty:
+    def because_they_send_it(self):
+        self.response = staff_client("alice").get(
+            "/staff/dashboard/", {"from": "", "to": "", "group_by": "category"}
+        )
+        self.html = self.response.content.decode()
+        self.api = token_client(make_user("bob")).get("/api/reports/volume/?from=&to=&group_by=")
+
+    def it_should_answer_without_a_refusal(self):
+        expect((self.response.status_code, 'role="alert"' in self.html)).to(equal((200, False)))
+
+    def it_should_show_the_last_30_days(self):
+        today = timezone.now().date()
+        expect(date_inputs(self.html)).to(
+            equal({"from": (today - timedelta(days=29)).isoformat(), "to": today.isoformat()})
+        )
+
+    def it_should_keep_the_grouping_chosen(self):
+        expect(self.html).to(contain('<option value="category" selected>'))
+
+    def it_should_give_the_api_the_defaults_too(self):
+        body = self.api.json()
+        expect((self.api.status_code, len(body["rows"]), body["group_by"])).to(
+            equal((200, 30, "day"))
+        )
