@@ -46,6 +46,10 @@ class CalendarForm(forms.ModelForm):
             raise ValidationError(self.fields["working_days"].help_text)
         return days
 
+    def clean_holiday_country(self):
+        # "de" is Germany as "DE" is; the holidays know "DE" only.
+        return (self.cleaned_data.get("holiday_country") or "").strip().upper()
+
     def clean_holidays(self):
         holidays = self.cleaned_data.get("holidays") or []
         try:

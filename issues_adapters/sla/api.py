@@ -55,6 +55,9 @@ class CalendarSerializer(serializers.Serializer):
     )
     holidays = HolidaySerializer(many=True, required=False, default=list, max_length=400)
 
+    def validate_holiday_country(self, value: str) -> str:
+        return value.strip().upper()  # "de" is Germany as "DE" is; the holidays know "DE" only
+
 
 class PolicySerializer(serializers.Serializer):
     id = serializers.IntegerField(read_only=True)

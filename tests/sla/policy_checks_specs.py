@@ -290,3 +290,21 @@ class When_an_admin_names_an_unknown_time_zone_in_the_admin(With_an_admin):
     def it_should_say_so_next_to_the_time_zone(self):
         expect(self.page).to(contain("Unknown time zone: 'Mars/Olympus'."))
         expect(self.page).not_to(contain("time_zone: Unknown"))
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_a_calendar_the_holidays_of_a_country_in_lower_case(With_an_admin):
+    def because_the_admin_posts_it_to_the_api_and_adds_one_in_the_admin(self):
+        self.response = self.post(holiday_country="de")
+        self.added = self.client.post(
+            ADD_CALENDAR, calendar_form(name="Berlin", holiday_country="de")
+        )
+
+    def it_should_take_it_as_the_country_s_code(self):
+        expect((self.response.status_code, self.response.json()["calendar"])).to(
+            equal((201, self.response.json()["calendar"] | {"holiday_country": "DE"}))
+        )
+
+    def it_should_keep_it_in_upper_case_from_the_admin_too(self):
+        expect(self.added.status_code).to(equal(302))
+        expect(BusinessCalendarRecord.objects.get(name="Berlin").holiday_country).to(equal("DE"))
