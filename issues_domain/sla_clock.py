@@ -13,7 +13,8 @@ what to the clocks.
   for good (while the issue waits on its reporter);
 - `resolve` stops both clocks; `reopen` lets the resolution clock run on from what it had
   spent; `close` stops both;
-- `flag` notes a deadline that was warned of or breached, which is flagged only once.
+- `flag` notes a deadline that was warned of or breached, which is flagged only once; a
+  breach stands for its goal (`outcome`), even once a later policy gives a longer target.
 """
 
 from collections.abc import Callable, Iterable
@@ -121,6 +122,18 @@ def deadline_key(goal: str, kind: TimerKind, target: timedelta) -> str:
     return f"{goal}:{kind}:{int(target.total_seconds())}"
 
 
+def _goal_and_kind(key: str) -> tuple[str, str]:
+    goal, kind, *_ = key.split(":")
+    return goal, kind
+
+
+class Outcome(NamedTuple):
+    """A target met or missed, and when that was decided."""
+
+    met: bool
+    decided_at: datetime
+
+
 class Run(NamedTuple):
     """A stretch a clock ran in one calendar, from `start` to `end` (None while it runs),
     with `spent_before` spent before it: where the spent time reached a target is found in
@@ -140,6 +153,10 @@ class GoalClock:
     runs: list[Run] = field(default_factory=list)
     paused: bool = False
     stopped: bool = False
+    stopped_at: datetime | None = None
+    # When a breach of the goal was first flagged while its clock had not stopped. It stands:
+    # the target then in force was missed, whatever target a later policy gives the clock.
+    breached_at: datetime | None = None
 
     @property
     def running(self) -> bool:
@@ -211,7 +228,7 @@ class IssueClocks:
 
     def _start(self, at: datetime) -> None:
         for clock in self.clocks.values():
-            clock.stopped = False
+            clock.stopped, clock.stopped_at = False, None
             self._run(clock, at)
 
     def _retarget(self, at, *, first_response, resolution, calendar, policy) -> None:
@@ -251,16 +268,22 @@ class IssueClocks:
 
     def _reopen(self, at: datetime) -> None:
         clock = self.clocks[Goal.RESOLUTION]
-        clock.stopped = False
+        clock.stopped, clock.stopped_at = False, None
         self._run(clock, at)
 
     _close = _resolve
 
     def _flag(self, at: datetime, *, deadline: str) -> None:
         self.flagged.add(deadline)
+        goal, kind = _goal_and_kind(deadline)
+        clock = self.clocks.get(goal)
+        if kind == TimerKind.BREACH and clock and not clock.stopped and not clock.breached_at:
+            clock.breached_at = at
 
     def _stop(self, clock: GoalClock, at: datetime) -> None:
         self._bank(clock, at)
+        if not clock.stopped:
+            clock.stopped_at = at
         clock.paused, clock.stopped = False, True
 
     def _run(self, clock: GoalClock, at: datetime) -> None:
@@ -293,7 +316,7 @@ class IssueClocks:
         spent = clock.spent_at(now)
         due_at, warn_at = self.due_times(clock, warn_ratio)
         if clock.stopped:
-            state = SlaState.MET if spent <= clock.target else SlaState.BREACHED
+            state = SlaState.MET if self.outcome(goal).met else SlaState.BREACHED
         elif spent >= clock.target:
             state = SlaState.BREACHED
         elif clock.paused:
@@ -303,6 +326,20 @@ class IssueClocks:
         else:
             state = SlaState.ON_TRACK
         return ClockReading(goal, state, clock.target, spent, due_at, warn_at)
+
+    def outcome(self, goal: str) -> Outcome | None:
+        """Whether the goal's target was met, once that is decided: when its clock stopped
+        (met if the time spent stayed within the target and no breach was flagged before,
+        under this policy or an earlier one), or when a breach was flagged while it ran."""
+        clock = self.clocks[goal]
+        if clock.target is None:
+            return None
+        if clock.stopped:
+            met = clock.spent <= clock.target and clock.breached_at is None
+            return Outcome(met, clock.stopped_at)
+        if clock.breached_at is not None:
+            return Outcome(False, clock.breached_at)
+        return None
 
     def readings(self, now: datetime, warn_ratio: float) -> dict[str, ClockReading]:
         found = {goal: self.reading(goal, now, warn_ratio) for goal in Goal.ALL}

@@ -21,9 +21,7 @@ from issues_domain.sla_clock import (
     ClockOperation,
     IssueClocks,
     Op,
-    TimerKind,
     clock_notes,
-    deadline_key,
 )
 from issues_domain.values import IssueStatus, Visibility
 
@@ -161,12 +159,9 @@ def clocks(facts: dict[int, list]) -> Clocks | None:
     unique = {(item.version, item.op): item for item in operations}
     issue_clocks, found = IssueClocks(), Clocks()
     stopped_at: dict[str, datetime] = {}
-    flagged_at: dict[str, datetime] = {}
     for key in sorted(unique):
         item = unique[key]
         issue_clocks.apply(item)
-        if item.op == Op.FLAG:
-            flagged_at.setdefault(item.data["deadline"], item.at)
         for goal, clock in issue_clocks.clocks.items():
             if not clock.stopped:
                 stopped_at.pop(goal, None)
@@ -178,14 +173,9 @@ def clocks(facts: dict[int, list]) -> Clocks | None:
                 elif goal == Goal.RESOLUTION and item.op == Op.RESOLVE:
                     found.resolutions[item.version] = seconds
     for index, goal in enumerate(SLA_GOALS):
-        clock = issue_clocks.clocks[goal]
-        if clock.target is None:
-            continue
-        breach = deadline_key(goal, TimerKind.BREACH, clock.target)
-        if goal in stopped_at:
-            found.outcomes.append((index, clock.spent <= clock.target, stopped_at[goal]))
-        elif breach in flagged_at:
-            found.outcomes.append((index, False, flagged_at[breach]))
+        outcome = issue_clocks.outcome(goal)
+        if outcome is not None:
+            found.outcomes.append((index, outcome.met, outcome.decided_at))
     return found
 
 

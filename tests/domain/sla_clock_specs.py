@@ -13,6 +13,7 @@ from issues_domain.sla_clock import (
     ClockOperation,
     IssueClocks,
     Op,
+    Outcome,
     SlaState,
     Timer,
     TimerKind,
@@ -418,3 +419,46 @@ class When_a_policy_first_applies_at_triage_after_a_weekend(
         expect(self.clocks().reading(Goal.FIRST_RESPONSE, at(7, 9), RATIO).due_at).to(
             equal(at(7, 12))
         )
+
+
+def flagged(version, when, goal, kind, hours):
+    key = deadline_key(goal, kind, timedelta(hours=hours))
+    return ClockOperation(version, Op.FLAG, when, {"deadline": key})
+
+
+class When_a_breached_issue_is_triaged_to_a_longer_target_and_answered_within_it(
+    With_an_issue_reported_on_friday_afternoon
+):
+    def because_its_4_hour_first_response_breach_was_flagged_before_a_16_hour_policy_applied(self):
+        self.operations += [
+            flagged(3, at(7, 11), Goal.FIRST_RESPONSE, TimerKind.WARNING, 4),
+            flagged(4, at(7, 11), Goal.FIRST_RESPONSE, TimerKind.BREACH, 4),
+            targets(5, at(7, 12), first_response_hours=16, resolution_hours=40, policy="low"),
+        ]
+        self.triaged = IssueClocks.replay(self.operations)
+        self.operations.append(ClockOperation(6, Op.RESPOND, at(7, 13)))
+
+    def it_should_count_the_breach_as_the_first_responses_outcome_from_when_it_was_flagged(self):
+        expect(self.triaged.outcome(Goal.FIRST_RESPONSE)).to(equal(Outcome(False, at(7, 11))))
+
+    def it_should_run_on_against_the_new_target_meanwhile(self):
+        reading = self.triaged.reading(Goal.FIRST_RESPONSE, at(7, 12), RATIO)
+        expect((reading.state, reading.due_at)).to(equal((SlaState.ON_TRACK, at(8, 15))))
+
+    def it_should_stay_breached_once_answered(self):
+        expect(self.clocks().outcome(Goal.FIRST_RESPONSE)).to(equal(Outcome(False, at(7, 13))))
+        expect(self.state(Goal.FIRST_RESPONSE, at(7, 13))).to(equal(SlaState.BREACHED))
+
+    def it_should_leave_the_resolution_undecided(self):
+        expect(self.clocks().outcome(Goal.RESOLUTION)).to(be_none)
+
+
+class When_an_issue_warned_of_is_answered_in_time(With_an_issue_reported_on_friday_afternoon):
+    def because_only_the_warning_was_flagged_before_alice_answered(self):
+        self.operations += [
+            flagged(3, at(7, 10, 12), Goal.FIRST_RESPONSE, TimerKind.WARNING, 4),
+            ClockOperation(4, Op.RESPOND, at(7, 10, 30)),
+        ]
+
+    def it_should_have_met_the_target(self):
+        expect(self.clocks().outcome(Goal.FIRST_RESPONSE)).to(equal(Outcome(True, at(7, 10, 30))))

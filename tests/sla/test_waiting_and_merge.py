@@ -182,4 +182,5 @@ def test_an_open_duplicate_merged_away_leaves_the_overdue_view(helpdesk, deliver
 
     assert display.view_counts() == {"overdue": 1, "breaching_soon": 0}
     assert list(display.overdue().values_list("issue_id", flat=True)) == [target]
-    assert state(duplicate, Goal.RESOLUTION, late) == SlaState.MET
+    # Stopped by the merge; the breach flagged before it stands.
+    assert state(duplicate, Goal.RESOLUTION, late) == SlaState.BREACHED
