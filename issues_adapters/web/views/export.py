@@ -11,6 +11,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from issues_adapters.csv_cells import safe
+from issues_adapters.sla import display as sla_display
 from issues_adapters.web.views.staff import queue_filters, staff_required
 from issues_adapters.wiring import issue_queries
 from issues_service.queries import QueueFilters
@@ -18,6 +19,7 @@ from issues_service.queries import QueueFilters
 PAGE = 500
 COLUMNS = [
     "reference",
+    "subject",
     "status",
     "priority",
     "category",
@@ -26,6 +28,8 @@ COLUMNS = [
     "reporter_email",
     "reported_at",
     "updated_at",
+    "sla_state",  # the queue's badge: its clock in the worst state, then the soonest due
+    "sla_due_at",
     "description",
 ]
 
@@ -38,10 +42,14 @@ class _Line:
 
 
 def _issues(filters: QueueFilters) -> Iterator:
+    """Each issue of the filter with its SLA badge (None where no policy applies), the badges
+    read a page at a time as the queue reads them."""
     filters = dataclasses.replace(filters, cursor=None, page_size=PAGE)
     while True:
         page = issue_queries().queue(filters)
-        yield from page.issues
+        badges = sla_display.badges_for(issue.id for issue in page.issues)
+        for issue in page.issues:
+            yield issue, badges.get(str(issue.id))
         if not page.next_cursor:
             return
         filters = dataclasses.replace(filters, cursor=page.next_cursor)
@@ -50,12 +58,14 @@ def _issues(filters: QueueFilters) -> Iterator:
 def _lines(filters: QueueFilters) -> Iterator[str]:
     writer = csv.writer(_Line(), lineterminator="\r\n")
     yield writer.writerow(COLUMNS)
-    for issue in _issues(filters):
+    for issue, badge in _issues(filters):
+        due_at = badge.due_at if badge else None
         yield writer.writerow(
             [
                 safe(value)
                 for value in (
                     issue.reference,
+                    issue.subject,
                     issue.status,
                     issue.priority,
                     issue.category,
@@ -64,6 +74,8 @@ def _lines(filters: QueueFilters) -> Iterator[str]:
                     issue.reporter_email,
                     issue.reported_at.isoformat(),
                     issue.updated_at.isoformat(),
+                    badge.state if badge else None,
+                    due_at.isoformat() if due_at else None,
                     issue.description,
                 )
             ]
