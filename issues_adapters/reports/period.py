@@ -37,7 +37,7 @@ class Period:
 
 
 def _date(value: str | None, name: str, errors: dict) -> date | None:
-    if not value:  # left out, or a form's field left empty: the default
+    if value is None:
         return None
     try:
         # fullmatch first: fromisoformat also reads 20261206 and 2026-W49-1.
@@ -52,12 +52,11 @@ def _date(value: str | None, name: str, errors: dict) -> date | None:
 
 
 def period_from(query) -> Period:
-    """The period a query string asks for (`from`, `to`, `group_by`; each left empty is its
-    default, as left out); BadQuestion if it is bad."""
+    """The period a query string asks for (`from`, `to`, `group_by`); BadQuestion if it is bad."""
     errors: dict[str, list[str]] = {}
     start = _date(query.get("from"), "from", errors)
     end = _date(query.get("to"), "to", errors)
-    group_by = query.get("group_by") or "day"
+    group_by = query.get("group_by", "day")
     if group_by not in GROUPINGS:
         errors["group_by"] = [_("Choose one of: %(choices)s.") % {"choices": ", ".join(GROUPINGS)}]
     if errors:

@@ -1,6 +1,7 @@
 """The dashboard's From and To as <input type="date"> accepts them: ISO dates, in every
 language (a localised 07.11.2026 leaves the browser's field empty and the form unsendable).
-A field left empty is its default (the last 30 days), as in the API."""
+A field left empty is its default (the last 30 days), as left out; the API, whose schema says a
+date, refuses an empty one."""
 
 import re
 from datetime import timedelta
@@ -52,7 +53,8 @@ class When_a_staff_member_sends_the_period_form_with_from_and_to_left_empty:
             "/staff/dashboard/", {"from": "", "to": "", "group_by": "category"}
         )
         self.html = self.response.content.decode()
-        self.api = token_client(make_user("bob")).get("/api/reports/volume/?from=&to=&group_by=")
+        self.csv = staff_client("alice").get("/staff/dashboard/volume.csv", {"from": "", "to": ""})
+        self.api = token_client(make_user("bob")).get("/api/reports/volume/?from=&to=")
 
     def it_should_answer_without_a_refusal(self):
         expect((self.response.status_code, 'role="alert"' in self.html)).to(equal((200, False)))
@@ -66,8 +68,12 @@ class When_a_staff_member_sends_the_period_form_with_from_and_to_left_empty:
     def it_should_keep_the_grouping_chosen(self):
         expect(self.html).to(contain('<option value="category" selected>'))
 
-    def it_should_give_the_api_the_defaults_too(self):
-        body = self.api.json()
-        expect((self.api.status_code, len(body["rows"]), body["group_by"])).to(
-            equal((200, 30, "day"))
+    def it_should_download_the_last_30_days_too(self):
+        today = timezone.now().date()
+        name = f"volume_{today - timedelta(days=29)}_{today}_by-day.csv"
+        expect((self.csv.status_code, self.csv["Content-Disposition"])).to(
+            equal((200, f'attachment; filename="{name}"'))
         )
+
+    def it_should_leave_the_api_as_its_schema_says_refusing_an_empty_date(self):
+        expect((self.api.status_code, sorted(self.api.json()))).to(equal((400, ["from", "to"])))
