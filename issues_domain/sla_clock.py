@@ -12,7 +12,8 @@ what to the clocks.
   reporter too); `pause` / `resume` stop and restart the running clocks without stopping them
   for good (while the issue waits on its reporter);
 - `resolve` stops both clocks; `reopen` lets the resolution clock run on from what it had
-  spent; `close` stops both;
+  spent; `close` stops both; `merge` (a duplicate merged into another issue) stops the running
+  ones as merged: their targets neither met nor missed, unless missed already;
 - `flag` notes a deadline that was warned of or breached, which is flagged only once; a
   breach stands for its goal (`outcome`), even once a later policy gives a longer target.
 """
@@ -38,6 +39,7 @@ class Op(StrEnum):
     RESOLVE = "resolve"
     REOPEN = "reopen"
     CLOSE = "close"
+    MERGE = "merge"
     FLAG = "flag"
 
 
@@ -47,6 +49,7 @@ class SlaState(StrEnum):
     BREACHED = "breached"
     MET = "met"
     PAUSED = "paused"
+    MERGED = "merged"  # stopped by a merge into another issue: neither met nor breached
 
 
 class TimerKind(StrEnum):
@@ -80,7 +83,8 @@ def _targets(event: events.SlaTargeted) -> dict:
 
 
 # Which event does what to the clocks. Asking the reporter answers them (the first response)
-# and pauses the clocks until they answer; a duplicate merged into another issue is closed.
+# and pauses the clocks until they answer; a duplicate merged into another issue stops them
+# as merged.
 OPERATIONS: dict[type[events.Event], Callable[[events.Event], list[Op]]] = {
     events.IssueReported: lambda e: [Op.START],
     events.SlaTargeted: lambda e: [Op.RETARGET],
@@ -90,7 +94,7 @@ OPERATIONS: dict[type[events.Event], Callable[[events.Event], list[Op]]] = {
     events.IssueResolved: lambda e: [Op.RESOLVE],
     events.IssueReopened: lambda e: [Op.REOPEN],
     events.IssueClosed: lambda e: [Op.CLOSE],
-    events.IssueMerged: lambda e: [Op.CLOSE],
+    events.IssueMerged: lambda e: [Op.MERGE],
     events.SlaWarned: lambda e: [Op.FLAG],
     events.SlaBreached: lambda e: [Op.FLAG],
 }
@@ -157,6 +161,9 @@ class GoalClock:
     # When a breach of the goal was first flagged while its clock had not stopped. It stands:
     # the target then in force was missed, whatever target a later policy gives the clock.
     breached_at: datetime | None = None
+    # Stopped by a merge into another issue, which goes on with the problem: the duplicate's
+    # target counts neither way (unless it was missed already).
+    merged: bool = False
 
     @property
     def running(self) -> bool:
@@ -273,6 +280,12 @@ class IssueClocks:
 
     _close = _resolve
 
+    def _merge(self, at: datetime) -> None:
+        for clock in self.clocks.values():
+            if not clock.stopped:
+                self._stop(clock, at)
+                clock.merged = True
+
     def _flag(self, at: datetime, *, deadline: str) -> None:
         self.flagged.add(deadline)
         goal, kind = _goal_and_kind(deadline)
@@ -316,7 +329,11 @@ class IssueClocks:
         spent = clock.spent_at(now)
         due_at, warn_at = self.due_times(clock, warn_ratio)
         if clock.stopped:
-            state = SlaState.MET if self.outcome(goal).met else SlaState.BREACHED
+            outcome = self.outcome(goal)
+            if outcome is None:
+                state = SlaState.MERGED
+            else:
+                state = SlaState.MET if outcome.met else SlaState.BREACHED
         elif spent >= clock.target:
             state = SlaState.BREACHED
         elif clock.paused:
@@ -330,12 +347,15 @@ class IssueClocks:
     def outcome(self, goal: str) -> Outcome | None:
         """Whether the goal's target was met, once that is decided: when its clock stopped
         (met if the time spent stayed within the target and no breach was flagged before,
-        under this policy or an earlier one), or when a breach was flagged while it ran."""
+        under this policy or an earlier one), or when a breach was flagged while it ran.
+        None while undecided, and for a target a merge stopped before it was missed."""
         clock = self.clocks[goal]
         if clock.target is None:
             return None
         if clock.stopped:
             met = clock.spent <= clock.target and clock.breached_at is None
+            if met and clock.merged:
+                return None
             return Outcome(met, clock.stopped_at)
         if clock.breached_at is not None:
             return Outcome(False, clock.breached_at)

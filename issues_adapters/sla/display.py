@@ -38,6 +38,7 @@ STATE_LABELS = {
     SlaState.BREACHED: _("Breached"),
     SlaState.MET: _("Met"),
     SlaState.PAUSED: _("Paused"),
+    SlaState.MERGED: _("Not applicable (merged)"),
 }
 # The events that act on the clocks, by the names the event log keeps.
 _CLOCK_EVENT_TYPES = [event_type.__name__ for event_type in OPERATIONS]
@@ -49,6 +50,7 @@ _SEVERITY = [
     SlaState.ON_TRACK,
     SlaState.PAUSED,
     SlaState.MET,
+    SlaState.MERGED,
 ]
 
 

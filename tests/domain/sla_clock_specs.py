@@ -298,8 +298,8 @@ class When_the_waiting_and_merge_events_are_turned_into_clock_operations:
     def it_should_resume_when_the_reporter_answers(self):
         expect(self.ops["answered"]).to(equal([Op.RESUME]))
 
-    def it_should_close_a_merged_duplicate(self):
-        expect(self.ops["merged"]).to(equal([Op.CLOSE]))
+    def it_should_stop_a_merged_duplicates_clocks_as_merged(self):
+        expect(self.ops["merged"]).to(equal([Op.MERGE]))
 
 
 class When_staff_ask_the_reporter_and_the_reporter_answers(
@@ -332,6 +332,16 @@ class When_a_duplicate_is_merged_into_another_issue(With_an_issue_reported_on_fr
         clocks = self.clocks()
         expect([clock.stopped for clock in clocks.clocks.values()]).to(equal([True, True]))
         expect(clocks.next_timer(RATIO)).to(be_none)
+
+    def it_should_read_both_as_merged_not_met(self):
+        readings = self.clocks().readings(at(8, 9), RATIO)
+        expect([reading.state for reading in readings.values()]).to(
+            equal([SlaState.MERGED, SlaState.MERGED])
+        )
+
+    def it_should_count_neither_target_met_nor_missed(self):
+        clocks = self.clocks()
+        expect([clocks.outcome(goal) for goal in Goal.ALL]).to(equal([None, None]))
 
 
 class When_an_overdue_issue_waits_on_its_reporter_who_answers(
