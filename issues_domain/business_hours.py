@@ -18,6 +18,7 @@ from issues_domain.values import validate_all
 
 # However sparse a calendar, a deadline is never looked for more than this far ahead.
 _HORIZON_DAYS = 3 * 366
+HORIZON = timedelta(days=_HORIZON_DAYS)
 
 
 @dataclass(frozen=True)
@@ -81,17 +82,36 @@ class BusinessCalendar:
     # -- business-time arithmetic -----------------------------------------------------------
 
     def add(self, start: datetime, duration: timedelta) -> datetime:
-        """The instant at which `duration` of business time has passed since `start`."""
+        """The instant at which `duration` of business time has passed since `start`;
+        InvalidInput if that lies beyond the horizon."""
+        found = self.deadline(start, duration)
+        if found is None:
+            message = Text(gettext_noop("No working time within three years."))
+            raise InvalidInput.on("working_days", message)
+        return found
+
+    def deadline(self, start: datetime, duration: timedelta) -> datetime | None:
+        """The instant at which `duration` of business time has passed since `start`, or
+        None if the calendar has less working time than that within the horizon."""
         if self.round_the_clock:
-            return start + duration
+            return start + duration if duration <= HORIZON else None
         left = duration
         for opens, closes in self._intervals_from(start):
             begin = max(opens, start)
             if begin + left <= closes:
                 return begin + left
             left -= closes - begin
-        message = Text(gettext_noop("No working time within three years."))
-        raise InvalidInput.on("working_days", message)
+        return None
+
+    def working_time_ahead(self, start: datetime) -> timedelta:
+        """The business time within the horizon from `start`: the longest duration that
+        `deadline` finds an instant for."""
+        if self.round_the_clock:
+            return HORIZON
+        return sum(
+            (closes - max(opens, start) for opens, closes in self._intervals_from(start)),
+            timedelta(0),
+        )
 
     def elapsed(self, start: datetime, end: datetime) -> timedelta:
         """Business time between two instants (zero if `end` is not after `start`)."""

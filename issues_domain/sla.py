@@ -9,7 +9,7 @@ calendar.
 import abc
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from issues_domain.business_hours import BusinessCalendar
 from issues_domain.errors import InvalidInput
@@ -92,6 +92,23 @@ def refuse_a_second_policy_for(
     if _scope(priority, category) in {_scope(*other) for other in others}:
         message = Text(gettext_noop("Another policy has this priority and category already."))
         raise InvalidInput({"priority": [message], "category": [message]})
+
+
+def refuse_unreachable_targets(policy: SlaPolicy, now: datetime) -> None:
+    """InvalidInput naming each target longer than the working time the policy's calendar has
+    within the horizon deadlines are looked for in (three years from `now`): no clock under
+    it would ever fall due."""
+    reach = policy.calendar.working_time_ahead(now)
+    message = Text(
+        gettext_noop(
+            "Too long: this calendar has %(minutes)s minutes of working time within three "
+            "years, the furthest a deadline is looked for."
+        ),
+        minutes=int(reach.total_seconds() // 60),
+    )
+    errors = {goal: [message] for goal in Goal.ALL if policy.target(goal) > reach}
+    if errors:
+        raise InvalidInput(errors)
 
 
 def _scope(priority: str | Priority | None, category: str | None):

@@ -179,11 +179,12 @@ class GoalClock:
         run = self.runs[-1]
         return self.spent + run.calendar.elapsed(run.start, now)
 
-    def reached_at(self, budget: timedelta) -> datetime:
+    def reached_at(self, budget: timedelta) -> datetime | None:
         """When the spent time reaches `budget` (or reached it: an overdue clock stays due
-        when it became overdue, not when it last resumed or was re-targeted)."""
+        when it became overdue, not when it last resumed or was re-targeted); None if that
+        lies beyond the horizon the calendar looks ahead (a target too long for it)."""
         run = next((run for run in reversed(self.runs) if run.spent_before < budget), self.runs[0])
-        return run.calendar.add(run.start, max(budget - run.spent_before, timedelta(0)))
+        return run.calendar.deadline(run.start, max(budget - run.spent_before, timedelta(0)))
 
 
 @dataclass(frozen=True)
@@ -192,7 +193,7 @@ class ClockReading:
     state: SlaState
     target: timedelta
     spent: timedelta
-    due_at: datetime | None  # None while paused or stopped
+    due_at: datetime | None  # None while paused or stopped, or beyond the horizon
     warn_at: datetime | None
 
 
@@ -391,7 +392,7 @@ class IssueClocks:
             due_at, warn_at = self.due_times(clock, warn_ratio)
             for kind, at in ((TimerKind.WARNING, warn_at), (TimerKind.BREACH, due_at)):
                 key = deadline_key(clock.goal, kind, clock.target)
-                if key not in self.flagged:
+                if at is not None and key not in self.flagged:
                     timers.append(Timer(at, kind, clock.goal, key))
         return min(
             timers, key=lambda timer: (timer.at, timer.kind != TimerKind.WARNING), default=None

@@ -1,8 +1,9 @@
-from datetime import date
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -12,7 +13,12 @@ from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord, 
 from issues_adapters.texts import explanation, translated_errors
 from issues_adapters.web.labels import PRIORITY_LABELS, priority_label
 from issues_domain.errors import InvalidInput, UnknownCategory
-from issues_domain.sla import refuse_a_second_policy_for
+from issues_domain.sla import (
+    Goal,
+    SlaPolicy,
+    refuse_a_second_policy_for,
+    refuse_unreachable_targets,
+)
 
 
 class CalendarForm(forms.ModelForm):
@@ -108,6 +114,7 @@ class PolicyForm(forms.ModelForm):
         for field in ("first_response_minutes", "resolution_minutes"):
             if cleaned.get(field) == 0:
                 self.add_error(field, _("A target must be longer than zero."))
+        self._refuse_unreachable_targets(cleaned)
         category = cleaned.get("category")
         if category and not DjangoCategoryCatalogue().is_known(category):
             self.add_error("category", explanation(UnknownCategory(category)))
@@ -122,6 +129,23 @@ class PolicyForm(forms.ModelForm):
                 for field, messages in translated_errors(error.errors).items():
                     self.add_error(field, messages)
         return cleaned
+
+    def _refuse_unreachable_targets(self, cleaned: dict) -> None:
+        """The domain's refusal of a target the calendar has no deadline for, on that field."""
+        minutes = [cleaned.get(field) for field in ("first_response_minutes", "resolution_minutes")]
+        if cleaned.get("calendar") is None or not all(minutes):
+            return
+        try:
+            policy = SlaPolicy(
+                name=cleaned.get("name") or "",
+                first_response=timedelta(minutes=minutes[0]),
+                resolution=timedelta(minutes=minutes[1]),
+                calendar=policies.calendar_of(cleaned["calendar"]),
+            )
+            refuse_unreachable_targets(policy, timezone.now())
+        except InvalidInput as error:
+            for goal, messages in translated_errors(error.errors).items():
+                self.add_error(f"{goal}_minutes" if goal in Goal.ALL else None, messages)
 
 
 @admin.register(SlaPolicyRecord)

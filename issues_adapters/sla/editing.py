@@ -1,7 +1,7 @@
 """Saving a policy (and its calendar) that admins send: checked by the domain first, so a bad
 one is refused with the field named and nothing is written."""
 
-from datetime import date, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.db import transaction
 
@@ -10,7 +10,11 @@ from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord
 from issues_adapters.sla.policies import national_holidays, refuse_without_working_time
 from issues_domain.business_hours import BusinessCalendar, Holiday
 from issues_domain.errors import InvalidInput, UnknownCategory
-from issues_domain.sla import SlaPolicy, refuse_a_second_policy_for
+from issues_domain.sla import (
+    SlaPolicy,
+    refuse_a_second_policy_for,
+    refuse_unreachable_targets,
+)
 
 # The domain's names for what the API calls otherwise.
 _FIELDS = {"first_response": "first_response_minutes", "resolution": "resolution_minutes"}
@@ -43,8 +47,9 @@ def check(data: dict, record: SlaPolicyRecord | None = None) -> None:
     except InvalidInput as error:
         errors.setdefault("calendar", {}).update(error.errors)
         checked = BusinessCalendar.always()
+    calendar_is_one = "calendar" not in errors
     try:
-        SlaPolicy.create(
+        policy = SlaPolicy.create(
             name=data["name"],
             priority=data.get("priority"),
             category=data.get("category"),
@@ -52,11 +57,16 @@ def check(data: dict, record: SlaPolicyRecord | None = None) -> None:
             resolution=timedelta(minutes=data["resolution_minutes"]),
             calendar=checked,
         )
+        if calendar_is_one:
+            refuse_unreachable_targets(policy, datetime.now(UTC))
+    except InvalidInput as error:
+        errors.update({_FIELDS.get(name, name): found for name, found in error.errors.items()})
+    try:
         refuse_a_second_policy_for(
             data.get("priority"), data.get("category"), other_policies_scopes(record)
         )
     except InvalidInput as error:
-        errors.update({_FIELDS.get(name, name): found for name, found in error.errors.items()})
+        errors.update(error.errors)
     category = data.get("category")
     if category and not DjangoCategoryCatalogue().is_known(category):
         errors.update(UnknownCategory(category).errors)

@@ -122,3 +122,41 @@ class When_a_calendar_is_not_one:
         expect(self.error.errors).to(
             have_keys("time_zone", "working_days", "working_hours", "holidays")
         )
+
+
+class When_a_deadline_lies_beyond_three_years_of_working_time:
+    def given_an_office_calendar_and_its_working_time_within_three_years(self):
+        self.calendar, self.start = office(), utc(2026, 12, 4, 15)
+        self.reach = self.calendar.working_time_ahead(self.start)
+
+    def because_deadlines_are_looked_for_up_to_it_and_a_minute_past_it(self):
+        self.last = self.calendar.deadline(self.start, self.reach)
+        self.beyond = self.calendar.deadline(self.start, self.reach + timedelta(minutes=1))
+
+    def it_should_have_the_working_days_of_1098_days(self):
+        # 156 weeks and Friday to Wednesday: 784 working days, the first with an hour left.
+        expect(self.reach).to(equal(timedelta(hours=1 + 8 * 783)))
+
+    def it_should_find_the_last_one_three_years_on(self):
+        expect(self.last.year).to(equal(2029))
+
+    def it_should_find_none_beyond_it(self):
+        expect(self.beyond).to(be(None))
+
+    def it_should_refuse_to_add_beyond_it(self):
+        expect(catch(lambda: self.calendar.add(self.start, self.reach * 2)).errors).to(
+            have_keys("working_days")
+        )
+
+
+class When_a_deadline_lies_beyond_three_years_round_the_clock:
+    def because_one_a_minute_past_three_years_is_looked_for(self):
+        self.calendar = BusinessCalendar.create(time_zone=BERLIN, round_the_clock=True)
+        self.reach = self.calendar.working_time_ahead(utc(2026, 12, 4, 15))
+        self.beyond = self.calendar.deadline(utc(2026, 12, 4, 15), timedelta(days=1099))
+
+    def it_should_have_three_years_of_working_time(self):
+        expect(self.reach).to(equal(timedelta(days=3 * 366)))
+
+    def it_should_find_none(self):
+        expect(self.beyond).to(be(None))

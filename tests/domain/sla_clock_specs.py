@@ -472,3 +472,27 @@ class When_an_issue_warned_of_is_answered_in_time(With_an_issue_reported_on_frid
 
     def it_should_have_met_the_target(self):
         expect(self.clocks().outcome(Goal.FIRST_RESPONSE)).to(equal(Outcome(True, at(7, 10, 30))))
+
+
+class When_a_policy_saved_before_targets_beyond_three_years_of_office_hours(
+    With_an_issue_reported_on_friday_afternoon
+):
+    def because_its_ten_million_minutes_apply(self):
+        ten_million_minutes = 10_000_000 / 60
+        self.operations[1] = targets(
+            2, FRIDAY_4PM, first_response_hours=4, resolution_hours=ten_million_minutes
+        )
+        self.reading = self.clocks().reading(Goal.RESOLUTION, at(7, 9), RATIO)
+
+    def it_should_run_with_no_deadline(self):
+        expect((self.reading.state, self.reading.due_at, self.reading.warn_at)).to(
+            equal((SlaState.ON_TRACK, None, None))
+        )
+
+    def it_should_still_time_the_first_response(self):
+        timer = self.clocks().next_timer(RATIO)
+        expect((timer.goal, timer.at)).to(equal((Goal.FIRST_RESPONSE, at(7, 10, 12))))
+
+    def it_should_set_no_timer_for_the_resolution_once_answered(self):
+        answered = [*self.operations, ClockOperation(3, Op.RESPOND, at(7, 9))]
+        expect(IssueClocks.replay(answered).next_timer(RATIO)).to(be_none)

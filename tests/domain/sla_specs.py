@@ -8,7 +8,7 @@ from expects import equal, expect, have_keys, have_len
 
 from issues_domain.business_hours import BusinessCalendar
 from issues_domain.events import IssueTriaged, SlaBreached, SlaTargeted, SlaWarned
-from issues_domain.sla import SlaPolicy, policy_for
+from issues_domain.sla import SlaPolicy, policy_for, refuse_unreachable_targets
 from issues_domain.sla_clock import TimerKind
 from issues_domain.values import Actor, IssueStatus, Priority
 from tests.domain.contexts import ALICE, CATEGORIES, Refused, report_an_issue
@@ -238,3 +238,35 @@ class When_a_merged_issue_is_flagged(Refused, With_a_merged_issue_under_a_policy
 
     def it_should_be_refused(self):
         expect(self.error).to(be_refused_with("issue_closed"))
+
+
+class When_a_policy_asks_for_more_working_time_than_its_calendar_has_within_three_years:
+    def because_an_admin_gives_office_hours_ten_million_minutes_to_resolve(self):
+        too_long = SlaPolicy.create(
+            name="glacial",
+            first_response=timedelta(hours=8),
+            resolution=timedelta(minutes=10_000_000),
+            calendar=OFFICE,
+        )
+        self.error = catch(lambda: refuse_unreachable_targets(too_long, DUE))
+
+    def it_should_name_the_target_and_the_most_it_can_be(self):
+        # 785 working days from Monday 7 December 2026, 12:00 in Berlin: 5 hours, then 784 of 8.
+        expect(self.error.errors).to(
+            equal(
+                {
+                    "resolution": [
+                        "Too long: this calendar has 376,620 minutes of working time within "
+                        "three years, the furthest a deadline is looked for."
+                    ]
+                }
+            )
+        )
+
+
+class When_a_policy_fits_its_calendar:
+    def because_the_default_policies_are_checked(self):
+        self.errors = [catch(lambda p=p: refuse_unreachable_targets(p, DUE)) for p in BOOK.kept]
+
+    def it_should_refuse_none(self):
+        expect(self.errors).to(equal([None] * 4))

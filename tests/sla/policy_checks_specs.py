@@ -6,7 +6,7 @@ import html
 
 import pytest
 from django.contrib.auth import get_user_model
-from expects import contain, equal, expect, have_keys
+from expects import contain, equal, expect, have_keys, start_with
 
 from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord
 from tests.api.contexts import session_client
@@ -168,6 +168,38 @@ class When_an_admin_gives_a_policy_a_mistyped_category(With_an_admin):
         expect(SlaPolicyRecord.objects.filter(name="P").exists()).to(equal(False))
 
 
+TOO_LONG = "Too long: this calendar has "
+TEN_MILLION = {"first_response_minutes": 10_000_000, "resolution_minutes": 10_000_000}
+OFFICE_HOURS = {"name": "Office hours", "time_zone": "UTC", "working_days": [0, 1, 2, 3, 4]}
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_office_hours_targets_beyond_three_years_of_working_time(With_an_admin):
+    def because_the_admin_posts_ten_million_minutes_each(self):
+        policy = A_POLICY | TEN_MILLION | {"calendar": OFFICE_HOURS}
+        self.response = self.client.post(POLICIES, policy, format="json")
+
+    def it_should_answer_400_on_both_targets_saying_how_long_they_can_be(self):
+        errors = self.response.json()
+        expect((self.response.status_code, set(errors))).to(equal((400, set(TEN_MILLION))))
+        for messages in errors.values():
+            expect(messages[0]).to(start_with(TOO_LONG))
+
+    def it_should_keep_no_policy(self):
+        expect(SlaPolicyRecord.objects.filter(name="P").exists()).to(equal(False))
+
+
+@pytest.mark.django_db
+class When_an_admin_gives_round_the_clock_a_target_within_three_years(With_an_admin):
+    def because_the_admin_posts_two_years_to_resolve(self):
+        calendar = {"name": "Always", "time_zone": "UTC", "round_the_clock": True}
+        two_years = {"resolution_minutes": 2 * 365 * 24 * 60, "calendar": calendar}
+        self.response = self.client.post(POLICIES, A_POLICY | two_years, format="json")
+
+    def it_should_keep_it(self):
+        expect(self.response.status_code).to(equal(201))
+
+
 # -- the admin site ----------------------------------------------------------------------------
 
 ADD_CALENDAR = "/admin/sla/businesscalendarrecord/add/"
@@ -308,3 +340,19 @@ class When_an_admin_gives_a_calendar_the_holidays_of_a_country_in_lower_case(Wit
     def it_should_keep_it_in_upper_case_from_the_admin_too(self):
         expect(self.added.status_code).to(equal(302))
         expect(BusinessCalendarRecord.objects.get(name="Berlin").holiday_country).to(equal("DE"))
+
+
+@pytest.mark.django_db
+class When_an_admin_adds_a_policy_with_a_target_beyond_three_years_in_the_admin(With_a_calendar):
+    def because_the_admin_saves_ten_million_minutes_to_resolve_on_mondays(self):
+        self.response = self.client.post(
+            ADD_POLICY, self.policy_form(resolution_minutes="10000000")
+        )
+
+    def it_should_show_the_form_again_saying_why_next_to_the_resolution_target(self):
+        errors = self.response.context_data["adminform"].form.errors
+        expect((self.response.status_code, list(errors))).to(equal((200, ["resolution_minutes"])))
+        expect(errors["resolution_minutes"][0]).to(start_with(TOO_LONG))
+
+    def it_should_keep_no_policy(self):
+        expect(SlaPolicyRecord.objects.filter(name="P").exists()).to(equal(False))

@@ -1,6 +1,8 @@
 """The due times the API gives an issue's clocks (`sla` of GET /api/issues/{id}/), with time
 moved by time-machine: an overdue clock stays due when it became overdue; an issue reported
-outside business hours is due its full target of business time after they begin."""
+outside business hours is due its full target of business time after they begin; a policy
+whose target its calendar cannot reach (saved before that was refused) gives no deadline
+rather than refusing the report."""
 
 import itertools
 from datetime import UTC, datetime, timedelta
@@ -9,14 +11,16 @@ import pytest
 import time_machine
 from django.contrib.auth import get_user_model
 
+from issues_adapters.sla.models import BusinessCalendarRecord, SlaPolicyRecord
 from issues_adapters.wiring import message_bus
 from issues_domain import commands
 from issues_domain.values import Actor, IssueReporter
-from tests.api.contexts import A_REPORT, ISSUES, anonymous, token_client
+from tests.api.contexts import A_REPORT, ISSUES, anonymous, issue_url, token_client
 from tests.events.support import ALICE, BOB
 from tests.sla.test_timers import deliver, helpdesk, report_urgent  # noqa: F401
 
 MONDAY_9AM = datetime(2026, 12, 7, 9, tzinfo=UTC)  # office hours: 9 to 17, UTC
+GOALS = ("first_response", "resolution")
 FRED = Actor.reporter(IssueReporter("Fred Bloggs", "fred@example.org"))
 
 
@@ -92,3 +96,34 @@ def test_an_issue_reported_outside_office_hours_is_due_when_its_full_target_is_s
         0,
         MONDAY_9AM + timedelta(hours=2),
     )
+
+
+@pytest.mark.django_db
+def test_a_policy_beyond_three_years_of_office_hours_saved_before_never_blocks_a_report(
+    helpdesk,  # noqa: F811
+    deliver,  # noqa: F811
+):
+    SlaPolicyRecord.objects.create(
+        name="Glacial",
+        priority="low",
+        category="network",
+        first_response_minutes=10_000_000,
+        resolution_minutes=10_000_000,
+        calendar=BusinessCalendarRecord.objects.get(name="Office hours"),
+    )
+    glacial = A_REPORT | {"category": "network", "priority": "low"}
+
+    reported = deliver(lambda: anonymous().post(ISSUES, glacial, format="json"))
+    other = deliver(lambda: anonymous().post(ISSUES, A_REPORT, format="json")).json()["id"]
+    alice = token_client(get_user_model().objects.get(username="alice"))
+    triage = {"category": "network", "priority": "low"}
+    triaged = deliver(lambda: alice.post(issue_url(other, "triage"), triage, format="json"))
+
+    assert (reported.status_code, triaged.status_code) == (201, 200)
+    for issue_id in (reported.json()["id"], other):
+        sla = sla_of(issue_id)
+        assert sla["policy"] == "Glacial"
+        assert [(sla[goal]["state"], sla[goal]["due_at"]) for goal in GOALS] == [
+            ("on_track", None),
+            ("on_track", None),
+        ]
