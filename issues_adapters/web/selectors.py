@@ -49,8 +49,8 @@ def issue_id_for_token(token: str) -> uuid.UUID | None:
     return IssueRecord.objects.filter(tracking_token=token).values_list("id", flat=True).first()
 
 
-# The SLA's deadline flags change nothing a person acts on (Issue.changed_version): the
-# collision notice leaves them out.
+# The SLA's deadline flags change nothing a person acts on (Issue.changed_version): alone,
+# they raise no collision notice; beside a change, the notice tells them too (changes_since).
 _FLAGS = [event_type.__name__ for event_type in DEADLINE_FLAGS]
 
 
@@ -78,7 +78,6 @@ def changes_since(issue_id: uuid.UUID, version: int, limit: int = 5) -> list[dic
     """The latest changes made after `version`, oldest first: what the collision notice tells."""
     rows = (
         RecordedEvent.objects.filter(issue_id=issue_id, issue_version__gt=version)
-        .exclude(event_type__in=_FLAGS)
         .order_by("-position")
         .values("actor_name", "event_type", "data")[:limit]
     )
