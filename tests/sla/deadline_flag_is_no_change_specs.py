@@ -21,12 +21,8 @@ class With_alice_looking_at_an_urgent_issue(With_urgent_issues):
         expect(timers.tick(self.bus, now=self.late).fired).to(equal(1))
         expect(recorded(events.SlaWarned)).not_to(equal([]))
 
-
-@pytest.mark.django_db
-class When_alice_comments_on_the_version_she_saw_before_the_flag(
-    With_alice_looking_at_an_urgent_issue
-):
-    def because_she_sends_her_note(self):
+    def send_alices_note(self) -> str:
+        """Alice's internal note, sent against the version she saw; the page it leads to."""
         response = self.alice.post(
             f"{self.page}comment/",
             {
@@ -35,7 +31,15 @@ class When_alice_comments_on_the_version_she_saw_before_the_flag(
                 "expected_version": self.seen,
             },
         )
-        self.html = self.alice.get(response["Location"]).content.decode()
+        return self.alice.get(response["Location"]).content.decode()
+
+
+@pytest.mark.django_db
+class When_alice_comments_on_the_version_she_saw_before_the_flag(
+    With_alice_looking_at_an_urgent_issue
+):
+    def because_she_sends_her_note(self):
+        self.html = self.send_alices_note()
 
     def it_should_save_the_note(self):
         expect(self.html).to(contain("Facilities are on their way."))
@@ -70,15 +74,7 @@ class When_alice_comments_on_a_version_bob_changed_after_the_flag(
         )
 
     def because_she_sends_her_note(self):
-        response = self.alice.post(
-            f"{self.page}comment/",
-            {
-                "body": "Facilities are on their way.",
-                "visibility": "internal",
-                "expected_version": self.seen,
-            },
-        )
-        self.html = self.alice.get(response["Location"]).content.decode()
+        self.html = self.send_alices_note()
 
     def it_should_be_refused_naming_bob(self):
         expect(self.html).to(contain("bob changed this issue while you were working on it"))
