@@ -45,7 +45,7 @@ class _Dates:
         return escape("".join(str(getattr(df, p)()) if char else p for char, p in pieces))
 
     def html(self, value) -> str:
-        """A <time>; narrow screens hide its time (queue CSS), the title still has it."""
+        """A <time>: the date and time, the full form in its title."""
         local = timezone.localtime(value)
         df = dateformat.DateFormat(local)
         return (
