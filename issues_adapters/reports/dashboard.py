@@ -14,7 +14,7 @@ from issues_adapters.web.views.staff import staff_required
 
 GROUP_CHOICES = list(tables.GROUPINGS.items())
 TITLES = {
-    "volume": gettext_lazy("Created and resolved"),
+    "volume": gettext_lazy("Reported and resolved"),
     "backlog": gettext_lazy("Backlog (open at the end of the day)"),
     "first-response": gettext_lazy("Time to first response"),
     "resolution": gettext_lazy("Time to resolution"),
@@ -51,7 +51,11 @@ def _charts(values: queries.Daily) -> list[charts.Chart]:
             "volume",
             TITLES["volume"],
             days,
-            [(_("Created"), "s1", values.created), (_("Resolved"), "s2", values.resolved)],
+            # Its lines named as its table's columns.
+            [
+                (str(tables.COLUMNS["created"]), "s1", values.created),
+                (str(tables.COLUMNS["resolved"]), "s2", values.resolved),
+            ],
         ),
         *(
             charts.line_chart(

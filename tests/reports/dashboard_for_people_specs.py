@@ -32,6 +32,16 @@ def headings(html: str, name: str) -> list[str]:
     return re.findall(r'<th scope="col">(.*?)</th>', head)
 
 
+def legend(html: str, chart: str) -> list[str]:
+    figure = html.split(f'id="chart-{chart}"', 1)[1].split("</figure>", 1)[0]
+    return re.findall(r'<li><span class="swatch [^"]*" aria-hidden="true"></span>(.*?):', figure)
+
+
+def title(html: str, chart: str) -> str:
+    figure = html.split(f'id="chart-{chart}"', 1)[1].split("</figure>", 1)[0]
+    return re.search(r"<figcaption><strong>(.*?)</strong>", figure).group(1)
+
+
 class With_rated_issues_with_and_without_a_category:
     def given_issues_counted(self):
         self.client = staff_client("alice")
@@ -102,6 +112,30 @@ class When_staff_read_the_dashboard_in_german(With_rated_issues_with_and_without
     def it_should_write_the_charts_figures_the_german_way(self):
         expect(self.html).to(contain("Durchschnittliche Bewertung: 3,5<"))
         expect(self.html).to(contain("Median: 0 s<"))
+
+
+class When_staff_read_the_volume_chart(With_rated_issues_with_and_without_a_category):
+    def because_they_open_the_dashboard(self):
+        self.html = self.client.get("/staff/dashboard/", {"group_by": "category"}).content.decode()
+
+    def it_should_call_its_lines_as_the_table_calls_its_columns(self):
+        expect(legend(self.html, "volume")).to(equal(["Reported", "Resolved"]))
+        expect(legend(self.html, "volume")).to(equal(headings(self.html, "volume")[1:]))
+
+    def it_should_say_reported_in_its_title(self):
+        expect(title(self.html, "volume")).to(equal("Reported and resolved"))
+
+
+class When_staff_read_the_volume_chart_in_german(With_rated_issues_with_and_without_a_category):
+    def given_alice_chose_german(self):
+        self.client.post("/staff/settings/language/", {"language": "de"})
+
+    def because_they_open_the_dashboard(self):
+        self.html = self.client.get("/staff/dashboard/", {"group_by": "category"}).content.decode()
+
+    def it_should_call_its_lines_as_the_table_calls_its_columns(self):
+        expect(legend(self.html, "volume")).to(equal(["Gemeldet", "Gelöst"]))
+        expect(legend(self.html, "volume")).to(equal(headings(self.html, "volume")[1:]))
 
 
 class When_staff_download_a_table_of_the_dashboard(With_rated_issues_with_and_without_a_category):
