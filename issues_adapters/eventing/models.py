@@ -14,6 +14,7 @@
 """
 
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Delivery(models.Model):
@@ -38,7 +39,8 @@ class Delivery(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name_plural = "deliveries"
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
         constraints = [
             models.UniqueConstraint(fields=["handler", "position"], name="delivery_once")
         ]
@@ -119,8 +121,8 @@ class SentMail(models.Model):
     sent_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        verbose_name = "sent mail"
-        verbose_name_plural = "sent mail"
+        verbose_name = _("sent mail")
+        verbose_name_plural = _("sent mails")
         constraints = [
             models.UniqueConstraint(fields=["handler", "event_id"], name="sent_mail_once")
         ]
@@ -146,7 +148,8 @@ class InboundMessage(models.Model):
     received_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = "inbound message"
+        verbose_name = _("inbound message")
+        verbose_name_plural = _("inbound messages")
 
     def __str__(self):
         return f"{self.message_id} ({self.status})"

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Upper
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from issues_domain.lifecycle import OPEN_STATUSES
 from issues_domain.values import ActorRole, IssueStatus, Priority, Visibility
@@ -32,7 +33,8 @@ class Category(models.Model):
 
     class Meta:
         ordering = ["position", "name"]
-        verbose_name_plural = "categories"
+        verbose_name = gettext_lazy("category")
+        verbose_name_plural = gettext_lazy("categories")
 
     def __str__(self):
         return self.name
@@ -100,7 +102,8 @@ class IssueRecord(models.Model):
 
     class Meta:
         db_table = "issues_issue"
-        verbose_name = "issue"
+        verbose_name = gettext_lazy("issue")
+        verbose_name_plural = gettext_lazy("issues")
         indexes = [
             models.Index(fields=["-reported_at", "id"], name="issue_newest"),
             models.Index(fields=["-updated_at", "id"], name="issue_recently_updated"),
@@ -195,7 +198,8 @@ class CommentRecord(models.Model):
 
     class Meta:
         db_table = "issues_comment"
-        verbose_name = "comment"
+        verbose_name = gettext_lazy("comment")
+        verbose_name_plural = gettext_lazy("comments")
         ordering = ["created_at"]
         indexes = [models.Index(fields=["issue", "created_at"], name="comment_issue_time")]
 
@@ -319,6 +323,8 @@ class RecordedEvent(models.Model):
     class Meta:
         db_table = "issues_recorded_event"
         ordering = ["position"]
+        verbose_name = gettext_lazy("recorded event")
+        verbose_name_plural = gettext_lazy("recorded events")
         indexes = [
             models.Index(fields=["issue_id", "position"], name="event_issue_position"),
             models.Index(fields=["transaction_id", "position"], name="event_commit_order"),

@@ -29,6 +29,7 @@ class BusinessCalendarRecord(models.Model):
     class Meta:
         db_table = "sla_calendar"
         verbose_name = _("business-hours calendar")
+        verbose_name_plural = _("business-hours calendars")
         ordering = ["name"]
 
     def __str__(self):
@@ -144,6 +145,8 @@ class SlaTimerHold(models.Model):
 
     class Meta:
         db_table = "sla_timer_hold"
+        verbose_name = _("SLA timer hold")
+        verbose_name_plural = _("SLA timer holds")
         constraints = [
             models.UniqueConstraint(fields=["issue_id", "deadline"], name="sla_hold_deadline")
         ]
