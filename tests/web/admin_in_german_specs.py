@@ -28,6 +28,7 @@ def compiled_locale() -> str:
     return str(folder)
 
 
+SECTION_LINK = re.compile(r'<a href="/admin/(\w+)/" class="section"[^>]*>(.*?)</a>')
 MODEL_LINK = re.compile(r'<th scope="row" id="[^"]*">\s*<a href="/admin/([\w/]+)/">(.*?)</a>')
 
 
@@ -70,6 +71,12 @@ class When_an_admin_who_chose_german_opens_the_admin:
                     "sla/slatimerhold": "SLA-Timer-Sperren",
                 }
             )
+        )
+
+    def it_should_head_the_helpdesk_s_groups_of_models_in_german(self):
+        captions = dict(SECTION_LINK.findall(self.index))
+        expect({app: captions[app] for app in ("eventing", "issues", "sla")}).to(
+            equal({"eventing": "Ereignisse und E-Mail", "issues": "Anliegen", "sla": "SLA"})
         )
 
     def it_should_head_an_issue_and_its_comments_in_german(self):
