@@ -1,11 +1,15 @@
 """The composer in a real Chromium keeps the reply being typed while the side panel's forms are
 used (each one loads the page anew), whether the form is accepted or refused, with its
-public/internal choice; a sent reply does not come back, a draft stays on its own issue and
-with its own author, and leaving the page with unsent text asks first (a side form does not)."""
+public/internal choice; a sent reply does not come back, one whose send failed does (however
+the issue changed meanwhile), a draft stays on its own issue and with its own author, and
+leaving the page with unsent text asks first (a side form does not)."""
 
 import pytest
 from playwright.sync_api import expect
 
+from issues_adapters.wiring import message_bus
+from issues_domain import commands
+from issues_domain.values import Actor
 from tests.browser.support import log_in, make_staff
 from tests.web.support import issue_in
 
@@ -103,3 +107,43 @@ def test_a_draft_is_never_shown_to_whoever_signs_in_next(live_server, new_page):
     page.goto(f"{base}/staff/issues/{issue_id}/")
     expect(composer_text(page)).to_have_value("")
     assert "composer-draft" not in page.evaluate("Object.keys(sessionStorage).join(' ')")
+
+
+def refused_for_its_token(page, base):
+    """As after the session ended and another tab signed in: the form's CSRF token is old."""
+    page.context.add_cookies([{"name": "csrftoken", "value": "a" * 32, "url": base}])
+
+
+def answered_with_a_server_error(page, base):
+    page.route("**/reply/", lambda route: route.fulfill(status=500, body="Server Error (500)"))
+
+
+def lost_on_the_network(page, base):
+    page.route("**/reply/", lambda route: route.abort("connectionreset"))
+
+
+@pytest.mark.parametrize(
+    "failure", [refused_for_its_token, answered_with_a_server_error, lost_on_the_network]
+)
+def test_a_send_that_failed_keeps_the_draft_after_someone_else_changed_the_issue(
+    live_server, new_page, failure
+):
+    base = live_server.url
+    make_staff("alice")
+    issue_id = issue_in("assigned")
+    page = new_page()
+    log_in(page, base, "alice")
+    page.goto(f"{base}/staff/issues/{issue_id}/")
+    composer_text(page).fill(DRAFT)
+    failure(page, base)
+    ended = "requestfailed" if failure == lost_on_the_network else "requestfinished"
+    with page.expect_event(ended):
+        page.get_by_role("button", name="Send", exact=True).click()
+    page.wait_for_load_state()
+    message_bus().handle(
+        commands.TagIssue(issue_id=issue_id, add=("toner",), actor=Actor.staff("bob"))
+    )
+    page.unroute_all()
+    page.goto(f"{base}/staff/issues/{issue_id}/")
+    expect(page.locator("#timeline")).not_to_contain_text(DRAFT)
+    expect(composer_text(page)).to_have_value(DRAFT)

@@ -6,6 +6,7 @@ what the user typed and the domain's own explanation, and changes nothing.
 """
 
 import functools
+import re
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib import messages
@@ -661,6 +662,7 @@ def _render_issue(request, issue_id):
         "stale": refused["stale"] if refused else None,
         "unsent_files": refused.get("files", []) if refused else [],
         "me": request.user.get_username(),
+        "sent_draft": _saved_draft_shown(request, issue_id),
         # Kept per language, as on the queue page (_staff_nav and _shortcuts_help above).
         "staff_nav": _staff_nav(get_language()),
         "shortcuts_help": _shortcuts_help(get_language()),
@@ -742,7 +744,34 @@ def _issue_action(request, issue_id, action, uploads):
     except (StaleVersion, InvalidInput, CommandRefused) as error:
         return _refused(request, issue_id, action, request.POST, error=error)
     messages.success(request, REPLY_DONE.get(form.cleaned_data.get("follow_up"), done))
+    _saved_draft(request, issue_id, request.POST.get("draft", ""))
     return redirect("staff_issue", issue_id=issue_id)
+
+
+# The composer's sends that were saved, by issue, until the issue's page next shows: there
+# composer.js drops the draft of that send (data-sent-draft), and keeps any other, since a
+# send refused before any view (CSRF), lost or failed has left no such word behind.
+SAVED_DRAFTS = "composer_saved_drafts"
+_DRAFT_NAME = re.compile(r"[0-9a-z]{1,40}")
+
+
+def _saved_draft(request, issue_id, name: str) -> None:
+    if not _DRAFT_NAME.fullmatch(name):
+        return
+    request.session[SAVED_DRAFTS] = request.session.get(SAVED_DRAFTS, {}) | {str(issue_id): name}
+
+
+def _saved_draft_shown(request, issue_id) -> str:
+    """The saved send's name, told once."""
+    saved = request.session.get(SAVED_DRAFTS)
+    if not saved or str(issue_id) not in saved:
+        return ""
+    name = saved.pop(str(issue_id))
+    if saved:
+        request.session[SAVED_DRAFTS] = saved
+    else:
+        del request.session[SAVED_DRAFTS]
+    return name
 
 
 @require_GET

@@ -1,7 +1,9 @@
 /* The issue page's composer. What is typed in it survives the side panel's forms (each one
    loads the page anew): it is kept as a draft in this tab's sessionStorage, for this issue and
    this staff member, put back when the page comes again with an empty composer, and dropped
-   once the composer's own send went through. Files over the message's limit are refused here,
+   only when the page after the composer's own send says that send was saved (its
+   data-sent-draft names the send): a refused, failed or lost send keeps it, whatever else
+   changed on the issue meanwhile. Files over the message's limit are refused here,
    before sending: such a body is refused unread by the server, which then keeps nothing. */
 (function () {
   "use strict";
@@ -14,7 +16,7 @@
   var PREFIX = "helpdesk.composer-draft:";
   var me = issue.getAttribute("data-me") || "";
   var key = PREFIX + encodeURIComponent(me) + ":" + window.location.pathname;
-  var version = parseInt(issue.getAttribute("data-version"), 10);
+  var saved = issue.getAttribute("data-sent-draft") || "";  // the send the server just saved
   var store = null;
   try {
     store = window.sessionStorage;
@@ -33,33 +35,44 @@
 
   if (composer) {
     var body = document.getElementById("composer-body");
-    var sending = null;  // the version the composer was sent against, once it is sent
+    var sending = null;  // this send's own name, once the composer is sent
     var leaving = false;  // one of the page's own forms, or a link back to this page
     var visibility = function () {
       var chosen = composer.querySelector('input[name="visibility"]:checked');
       return chosen ? chosen.value : "";
+    };
+    // Names this send in the form, for the server to name it back once it is saved.
+    var named = function (form) {
+      var name = Date.now().toString(36) + Math.random().toString(36).slice(2, 10);
+      var field = form.querySelector('input[name="draft"]');
+      if (!field) {
+        field = document.createElement("input");
+        field.type = "hidden";
+        field.name = "draft";
+        form.appendChild(field);
+      }
+      field.value = name;
+      return name;
     };
     var save = function () {
       if (!store) return;
       try {
         if (body.value.trim() || sending !== null) {
           store.setItem(key, JSON.stringify(
-            {body: body.value, visibility: visibility(), sentAt: sending}));
+            {body: body.value, visibility: visibility(), sentAs: sending}));
         } else {
           store.removeItem(key);
         }
       } catch (error) { /* full: the draft is not kept */ }
     };
     var draft = store ? read() : null;
-    if (draft && !body.value.trim()) {
-      if (draft.sentAt !== null && draft.sentAt !== undefined && version > draft.sentAt) {
-        draft = null;  // the send went through: the issue moved on from where it was sent
-      } else {
-        body.value = draft.body || "";
-        var chosen = draft.visibility === "internal" ? "internal" : "public";
-        var radio = composer.querySelector('input[name="visibility"][value="' + chosen + '"]');
-        if (radio) radio.checked = true;
-      }
+    if (draft && draft.sentAs && draft.sentAs === saved) {
+      draft = null;  // the server says this very send was saved
+    } else if (draft && !body.value.trim()) {
+      body.value = draft.body || "";
+      var chosen = draft.visibility === "internal" ? "internal" : "public";
+      var radio = composer.querySelector('input[name="visibility"][value="' + chosen + '"]');
+      if (radio) radio.checked = true;
     }
     save();  // a refused send's text that the server put back is the draft now
     composer.addEventListener("input", save);
@@ -69,7 +82,7 @@
     document.addEventListener("submit", function (event) {
       if (event.defaultPrevented) return;
       leaving = true;
-      if (event.target === composer) sending = version;
+      if (event.target === composer) sending = named(composer);
       save();
     });
     document.addEventListener("click", function (event) {
