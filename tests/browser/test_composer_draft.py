@@ -147,3 +147,38 @@ def test_a_send_that_failed_keeps_the_draft_after_someone_else_changed_the_issue
     page.goto(f"{base}/staff/issues/{issue_id}/")
     expect(page.locator("#timeline")).not_to_contain_text(DRAFT)
     expect(composer_text(page)).to_have_value(DRAFT)
+
+
+def drafts_in_the_tab(page) -> list[str]:
+    return page.evaluate(
+        "Object.keys(sessionStorage).filter((name) => name.includes('composer-draft'))"
+    )
+
+
+def test_logging_out_drops_the_drafts_from_the_tab(live_server, new_page):
+    base = live_server.url
+    make_staff("alice")
+    issue_a, issue_b = issue_in("assigned"), issue_in("assigned")
+    page = new_page()
+    page.on("dialog", lambda dialog: dialog.accept())
+    log_in(page, base, "alice")
+    page.goto(f"{base}/staff/issues/{issue_a}/")
+    composer_text(page).fill(DRAFT)
+    page.goto(f"{base}/staff/issues/{issue_b}/")
+    composer_text(page).fill(DRAFT + " Monday.")
+
+    # From an issue page, with a draft in its composer.
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{base}/accounts/login/")
+    assert drafts_in_the_tab(page) == []
+
+    # From the queue, with a draft left on an issue page.
+    log_in(page, base, "alice")
+    page.goto(f"{base}/staff/issues/{issue_a}/")
+    composer_text(page).fill(DRAFT)
+    page.get_by_role("link", name="← Queue").click()
+    page.wait_for_url(f"{base}/staff/")
+    assert len(drafts_in_the_tab(page)) == 1
+    page.get_by_role("button", name="Log out").click()
+    page.wait_for_url(f"{base}/accounts/login/")
+    assert drafts_in_the_tab(page) == []

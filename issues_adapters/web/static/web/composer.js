@@ -82,6 +82,10 @@
     document.addEventListener("submit", function (event) {
       if (event.defaultPrevented) return;
       leaving = true;
+      if (event.target.id === "logout-form") {
+        store = null;  // logout.js dropped the drafts: leaving the page must not keep this one
+        return;
+      }
       if (event.target === composer) sending = named(composer);
       save();
     });
