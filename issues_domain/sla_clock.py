@@ -15,7 +15,10 @@ what to the clocks.
   spent; `close` stops both; `merge` (a duplicate merged into another issue) stops the running
   ones as merged: their targets neither met nor missed, unless missed already;
 - `flag` notes a deadline that was warned of or breached, which is flagged only once; a
-  breach stands for its goal (`outcome`), even once a later policy gives a longer target.
+  breach stands for its goal (`outcome`), even once a later policy gives a longer target:
+  while its clock runs on it reads breached, due when it became overdue (so the Overdue view,
+  the badges and the order by next deadline keep it), and no later warning or breach is
+  timed for that goal (`next_timer`): the breach was told once and stays told.
 """
 
 from collections.abc import Callable, Iterable
@@ -126,9 +129,11 @@ def deadline_key(goal: str, kind: TimerKind, target: timedelta) -> str:
     return f"{goal}:{kind}:{int(target.total_seconds())}"
 
 
-def _goal_and_kind(key: str) -> tuple[str, str]:
-    goal, kind, *_ = key.split(":")
-    return goal, kind
+def _parts(key: str) -> tuple[str, str, timedelta | None]:
+    """A deadline key's goal, kind and target (`deadline_key`; None if it names none)."""
+    goal, _, rest = key.partition(":")
+    kind, _, seconds = rest.partition(":")
+    return goal, kind, timedelta(seconds=int(seconds)) if seconds.isdigit() else None
 
 
 class Outcome(NamedTuple):
@@ -161,6 +166,8 @@ class GoalClock:
     # When a breach of the goal was first flagged while its clock had not stopped. It stands:
     # the target then in force was missed, whatever target a later policy gives the clock.
     breached_at: datetime | None = None
+    # When the spent time reached the target that breach missed: the clock stays due then.
+    overdue_since: datetime | None = None
     # Stopped by a merge into another issue, which goes on with the problem: the duplicate's
     # target counts neither way (unless it was missed already).
     merged: bool = False
@@ -289,10 +296,12 @@ class IssueClocks:
 
     def _flag(self, at: datetime, *, deadline: str) -> None:
         self.flagged.add(deadline)
-        goal, kind = _goal_and_kind(deadline)
+        goal, kind, missed = _parts(deadline)
         clock = self.clocks.get(goal)
         if kind == TimerKind.BREACH and clock and not clock.stopped and not clock.breached_at:
             clock.breached_at = at
+            known = missed is not None and clock.runs
+            clock.overdue_since = (clock.reached_at(missed) if known else None) or at
 
     def _stop(self, clock: GoalClock, at: datetime) -> None:
         self._bank(clock, at)
@@ -335,7 +344,7 @@ class IssueClocks:
                 state = SlaState.MERGED
             else:
                 state = SlaState.MET if outcome.met else SlaState.BREACHED
-        elif spent >= clock.target:
+        elif spent >= clock.target or clock.breached_at is not None:
             state = SlaState.BREACHED
         elif clock.paused:
             state = SlaState.PAUSED
@@ -371,12 +380,14 @@ class IssueClocks:
         once a clock's breach was flagged, else BREACHING_SOON once its warning was, else None.
 
         Recorded facts, not the time: a deadline counts from its SlaWarned / SlaBreached on,
-        and no longer once its clock stops, pauses or takes a new target (a new deadline,
-        flagged in its turn)."""
+        and no longer once its clock stops or pauses; a warning no longer once its clock takes
+        a new target (a new deadline, flagged in its turn), a breach still (it stands)."""
         found = None
         for clock in self.clocks.values():
             if clock.target is None or not clock.running:
                 continue
+            if clock.breached_at is not None:
+                return SlaState.BREACHED
             if deadline_key(clock.goal, TimerKind.BREACH, clock.target) in self.flagged:
                 return SlaState.BREACHED
             if deadline_key(clock.goal, TimerKind.WARNING, clock.target) in self.flagged:
@@ -384,10 +395,11 @@ class IssueClocks:
         return found
 
     def next_timer(self, warn_ratio: float) -> Timer | None:
-        """The earliest deadline of a running clock that has not been flagged yet."""
+        """The earliest deadline of a running clock that has not been flagged yet; none of a
+        goal whose breach was flagged, whatever target it has since."""
         timers = []
         for clock in self.clocks.values():
-            if clock.target is None or not clock.running:
+            if clock.target is None or not clock.running or clock.breached_at is not None:
                 continue
             due_at, warn_at = self.due_times(clock, warn_ratio)
             for kind, at in ((TimerKind.WARNING, warn_at), (TimerKind.BREACH, due_at)):
@@ -403,4 +415,10 @@ class IssueClocks:
     ) -> tuple[datetime | None, datetime | None]:
         if not clock.running or clock.target is None:
             return None, None
-        return clock.reached_at(clock.target), clock.reached_at(clock.target * warn_ratio)
+        due_at = clock.reached_at(clock.target)
+        warn_at = clock.reached_at(clock.target * warn_ratio)
+        if clock.overdue_since is not None:
+            # Due when it became overdue, though a later policy's target lies further on.
+            due_at = min(due_at or clock.overdue_since, clock.overdue_since)
+            warn_at = min(warn_at or due_at, due_at)
+        return due_at, warn_at

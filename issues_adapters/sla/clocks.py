@@ -12,7 +12,9 @@ The timers (timers.py) read `next_timer_at`; the issue page, the queue and the A
 The queue's "Breaching soon" and "Overdue" views follow what the timers recorded, not the
 time: an issue is in "Overdue" from the SlaBreached of a running clock's deadline, in
 "Breaching soon" from its SlaWarned (and not overdue), and leaves the view when the clock
-stops, pauses or takes a new target (IssueClocks.flagged_state). The timers flag a deadline
+stops or pauses, or takes a new target before its breach (IssueClocks.flagged_state: a breach
+stands, so a clock breached and then given a longer target stays overdue, due when it became
+so, and no timer is set for that goal again). The timers flag a deadline
 within a relay pass of its time, so a view lags the clock by seconds; in return each row says
 its view (`view`), and each view's count (SlaViewCount) moves with the rows in the same
 transaction, so the count and the list agree and neither is counted per page.

@@ -110,13 +110,20 @@ class When_a_deadline_has_been_flagged(With_an_issue_reported_on_friday_afternoo
         expect(warned.flagged_state()).to(equal(SlaState.BREACHING_SOON))
         expect(IssueClocks.replay(self.operations[:2]).flagged_state()).to(be_none)
 
-    def it_should_not_once_the_clock_stops_pauses_or_takes_a_new_target(self):
+    def it_should_not_once_the_clock_stops_or_pauses(self):
         for then in (
             ClockOperation(5, Op.RESPOND, at(7, 13)),
             ClockOperation(5, Op.PAUSE, at(7, 13)),
-            targets(5, at(7, 13), first_response_hours=8),
         ):
             expect(IssueClocks.replay([*self.operations, then]).flagged_state()).to(be_none)
+
+    def it_should_still_once_the_clock_takes_a_new_target_as_the_breach_stands(self):
+        retargeted = [*self.operations, targets(5, at(7, 13), first_response_hours=8)]
+        expect(IssueClocks.replay(retargeted).flagged_state()).to(equal(SlaState.BREACHED))
+
+    def it_should_not_for_a_warning_alone_once_the_clock_takes_a_new_target(self):
+        warned = [*self.operations[:3], targets(5, at(7, 13), first_response_hours=8)]
+        expect(IssueClocks.replay(warned).flagged_state()).to(be_none)
 
 
 class When_staff_reply_in_public(With_an_issue_reported_on_friday_afternoon):
@@ -451,9 +458,17 @@ class When_a_breached_issue_is_triaged_to_a_longer_target_and_answered_within_it
     def it_should_count_the_breach_as_the_first_responses_outcome_from_when_it_was_flagged(self):
         expect(self.triaged.outcome(Goal.FIRST_RESPONSE)).to(equal(Outcome(False, at(7, 11))))
 
-    def it_should_run_on_against_the_new_target_meanwhile(self):
+    def it_should_read_breached_meanwhile_due_when_it_became_overdue(self):
         reading = self.triaged.reading(Goal.FIRST_RESPONSE, at(7, 12), RATIO)
-        expect((reading.state, reading.due_at)).to(equal((SlaState.ON_TRACK, at(8, 15))))
+        expect((reading.state, reading.due_at)).to(equal((SlaState.BREACHED, at(7, 11))))
+
+    def it_should_keep_the_issue_overdue_meanwhile(self):
+        expect(self.triaged.flagged_state()).to(equal(SlaState.BREACHED))
+
+    def it_should_time_no_warning_or_breach_of_the_new_first_response_target(self):
+        # Only the resolution's warning is left: 80 % of its 40 hours.
+        timer = self.triaged.next_timer(RATIO)
+        expect((timer.goal, timer.kind)).to(equal((Goal.RESOLUTION, TimerKind.WARNING)))
 
     def it_should_stay_breached_once_answered(self):
         expect(self.clocks().outcome(Goal.FIRST_RESPONSE)).to(equal(Outcome(False, at(7, 13))))
