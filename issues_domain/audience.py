@@ -3,8 +3,11 @@
 - the reporter gets a confirmation when they report, a mail on each public staff comment, and
   one on resolution, and one when staff wait for their answer; internal notes never reach them;
 - the assignee gets a mail when somebody else assigns (or reassigns) the issue to them, and on
-  comments by the reporter, a burst in one mail (issues_domain.digest); picking an issue
-  yourself tells nobody;
+  comments by the reporter or a watcher, a burst in one mail (issues_domain.digest); picking
+  an issue yourself tells nobody;
+- when nobody has the issue, those comments reach whoever resolved it last (the resolution
+  mail, and the mail of a merge into a resolved issue, invite an answer); an issue never
+  resolved and unassigned tells nobody: the Unassigned queue shows it;
 - the assignee hears when the reporter reopens their issue;
 - on an SLA warning or breach, the assignee, or the staff of the issue's category when nobody
   has it;
@@ -21,6 +24,7 @@ redirects an earlier mail.
 """
 
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -116,10 +120,21 @@ def new_assignee(event: IssueAssigned | IssueReassigned) -> Recipient | None:
     return Recipient.staff(event.assignee)
 
 
-def assignee_of_reporter_comment(event: IssueCommented) -> Recipient | None:
-    if event.actor.is_staff or event.assignee is None:
+def staff_of_reporter_comment(
+    event: IssueCommented, resolutions: Iterable[IssueResolved] = ()
+) -> Recipient | None:
+    """Who hears of a comment by the reporter or a watcher: the assignee; when nobody had the
+    issue, the staff member who resolved it last before the comment (`resolutions`: the
+    issue's IssueResolved events, any of them); else nobody."""
+    if event.actor.is_staff:
         return None
-    return Recipient.staff(event.assignee)
+    if event.assignee is not None:
+        return Recipient.staff(event.assignee)
+    earlier = [resolved for resolved in resolutions if resolved.version < event.version]
+    last = max(earlier, key=lambda resolved: resolved.version, default=None)
+    if last is None or not last.actor.is_staff:
+        return None
+    return Recipient.staff(last.actor.name)
 
 
 def assignee_of_reporter_reopen(event: IssueReopened) -> Recipient | None:

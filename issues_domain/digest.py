@@ -1,4 +1,5 @@
-"""Reporter comments reach the assignee a burst at a time (docs/lifecycle.md).
+"""Reporter comments reach the assignee a burst at a time (docs/lifecycle.md); on an issue
+nobody has, whoever resolved it (issues_domain.audience.staff_of_reporter_comment).
 
 A reporter who writes five comments in two minutes gets the assignee one mail listing all
 five, not five mails. Each comment waits until it is `window` old; then, unless a digest
@@ -16,8 +17,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from issues_domain.audience import Recipient, assignee_of_reporter_comment
-from issues_domain.events import IssueCommented
+from issues_domain.audience import Recipient, staff_of_reporter_comment
+from issues_domain.events import IssueCommented, IssueResolved
 
 
 @dataclass(frozen=True)
@@ -45,10 +46,13 @@ def reporter_comment_digest(
     told: set[uuid.UUID],
     now: datetime,
     window: timedelta,
+    resolutions: Iterable[IssueResolved] = (),
 ) -> Digest | Wait | None:
-    """What the assignee is to be told on delivering this comment: nothing (no assignee, a
-    staff comment or a note, or a digest told of it already), not yet, or a digest."""
-    to = assignee_of_reporter_comment(comment)
+    """What the assignee (or resolver) is to be told on delivering this comment: nothing
+    (nobody to tell, a staff comment or a note, or a digest told of it already), not yet, or a
+    digest. `resolutions` are the issue's IssueResolved events."""
+    resolutions = tuple(resolutions)
+    to = staff_of_reporter_comment(comment, resolutions)
     if to is None or comment.event_id in told:
         return None
     if now < comment.occurred_at + window:
@@ -56,7 +60,7 @@ def reporter_comment_digest(
     untold = {
         earlier.event_id: earlier
         for earlier in [*comments_so_far, comment]
-        if earlier.event_id not in told and assignee_of_reporter_comment(earlier) == to
+        if earlier.event_id not in told and staff_of_reporter_comment(earlier, resolutions) == to
     }
     digest = Digest(to, tuple(sorted(untold.values(), key=lambda earlier: earlier.version)))
     taken_over_at = digest.first.occurred_at + 2 * window

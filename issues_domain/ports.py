@@ -5,7 +5,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from issues_domain.events import IssueCommented
+    from issues_domain.events import IssueCommented, IssueResolved
     from issues_domain.issue import Issue
 
 
@@ -62,3 +62,7 @@ class IssueHistory(abc.ABC):
     @abc.abstractmethod
     def comments_on(self, issue_id: uuid.UUID) -> list["IssueCommented"]:
         """Every comment on the issue so far, notes included, oldest first."""
+
+    @abc.abstractmethod
+    def resolutions_of(self, issue_id: uuid.UUID) -> list["IssueResolved"]:
+        """Every time the issue was resolved so far, oldest first."""

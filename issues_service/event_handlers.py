@@ -4,9 +4,9 @@
 A handler's `name` is stable: deliveries and sent mail are tracked under it. These handlers have
 `sends_mail = True`, so replaying old events (to rebuild a read model) never runs them.
 
-Reporter comments reach the assignee a burst at a time (issues_domain.digest): the delivery
-of a comment younger than the coalescing window raises NotYet, and is tried again when the
-window is over.
+Reporter comments reach the assignee (on an issue nobody has, whoever resolved it) a burst at
+a time (issues_domain.digest): the delivery of a comment younger than the coalescing window
+raises NotYet, and is tried again when the window is over.
 """
 
 import uuid
@@ -296,7 +296,8 @@ class TellWatchersWeAwaitTheReporter(TellWatchers):
 
 
 class TellAssigneeAboutReporterComments:
-    """One mail to the assignee for a burst of reporter comments, listing them."""
+    """One mail to the assignee for a burst of reporter comments, listing them; on an issue
+    nobody has, to whoever resolved it (issues_domain.audience.staff_of_reporter_comment)."""
 
     name = "mail.assignee.reporter_comment"
     handles = (IssueCommented,)
@@ -315,14 +316,18 @@ class TellAssigneeAboutReporterComments:
         self.window, self.clock, self.preferences = window, clock, preferences
 
     def __call__(self, event: IssueCommented) -> None:
-        recipient = audience.assignee_of_reporter_comment(event)
-        if recipient is None:
+        if event.actor.is_staff:
             return  # a staff comment or a note: no need to read the issue's history
+        resolutions = self.history.resolutions_of(event.issue_id)
+        recipient = audience.staff_of_reporter_comment(event, resolutions)
+        if recipient is None:
+            return
         if not self.preferences.wants(recipient.username, StaffMail.REPORTER_REPLY):
             return
         to_tell = digest.reporter_comment_digest(
             event,
             comments_so_far=self.history.comments_on(event.issue_id),
+            resolutions=resolutions,
             told=self.notifications.told_about(self.name, event.issue_id),
             now=self.clock(),
             window=self.window,

@@ -14,7 +14,7 @@ from psycopg.types.datetime import TimestamptzLoader
 from issues_adapters.persistence import event_codec
 from issues_adapters.persistence.models import RecordedEvent
 from issues_adapters.persistence.plain_statements import insert, insert_each
-from issues_domain.events import Event, IssueCommented
+from issues_domain.events import Event, IssueCommented, IssueResolved
 from issues_domain.ports import IssueHistory
 
 
@@ -188,4 +188,8 @@ def to_event(row: RecordedEvent | EventRow) -> Event:
 class DjangoIssueHistory(IssueHistory):
     def comments_on(self, issue_id) -> list[IssueCommented]:
         rows = RecordedEvent.objects.filter(issue_id=issue_id, event_type=IssueCommented.__name__)
+        return [to_event(row) for row in rows_of(rows.order_by("position"))]
+
+    def resolutions_of(self, issue_id) -> list[IssueResolved]:
+        rows = RecordedEvent.objects.filter(issue_id=issue_id, event_type=IssueResolved.__name__)
         return [to_event(row) for row in rows_of(rows.order_by("position"))]

@@ -10,7 +10,7 @@ from issues_domain.audience import Recipient
 from issues_domain.digest import Digest, Wait, reporter_comment_digest
 from issues_domain.events import IssueCommented
 from issues_domain.values import Actor
-from tests.domain.contexts import ALICE, BOB, STAFF, With_an_assigned_issue
+from tests.domain.contexts import ALICE, BOB, STAFF, With_an_assigned_issue, report_an_issue
 
 WINDOW = timedelta(seconds=120)
 T0 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
@@ -136,3 +136,47 @@ class When_the_issue_changed_hands_between_reporter_comments(With_a_burst_of_rep
         expect((self.result.to.username, self.result.comments)).to(
             equal(("carol", (self.comments[-1],)))
         )
+
+
+class With_reporter_comments_on_an_issue_nobody_has(With_a_burst_of_reporter_comments):
+    """Fred answered twice before Alice resolved the issue, which nobody has, and twice after."""
+
+    def given_fred_commented_around_alices_resolution(self):
+        self.issue = report_an_issue()
+        self.comments, self.told = [], set()
+        self.comment_at(0, self.fred)
+        self.comment_at(10, self.fred)
+        self.issue.mark_as_resolved("Replaced the fuser.", ALICE)
+        self.resolutions = [self.issue.events.pop()]
+        self.comment_at(20, self.fred)
+        self.comment_at(30, self.fred)
+
+    def digest_for(self, comment: IssueCommented, *, at_second: float):
+        return reporter_comment_digest(
+            comment,
+            comments_so_far=self.comments,
+            resolutions=self.resolutions,
+            told=self.told,
+            now=T0 + timedelta(seconds=at_second),
+            window=WINDOW,
+        )
+
+
+class When_a_comment_after_the_resolution_is_a_window_old(
+    With_reporter_comments_on_an_issue_nobody_has
+):
+    def because_the_first_answer_to_the_resolution_is_delivered(self):
+        self.result = self.digest_for(self.comments[2], at_second=140)
+
+    def it_should_tell_alice_who_resolved_it_of_the_comments_since(self):
+        expect(self.result).to(equal(Digest(Recipient.staff("alice"), tuple(self.comments[2:]))))
+
+
+class When_a_comment_before_the_resolution_is_delivered(
+    With_reporter_comments_on_an_issue_nobody_has
+):
+    def because_the_first_comment_is_delivered(self):
+        self.result = self.digest_for(self.comments[0], at_second=500)
+
+    def it_should_tell_nobody_as_nobody_had_resolved_it_yet(self):
+        expect(self.result).to(be_none)

@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 from expects import be_empty, contain, equal, expect, have_len
 
-from issues_domain.events import IssueCommented
+from issues_domain.events import IssueCommented, IssueResolved
 from issues_domain.issue import Issue
 from issues_domain.ports import IssueHistory
 from issues_domain.values import Actor, IssueReporter
@@ -52,10 +52,16 @@ class FakeIssueHistory(IssueHistory):
         self.recorded = []
 
     def comments_on(self, issue_id: uuid.UUID) -> list[IssueCommented]:
+        return self._of(issue_id, IssueCommented)
+
+    def resolutions_of(self, issue_id: uuid.UUID) -> list[IssueResolved]:
+        return self._of(issue_id, IssueResolved)
+
+    def _of(self, issue_id: uuid.UUID, kind: type) -> list:
         return [
             event
             for event in self.recorded
-            if isinstance(event, IssueCommented) and event.issue_id == issue_id
+            if isinstance(event, kind) and event.issue_id == issue_id
         ]
 
 
@@ -265,6 +271,82 @@ class When_the_reporter_comments_on_an_unassigned_issue(With_the_notification_ha
 
     def it_should_mail_nobody(self):
         expect(self.notifications.sent).to(be_empty)
+
+
+class With_an_issue_alice_resolved_without_taking_it(With_the_notification_handlers):
+    def given_alice_resolved_it_while_nobody_had_it(self):
+        self.issue.mark_as_resolved("Replaced the fuser.", ALICE)
+        self.forget_what_was_sent()
+
+
+class When_the_reporter_answers_the_resolution_of_an_issue_nobody_has(
+    With_an_issue_alice_resolved_without_taking_it
+):
+    def because_fred_comments_twice(self):
+        self.issue.comment(uuid.uuid4(), FRED, "Still jams.", "public")
+        self.issue.comment(uuid.uuid4(), FRED, "On every page.", "public")
+        self.deliver_new_events()
+
+    def it_should_tell_alice_who_resolved_it_of_both_in_one_mail(self):
+        expect(list(zip(self.templates, self.recipients, strict=True))).to(
+            equal([("reporter_comment", Recipient.staff("alice"))])
+        )
+        comments = self.notifications.sent[0].context["comments"]
+        expect([comment["body"] for comment in comments]).to(
+            equal(["Still jams.", "On every page."])
+        )
+
+    def it_should_leave_the_issue_resolved(self):
+        expect(self.issue.status).to(equal("resolved"))
+
+
+class When_a_watcher_answers_the_resolution_of_an_issue_nobody_has(
+    With_an_issue_alice_resolved_without_taking_it
+):
+    """As a merged duplicate's reporter does, answering the mail of a merge into it."""
+
+    def given_jane_watches_it(self):
+        self.issue.add_watcher("jane@example.org", ALICE)
+        self.forget_what_was_sent()
+
+    def because_jane_comments(self):
+        jane = Actor.watcher("jane@example.org")
+        self.issue.comment(uuid.uuid4(), jane, "Not fixed for me.", "public")
+        self.deliver_new_events()
+
+    def it_should_tell_alice_who_resolved_it(self):
+        expect(list(zip(self.templates, self.recipients, strict=True))).to(
+            equal([("reporter_comment", Recipient.staff("alice"))])
+        )
+
+
+class When_the_reporter_comments_after_a_reopen_and_a_second_resolution(
+    With_an_issue_alice_resolved_without_taking_it
+):
+    def given_bob_reopened_and_resolved_it_again(self):
+        self.issue.reopen("Not fixed.", BOB)
+        self.issue.mark_as_resolved("Replaced the drum too.", BOB)
+        self.forget_what_was_sent()
+
+    def because_fred_comments(self):
+        self.issue.comment(uuid.uuid4(), FRED, "Thanks, it works.", "public")
+        self.deliver_new_events()
+
+    def it_should_tell_bob_who_resolved_it_last(self):
+        expect(self.recipients).to(equal([Recipient.staff("bob")]))
+
+
+class When_the_reporter_comments_on_a_resolved_issue_someone_has(With_an_issue_assigned_to_bob):
+    def given_alice_resolved_bobs_issue(self):
+        self.issue.mark_as_resolved("Replaced the fuser.", ALICE)
+        self.forget_what_was_sent()
+
+    def because_fred_comments(self):
+        self.issue.comment(uuid.uuid4(), FRED, "Still jams.", "public")
+        self.deliver_new_events()
+
+    def it_should_tell_the_assignee(self):
+        expect(self.recipients).to(equal([Recipient.staff("bob")]))
 
 
 class When_the_issue_is_resolved(With_an_issue_assigned_to_bob):
