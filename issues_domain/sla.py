@@ -8,7 +8,7 @@ calendar.
 
 import abc
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 from issues_domain.business_hours import BusinessCalendar
@@ -104,11 +104,45 @@ def refuse_unreachable_targets(policy: SlaPolicy, now: datetime) -> None:
             "Too long: this calendar has %(minutes)s minutes of working time within three "
             "years, the furthest a deadline is looked for."
         ),
-        minutes=int(reach.total_seconds() // 60),
+        minutes=_minutes(reach),
     )
     errors = {goal: [message] for goal in Goal.ALL if policy.target(goal) > reach}
     if errors:
         raise InvalidInput(errors)
+
+
+def refuse_a_calendar_too_short_for(
+    policies: Iterable[SlaPolicy], calendar: BusinessCalendar, now: datetime
+) -> None:
+    """InvalidInput (under `working_time`) naming each of these policies, which use a calendar
+    about to be changed to `calendar`, whose target the change would leave unreachable: the
+    same rule as a policy's own (`refuse_unreachable_targets`), with the changed calendar."""
+    messages = []
+    for policy in policies:
+        try:
+            refuse_unreachable_targets(replace(policy, calendar=calendar), now)
+        except InvalidInput as error:
+            longest = max(policy.target(goal) for goal in error.errors)
+            message = gettext_noop(
+                "Too little working time for the policy “%(policy)s”: its target of "
+                "%(target)s minutes is longer than the %(minutes)s minutes of working time "
+                "this calendar would have within three years, the furthest a deadline is "
+                "looked for."
+            )
+            messages.append(
+                Text(
+                    message,
+                    policy=policy.name,
+                    target=_minutes(longest),
+                    minutes=_minutes(calendar.working_time_ahead(now)),
+                )
+            )
+    if messages:
+        raise InvalidInput({"working_time": messages})
+
+
+def _minutes(duration: timedelta) -> int:
+    return int(duration.total_seconds() // 60)
 
 
 def _scope(priority: str | Priority | None, category: str | None):

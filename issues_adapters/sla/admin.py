@@ -70,9 +70,9 @@ class CalendarForm(forms.ModelForm):
         if self.errors:
             return cleaned  # the calendar is checked whole once each field is one
         try:
-            policies.refuse_without_working_time(
-                policies.calendar_of(BusinessCalendarRecord(**cleaned))
-            )
+            changed = policies.calendar_of(BusinessCalendarRecord(**cleaned))
+            policies.refuse_without_working_time(changed)
+            editing.refuse_calendar_change(self.instance, changed)
         except InvalidInput as error:
             for field, messages in translated_errors(error.errors).items():
                 # The domain's opening hours are two fields here: the refusal goes on the second.

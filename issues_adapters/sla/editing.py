@@ -1,5 +1,7 @@
 """Saving a policy (and its calendar) that admins send: checked by the domain first, so a bad
-one is refused with the field named and nothing is written."""
+one is refused with the field named and nothing is written. A calendar is shared by the
+policies using it: a change that would leave one of them with a target it cannot reach is
+refused (`refuse_calendar_change`, the admin's calendar form too)."""
 
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -12,6 +14,7 @@ from issues_domain.business_hours import BusinessCalendar, Holiday
 from issues_domain.errors import InvalidInput, UnknownCategory
 from issues_domain.sla import (
     SlaPolicy,
+    refuse_a_calendar_too_short_for,
     refuse_a_second_policy_for,
     refuse_unreachable_targets,
 )
@@ -61,6 +64,12 @@ def check(data: dict, record: SlaPolicyRecord | None = None) -> None:
             refuse_unreachable_targets(policy, datetime.now(UTC))
     except InvalidInput as error:
         errors.update({_FIELDS.get(name, name): found for name, found in error.errors.items()})
+    if calendar_is_one:
+        try:
+            known = BusinessCalendarRecord.objects.filter(name=calendar["name"]).first()
+            refuse_calendar_change(known, checked, besides=record)
+        except InvalidInput as error:
+            errors.setdefault("calendar", {}).update(error.errors)
     try:
         refuse_a_second_policy_for(
             data.get("priority"), data.get("category"), other_policies_scopes(record)
@@ -72,6 +81,31 @@ def check(data: dict, record: SlaPolicyRecord | None = None) -> None:
         errors.update(UnknownCategory(category).errors)
     if errors:
         raise InvalidInput(errors)
+
+
+def refuse_calendar_change(
+    record: BusinessCalendarRecord | None,
+    changed: BusinessCalendar,
+    *,
+    besides: SlaPolicyRecord | None = None,
+) -> None:
+    """InvalidInput (under `working_time`) naming each policy using the calendar `record`
+    (but `besides`, checked on its own) whose target `changed` could not reach."""
+    if record is None or record.pk is None:
+        return
+    using = SlaPolicyRecord.objects.filter(calendar=record)
+    if besides is not None and besides.pk is not None:
+        using = using.exclude(pk=besides.pk)
+    policies = [
+        SlaPolicy(
+            name=policy.name,
+            first_response=timedelta(minutes=policy.first_response_minutes),
+            resolution=timedelta(minutes=policy.resolution_minutes),
+            calendar=changed,
+        )
+        for policy in using
+    ]
+    refuse_a_calendar_too_short_for(policies, changed, datetime.now(UTC))
 
 
 def other_policies_scopes(record: SlaPolicyRecord | None) -> list[tuple]:

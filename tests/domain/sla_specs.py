@@ -2,13 +2,18 @@
 changes priority or category; a deadline is flagged once."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from expects import equal, expect, have_keys, have_len
 
 from issues_domain.business_hours import BusinessCalendar
 from issues_domain.events import IssueTriaged, SlaBreached, SlaTargeted, SlaWarned
-from issues_domain.sla import SlaPolicy, policy_for, refuse_unreachable_targets
+from issues_domain.sla import (
+    SlaPolicy,
+    policy_for,
+    refuse_a_calendar_too_short_for,
+    refuse_unreachable_targets,
+)
 from issues_domain.sla_clock import TimerKind
 from issues_domain.values import Actor, IssueStatus, Priority
 from tests.domain.contexts import ALICE, CATEGORIES, Refused, report_an_issue
@@ -270,3 +275,38 @@ class When_a_policy_fits_its_calendar:
 
     def it_should_refuse_none(self):
         expect(self.errors).to(equal([None] * 4))
+
+
+class When_an_admin_shortens_the_office_hours_a_policy_with_a_long_target_uses:
+    def given_policies_on_office_hours_one_of_them_with_300_000_minutes_to_resolve(self):
+        self.slow = SlaPolicy.create(
+            name="glacial",
+            first_response=timedelta(hours=8),
+            resolution=timedelta(minutes=300_000),
+            calendar=OFFICE,
+        )
+        self.using = [*BOOK.kept, self.slow]
+
+    def because_the_office_is_to_close_at_noon(self):
+        noon = BusinessCalendar.create(time_zone="Europe/Berlin", closes_at=time(12))
+        self.error = catch(lambda: refuse_a_calendar_too_short_for(self.using, noon, DUE))
+
+    def it_should_name_the_policy_it_would_leave_with_an_unreachable_target(self):
+        # From Monday 7 December 2026, 12:00 in Berlin: 784 working days of 3 hours.
+        expect(self.error.errors).to(
+            equal(
+                {
+                    "working_time": [
+                        "Too little working time for the policy “glacial”: its target of "
+                        "300,000 minutes is longer than the 141,120 minutes of working time "
+                        "this calendar would have within three years, the furthest a deadline "
+                        "is looked for."
+                    ]
+                }
+            )
+        )
+
+    def it_should_let_the_office_hours_stay_as_they_are(self):
+        expect(catch(lambda: refuse_a_calendar_too_short_for(self.using, OFFICE, DUE))).to(
+            equal(None)
+        )

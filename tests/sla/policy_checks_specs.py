@@ -356,3 +356,78 @@ class When_an_admin_adds_a_policy_with_a_target_beyond_three_years_in_the_admin(
 
     def it_should_keep_no_policy(self):
         expect(SlaPolicyRecord.objects.filter(name="P").exists()).to(equal(False))
+
+
+# -- a shared calendar changed under the policies using it --------------------------------------
+
+GLACIAL_TOO_LONG = "Too little working time for the policy “Glacial”: its target of 300,000 "
+
+
+class With_office_hours_that_a_policy_of_300_000_minutes_uses(With_an_admin):
+    def given_office_hours_and_the_policy(self):
+        # 9 to 17 on weekdays: some 376,000 minutes within three years; 9 to 12: some 141,000.
+        self.office = BusinessCalendarRecord.objects.create(
+            name="Office hours", time_zone="UTC", working_days=[0, 1, 2, 3, 4]
+        )
+        SlaPolicyRecord.objects.create(
+            name="Glacial",
+            first_response_minutes=480,
+            resolution_minutes=300_000,
+            calendar=self.office,
+        )
+
+    def office_hours(self, **changes) -> dict:
+        return OFFICE_HOURS | changes
+
+    def closes_at(self) -> str:
+        self.office.refresh_from_db()
+        return self.office.closes_at.isoformat(timespec="minutes")
+
+
+@pytest.mark.django_db
+class When_an_admin_posts_a_policy_that_closes_the_shared_office_hours_at_noon(
+    With_office_hours_that_a_policy_of_300_000_minutes_uses
+):
+    def because_the_admin_posts_it_with_office_hours_until_12(self):
+        calendar = self.office_hours(closes_at="12:00")
+        self.response = self.client.post(POLICIES, A_POLICY | {"calendar": calendar}, format="json")
+
+    def it_should_answer_400_naming_the_policy_left_with_an_unreachable_target(self):
+        expect(self.response.status_code).to(equal(400))
+        expect(self.response.json()["calendar"]).to(have_keys("working_time"))
+        expect(self.response.json()["calendar"]["working_time"][0]).to(start_with(GLACIAL_TOO_LONG))
+
+    def it_should_keep_the_office_hours_and_no_new_policy(self):
+        expect(self.closes_at()).to(equal("17:00"))
+        expect(SlaPolicyRecord.objects.filter(name="P").exists()).to(equal(False))
+
+
+@pytest.mark.django_db
+class When_an_admin_posts_a_policy_that_closes_the_shared_office_hours_at_four(
+    With_office_hours_that_a_policy_of_300_000_minutes_uses
+):
+    def because_the_admin_posts_it_with_office_hours_until_16(self):
+        calendar = self.office_hours(closes_at="16:00")
+        self.response = self.client.post(POLICIES, A_POLICY | {"calendar": calendar}, format="json")
+
+    def it_should_change_the_office_hours_as_the_policy_still_fits(self):
+        expect(self.response.status_code).to(equal(201))
+        expect(self.closes_at()).to(equal("16:00"))
+
+
+@pytest.mark.django_db
+class When_an_admin_closes_the_office_hours_at_noon_in_the_admin(
+    With_office_hours_that_a_policy_of_300_000_minutes_uses
+):
+    def because_the_admin_saves_the_calendar_closing_at_12(self):
+        form = calendar_form(name="Office hours", working_days="[0, 1, 2, 3, 4]", closes_at="12:00")
+        change = f"/admin/sla/businesscalendarrecord/{self.office.pk}/change/"
+        self.response = self.client.post(change, form)
+
+    def it_should_show_the_form_again_naming_the_policy(self):
+        expect(self.response.status_code).to(equal(200))
+        errors = self.response.context_data["adminform"].form.non_field_errors()
+        expect(errors[0]).to(start_with(GLACIAL_TOO_LONG))
+
+    def it_should_keep_the_office_hours(self):
+        expect(self.closes_at()).to(equal("17:00"))
