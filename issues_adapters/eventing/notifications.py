@@ -30,6 +30,9 @@ from django.contrib.auth import get_user_model
 from django.core.mail import EmailMultiAlternatives
 from django.core.mail import get_connection as get_mail_connection
 from django.db import connection
+from django.db.models import Value
+from django.db.models.functions import Upper
+from django.db.models.lookups import Exact
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
@@ -335,12 +338,26 @@ _ISSUE_FACTS = ("reference", "tracking_token", "reporter_name", "language", "sub
 
 
 def _language_for(recipient: Recipient, issue: dict) -> str:
-    """Staff read their chosen language; the reporter and watchers the reporter's."""
+    """Staff read their chosen language; the reporter theirs; a watcher who reported an issue
+    (as the reporter of a duplicate merged into this one does) the language of their latest
+    report, any other watcher the reporter's."""
     if recipient.username:
         return language_of_staff(recipient.username) or settings.LANGUAGE_CODE
     if recipient.role == RecipientRole.CATEGORY_STAFF:
         return category_staff_language(recipient.name)
+    if recipient.role == RecipientRole.WATCHER:
+        return languages.spoken(language_reported_in(recipient.email) or issue["language"])
     return languages.spoken(issue["language"])
+
+
+def language_reported_in(email: str) -> str | None:
+    """The language of the latest issue this address reported, if it reported any."""
+    return (
+        IssueRecord.objects.filter(Exact(Upper("reporter_email"), Upper(Value(email))))
+        .order_by("-reported_at")
+        .values_list("language", flat=True)
+        .first()
+    )
 
 
 def _deadline(notification: Notification) -> dict:

@@ -8,7 +8,7 @@ from email.utils import parseaddr
 import pytest
 from django.core import mail
 from django.test import TestCase
-from expects import contain, equal, expect, have_len
+from expects import contain, end_with, equal, expect, have_len
 
 from issues_adapters.eventing import deliveries
 from issues_adapters.eventing.models import Delivery
@@ -82,3 +82,49 @@ class When_a_german_duplicate_is_merged_into_a_resolved_issue:
         Delivery.objects.all().delete()
         deliveries.deliver_positions(all_positions(), bus=message_bus())
         expect(mail.outbox).to(equal([]))
+
+
+class When_an_issue_a_german_duplicate_was_merged_into_is_merged_in_turn:
+    """Karl (German) follows Fred's English issue since his duplicate was merged into it; Anna,
+    whom Fred copied, never reported anything. Fred's issue is then merged into a resolved one."""
+
+    pytestmark = pytest.mark.django_db
+
+    def given_karls_duplicate_merged_into_freds_issue_and_a_resolved_issue(self):
+        make_staff("alice")
+        with delivered(execute=True):
+            self.target = issue_in("resolved")
+            self.freds = report(watchers=("anna@example.org",))
+            karls = report(
+                reporter_name="Karl Kunde", reporter_email="karl@example.org", language="de"
+            )
+            message_bus().handle(
+                commands.MergeIssue(issue_id=karls, into=row(self.freds).reference, actor=ALICE)
+            )
+        mail.outbox.clear()
+
+    def because_alice_answers_fred_then_merges_his_issue(self):
+        with delivered(execute=True):
+            message_bus().handle(
+                commands.CommentOnIssue(issue_id=self.freds, author=ALICE, body="On my way.")
+            )
+            message_bus().handle(
+                commands.MergeIssue(
+                    issue_id=self.freds, into=row(self.target).reference, actor=ALICE
+                )
+            )
+        self.to = {}
+        for message in mail.outbox:
+            self.to.setdefault(parseaddr(message.to[0])[1], []).append(message.subject)
+
+    def it_should_mail_karl_in_german(self):
+        target = row(self.target).reference
+        expect(self.to["karl@example.org"]).to(have_len(2))
+        reply, merge = self.to["karl@example.org"]
+        expect(reply).to(end_with("- Neue Antwort vom Helpdesk"))
+        expect(merge).to(end_with(f"- Zusammengeführt in {target}"))
+
+    def it_should_mail_anna_and_fred_in_freds_language(self):
+        target = row(self.target).reference
+        for address in ("anna@example.org", "fred@example.org"):
+            expect(self.to[address][-1]).to(end_with(f"- Merged into {target}"))
