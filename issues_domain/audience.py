@@ -8,7 +8,8 @@
 - when nobody has the issue, those comments reach whoever resolved it last (the resolution
   mail, and the mail of a merge into a resolved issue, invite an answer); an issue never
   resolved and unassigned tells nobody: the Unassigned queue shows it;
-- the assignee hears when the reporter reopens their issue;
+- the assignee hears when the reporter reopens their issue; when nobody has it, whoever
+  resolved it last;
 - on an SLA warning or breach, the assignee, or the staff of the issue's category when nobody
   has it;
 - staff who chose it (/staff/settings/) hear of each new issue, of all or of chosen categories,
@@ -126,6 +127,20 @@ def staff_of_reporter_comment(
     """Who hears of a comment by the reporter or a watcher: the assignee; when nobody had the
     issue, the staff member who resolved it last before the comment (`resolutions`: the
     issue's IssueResolved events, any of them); else nobody."""
+    return _assignee_or_last_resolver(event, resolutions)
+
+
+def staff_of_reporter_reopen(
+    event: IssueReopened, resolutions: Iterable[IssueResolved] = ()
+) -> Recipient | None:
+    """Who hears the reporter reopened the issue: the assignee; when nobody had it, the staff
+    member of the resolution it reopens (the last before the reopen); else nobody."""
+    return _assignee_or_last_resolver(event, resolutions)
+
+
+def _assignee_or_last_resolver(
+    event: IssueCommented | IssueReopened, resolutions: Iterable[IssueResolved]
+) -> Recipient | None:
     if event.actor.is_staff:
         return None
     if event.assignee is not None:
@@ -135,12 +150,6 @@ def staff_of_reporter_comment(
     if last is None or not last.actor.is_staff:
         return None
     return Recipient.staff(last.actor.name)
-
-
-def assignee_of_reporter_reopen(event: IssueReopened) -> Recipient | None:
-    if event.actor.is_staff or event.assignee is None:
-        return None
-    return Recipient.staff(event.assignee)
 
 
 def staff_of_sla_deadline(event: SlaWarned | SlaBreached) -> Recipient:

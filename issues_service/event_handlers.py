@@ -67,7 +67,7 @@ class NotificationHandler:
         self.notifications, self.preferences = notifications, preferences
 
     def __call__(self, event: Event) -> None:
-        recipient = type(self).recipient_for(event)
+        recipient = self.recipient_of(event)
         if recipient is None:
             return
         if self.staff_mail and not self.preferences.wants(recipient.username, self.staff_mail):
@@ -84,6 +84,9 @@ class NotificationHandler:
                 unsubscribe=self.staff_mail,
             )
         )
+
+    def recipient_of(self, event: Event) -> Recipient | None:
+        return type(self).recipient_for(event)
 
     def context_for(self, event) -> dict:
         return {"actor": event.actor.name}
@@ -178,13 +181,24 @@ class TellAssigneeAboutAssignment(NotificationHandler):
 
 
 class TellAssigneeAboutReopen(NotificationHandler):
-    """The reporter reopened the assignee's issue: why, in their words."""
+    """The reporter reopened the assignee's issue: why, in their words; on an issue nobody
+    has, whoever resolved it hears (issues_domain.audience.staff_of_reporter_reopen)."""
 
     name = "mail.assignee.reopen"
     handles = (IssueReopened,)
     template = "reopened"
-    recipient_for = audience.assignee_of_reporter_reopen
     staff_mail = StaffMail.REOPEN
+
+    def __init__(
+        self, notifications: Notifications, history: IssueHistory, preferences: StaffPreferences
+    ):
+        super().__init__(notifications, preferences)
+        self.history = history
+
+    def recipient_of(self, event: IssueReopened) -> Recipient | None:
+        if event.actor.is_staff:
+            return None  # staff reopened it: no need to read the issue's history
+        return audience.staff_of_reporter_reopen(event, self.history.resolutions_of(event.issue_id))
 
     def context_for(self, event: IssueReopened) -> dict:
         return {"author": event.actor.name, "reason": event.reason}
@@ -383,7 +397,6 @@ NOTIFICATION_HANDLERS: tuple[type[NotificationHandler], ...] = (
     TellReporterWeAwaitTheirAnswer,
     TellReporterTheirReportWasMerged,
     TellAssigneeAboutAssignment,
-    TellAssigneeAboutReopen,
     TellStaffAboutSlaDeadline,
     TellWatchersTheyAreCopied,
     TellWatchersTheDuplicateWasMerged,
@@ -405,6 +418,7 @@ def notification_handlers(
     return [
         *(handler_class(notifications, preferences) for handler_class in NOTIFICATION_HANDLERS),
         TellStaffAboutNewIssue(notifications, preferences),
+        TellAssigneeAboutReopen(notifications, history, preferences),
         TellAssigneeAboutReporterComments(
             notifications, history, reporter_comment_window, clock, preferences
         ),

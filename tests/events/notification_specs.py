@@ -584,6 +584,37 @@ class When_the_reporter_reopens_the_assignees_issue(With_staff_choices):
         expect(self.notifications.sent[0].unsubscribe).to(equal(StaffMail.REOPEN))
 
 
+class When_the_reporter_reopens_an_issue_nobody_has(With_an_issue_alice_resolved_without_taking_it):
+    def because_fred_reopens_it(self):
+        self.issue.reopen("Still on fire.", FRED)
+        self.deliver_new_events()
+
+    def it_should_mail_alice_who_resolved_it_the_reason(self):
+        expect(list(zip(self.templates, self.recipients, strict=True))).to(
+            equal([("reopened", Recipient.staff("alice"))])
+        )
+        expect(self.notifications.sent[0].context).to(
+            equal({"author": "Fred Bloggs", "reason": "Still on fire."})
+        )
+        expect(self.notifications.sent[0].unsubscribe).to(equal(StaffMail.REOPEN))
+
+
+class When_the_reporter_reopens_an_issue_nobody_has_after_a_second_resolution(
+    With_an_issue_alice_resolved_without_taking_it
+):
+    def given_bob_reopened_and_resolved_it_again(self):
+        self.issue.reopen("Not fixed.", BOB)
+        self.issue.mark_as_resolved("Replaced the drum too.", BOB)
+        self.forget_what_was_sent()
+
+    def because_fred_reopens_it(self):
+        self.issue.reopen("Still on fire.", FRED)
+        self.deliver_new_events()
+
+    def it_should_mail_bob_who_resolved_it_last(self):
+        expect(self.recipients).to(equal([Recipient.staff("bob")]))
+
+
 class When_staff_reopen_the_issue_themselves(With_staff_choices):
     def because_alice_reopens_it(self):
         self.issue.assign("bob", ALICE, STAFF)
