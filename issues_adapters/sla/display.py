@@ -14,6 +14,7 @@ from django.db.models import DateTimeField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from issues_adapters.persistence import event_codec
 from issues_adapters.persistence.event_log import rows_of, to_event
@@ -40,6 +41,9 @@ STATE_LABELS = {
     SlaState.PAUSED: _("Paused"),
     SlaState.MERGED: _("Not applicable (merged)"),
 }
+# The queue's Due column is 8rem wide: there a merged issue's badge says "Merged" (its title
+# the whole state), which the issue page says in full.
+QUEUE_STATE_LABELS = {**STATE_LABELS, SlaState.MERGED: pgettext_lazy("SLA state", "Merged")}
 # The events that act on the clocks, by the names the event log keeps.
 _CLOCK_EVENT_TYPES = [event_type.__name__ for event_type in OPERATIONS]
 GOAL_LABELS = {Goal.FIRST_RESPONSE: _("First response"), Goal.RESOLUTION: _("Resolution")}
@@ -57,7 +61,8 @@ _SEVERITY = [
 @dataclass(frozen=True)
 class Badge:
     state: str
-    label: str
+    label: str  # as the queue shows it (QUEUE_STATE_LABELS)
+    state_label: str  # in full (STATE_LABELS), for its title
     goal_label: str
     due_at: datetime | None
 
@@ -73,7 +78,11 @@ def _badge(readings: dict[str, ClockReading]) -> Badge | None:
         ),
     )
     return Badge(
-        worst.state.value, STATE_LABELS[worst.state], GOAL_LABELS[worst.goal], worst.due_at
+        worst.state.value,
+        QUEUE_STATE_LABELS[worst.state],
+        STATE_LABELS[worst.state],
+        GOAL_LABELS[worst.goal],
+        worst.due_at,
     )
 
 

@@ -81,7 +81,13 @@ def rows_html(issues, *, category_names: dict, badges: dict, ratings: dict) -> s
                 issue,
                 category_names.get(issue.category, "") if issue.category else None,
                 rating.score if rating else None,
-                (badge.state, text(badge.label), text(badge.goal_label), badge.due_at)
+                (
+                    badge.state,
+                    text(badge.label),
+                    text(badge.state_label),
+                    text(badge.goal_label),
+                    badge.due_at,
+                )
                 if badge
                 else None,
                 page,
@@ -97,6 +103,9 @@ def _page_texts(language: str) -> dict:
         "not_set": escape(gettext("Not set")),
         "select": gettext("Select %(reference)s"),
         "rated": gettext("Rated %(score)s/5"),
+        # An SLA badge's title: its goal and its state in full (the badge may say it short).
+        "sla": gettext("%(goal)s: %(state)s"),
+        "sla_due": gettext("%(goal)s: %(state)s, due %(due_at)s"),
         "statuses": {key: escape(str(label)) for key, label in STATUS_LABELS.items()},
         "priorities": {key: escape(str(label)) for key, label in PRIORITY_LABELS.items()},
         "dates": _Dates(),
@@ -162,21 +171,24 @@ def _row(issue, category: str | None, score: int | None, badge: tuple | None, pa
         f'<td class="c-assignee">{escape(issue.assignee or "—")}</td>'
         f'<td class="c-reported">{dates.html(issue.reported_at)}</td>'
         f'<td class="c-updated">{dates.html(issue.updated_at)}</td>'
-        f"{_sla_cell(badge, dates)}"
+        f"{_sla_cell(badge, words)}"
         "</tr>"
     )
 
 
-def _sla_cell(badge: tuple | None, dates: _Dates) -> str:
+def _sla_cell(badge: tuple | None, words: dict) -> str:
     if not badge:
         return '<td class="c-sla"><span class="muted">—</span></td>'
-    state, label, goal_label, due_at = badge
+    state, label, state_label, goal_label, due_at = badge
     state = escape(state)
-    title = escape(goal_label)
+    dates = words["dates"]
+    named = {"goal": escape(goal_label), "state": escape(state_label)}
     due = ""
     if due_at:
-        title += f": {dates.long(due_at)}"
+        title = escape(words["sla_due"]) % {**named, "due_at": dates.long(due_at)}
         due = f" {dates.html(due_at)}"
+    else:
+        title = escape(words["sla"]) % named
     return (
         f'<td class="c-sla"><span class="badge sla-{state}" data-sla-state="{state}" '
         f'title="{title}">{escape(label)}</span>{due}</td>'

@@ -1,17 +1,22 @@
 """The queue's status, priority and SLA cells hold their words whole in English and in German
-("Geschlossen", "Nicht gesetzt", "Bald überfällig"), on a phone and up to a wide desktop, in a
-real Chromium."""
+("Geschlossen", "Nicht gesetzt", "Bald überfällig", "Zusammengeführt"), on a phone and up to a
+wide desktop, an SLA badge's title naming its goal and its whole state, in a real Chromium."""
+
+import re
 
 import pytest
 from django.utils import translation
 from django.utils.translation import gettext
-from expects import equal, expect
+from expects import contain, equal, expect, match
 
 from issues_adapters.accounts.models import LanguagePreference
 from issues_adapters.sla.defaults import seed_policies
-from issues_adapters.sla.display import STATE_LABELS
+from issues_adapters.sla.display import GOAL_LABELS, QUEUE_STATE_LABELS, STATE_LABELS
 from issues_adapters.web.labels import PRIORITY_LABELS, STATUS_LABELS
+from issues_adapters.wiring import message_bus
+from issues_domain import commands
 from issues_domain.sla_clock import SlaState
+from issues_domain.values import Actor
 from tests.browser.support import log_in, make_staff
 from tests.web.support import issue_in, report
 
@@ -38,6 +43,12 @@ CELLS_CUT = """() => [...document.querySelectorAll(
     .filter(td => td.offsetParent !== null && td.scrollWidth > td.clientWidth)
     .map(td => td.innerText.trim())"""
 
+# The SLA badges a reader sees: their state, their title, and the full due time in their cell.
+SLA_BADGES = """() => [...document.querySelectorAll("#queue td.c-sla [data-sla-state]")]
+    .filter(badge => badge.offsetParent !== null)
+    .map(badge => ({state: badge.dataset.slaState, title: badge.title,
+        due: (badge.parentElement.querySelector("time") || {}).title || ""}))"""
+
 
 def labels_in(language: str) -> dict:
     """Each column's labels in the language, with the markup its cell gives them."""
@@ -48,26 +59,25 @@ def labels_in(language: str) -> dict:
                 *(["priority-urgent", str(label)] for label in PRIORITY_LABELS.values()),
                 ["muted", gettext("Not set")],
             ],
-            # Not "Not applicable (merged)": a merged issue's badge is cut, its goal in its title.
-            "c-sla": [
-                [f"badge sla-{state}", str(label)]
-                for state, label in STATE_LABELS.items()
-                if state != SlaState.MERGED
-            ],
+            "c-sla": [[f"badge sla-{s}", str(label)] for s, label in QUEUE_STATE_LABELS.items()],
         }
 
 
 @pytest.fixture
 def everything_in(live_server):
-    """Issues in every status, each priority and none; read by alice in English and by jana,
-    who chose German."""
+    """Issues in every status, each priority and none, and a duplicate merged before anybody
+    answered; read by alice in English and by jana, who chose German."""
     make_staff("alice")
     LanguagePreference.objects.create(user=make_staff("jana"), language="de")
     seed_policies()
     report(description="Shared mailbox rejects mail from the auditors.", priority="urgent")
-    report(description="The scanner sends scans to the wrong folder.")
+    original = report(description="The scanner sends scans to the wrong folder.")
     for status in ("triaged", "assigned", "waiting", "resolved", "closed"):
         issue_in(status, description=f"{status}: the printer on the second floor jams.")
+    duplicate = report(description="The printer on the second floor jams again.")
+    message_bus().handle(
+        commands.MergeIssue(issue_id=duplicate, into=str(original), actor=Actor.staff("alice"))
+    )
 
     def log_in_as(page, language: str) -> None:
         log_in(page, live_server.url, {"en": "alice", "de": "jana"}[language])
@@ -77,7 +87,7 @@ def everything_in(live_server):
 
 
 @pytest.mark.parametrize("language", ["en", "de"])
-@pytest.mark.parametrize("width", [390, 800, 1024, 1280, 1600])
+@pytest.mark.parametrize("width", [390, 800, 1024, 1280, 1400, 1600, 1920])
 def test_every_status_priority_and_sla_label_fits_its_cell(
     everything_in, new_page, width, language
 ):
@@ -87,11 +97,30 @@ def test_every_status_priority_and_sla_label_fits_its_cell(
         expect(page.evaluate(LABELS_CUT, [column, labels]) or []).to(equal([]))
 
 
-@pytest.mark.parametrize("width", [390, 800, 1280])
-def test_in_german_no_status_priority_or_sla_cell_is_cut(
-    everything_in, new_page, screenshot, width
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("width", [390, 800, 1280, 1400, 1920])
+def test_no_status_priority_or_sla_cell_is_cut(
+    everything_in, new_page, screenshot, width, language
 ):
     page = new_page(width=width, height=900)
-    everything_in(page, "de")
-    screenshot(page, f"queue-german-labels-{width}")
+    everything_in(page, language)
+    screenshot(page, f"queue-labels-{language}-{width}")
     expect(page.evaluate(CELLS_CUT)).to(equal([]))
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("width", [800, 1280, 1920])
+def test_an_sla_badges_title_names_its_goal_its_whole_state_and_its_due_time(
+    everything_in, new_page, width, language
+):
+    page = new_page(width=width, height=900)
+    everything_in(page, language)
+    badges = page.evaluate(SLA_BADGES)
+    expect([badge["state"] for badge in badges]).to(contain("merged", "on_track"))
+    with translation.override(language):
+        goals = "|".join(re.escape(str(label)) for label in GOAL_LABELS.values())
+        for badge in badges:
+            state = re.escape(str(STATE_LABELS[SlaState(badge["state"])]))
+            # "…, due Sunday, 6 Dec 2026, 3:26 p.m. UTC" ("…, fällig …") where it has one.
+            due = rf", \w+ {re.escape(badge['due'])}" if badge["due"] else ""
+            expect(badge["title"]).to(match(rf"^({goals}): {state}{due}$"))

@@ -1,17 +1,22 @@
-"""A queue row's subject and date cells (web/queue_rows.py): the subject before at most three
-tags, the rest counted and named in a title; a date as its date and a 24-hour time, the full
-form with the weekday and time zone in its title, in the reader's language."""
+"""A queue row's subject, date and SLA cells (web/queue_rows.py): the subject before at most
+three tags, the rest counted and named in a title; a date as its date and a 24-hour time, the
+full form with the weekday and time zone in its title, in the reader's language; an SLA badge
+short enough for its column, its title naming the goal, the whole state and the due time."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
+from django.test import TestCase
 from expects import be_below, contain, equal, expect, have_len
 
 from issues_adapters.persistence.models import IssueRecord
+from issues_adapters.sla.defaults import seed_policies
 from issues_adapters.wiring import message_bus
 from issues_domain import commands
 from issues_domain.values import Actor
+from tests.sla.test_timers import report_urgent
 from tests.web.support import report, staff_client
 
 pytestmark = pytest.mark.django_db
@@ -19,6 +24,10 @@ pytestmark = pytest.mark.django_db
 GERMAN_BROWSER = {"HTTP_ACCEPT_LANGUAGE": "de-DE,de;q=0.9"}
 TWENTY_TAGS = tuple(f"tag-{n:02}" for n in range(20))
 AFTERNOON = datetime(2024, 12, 6, 14, 3, tzinfo=UTC)  # a Friday
+# A Sunday; "urgent": 30 minutes to a first response, round the clock (due at 13:31).
+URGENT_REPORTED = datetime(2026, 12, 6, 13, 1, 18, tzinfo=UTC)
+
+delivered = TestCase.captureOnCommitCallbacks
 
 
 def row_html(html: str, issue_id) -> str:
@@ -110,5 +119,67 @@ class When_an_issue_has_no_tags(With_an_issue_reported_on_a_friday_afternoon):
             contain(
                 '<div class="subject-line"><span class="subject">'
                 "The printer on the second floor jams.</span></div>"
+            )
+        )
+
+
+class With_an_urgent_issue_and_a_duplicate_merged_before_anybody_answered:
+    headers = {}
+
+    def given_an_urgent_issue_and_a_duplicate_merged_into_it(self):
+        staff_client()
+        seed_policies()
+        bus = message_bus()
+        with time_machine.travel(URGENT_REPORTED, tick=False), delivered(execute=True):
+            self.urgent = report_urgent(bus)
+            self.duplicate = report_urgent(bus, reporter_email="gina@example.org")
+            bus.handle(
+                commands.MergeIssue(
+                    issue_id=self.duplicate, into=str(self.urgent), actor=Actor.staff("alice")
+                )
+            )
+
+    def because_staff_open_the_queue(self):
+        with time_machine.travel(URGENT_REPORTED + timedelta(minutes=5), tick=False):
+            html = staff_client().get("/staff/?view=all", **self.headers).content.decode()
+        self.merged = cell(row_html(html, self.duplicate), "c-sla")
+        self.on_track = cell(row_html(html, self.urgent), "c-sla")
+
+
+class When_the_queue_shows_sla_badges(
+    With_an_urgent_issue_and_a_duplicate_merged_before_anybody_answered
+):
+    def it_should_say_merged_in_a_word_that_fits_the_column(self):
+        expect(self.merged).to(contain('data-sla-state="merged"'))
+        expect(self.merged).to(contain(">Merged</span>"))
+
+    def it_should_name_the_goal_and_the_whole_state_in_the_merged_badges_title(self):
+        expect(self.merged).to(contain('title="First response: Not applicable (merged)"'))
+
+    def it_should_name_the_goal_the_state_and_the_due_time_in_a_running_badges_title(self):
+        expect(self.on_track).to(
+            contain(
+                'title="First response: On track, due Sunday, 6 Dec 2026, 1:31 p.m. UTC">'
+                "On track</span>"
+            )
+        )
+
+
+class When_the_queue_shows_sla_badges_in_german(
+    With_an_urgent_issue_and_a_duplicate_merged_before_anybody_answered
+):
+    headers = GERMAN_BROWSER
+
+    def it_should_say_merged_in_a_german_word_that_fits_the_column(self):
+        expect(self.merged).to(contain(">Zusammengeführt</span>"))
+
+    def it_should_name_the_goal_and_the_whole_state_in_german_in_the_title(self):
+        expect(self.merged).to(contain('title="Erste Antwort: Entfällt (zusammengeführt)"'))
+
+    def it_should_name_the_goal_the_state_and_the_due_time_in_german_in_the_title(self):
+        expect(self.on_track).to(
+            contain(
+                'title="Erste Antwort: Im Plan, fällig Sonntag, 6. Dezember 2026 13:31 UTC">'
+                "Im Plan</span>"
             )
         )
