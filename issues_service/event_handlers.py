@@ -29,6 +29,7 @@ from issues_domain.events import (
     WatcherAdded,
 )
 from issues_domain.ports import IssueHistory
+from issues_domain.values import Actor, ActorRole
 from issues_service.messagebus import EventHandler, NotYet
 from issues_service.notifications import (
     DefaultPreferences,
@@ -357,13 +358,7 @@ class TellAssigneeAboutReporterComments:
                 issue_id=event.issue_id,
                 template=self.template,
                 to=to_tell.to,
-                context={
-                    "author": to_tell.first.actor.name,
-                    "comments": [
-                        {"body": comment.body, "occurred_at": comment.occurred_at}
-                        for comment in to_tell.comments
-                    ],
-                },
+                context=digest_context(to_tell),
                 correlation_id=to_tell.first.correlation_id,
                 tells_of=tuple(comment.event_id for comment in to_tell.comments),
                 unsubscribe=StaffMail.REPORTER_REPLY,
@@ -372,6 +367,40 @@ class TellAssigneeAboutReporterComments:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
+
+
+def digest_context(to_tell: digest.Digest) -> dict:
+    """The burst mail names each author as the reporter or a watcher: `by` says whose comments
+    it lists (reporter, watcher, watchers, reporter_and_watchers), for its subject; `author`
+    and `role` the first author's, for a mail of one author's comments."""
+    comments = [
+        {
+            "body": comment.body,
+            "occurred_at": comment.occurred_at,
+            "author": comment.actor.name,
+            "role": _role_of(comment.actor),
+        }
+        for comment in to_tell.comments
+    ]
+    authors = list(dict.fromkeys((comment["author"], comment["role"]) for comment in comments))
+    roles = {role for _, role in authors}
+    if roles == {"reporter"}:
+        by = "reporter"
+    elif roles == {"watcher"}:
+        by = "watcher" if len(authors) == 1 else "watchers"
+    else:
+        by = "reporter_and_watchers"
+    return {
+        "author": comments[0]["author"],
+        "role": comments[0]["role"],
+        "authors": [{"name": name, "role": role} for name, role in authors],
+        "by": by,
+        "comments": comments,
+    }
+
+
+def _role_of(actor: Actor) -> str:
+    return "watcher" if actor.role == ActorRole.WATCHER else "reporter"
 
 
 class TellStaffAboutSlaDeadline(NotificationHandler):
