@@ -22,6 +22,7 @@ from issues_adapters.web.labels import PRIORITY_LABELS, STATUS_LABELS
 _PLACEHOLDER = uuid.UUID(int=0)
 _LABEL_WIDTH = 300  # the subject cell's tooltip: the description, truncated
 _TAGS_SHOWN = 3  # after the subject; the rest are counted ("+17"); the tags' title names all
+_NONE = '<span class="muted">—</span>'
 
 
 class _Dates:
@@ -149,7 +150,8 @@ def _row(issue, category: str | None, score: int | None, badge: tuple | None, pa
         )
     else:
         priority = f'<span class="muted">{words["not_set"]}</span>'
-    category = escape(category) if category is not None else '<span class="muted">—</span>'
+    reporter = issue.reporter_name
+    reporter_in_full = f"{reporter} <{issue.reporter_email}>" if reporter else issue.reporter_email
     return (
         f'<tr data-issue="{issue_id}" data-url="{url}">'
         '<td class="c-select">'
@@ -162,13 +164,12 @@ def _row(issue, category: str | None, score: int | None, badge: tuple | None, pa
         f'<td class="c-subject" title="{escape(description)}"><div class="subject-line">'
         f'<span class="subject">{escape(issue.subject)}</span>'
         f"{tags}</div></td>"
-        f'<td class="c-reporter" title="{escape(issue.reporter_email)}">'
-        f"{escape(issue.reporter_name)}</td>"
+        f'<td class="c-reporter" title="{escape(reporter_in_full)}">{escape(reporter)}</td>'
         f'<td class="c-status"><span class="badge status-{escape(issue.status)}">'
         f"{words['statuses'].get(issue.status) or escape(issue.status)}</span>{rated}</td>"
         f'<td class="c-priority">{priority}</td>'
-        f'<td class="c-category">{category}</td>'
-        f'<td class="c-assignee">{escape(issue.assignee or "—")}</td>'
+        f"{_cut_short('c-category', category, _NONE)}"
+        f"{_cut_short('c-assignee', issue.assignee, '—')}"
         f'<td class="c-reported">{dates.html(issue.reported_at)}</td>'
         f'<td class="c-updated">{dates.html(issue.updated_at)}</td>'
         f"{_sla_cell(badge, words)}"
@@ -176,9 +177,16 @@ def _row(issue, category: str | None, score: int | None, badge: tuple | None, pa
     )
 
 
+def _cut_short(column: str, text: str | None, empty: str) -> str:
+    """A cell whose text a narrow column may cut short: its title says it whole."""
+    if not text:
+        return f'<td class="{column}">{empty}</td>'
+    return f'<td class="{column}" title="{escape(text)}">{escape(text)}</td>'
+
+
 def _sla_cell(badge: tuple | None, words: dict) -> str:
     if not badge:
-        return '<td class="c-sla"><span class="muted">—</span></td>'
+        return f'<td class="c-sla">{_NONE}</td>'
     state, label, state_label, goal_label, due_at = badge
     state = escape(state)
     dates = words["dates"]

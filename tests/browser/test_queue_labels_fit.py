@@ -1,6 +1,8 @@
 """The queue's status, priority and SLA cells hold their words whole in English and in German
 ("Geschlossen", "Nicht gesetzt", "Bald überfällig", "Zusammengeführt"), on a phone and up to a
-wide desktop, an SLA badge's title naming its goal and its whole state, in a real Chromium."""
+wide desktop, an SLA badge's title naming its goal and its whole state; a cell or heading cut
+short (a long category, reporter or assignee, "Meldende Person") says it whole in its title; in
+a real Chromium."""
 
 import re
 
@@ -43,11 +45,21 @@ CELLS_CUT = """() => [...document.querySelectorAll(
     .filter(td => td.offsetParent !== null && td.scrollWidth > td.clientWidth)
     .map(td => td.innerText.trim())"""
 
+# The cells and headings a reader sees cut short whose title does not say them whole.
+CUT_WITHOUT_TITLE = """() => [...document.querySelectorAll("#queue th, #queue td")]
+    .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth)
+    .map(el => ({text: el.innerText.replace(/[↑↓]/g, "").trim(), title: el.title}))
+    .filter(cut => !cut.title.includes(cut.text))
+    .map(cut => cut.text)"""
+
 # The SLA badges a reader sees: their state, their title, and the full due time in their cell.
 SLA_BADGES = """() => [...document.querySelectorAll("#queue td.c-sla [data-sla-state]")]
     .filter(badge => badge.offsetParent !== null)
     .map(badge => ({state: badge.dataset.slaState, title: badge.title,
         due: (badge.parentElement.querySelector("time") || {}).title || ""}))"""
+
+
+MAXIMILIANE = "maximiliane.mustermann-schulze"
 
 
 def labels_in(language: str) -> dict:
@@ -65,8 +77,9 @@ def labels_in(language: str) -> dict:
 
 @pytest.fixture
 def everything_in(live_server):
-    """Issues in every status, each priority and none, and a duplicate merged before anybody
-    answered; read by alice in English and by jana, who chose German."""
+    """Issues in every status, each priority and none, a duplicate merged before anybody
+    answered, and long names: Maximiliane's issue about the network, and one assigned to her;
+    read by alice in English and by jana, who chose German."""
     make_staff("alice")
     LanguagePreference.objects.create(user=make_staff("jana"), language="de")
     seed_policies()
@@ -75,6 +88,14 @@ def everything_in(live_server):
     for status in ("triaged", "assigned", "waiting", "resolved", "closed"):
         issue_in(status, description=f"{status}: the printer on the second floor jams.")
     duplicate = report(description="The printer on the second floor jams again.")
+    make_staff(MAXIMILIANE)
+    report(
+        description="The VPN drops every hour.",
+        category="network",
+        reporter_name="Maximiliane Mustermann-Schulze",
+        reporter_email=f"{MAXIMILIANE}@example.org",
+    )
+    issue_in("assigned", assignee=MAXIMILIANE, description="The scanner is out of toner.")
     message_bus().handle(
         commands.MergeIssue(issue_id=duplicate, into=str(original), actor=Actor.staff("alice"))
     )
@@ -124,3 +145,14 @@ def test_an_sla_badges_title_names_its_goal_its_whole_state_and_its_due_time(
             # "…, due Sunday, 6 Dec 2026, 3:26 p.m. UTC" ("…, fällig …") where it has one.
             due = rf", \w+ {re.escape(badge['due'])}" if badge["due"] else ""
             expect(badge["title"]).to(match(rf"^({goals}): {state}{due}$"))
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("width", [390, 800, 1024, 1280, 1300, 1400, 1599, 1920])
+def test_a_cell_or_heading_cut_short_says_it_whole_in_its_title(
+    everything_in, new_page, screenshot, width, language
+):
+    page = new_page(width=width, height=900)
+    everything_in(page, language)
+    screenshot(page, f"queue-long-names-{language}-{width}")
+    expect(page.evaluate(CUT_WITHOUT_TITLE)).to(equal([]))

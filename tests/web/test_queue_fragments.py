@@ -101,7 +101,7 @@ class When_a_category_is_retired:
         assert "fax" not in options_of(self.after, "f-category")
 
     def it_should_still_name_it_on_its_issues(self):
-        assert '<td class="c-category">Fax machines</td>' in self.after
+        assert '<td class="c-category" title="Fax machines">Fax machines</td>' in self.after
 
 
 class When_the_filters_change_between_two_visits:
@@ -173,7 +173,7 @@ class When_an_issue_changes_between_two_visits:
         assert "The printer jams" in self.before
         assert "The printer jams" not in self.after
         assert "The printer &lt;b&gt;burns&lt;/b&gt;" in self.after
-        assert '<td class="c-assignee">bob</td>' in self.after
+        assert '<td class="c-assignee" title="bob">bob</td>' in self.after
         assert '<span class="priority-urgent">Urgent</span>' in self.after
 
 

@@ -1,7 +1,8 @@
 """A queue row's subject, date and SLA cells (web/queue_rows.py): the subject before at most
 three tags, the rest counted and named in a title; a date as its date and a 24-hour time, the
 full form with the weekday and time zone in its title, in the reader's language; an SLA badge
-short enough for its column, its title naming the goal, the whole state and the due time."""
+short enough for its column, its title naming the goal, the whole state and the due time; the
+category, reporter and assignee whole in their titles, as each column's heading."""
 
 import re
 from datetime import UTC, datetime, timedelta
@@ -17,7 +18,7 @@ from issues_adapters.wiring import message_bus
 from issues_domain import commands
 from issues_domain.values import Actor
 from tests.sla.test_timers import report_urgent
-from tests.web.support import report, staff_client
+from tests.web.support import issue_in, report, staff_client
 
 pytestmark = pytest.mark.django_db
 
@@ -183,3 +184,67 @@ class When_the_queue_shows_sla_badges_in_german(
                 "Im Plan</span>"
             )
         )
+
+
+class With_an_assigned_issue_in_a_long_named_category:
+    headers = {}
+
+    def given_an_issue_of_maximiliane_about_the_network_assigned_to_a_long_name(self):
+        self.issue_id = issue_in(
+            "assigned",
+            assignee="maximiliane.mustermann-schulze",
+            reporter_name="Maximiliane Mustermann-Schulze",
+            reporter_email="maximiliane.mustermann-schulze@example.org",
+        )
+        IssueRecord.objects.filter(id=self.issue_id).update(category="network")
+
+    def because_staff_open_the_queue(self):
+        html = staff_client().get("/staff/?view=all", **self.headers).content.decode()
+        self.row = row_html(html, self.issue_id)
+        self.headings = re.search(r"<thead>.*?</thead>", html, re.S).group(0)
+
+
+class When_the_queue_shows_names_a_column_may_cut_short(
+    With_an_assigned_issue_in_a_long_named_category
+):
+    def it_should_name_the_category_whole_in_its_title(self):
+        expect(cell(self.row, "c-category")).to(
+            contain('title="Network and connectivity">Network and connectivity</td>')
+        )
+
+    def it_should_name_the_reporter_and_their_address_in_the_title(self):
+        expect(cell(self.row, "c-reporter")).to(
+            contain(
+                'title="Maximiliane Mustermann-Schulze '
+                '&lt;maximiliane.mustermann-schulze@example.org&gt;">'
+                "Maximiliane Mustermann-Schulze</td>"
+            )
+        )
+
+    def it_should_name_the_assignee_whole_in_the_title(self):
+        expect(cell(self.row, "c-assignee")).to(
+            contain('title="maximiliane.mustermann-schulze">maximiliane.mustermann-schulze</td>')
+        )
+
+    def it_should_name_each_heading_in_its_title(self):
+        for column, heading in (("c-reporter", "Reporter"), ("c-category", "Category")):
+            expect(self.headings).to(
+                contain(f'<th scope="col" class="{column}" title="{heading}">')
+            )
+
+
+class When_the_queue_shows_names_a_column_may_cut_short_in_german(
+    With_an_assigned_issue_in_a_long_named_category
+):
+    headers = GERMAN_BROWSER
+
+    def it_should_name_the_category_whole_in_german_in_its_title(self):
+        expect(cell(self.row, "c-category")).to(
+            contain('title="Netzwerk und Verbindung">Netzwerk und Verbindung</td>')
+        )
+
+    def it_should_name_the_headings_in_german_in_their_titles(self):
+        expect(self.headings).to(
+            contain('<th scope="col" class="c-reporter" title="Meldende Person">')
+        )
+        expect(self.headings).to(contain('<th scope="col" class="c-assignee" title="Zuständig">'))
