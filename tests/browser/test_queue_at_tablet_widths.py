@@ -1,7 +1,7 @@
 """The staff queue between a phone and a wide desktop (a tablet, a laptop, a narrow window): the
 views above the list once a side bar would crowd the subject out, columns giving way so the
-subject keeps 200px or more, and nothing scrolling sideways, in English and in German, in a real
-Chromium."""
+subject keeps 200px or more, filters as wide as their longest option, and nothing scrolling
+sideways, in English and in German, in a real Chromium."""
 
 import pytest
 from expects import be_above_or_equal, be_below_or_equal, equal, expect
@@ -23,6 +23,18 @@ PLACES = """() => {
     const views = box("#views"), queue = box("#queue");
     return {viewsBottom: views.bottom, queueTop: queue.top, queueLeft: queue.left};
 }"""
+
+# The filters narrower than their longest option, which cut the chosen one ("Jede Kategorie").
+FILTERS_CUT = """() => [...document.querySelectorAll("#filters select")]
+    .filter(select => select.offsetParent !== null)
+    .filter(select => {
+        const width = select.getBoundingClientRect().width, kept = select.style.cssText;
+        select.style.maxWidth = "none";
+        const needs = select.getBoundingClientRect().width;
+        select.style.cssText = kept;
+        return width < needs - 0.5;
+    })
+    .map(select => select.options[select.selectedIndex].text)"""
 
 
 @pytest.fixture
@@ -70,4 +82,19 @@ def test_on_a_phone_the_views_stay_above_the_list_and_nothing_scrolls_sideways(q
     log_in(page, *queue_in("en"))
     places = page.evaluate(PLACES)
     expect(places["viewsBottom"]).to(be_below_or_equal(places["queueTop"]))
+    expect(page.evaluate(OVERFLOWING)).to(equal([]))
+
+
+@pytest.mark.parametrize("language", ["en", "de"])
+@pytest.mark.parametrize("width", [390, 768, 800, 1024, 1280, 1400, 1600, 1920])
+def test_each_filter_shows_its_longest_option_whole_and_nothing_scrolls_sideways(
+    queue_in, new_page, screenshot, width, language
+):
+    page = new_page(width=width, height=900)
+    url, username = queue_in(language)
+    log_in(page, url, username)
+    # A filter chosen: on a phone too, the filters show. "Least urgent first" is the longest sort.
+    page.goto(f"{url}/staff/?priority=urgent&sort=priority")
+    screenshot(page, f"queue-filters-{language}-{width}")
+    expect(page.evaluate(FILTERS_CUT)).to(equal([]))
     expect(page.evaluate(OVERFLOWING)).to(equal([]))
